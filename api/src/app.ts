@@ -1,0 +1,60 @@
+// buildApp(opts) and the embeddable plugin: registers plugins and routes, nothing else.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import type { Database } from './db/index.js';
+import { authPlugin } from './plugins/auth.js';
+import { contextPlugin } from './plugins/context.js';
+import { problemPlugin } from './plugins/problem.js';
+import { swaggerPlugin } from './plugins/swagger.js';
+import adminRoutes from './routes/admin/index.js';
+import healthRoutes from './routes/health/index.js';
+import { SHARED_SCHEMAS } from './routes/schemas.js';
+
+export interface YingchaOptions {
+  database: Database;
+  /** HMAC key for ID numbers */
+  secret: string;
+}
+
+/**
+ * The whole API as one encapsulated Fastify plugin, so a host application can mount it (optionally under a
+ * prefix) next to its own routes. The host owns the database and closes it.
+ */
+export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => {
+  await app.register(contextPlugin, { database: opts.database, secret: opts.secret });
+  // JSON only, unless a route plugin adds its own parser (imports add CSV and NDJSON). Fastify's default text/plain
+  // parser would turn a wrong content type into a confusing schema error instead of 415.
+  app.removeContentTypeParser('text/plain');
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
+  await app.register(problemPlugin);
+  await app.register(authPlugin);
+  await app.register(swaggerPlugin);
+  await app.register(healthRoutes);
+  await app.register(adminRoutes, { prefix: '/v1/admin' });
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface BuildOptions extends YingchaOptions {
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+}
+
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: false,
+    // A caller's x-request-id is kept when it is safe to log; otherwise we mint one.
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(yingcha, { database: opts.database, secret: opts.secret });
+  return app;
+}

@@ -1,0 +1,122 @@
+// All configuration comes from the environment and is read here, once. A bad value throws ConfigError whose message
+// is one line naming the variable; the entry point prints it and exits non-zero.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What an API key may look like; the bootstrap key must fit it too. */
+export const KEY_PATTERN = /^[A-Za-z0-9._~-]{24,256}$/;
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  /** undefined → embedded PGlite in dataDir */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** HMAC key for ID numbers; undefined only in embedded mode before ensureEmbeddedSecret() */
+  secret: string | undefined;
+  bootstrapKey: string | undefined;
+  bodyLimit: number;
+  /** fill a small demo data set on an empty embedded database */
+  demo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return dflt;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return dflt;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = (str(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const databaseUrl = str(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(databaseUrl);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/db)');
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL', `must use postgres:// or postgresql://, got "${url.protocol}"`);
+    }
+  }
+
+  const secret = str(env, 'YINGCHA_SECRET');
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('YINGCHA_SECRET', `must be at least 32 characters, got ${secret.length}`);
+  }
+  if (secret === undefined && databaseUrl !== undefined) {
+    // Every instance on one PostgreSQL must hash ID numbers with the same key, so it cannot be generated locally.
+    throw new ConfigError('YINGCHA_SECRET', 'is required when DATABASE_URL is set (at least 32 characters)');
+  }
+
+  const bootstrapKey = str(env, 'YINGCHA_BOOTSTRAP_KEY');
+  if (bootstrapKey !== undefined && !KEY_PATTERN.test(bootstrapKey)) {
+    throw new ConfigError('YINGCHA_BOOTSTRAP_KEY', 'must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
+  }
+
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    logLevel,
+    databaseUrl,
+    dataDir: resolve(str(env, 'YINGCHA_DATA_DIR') ?? './.yingcha'),
+    secret,
+    bootstrapKey,
+    bodyLimit: int(env, 'YINGCHA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
+  };
+}
+
+/** Embedded mode: the ID-number key is generated on first start and kept beside the database. */
+export function ensureEmbeddedSecret(config: Config): string {
+  if (config.secret !== undefined) return config.secret;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const generated = randomBytes(32).toString('base64url');
+  writeFileSync(file, generated + '\n', { mode: 0o600, flag: 'wx' });
+  return generated;
+}

@@ -1,0 +1,449 @@
+// The whole domain model (DESIGN.md "Domain model"). drizzle-kit generates migrations/ from this file, so it imports
+// nothing of ours: string unions are repeated as `$type` annotations instead of importing domain/codes.ts.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  char,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const id = () => uuid('id').primaryKey().defaultRandom();
+
+/** 部门: a department that checks, publishes or reviews. Its own 统一社会信用代码 (organs begin with 11). */
+export const departments = pgTable('department', {
+  id: id(),
+  uscc: char('uscc', { length: 18 }).notNull().unique(),
+  name: text('name').notNull(),
+  category: text('category').notNull(),
+  region: char('region', { length: 6 }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** API key: only the SHA-256 of the secret is kept; the secret is shown once. */
+export const apiKeys = pgTable(
+  'api_key',
+  {
+    id: id(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    label: text('label'),
+    scopes: text('scopes').array().notNull().$type<Array<'check' | 'publish' | 'review' | 'admin'>>(),
+    secretHash: char('secret_hash', { length: 64 }).notNull().unique(),
+    /** first characters of the secret, so an operator can tell keys apart */
+    hint: text('hint').notNull(),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by'),
+    revokedAt: ts('revoked_at'),
+    revokedBy: uuid('revoked_by'),
+  },
+  (t) => [index('api_key_department_idx').on(t.departmentId)],
+);
+
+/** 合作备忘录 */
+export const memoranda = pgTable('memorandum', {
+  id: id(),
+  docNo: text('doc_no').notNull().unique(),
+  title: text('title').notNull(),
+  polarity: text('polarity').notNull().$type<'punitive' | 'incentive'>(),
+  initiatingCategory: text('initiating_category').notNull(),
+  signatoryCategories: text('signatory_categories').array().notNull().default(sql`'{}'::text[]`),
+  region: char('region', { length: 6 }).notNull().default('000000'),
+  effectiveFrom: date('effective_from'),
+  effectiveTo: date('effective_to'),
+  /** docNo of the national memorandum a local one adopts */
+  adopts: text('adopts'),
+  source: jsonb('source'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** 惩戒/激励措施 */
+export const measures = pgTable(
+  'measure',
+  {
+    id: id(),
+    memorandumId: uuid('memorandum_id')
+      .notNull()
+      .references(() => memoranda.id),
+    ordinal: text('ordinal').notNull(),
+    text: text('text').notNull(),
+    effect: text('effect').notNull().$type<'prohibit' | 'restrict' | 'prudent' | 'supervise' | 'disclose' | 'incentive'>(),
+    mandatory: boolean('mandatory').notNull(),
+    matterTypes: text('matter_types').array().notNull(),
+    categories: text('categories').array().notNull(),
+    legalBasis: text('legal_basis'),
+    appliesTo: text('applies_to').array().notNull(),
+    implementingUnits: text('implementing_units').array(),
+    source: jsonb('source'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('measure_memo_ordinal_uq').on(t.memorandumId, t.ordinal)],
+);
+
+/** A category with no duty under a memorandum (无相关职能), e.g. Wuhan's responsibility list. */
+export const noDuty = pgTable(
+  'memorandum_no_duty',
+  {
+    memorandumId: uuid('memorandum_id')
+      .notNull()
+      .references(() => memoranda.id),
+    category: text('category').notNull(),
+    region: char('region', { length: 6 }).notNull(),
+    reason: text('reason').notNull(),
+    statedBy: text('stated_by').notNull(),
+    source: jsonb('source'),
+  },
+  (t) => [primaryKey({ columns: [t.memorandumId, t.category, t.region] })],
+);
+
+/** 名单: keyed by scheme.code, never by colour. */
+export const lists = pgTable('list', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  polarity: text('polarity').notNull().$type<'punitive' | 'incentive'>(),
+  memoranda: text('memoranda').array().notNull(),
+  validityDays: integer('validity_days'),
+  autoRemoveAfterDays: integer('auto_remove_after_days'),
+  objectionWorkingDays: integer('objection_working_days').notNull().default(15),
+  repairWorkingDays: integer('repair_working_days'),
+  restartTermOnObjectionRejected: boolean('restart_term_on_objection_rejected').notNull().default(false),
+  pointsRule: jsonb('points_rule'),
+  repairLock: jsonb('repair_lock'),
+  publisherCategories: text('publisher_categories').array().notNull(),
+  source: jsonb('source'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** One row per catalogue change; the highest version is the catalogue version a check reports. */
+export const catalogVersions = pgTable('catalog_version', {
+  version: integer('version').primaryKey(),
+  contentHash: char('content_hash', { length: 64 }).notNull(),
+  note: text('note').notNull(),
+  changedBy: uuid('changed_by'),
+  changedAt: ts('changed_at').notNull().defaultNow(),
+});
+
+/** 主体. A person's ID number is kept only as a keyed hash plus a masked display form. */
+export const subjects = pgTable(
+  'subject',
+  {
+    id: id(),
+    kind: text('kind').notNull().$type<'enterprise' | 'person' | 'other_org' | 'individual_business'>(),
+    uscc: char('uscc', { length: 18 }).unique(),
+    idHash: char('id_hash', { length: 64 }).unique(),
+    idMasked: text('id_masked'),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+);
+
+/** Current and former names (曾用名), normalised for exact matching. */
+export const subjectNames = pgTable(
+  'subject_name',
+  {
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    name: text('name').notNull(),
+    normalized: text('normalized').notNull(),
+    former: boolean('former').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.normalized] }), index('subject_name_norm_idx').on(t.normalized)],
+);
+
+/** Character bigrams of normalised names, computed in the app so CJK matching never depends on the DB locale. */
+export const nameBigrams = pgTable(
+  'name_bigram',
+  {
+    bigram: text('bigram').notNull(),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+  },
+  (t) => [primaryKey({ columns: [t.bigram, t.subjectId] })],
+);
+
+/** 法定代表人 / 主要负责人 / 直接责任人 links from an organisation to a person subject. */
+export const relatedPersons = pgTable(
+  'related_person',
+  {
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => subjects.id),
+    role: text('role').notNull().$type<'legal_representative' | 'principal' | 'responsible_person'>(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.personId, t.role] }), index('related_person_person_idx').on(t.personId)],
+);
+
+/** 名单记录, the stable identity of a record. Idempotent publishing keys on (source, source_record_id). */
+export const entries = pgTable(
+  'entry',
+  {
+    id: id(),
+    listCode: text('list_code')
+      .notNull()
+      .references(() => lists.code),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    source: text('source').notNull(),
+    sourceRecordId: text('source_record_id').notNull(),
+    currentVersion: integer('current_version').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('entry_source_uq').on(t.source, t.sourceRecordId), index('entry_subject_idx').on(t.subjectId)],
+);
+
+/**
+ * Every change to an entry is a new row. Valid time: valid_from/valid_until. Record time: recorded_at until
+ * superseded_at (null = current). "As of T" reads the row whose record time contains T.
+ */
+export const entryVersions = pgTable(
+  'entry_version',
+  {
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => entries.id),
+    version: integer('version').notNull(),
+    listCode: text('list_code').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    decidingDepartmentId: uuid('deciding_department_id')
+      .notNull()
+      .references(() => departments.id),
+    decisionDocNo: text('decision_doc_no').notNull(),
+    reason: text('reason').notNull(),
+    points: integer('points'),
+    decidedAt: ts('decided_at').notNull(),
+    validFrom: ts('valid_from').notNull(),
+    validUntil: ts('valid_until'),
+    status: text('status').notNull().$type<'active' | 'objection_pending' | 'repaired' | 'revoked' | 'expired'>(),
+    scopeRegion: char('scope_region', { length: 6 }).notNull().default('000000'),
+    publishedAt: ts('published_at').notNull(),
+    contentHash: char('content_hash', { length: 64 }).notNull(),
+    change: text('change').notNull(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+    supersededAt: ts('superseded_at'),
+    recordedBy: uuid('recorded_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entryId, t.version] }),
+    index('entry_version_subject_idx').on(t.subjectId, t.supersededAt),
+  ],
+);
+
+/** 查询记录: the receipt. Append-only; hashes chain within a shard so checks do not queue on one lock. */
+export const checks = pgTable(
+  'check_receipt',
+  {
+    id: id(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    keyId: uuid('key_id').notNull(),
+    operator: jsonb('operator'),
+    matterType: text('matter_type').notNull(),
+    matterReference: text('matter_reference').notNull(),
+    matterTitle: text('matter_title'),
+    subjectAsked: jsonb('subject_asked').notNull(),
+    subjectResolved: jsonb('subject_resolved'),
+    hits: jsonb('hits').notNull(),
+    measures: jsonb('measures').notNull(),
+    verdict: text('verdict').notNull(),
+    dataVersion: text('data_version').notNull(),
+    asOf: ts('as_of'),
+    checkedAt: ts('checked_at').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    batchId: uuid('batch_id'),
+    chain: integer('chain').notNull(),
+    chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),
+    prevHash: char('prev_hash', { length: 64 }).notNull(),
+    hash: char('hash', { length: 64 }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('check_chain_seq_uq').on(t.chain, t.chainSeq),
+    uniqueIndex('check_idempotency_uq').on(t.departmentId, t.idempotencyKey),
+    index('check_department_time_idx').on(t.departmentId, t.checkedAt),
+  ],
+);
+
+/** Head of each receipt chain shard. */
+export const checkChains = pgTable('check_chain', {
+  chain: integer('chain').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: char('hash', { length: 64 }).notNull(),
+});
+
+/** 执行反馈; an amendment is a new row that supersedes the previous one. */
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: id(),
+    checkId: uuid('check_id')
+      .notNull()
+      .references(() => checks.id),
+    measureId: uuid('measure_id').notNull(),
+    action: text('action').notNull().$type<'applied' | 'not_applied' | 'partially_applied'>(),
+    note: text('note'),
+    departmentId: uuid('department_id').notNull(),
+    keyId: uuid('key_id').notNull(),
+    createdAt: createdAt(),
+    supersededAt: ts('superseded_at'),
+  },
+  (t) => [index('feedback_check_measure_idx').on(t.checkId, t.measureId)],
+);
+
+/** 异议 */
+export const objections = pgTable(
+  'objection',
+  {
+    id: id(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => entries.id),
+    applicant: jsonb('applicant').notNull(),
+    reason: text('reason').notNull(),
+    evidence: jsonb('evidence'),
+    status: text('status').notNull().$type<'received' | 'verifying' | 'upheld' | 'rejected'>(),
+    filedAt: ts('filed_at').notNull().defaultNow(),
+    dueAt: date('due_at').notNull(),
+    filedBy: uuid('filed_by').notNull(),
+    decidedAt: ts('decided_at'),
+    decidedBy: uuid('decided_by'),
+    outcome: text('outcome'),
+    correction: text('correction'),
+    note: text('note'),
+  },
+  (t) => [index('objection_entry_idx').on(t.entryId)],
+);
+
+/** 信用修复 */
+export const repairs = pgTable(
+  'repair',
+  {
+    id: id(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => entries.id),
+    applicant: jsonb('applicant').notNull(),
+    reason: text('reason').notNull(),
+    pledge: text('pledge').notNull(),
+    evidence: jsonb('evidence'),
+    status: text('status').notNull().$type<'received' | 'verifying' | 'approved' | 'denied'>(),
+    filedAt: ts('filed_at').notNull().defaultNow(),
+    dueAt: date('due_at').notNull(),
+    filedBy: uuid('filed_by').notNull(),
+    decidedAt: ts('decided_at'),
+    decidedBy: uuid('decided_by'),
+    effectiveFrom: ts('effective_from'),
+    note: text('note'),
+  },
+  (t) => [index('repair_entry_idx').on(t.entryId)],
+);
+
+/** Every list change, written in the same transaction as the change; feeds /v1/changes and webhooks. */
+export const events = pgTable(
+  'event',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull().defaultNow(),
+    listCode: text('list_code'),
+    region: char('region', { length: 6 }),
+    entryId: uuid('entry_id'),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('event_type_idx').on(t.type)],
+);
+
+export const subscriptions = pgTable(
+  'subscription',
+  {
+    id: id(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    url: text('url').notNull(),
+    events: text('events').array().notNull(),
+    filters: jsonb('filters'),
+    /** needed in the clear to sign deliveries */
+    secret: text('secret').notNull(),
+    createdAt: createdAt(),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [index('subscription_department_idx').on(t.departmentId)],
+);
+
+/** Outbox: one row per (subscription, event) to deliver. */
+export const deliveries = pgTable(
+  'delivery',
+  {
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => events.id),
+    status: text('status').notNull().$type<'pending' | 'delivered' | 'dead'>(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subscriptionId, t.eventId] }),
+    index('delivery_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+export const imports = pgTable('import', {
+  id: id(),
+  departmentId: uuid('department_id')
+    .notNull()
+    .references(() => departments.id),
+  keyId: uuid('key_id').notNull(),
+  format: text('format').notNull(),
+  mode: text('mode').notNull(),
+  status: text('status').notNull(),
+  accepted: integer('accepted').notNull().default(0),
+  rejected: integer('rejected').notNull().default(0),
+  errors: jsonb('errors'),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  finishedAt: ts('finished_at'),
+});
+
+/** Who did what and when, for every write (003:L243–249). Never holds an ID number or a secret. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    keyId: uuid('key_id'),
+    departmentId: uuid('department_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('audit_target_idx').on(t.targetType, t.targetId)],
+);

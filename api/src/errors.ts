@@ -1,0 +1,50 @@
+// The one registry of API errors. Every error response is application/problem+json (RFC 9457) with a stable `code`
+// that clients branch on; titles and details are for people and may change.
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, title: 'The request does not match the schema' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  BAD_REQUEST: { status: 400, title: 'The request cannot be processed' },
+  INVALID_USCC: { status: 400, title: 'Invalid 统一社会信用代码 (unified social credit code)' },
+  INVALID_ID_NUMBER: { status: 400, title: 'Invalid 居民身份证号 (resident ID number)' },
+  UNAUTHENTICATED: { status: 401, title: 'An API key is required' },
+  MALFORMED_KEY: { status: 401, title: 'The Authorization header is not a well-formed bearer key' },
+  UNKNOWN_KEY: { status: 401, title: 'The API key is not known' },
+  REVOKED_KEY: { status: 401, title: 'The API key has been revoked' },
+  FORBIDDEN_SCOPE: { status: 403, title: 'The API key lacks the scope this operation needs' },
+  NOT_FOUND: { status: 404, title: 'No such resource' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'The route does not accept this method' },
+  NOT_ACCEPTABLE: { status: 406, title: 'The requested media type cannot be produced' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  LAST_ADMIN_KEY: { status: 409, title: 'The last active admin key cannot be revoked' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request content type is not supported' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export interface FieldError {
+  /** JSON pointer into the request, e.g. /body/subject/uscc */
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const problemType = (code: ErrorCode) => `urn:yingcha:problem:${code.toLowerCase().replaceAll('_', '-')}`;

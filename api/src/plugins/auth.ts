@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Scope } from '../domain/codes.js';
+import { KEY_PATTERN } from '../config.js';
+import { ApiError } from '../errors.js';
+import { type AuthContext, authenticate } from '../services/keys.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a route needs; routes without one are public. */
+    scope?: Scope;
+  }
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}
+
+/**
+ * Bearer-key authentication for every route that declares `config.scope`. It runs on onRequest, before the body is
+ * read, so an anonymous client cannot make the server parse a large body. Each failure has its own code, so an
+ * integrator can tell a typo from a revoked key.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest('auth', null);
+    app.addHook('onRequest', async (request) => {
+      const scope = request.routeOptions.config?.scope;
+      if (!scope) return;
+      const header = request.headers.authorization;
+      if (header === undefined || header === '') {
+        throw new ApiError('UNAUTHENTICATED', 'send the API key as "Authorization: Bearer <key>"', {
+          headers: { 'www-authenticate': 'Bearer realm="yingcha"' },
+        });
+      }
+      const m = /^Bearer +(\S+) *$/i.exec(header);
+      if (!m || !KEY_PATTERN.test(m[1]!)) {
+        throw new ApiError('MALFORMED_KEY', 'expected "Authorization: Bearer <key>" with a key of 24–256 URL-safe characters', {
+          headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_request"' },
+        });
+      }
+      const result = await authenticate(app.yc.database.db, m[1]!);
+      if (!result.ok) {
+        throw new ApiError(
+          result.reason === 'revoked' ? 'REVOKED_KEY' : 'UNKNOWN_KEY',
+          result.reason === 'revoked' ? 'this API key was revoked; ask your administrator for a new one' : 'no such API key',
+          { headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_token"' } },
+        );
+      }
+      if (!result.auth.scopes.includes(scope)) {
+        throw new ApiError('FORBIDDEN_SCOPE', `this operation needs scope "${scope}"; the key has ${result.auth.scopes.join(', ')}`);
+      }
+      request.auth = result.auth;
+    });
+  },
+  { name: 'yingcha-auth', fastify: '5.x', dependencies: ['yingcha-context', 'yingcha-problem'] },
+);
+
+/** The authenticated caller inside a scoped route. */
+export function caller(request: { auth: AuthContext | null }): AuthContext {
+  if (!request.auth) throw new ApiError('UNAUTHENTICATED', 'this route needs an API key');
+  return request.auth;
+}

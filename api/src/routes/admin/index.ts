@@ -1,0 +1,110 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { caller } from '../../plugins/auth.js';
+import { createDepartment, createKey, listDepartments, listKeys, revokeKey } from '../../services/keys.js';
+import {
+  ADMIN_SCHEMAS,
+  CreateDepartmentBody,
+  CreatedKey,
+  CreateKeyBody,
+  DepartmentList,
+  KeyList,
+  KeyListQuery,
+  KeyParams,
+} from './schemas.js';
+import { Type } from 'typebox';
+
+const actorOf = (request: Parameters<typeof caller>[0]) => {
+  const auth = caller(request);
+  return { keyId: auth.keyId, departmentId: auth.department.departmentId };
+};
+
+const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  for (const s of ADMIN_SCHEMAS) app.addSchema(s);
+  const db = () => app.yc.database.db;
+  const config = { scope: 'admin' as const };
+
+  app.post(
+    '/departments',
+    {
+      config,
+      schema: {
+        operationId: 'createDepartment',
+        tags: ['admin'],
+        summary: 'Register a department',
+        description: 'A department is identified by its own 统一社会信用代码; its category decides which measures it applies.',
+        body: CreateDepartmentBody,
+        response: { 201: Type.Ref('Department') },
+      },
+    },
+    async (request, reply) => {
+      const dept = await createDepartment(db(), actorOf(request), request.body);
+      return reply.code(201).send(dept);
+    },
+  );
+
+  app.get(
+    '/departments',
+    {
+      config,
+      schema: {
+        operationId: 'listDepartments',
+        tags: ['admin'],
+        summary: 'List departments',
+        response: { 200: DepartmentList },
+      },
+    },
+    async () => ({ departments: await listDepartments(db()) }),
+  );
+
+  app.post(
+    '/keys',
+    {
+      config,
+      schema: {
+        operationId: 'createKey',
+        tags: ['admin'],
+        summary: 'Create an API key for a department',
+        description: 'The secret is in this response only; store it now. Only its SHA-256 is kept.',
+        body: CreateKeyBody,
+        response: { 201: CreatedKey },
+      },
+    },
+    async (request, reply) => {
+      const key = await createKey(db(), actorOf(request), request.body);
+      return reply.code(201).header('cache-control', 'no-store').send(key);
+    },
+  );
+
+  app.get(
+    '/keys',
+    {
+      config,
+      schema: {
+        operationId: 'listKeys',
+        tags: ['admin'],
+        summary: 'List API keys (never their secrets)',
+        querystring: KeyListQuery,
+        response: { 200: KeyList },
+      },
+    },
+    async (request) => ({ keys: await listKeys(db(), request.query.departmentId) }),
+  );
+
+  app.delete(
+    '/keys/:keyId',
+    {
+      config,
+      schema: {
+        operationId: 'revokeKey',
+        tags: ['admin'],
+        summary: 'Revoke an API key',
+        description: 'Takes effect for the next request. Revoking twice returns the first revocation. The last active admin key cannot be revoked (LAST_ADMIN_KEY).',
+        params: KeyParams,
+        response: { 200: Type.Ref('ApiKey') },
+      },
+    },
+    async (request) => revokeKey(db(), actorOf(request), request.params.keyId),
+  );
+};
+
+export default adminRoutes;

@@ -1,0 +1,56 @@
+// Small shared schema pieces. The ones with a $id are registered once with addSchema and referenced as `Name#`, so
+// OpenAPI components are named after them.
+import { Type } from 'typebox';
+import { ERROR_CODES } from '../errors.js';
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'URI naming the problem type' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.Enum(ERROR_CODES, { description: 'Stable machine-readable error code; branch on this, never on title or detail' }),
+    requestId: Type.Optional(Type.String({ description: 'Quote this when reporting a problem' })),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String({ description: 'JSON pointer into the request, e.g. /body/uscc' }),
+          message: Type.String(),
+        }),
+      ),
+    ),
+  },
+  {
+    $id: 'Problem',
+    title: 'Problem',
+    description: 'RFC 9457 problem details, served as application/problem+json',
+    examples: [
+      {
+        type: 'urn:yingcha:problem:invalid-uscc',
+        title: 'Invalid 统一社会信用代码 (unified social credit code)',
+        status: 400,
+        detail: 'the check character (position 18) does not match the first 17 characters',
+        code: 'INVALID_USCC',
+        requestId: '5f0c6a0e-3c1f-4f5e-9a39-1f2d7b1f9a10',
+      },
+    ],
+  },
+);
+
+export const ProblemRef = Type.Unsafe<import('typebox').Static<typeof Problem>>({ $ref: 'Problem#' });
+
+export const Uuid = Type.String({ format: 'uuid', examples: ['0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23'] });
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-22T08:30:00.000Z'] });
+export const Region = Type.String({
+  pattern: '^\\d{6}$',
+  description: '6-digit 行政区划代码 (administrative division code); 000000 = national',
+  examples: ['230400'],
+});
+export const UsccString = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: '统一社会信用代码 (GB 32100-2015); surrounding spaces and lowercase are accepted',
+  examples: ['11230400MB12345677'],
+});
+
+export const SHARED_SCHEMAS = [Problem];

@@ -1,0 +1,137 @@
+// Entry: load config, open the database, migrate, bootstrap, listen; on SIGTERM stop accepting, drain, close.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { type Config, ensureEmbeddedSecret } from './config.js';
+import { type Database, openDatabase } from './db/index.js';
+import { migrateDatabase } from './db/migrate.js';
+import { bootstrap } from './services/bootstrap.js';
+
+const SHUTDOWN_GRACE_MS = 15_000;
+
+/**
+ * PGlite is a single-process database: a second process on the same directory would corrupt it. A lock file with
+ * our pid turns that into a clear error; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'yingcha.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8'));
+      let alive = false;
+      try {
+        if (pid > 0 && pid !== process.pid) {
+          process.kill(pid, 0);
+          alive = true;
+        }
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new Error(`the data directory ${dir} is in use by process ${pid}; stop it or set YINGCHA_DATA_DIR`);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dir}`);
+}
+
+export interface Opened {
+  database: Database;
+  secret: string;
+  release: () => Promise<void>;
+}
+
+/** Opens and migrates the configured database. Used by `serve` and by the command-line tools alike. */
+export async function openConfigured(config: Config): Promise<Opened> {
+  if (config.databaseUrl) {
+    const database = await openDatabase({ url: config.databaseUrl });
+    try {
+      await migrateDatabase(database);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+    return { database, secret: config.secret!, release: () => database.close() };
+  }
+  const unlock = lockDataDir(config.dataDir);
+  try {
+    const secret = ensureEmbeddedSecret(config);
+    const database = await openDatabase({ dataDir: join(config.dataDir, 'pgdata') });
+    try {
+      await migrateDatabase(database);
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+    return {
+      database,
+      secret,
+      release: async () => {
+        await database.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<FastifyInstance> {
+  const opened = await openConfigured(config);
+  let app: FastifyInstance;
+  try {
+    const boot = await bootstrap(opened.database.db, { bootstrapKey: config.bootstrapKey, demo: config.demo });
+    app = await buildApp({
+      database: opened.database,
+      secret: opened.secret,
+      bodyLimit: config.bodyLimit,
+      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    });
+    app.addHook('onClose', async () => opened.release());
+    const address = await app.listen({ port: config.port, host: config.host });
+    out(`应查 Yingcha listening on ${address} (${opened.database.engine})`);
+    out(`API docs: ${address}/docs`);
+    if (boot.created) {
+      // Printed once to the terminal, never to the log: this is the only time the secret exists in the clear.
+      out(`First start: created department "${boot.department.name}" (${boot.department.departmentId}).`);
+      out(
+        config.bootstrapKey
+          ? 'Admin API key: the value of YINGCHA_BOOTSTRAP_KEY'
+          : `Admin API key (shown once, keep it): ${boot.key.secret}`,
+      );
+    }
+  } catch (err) {
+    await opened.release();
+    throw err;
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  return app;
+}

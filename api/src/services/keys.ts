@@ -1,0 +1,173 @@
+// Departments and their API keys. A key's secret is shown once; only its SHA-256 is stored. Secrets are 256-bit
+// random, so an unsalted fast hash is enough: there is nothing to brute-force.
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { KEY_PATTERN } from '../config.js';
+import type { Db } from '../db/index.js';
+import { apiKeys, departments } from '../db/schema.js';
+import type { Category, Scope } from '../domain/codes.js';
+import { parseUscc } from '../domain/uscc.js';
+import { ApiError } from '../errors.js';
+import { type Actor, audit } from './audit.js';
+
+export interface Department {
+  departmentId: string;
+  uscc: string;
+  name: string;
+  category: Category;
+  region: string;
+  createdAt: string;
+}
+
+export interface KeyInfo {
+  keyId: string;
+  departmentId: string;
+  scopes: Scope[];
+  label: string | null;
+  hint: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AuthContext {
+  keyId: string;
+  scopes: Scope[];
+  department: Department;
+}
+
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const newSecret = () => `yc_${randomBytes(32).toString('base64url')}`;
+const hintOf = (secret: string) => `${secret.slice(0, 7)}…`;
+
+const toDepartment = (r: typeof departments.$inferSelect): Department => ({
+  departmentId: r.id,
+  uscc: r.uscc,
+  name: r.name,
+  category: r.category as Category,
+  region: r.region,
+  createdAt: r.createdAt.toISOString(),
+});
+
+const toKey = (r: typeof apiKeys.$inferSelect): KeyInfo => ({
+  keyId: r.id,
+  departmentId: r.departmentId,
+  scopes: r.scopes,
+  label: r.label,
+  hint: r.hint,
+  createdAt: r.createdAt.toISOString(),
+  revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
+});
+
+export async function createDepartment(
+  db: Db,
+  actor: Actor,
+  input: { uscc: string; name: string; category: Category; region: string },
+): Promise<Department> {
+  const uscc = parseUscc(input.uscc);
+  if (!uscc.ok) throw new ApiError('INVALID_USCC', uscc.detail, { errors: [{ path: '/body/uscc', message: uscc.detail }] });
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(departments)
+      .values({ uscc: uscc.value, name: input.name.trim(), category: input.category, region: input.region })
+      .onConflictDoNothing({ target: departments.uscc })
+      .returning();
+    if (!row) throw new ApiError('CONFLICT', `a department with 统一社会信用代码 ${uscc.value} already exists`);
+    await audit(tx, actor, 'department.create', { type: 'department', id: row.id }, { uscc: row.uscc, name: row.name });
+    return toDepartment(row);
+  });
+}
+
+export async function listDepartments(db: Db): Promise<Department[]> {
+  const rows = await db.select().from(departments).orderBy(asc(departments.createdAt), asc(departments.id));
+  return rows.map(toDepartment);
+}
+
+export async function findDepartment(db: Db, idOrUscc: string): Promise<Department | null> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUscc);
+  const [row] = await db
+    .select()
+    .from(departments)
+    .where(isUuid ? eq(departments.id, idOrUscc) : eq(departments.uscc, idOrUscc.trim().toUpperCase()))
+    .limit(1);
+  return row ? toDepartment(row) : null;
+}
+
+export async function createKey(
+  db: Db,
+  actor: Actor,
+  input: { departmentId: string; scopes: Scope[]; label?: string | undefined; secret?: string | undefined },
+): Promise<KeyInfo & { secret: string }> {
+  const secret = input.secret ?? newSecret();
+  if (!KEY_PATTERN.test(secret)) throw new ApiError('VALIDATION_FAILED', 'a key must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
+  const scopes = [...new Set(input.scopes)];
+  return db.transaction(async (tx) => {
+    const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, input.departmentId));
+    if (!dept) throw new ApiError('NOT_FOUND', `no department ${input.departmentId}`);
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        departmentId: input.departmentId,
+        scopes,
+        label: input.label ?? null,
+        secretHash: hashSecret(secret),
+        hint: hintOf(secret),
+        createdBy: actor.keyId,
+      })
+      .returning();
+    await audit(tx, actor, 'key.create', { type: 'api_key', id: row!.id }, { departmentId: input.departmentId, scopes });
+    return { ...toKey(row!), secret };
+  });
+}
+
+export async function listKeys(db: Db, departmentId?: string): Promise<KeyInfo[]> {
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(departmentId ? eq(apiKeys.departmentId, departmentId) : undefined)
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+  return rows.map(toKey);
+}
+
+/**
+ * Revoking is idempotent: a second revoke answers with the first revocation time. The last active admin key cannot be
+ * revoked, so the service can never lock its operators out.
+ */
+export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<KeyInfo> {
+  return db.transaction(async (tx) => {
+    // Serialises concurrent revocations, so two admins revoking each other's keys cannot both pass the check below.
+    await tx.execute(sql`select pg_advisory_xact_lock(4207311)`);
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+    if (!row) throw new ApiError('NOT_FOUND', `no key ${keyId}`);
+    if (row.revokedAt) return toKey(row);
+    if (row.scopes.includes('admin')) {
+      const [count] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(apiKeys)
+        .where(and(isNull(apiKeys.revokedAt), sql`'admin' = any(${apiKeys.scopes})`));
+      if ((count?.n ?? 0) <= 1) throw new ApiError('LAST_ADMIN_KEY', 'create another admin key before revoking this one');
+    }
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date(), revokedBy: actor.keyId })
+      .where(eq(apiKeys.id, keyId))
+      .returning();
+    await audit(tx, actor, 'key.revoke', { type: 'api_key', id: keyId });
+    return toKey(updated!);
+  });
+}
+
+/** Resolves a presented secret; the caller turns the outcome into the matching 401. */
+export async function authenticate(
+  db: Db,
+  secret: string,
+): Promise<{ ok: true; auth: AuthContext } | { ok: false; reason: 'unknown' | 'revoked' }> {
+  const [row] = await db
+    .select({ key: apiKeys, department: departments })
+    .from(apiKeys)
+    .innerJoin(departments, eq(apiKeys.departmentId, departments.id))
+    .where(eq(apiKeys.secretHash, hashSecret(secret)))
+    .limit(1);
+  if (!row) return { ok: false, reason: 'unknown' };
+  if (row.key.revokedAt) return { ok: false, reason: 'revoked' };
+  return { ok: true, auth: { keyId: row.key.id, scopes: row.key.scopes, department: toDepartment(row.department) } };
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/src/app.js';
+import type { Database } from '../../api/src/db/index.js';
+import { bootstrap } from '../../api/src/services/bootstrap.js';
+import { testDatabase } from './db.js';
+
+export const TEST_SECRET = 'test-secret-for-id-number-hmac-000000';
+
+export interface Built {
+  app: FastifyInstance;
+  database: Database;
+  /** bootstrap admin key (all scopes) */
+  adminKey: string;
+  departmentId: string;
+}
+
+interface TestLike {
+  teardown(fn: () => unknown): void;
+}
+
+/** The app on a fresh database, bootstrapped, ready for inject(). */
+export async function build(t: TestLike): Promise<Built> {
+  const database = await testDatabase(t);
+  const boot = await bootstrap(database.db, { demo: true });
+  if (!boot.created) throw new Error('bootstrap did not run on an empty database');
+  const app = await buildApp({ database, secret: TEST_SECRET });
+  t.teardown(() => app.close());
+  await app.ready();
+  return { app, database, adminKey: boot.key.secret, departmentId: boot.department.departmentId };
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
