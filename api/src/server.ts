@@ -97,17 +97,18 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     });
     app.addHook('onClose', async () => opened.release());
     const address = await app.listen({ port: config.port, host: config.host });
-    out(`应查 Yingcha listening on ${address} (${opened.database.engine})`);
-    out(`API docs: ${address}/docs`);
+    // One write, so whoever waits for the "listening" line has the whole banner.
+    const banner = [`应查 Yingcha listening on ${address} (${opened.database.engine})`, `API docs: ${address}/docs`];
     if (boot.created) {
       // Printed once to the terminal, never to the log: this is the only time the secret exists in the clear.
-      out(`First start: created department "${boot.department.name}" (${boot.department.departmentId}).`);
-      out(
+      banner.push(`First start: created department "${boot.department.name}" (${boot.department.departmentId}).`);
+      banner.push(
         config.bootstrapKey
           ? 'Admin API key: the value of YINGCHA_BOOTSTRAP_KEY'
           : `Admin API key (shown once, keep it): ${boot.key.secret}`,
       );
     }
+    out(banner.join('\n'));
   } catch (err) {
     await opened.release();
     throw err;
