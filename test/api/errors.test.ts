@@ -1,5 +1,6 @@
 // Every class of bad input gets its own 4xx problem+json with a stable code, and leaves nothing half-written.
 import { sql } from 'drizzle-orm';
+import type { InjectOptions } from 'fastify';
 import t from 'tap';
 import { bearer, build } from '../helpers/app.js';
 
@@ -33,7 +34,7 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
   };
   const before = await count();
 
-  const cases: Array<{ name: string; req: Parameters<typeof app.inject>[0]; status: number; code: string }> = [
+  const cases: Array<{ name: string; req: InjectOptions; status: number; code: string }> = [
     { name: 'unknown route', req: { method: 'GET', url: '/v1/nope' }, status: 404, code: 'ROUTE_NOT_FOUND' },
     { name: 'wrong method', req: { method: 'PUT', url: '/v1/admin/departments', headers: bearer(adminKey) }, status: 405, code: 'METHOD_NOT_ALLOWED' },
     {

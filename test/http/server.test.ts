@@ -16,16 +16,16 @@ t.test('first start: ready, docs, admin key printed once', async (t) => {
 
   const ready = await fetch(`${s1.url}/readyz`);
   t.equal(ready.status, 200);
-  t.same(await ready.json(), { status: 'ready', engine: ENGINE });
+  t.same((await ready.json()) as unknown, { status: 'ready', engine: ENGINE });
   const docs = await fetch(`${s1.url}/docs`);
   t.equal(docs.status, 200);
   t.match(await docs.text(), /swagger/i);
-  const spec = await (await fetch(`${s1.url}/openapi.json`)).json();
+  const spec = (await (await fetch(`${s1.url}/openapi.json`)).json()) as { openapi: string };
   t.equal(spec.openapi, '3.1.0');
 
   const depts = await fetch(`${s1.url}/v1/admin/departments`, { headers: auth(key!) });
   t.equal(depts.status, 200);
-  t.equal((await depts.json()).departments.length, 1);
+  t.equal(((await depts.json()) as { departments: unknown[] }).departments.length, 1);
   t.notMatch(s1.output().replace(/Admin API key[^\n]*/, ''), key!, 'the key appears nowhere else in the output or log');
   t.equal(await s1.stop(), 0, 'SIGTERM exits 0');
 
@@ -42,7 +42,7 @@ t.test('YINGCHA_BOOTSTRAP_KEY becomes the first admin key', async (t) => {
   t.notMatch(s.output(), new RegExp(key), 'the given key is not echoed');
   const res = await fetch(`${s.url}/v1/admin/keys`, { headers: auth(key) });
   t.equal(res.status, 200);
-  t.same((await res.json()).keys.map((k: { scopes: string[] }) => k.scopes), [['check', 'publish', 'review', 'admin']]);
+  t.same(((await res.json()) as { keys: Array<{ scopes: string[] }> }).keys.map((k: { scopes: string[] }) => k.scopes), [['check', 'publish', 'review', 'admin']]);
   t.equal(await s.stop(), 0);
 });
 
@@ -103,7 +103,7 @@ t.test('keys are created and revoked from the command line', async (t) => {
   const s2 = await serve(t, env);
   const res = await fetch(`${s2.url}/v1/admin/keys`, { headers: auth(secret!) });
   t.equal(res.status, 401);
-  t.equal((await res.json()).code, 'REVOKED_KEY');
+  t.equal(((await res.json()) as { code: string }).code, 'REVOKED_KEY');
   t.equal(await s2.stop(), 0);
 });
 
@@ -149,7 +149,7 @@ t.test('SIGTERM finishes the request in flight, then closes the database', async
   t.equal(code, 0, 'clean exit');
 
   const again = await serve(t, env);
-  const depts = await (await fetch(`${again.url}/v1/admin/departments`, { headers: auth(key) })).json();
+  const depts = (await (await fetch(`${again.url}/v1/admin/departments`, { headers: auth(key) })).json()) as { departments: Array<{ uscc: string }> };
   t.ok(
     depts.departments.some((d: { uscc: string }) => d.uscc === '91110000600037341L'),
     'what the in-flight request wrote is there after restart',
