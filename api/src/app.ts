@@ -7,6 +7,9 @@ import { contextPlugin } from './plugins/context.js';
 import { problemPlugin } from './plugins/problem.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
+import catalogRoutes from './routes/catalog/index.js';
+import checkRoutes from './routes/checks/index.js';
+import entryRoutes from './routes/entries/index.js';
 import healthRoutes from './routes/health/index.js';
 import { SHARED_SCHEMAS } from './routes/schemas.js';
 
@@ -31,6 +34,9 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/v1/admin' });
+  await app.register(catalogRoutes, { prefix: '/v1/catalog' });
+  await app.register(checkRoutes, { prefix: '/v1/checks' });
+  await app.register(entryRoutes, { prefix: '/v1/entries' });
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -12,6 +12,7 @@ export const ERRORS = {
   UNKNOWN_KEY: { status: 401, title: 'The API key is not known' },
   REVOKED_KEY: { status: 401, title: 'The API key has been revoked' },
   FORBIDDEN_SCOPE: { status: 403, title: 'The API key lacks the scope this operation needs' },
+  FORBIDDEN_LIST: { status: 403, title: 'This department may not publish to that list' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'The route does not accept this method' },

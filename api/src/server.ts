@@ -7,6 +7,7 @@ import { type Config, ensureEmbeddedSecret } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { migrateDatabase } from './db/migrate.js';
 import { bootstrap } from './services/bootstrap.js';
+import { type SeedSyncResult, syncSeedCatalog } from './services/catalog.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
 
@@ -45,34 +46,38 @@ function lockDataDir(dir: string): () => void {
 export interface Opened {
   database: Database;
   secret: string;
+  /** what the seed catalogue sync did on this start */
+  catalog: SeedSyncResult;
   release: () => Promise<void>;
 }
 
-/** Opens and migrates the configured database. Used by `serve` and by the command-line tools alike. */
+/** Migrations, then the release's seed catalogue: both must be in place before anything reads the database. */
+async function prepare(database: Database): Promise<SeedSyncResult> {
+  try {
+    await migrateDatabase(database);
+    return await syncSeedCatalog(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** Opens, migrates and seeds the configured database. Used by `serve` and by the command-line tools alike. */
 export async function openConfigured(config: Config): Promise<Opened> {
   if (config.databaseUrl) {
     const database = await openDatabase({ url: config.databaseUrl });
-    try {
-      await migrateDatabase(database);
-    } catch (err) {
-      await database.close();
-      throw err;
-    }
-    return { database, secret: config.secret!, release: () => database.close() };
+    const catalog = await prepare(database);
+    return { database, secret: config.secret!, catalog, release: () => database.close() };
   }
   const unlock = lockDataDir(config.dataDir);
   try {
     const secret = ensureEmbeddedSecret(config);
     const database = await openDatabase({ dataDir: join(config.dataDir, 'pgdata') });
-    try {
-      await migrateDatabase(database);
-    } catch (err) {
-      await database.close();
-      throw err;
-    }
+    const catalog = await prepare(database);
     return {
       database,
       secret,
+      catalog,
       release: async () => {
         await database.close();
         unlock();
@@ -99,6 +104,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     const address = await app.listen({ port: config.port, host: config.host });
     // One write, so whoever waits for the "listening" line has the whole banner.
     const banner = [`应查 Yingcha listening on ${address} (${opened.database.engine})`, `API docs: ${address}/docs`];
+    const { catalog } = opened;
+    if (catalog.changed) banner.push(`Catalogue version ${catalog.version}: the release's seed catalogue was synced.`);
+    if (catalog.kept.length > 0) {
+      banner.push(`Catalogue: the seed changed ${catalog.kept.length} admin-amended item(s); the admins' versions were kept: ${catalog.kept.join('; ')}`);
+    }
     if (boot.created) {
       // Printed once to the terminal, never to the log: this is the only time the secret exists in the clear.
       banner.push(`First start: created department "${boot.department.name}" (${boot.department.departmentId}).`);

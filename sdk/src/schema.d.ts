@@ -109,6 +109,326 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/catalog/memoranda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List memoranda (合作备忘录)
+         * @description Without measures; fetch one memorandum for those. `region` keeps the memoranda in force there (national ones and local ones whose region covers it); `category` keeps those under which the category initiates, signed, or implements at least one measure (a measure for all departments counts).
+         *
+         *     Scope: `check`.
+         */
+        get: operations["listCatalogMemoranda"];
+        put?: never;
+        /**
+         * Add a memorandum, optionally with its measures
+         * @description A local adoption names the memorandum it `adopts` and its region; its measures then replace the adopted ones for the categories that signed it. 409 CONFLICT when the 文号 is already catalogued.
+         *
+         *     Scope: `admin`.
+         */
+        post: operations["createCatalogMemorandum"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/memoranda/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a memorandum with its measures
+         * @description By uuid or by URL-encoded 文号, e.g. `/v1/catalog/memoranda/%E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80%952202%E5%8F%B7`.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["getCatalogMemorandum"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Amend a memorandum
+         * @description By uuid or URL-encoded 文号. An amended memorandum is the admins’ from then on: later seed upgrades do not overwrite it. 409 CONFLICT when the change would leave other items inconsistent (a list of the other polarity).
+         *
+         *     Scope: `admin`.
+         */
+        patch: operations["updateCatalogMemorandum"];
+        trace?: never;
+    };
+    "/v1/catalog/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find measures, or the measures a department applies
+         * @description With `matterType`, `category` and `region` together the answer is resolved as the check resolves it: for each memorandum (those of `list`, or `memorandum`, or else every national one), a local document that binds the category in that region replaces the national measures, a 无相关职能 statement yields no measure and is listed in `noDuty`, and a memorandum with neither is listed in `uncovered`. With fewer of the three, every given condition filters plainly.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["listCatalogMeasures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the lists (名单) and the memoranda each triggers
+         * @description Scope: `check`.
+         */
+        get: operations["listCatalogLists"];
+        put?: never;
+        /**
+         * Add a list
+         * @description Its memoranda must be catalogued and of the list’s polarity. 409 CONFLICT when the code exists.
+         *
+         *     Scope: `admin`.
+         */
+        post: operations["createCatalogList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/lists/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one list
+         * @description Scope: `check`.
+         */
+        get: operations["getCatalogList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Amend a list
+         * @description Scope: `admin`.
+         */
+        patch: operations["updateCatalogList"];
+        trace?: never;
+    };
+    "/v1/catalog/matter-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List matter types (事项类型)
+         * @description The values of `matter.type` in a check and of `matterTypes` in the catalogue.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["listMatterTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List department categories (部门类别)
+         * @description Measures name categories, not offices; a department’s category decides which measures it applies.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["listCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/memoranda/{id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a measure to a memorandum
+         * @description 409 CONFLICT when the memorandum already has a measure with this ordinal.
+         *
+         *     Scope: `admin`.
+         */
+        post: operations["addCatalogMeasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalog/measures/{measureId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Amend a measure
+         * @description Scope: `admin`.
+         */
+        patch: operations["updateCatalogMeasure"];
+        trace?: never;
+    };
+    "/v1/checks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a subject before handling a matter (应查必查)
+         * @description Returns the verdict, the list hits, the measures this department must apply to this matter type, and a hash-chained receipt. Send `Idempotency-Key` to make a retry return the same receipt.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["createCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checks/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check up to 1000 subjects for one matter (e.g. all bidders)
+         * @description One receipt per item, in request order. A bad item gets its own error; the others are still checked.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["createCheckBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checks/{checkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a stored receipt (append-only; no route changes or deletes one)
+         * @description Scope: `check`.
+         */
+        get: operations["getCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a list record (名单记录)
+         * @description Idempotent on (source, sourceRecordId): the same content again returns the same version (200, replayed); changed content writes a new version (200); a new record answers 201. The calling department must be a publisher of the list (FORBIDDEN_LIST otherwise).
+         *
+         *     Scope: `publish`.
+         */
+        post: operations["publishEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entries/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a list record with its version history
+         * @description Scope: `check`.
+         */
+        get: operations["getEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -135,7 +455,7 @@ export interface components {
              * @description Stable machine-readable error code; branch on this, never on title or detail
              * @enum {unknown}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             errors?: {
@@ -213,6 +533,828 @@ export interface components {
              */
             createdAt: string;
             revokedAt: string | null;
+        };
+        /**
+         * @description Where in the seed documents an item was read
+         * @example {
+         *       "file": "000_d41736de8c1eb63a.txt",
+         *       "lines": [
+         *         5,
+         *         94
+         *       ]
+         *     }
+         */
+        SeedRef: {
+            /** @description Seed file name in the project’s shared seeds */
+            file: string;
+            /** @description First and last line, inclusive */
+            lines: number[];
+        };
+        /**
+         * @description A printed sub-item of a measure whose effect or matter types differ from its siblings
+         * @example {
+         *       "ordinal": "5",
+         *       "text": "依法依规对存在失信行为的生产经营单位及其主要责任人实施市场禁入",
+         *       "effect": "prohibit",
+         *       "matterTypes": [
+         *         "market_entry_and_office"
+         *       ],
+         *       "appliesTo": [
+         *         "unit",
+         *         "responsible_person"
+         *       ]
+         *     }
+         */
+        CatalogMeasurePart: {
+            /**
+             * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+             * @example 6
+             */
+            ordinal: string;
+            text: string;
+            /**
+             * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+             * @enum {unknown}
+             */
+            effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+            /** @description Matter types this sub-item applies to */
+            matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+            /** @description Defaults to the measure’s appliesTo */
+            appliesTo?: ("unit" | "legal_representative" | "responsible_person")[];
+        };
+        /**
+         * @description Points scheme: the tier lists follow from the total in the window
+         * @example {
+         *       "window": {
+         *         "kind": "rolling_days",
+         *         "days": 365
+         *       },
+         *       "pointsPerAct": [
+         *         1,
+         *         3,
+         *         6
+         *       ],
+         *       "tiers": [
+         *         {
+         *           "list": "nanning.yellow",
+         *           "min": 10
+         *         },
+         *         {
+         *           "list": "nanning.red",
+         *           "min": 20
+         *         },
+         *         {
+         *           "list": "nanning.black",
+         *           "min": 30
+         *         }
+         *       ]
+         *     }
+         */
+        PointsRule: {
+            window: {
+                /** @enum {string} */
+                kind: "rolling_days";
+                /** @description Rolling window length */
+                days: number;
+            } | {
+                /** @enum {string} */
+                kind: "calendar_year";
+            };
+            /** @description Allowed points per act, if the scheme fixes them */
+            pointsPerAct: number[];
+            tiers: {
+                /**
+                 * @description List code, scheme.code (never a colour)
+                 * @example quality.serious_violation
+                 */
+                list: string;
+                /** @description Inclusive lower bound of the total */
+                min: number;
+            }[];
+        };
+        /**
+         * @example {
+         *       "minDaysByListingCount": [
+         *         365,
+         *         1095
+         *       ],
+         *       "note": "首次严重失信的,失信信息自公布之日起一年内不予撤销;再次严重失信的,三年内不予撤销;情节特别严重的不予修复(003:L1425)。"
+         *     }
+         */
+        RepairLock: {
+            /** @description No repair before this many days after listing, by the listing count (1st, 2nd…) */
+            minDaysByListingCount: number[];
+            /** @description From this listing count on, repair is never allowed */
+            neverAfterListingCount?: number;
+            note: string;
+        };
+        /**
+         * @description 惩戒/激励措施
+         * @example {
+         *       "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *       "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+         *       "docNo": "鹤信用发〔2018〕5号",
+         *       "ordinal": "6",
+         *       "text": "依法限制参与政府采购活动。",
+         *       "effect": "restrict",
+         *       "mandatory": false,
+         *       "matterTypes": [
+         *         "government_procurement"
+         *       ],
+         *       "categories": [
+         *         "finance"
+         *       ],
+         *       "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+         *       "appliesTo": [
+         *         "unit"
+         *       ],
+         *       "implementingUnits": [
+         *         "鹤岗市财政局"
+         *       ],
+         *       "source": {
+         *         "file": "000_d41736de8c1eb63a.txt",
+         *         "lines": [
+         *           45,
+         *           45
+         *         ]
+         *       },
+         *       "fromSeed": true,
+         *       "amendedAt": null
+         *     }
+         */
+        CatalogMeasure: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            measureId: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            memorandumId: string;
+            /**
+             * @description 文号 of the document that carries the measure. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            docNo: string;
+            /**
+             * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+             * @example 6
+             */
+            ordinal: string;
+            /** @description 措施内容 */
+            text: string;
+            /**
+             * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+             * @enum {unknown}
+             */
+            effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+            /** @description true 强制性 (a basis in law or administrative regulation), false 推荐性 */
+            mandatory: boolean;
+            /** @description Matter types the measure applies to */
+            matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+            /** @description Implementing department categories; all = every department */
+            categories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+            /** @description 法律及政策依据 */
+            legalBasis?: string;
+            /** @description Whom the measure falls on */
+            appliesTo: ("unit" | "legal_representative" | "responsible_person")[];
+            /** @description Implementing offices as printed, for the notice */
+            implementingUnits?: string[];
+            /**
+             * @description The national memorandum this measure carries out, when its document spans several (武汉’s responsibility list). Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            implements?: string;
+            parts?: components["schemas"]["CatalogMeasurePart"][];
+            /** @description Lists this measure is limited to; absent = every list that triggers the memorandum */
+            listCodes?: string[];
+            source?: components["schemas"]["SeedRef"];
+            /** @description The release’s seed catalogue carries this item */
+            fromSeed: boolean;
+            /** @description When an admin last created or changed it; seed upgrades no longer overwrite such an item */
+            amendedAt: string | null;
+            /**
+             * @description In a resolved measures query: the 文号 that led to this measure (a local adoption answers for the national one). Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            triggeredBy?: string;
+        };
+        /**
+         * @description A category that has no duty under the memorandum (无相关职能) in a region and the regions below it
+         * @example {
+         *       "category": "market_regulation",
+         *       "region": "420100",
+         *       "reason": "无相关职能",
+         *       "statedBy": "武质技监管〔2018〕22号",
+         *       "source": {
+         *         "file": "001_e37da23406e7c17a.txt",
+         *         "lines": [
+         *           31,
+         *           31
+         *         ]
+         *       }
+         *     }
+         */
+        CatalogNoDuty: {
+            /**
+             * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+             * @enum {unknown}
+             */
+            category: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+            /**
+             * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+             * @example 230400
+             */
+            region: string;
+            /** @description The seed’s wording, e.g. 无相关职能 */
+            reason: string;
+            /** @description 文号 of the document that says so */
+            statedBy: string;
+            source?: components["schemas"]["SeedRef"];
+        };
+        /**
+         * @description 合作备忘录 with its measures
+         * @example {
+         *       "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+         *       "docNo": "鹤信用发〔2018〕5号",
+         *       "title": "鹤岗市对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+         *       "polarity": "punitive",
+         *       "initiatingCategory": "market_regulation",
+         *       "signatoryCategories": [
+         *         "credit_office",
+         *         "market_regulation",
+         *         "civilization_office",
+         *         "science_technology",
+         *         "finance",
+         *         "human_resources",
+         *         "agriculture",
+         *         "commerce",
+         *         "culture_media",
+         *         "taxation",
+         *         "natural_resources",
+         *         "emergency_management",
+         *         "food_drug",
+         *         "transport",
+         *         "housing_construction"
+         *       ],
+         *       "region": "230400",
+         *       "effectiveFrom": "2018-08-10",
+         *       "adopts": "发改财金〔2016〕2202号",
+         *       "source": {
+         *         "file": "000_d41736de8c1eb63a.txt",
+         *         "lines": [
+         *           5,
+         *           94
+         *         ]
+         *       },
+         *       "fromSeed": true,
+         *       "amendedAt": null,
+         *       "measures": [
+         *         {
+         *           "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *           "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+         *           "docNo": "鹤信用发〔2018〕5号",
+         *           "ordinal": "6",
+         *           "text": "依法限制参与政府采购活动。",
+         *           "effect": "restrict",
+         *           "mandatory": false,
+         *           "matterTypes": [
+         *             "government_procurement"
+         *           ],
+         *           "categories": [
+         *             "finance"
+         *           ],
+         *           "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+         *           "appliesTo": [
+         *             "unit"
+         *           ],
+         *           "implementingUnits": [
+         *             "鹤岗市财政局"
+         *           ],
+         *           "source": {
+         *             "file": "000_d41736de8c1eb63a.txt",
+         *             "lines": [
+         *               45,
+         *               45
+         *             ]
+         *           },
+         *           "fromSeed": true,
+         *           "amendedAt": null
+         *         },
+         *         {
+         *           "measureId": "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a",
+         *           "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+         *           "docNo": "鹤信用发〔2018〕5号",
+         *           "ordinal": "18",
+         *           "text": "限制失信企业的法定代表人在食品药品、特种设备等直接关系消费者生命财产安全的领域,担任相关企业法定代表人、董事、监事和高级管理人员。",
+         *           "effect": "restrict",
+         *           "mandatory": false,
+         *           "matterTypes": [
+         *             "market_entry_and_office"
+         *           ],
+         *           "categories": [
+         *             "market_regulation"
+         *           ],
+         *           "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+         *           "appliesTo": [
+         *             "legal_representative"
+         *           ],
+         *           "implementingUnits": [
+         *             "鹤岗市市场监督管理局"
+         *           ],
+         *           "source": {
+         *             "file": "000_d41736de8c1eb63a.txt",
+         *             "lines": [
+         *               70,
+         *               74
+         *             ]
+         *           },
+         *           "fromSeed": true,
+         *           "amendedAt": null
+         *         }
+         *       ],
+         *       "noDuty": []
+         *     }
+         */
+        CatalogMemorandum: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            memorandumId: string;
+            /**
+             * @description 文号, e.g. 发改财金〔2016〕2202号. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            docNo: string;
+            title: string;
+            /**
+             * @description punitive 惩戒 or incentive 激励
+             * @enum {unknown}
+             */
+            polarity: "punitive" | "incentive";
+            /**
+             * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+             * @enum {unknown}
+             */
+            initiatingCategory: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+            /** @description Categories bound by the document; for a local one, those whose measures it replaces */
+            signatoryCategories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+            /**
+             * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+             * @example 230400
+             */
+            region: string;
+            /**
+             * Format: date
+             * @example 2018-08-10
+             */
+            effectiveFrom?: string;
+            /**
+             * Format: date
+             * @example 2018-08-10
+             */
+            effectiveTo?: string;
+            /**
+             * @description The national memorandum this local one adopts. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            adopts?: string;
+            source?: components["schemas"]["SeedRef"];
+            /** @description The release’s seed catalogue carries this item */
+            fromSeed: boolean;
+            /** @description When an admin last created or changed it; seed upgrades no longer overwrite such an item */
+            amendedAt: string | null;
+            measures: components["schemas"]["CatalogMeasure"][];
+            noDuty: components["schemas"]["CatalogNoDuty"][];
+        };
+        /**
+         * @description 合作备忘录 without its measures
+         * @example {
+         *       "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+         *       "docNo": "鹤信用发〔2018〕5号",
+         *       "title": "鹤岗市对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+         *       "polarity": "punitive",
+         *       "initiatingCategory": "market_regulation",
+         *       "signatoryCategories": [
+         *         "credit_office",
+         *         "market_regulation",
+         *         "civilization_office",
+         *         "science_technology",
+         *         "finance",
+         *         "human_resources",
+         *         "agriculture",
+         *         "commerce",
+         *         "culture_media",
+         *         "taxation",
+         *         "natural_resources",
+         *         "emergency_management",
+         *         "food_drug",
+         *         "transport",
+         *         "housing_construction"
+         *       ],
+         *       "region": "230400",
+         *       "effectiveFrom": "2018-08-10",
+         *       "adopts": "发改财金〔2016〕2202号",
+         *       "source": {
+         *         "file": "000_d41736de8c1eb63a.txt",
+         *         "lines": [
+         *           5,
+         *           94
+         *         ]
+         *       },
+         *       "fromSeed": true,
+         *       "amendedAt": null,
+         *       "measureCount": 19
+         *     }
+         */
+        CatalogMemorandumSummary: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            memorandumId: string;
+            /**
+             * @description 文号, e.g. 发改财金〔2016〕2202号. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            docNo: string;
+            title: string;
+            /**
+             * @description punitive 惩戒 or incentive 激励
+             * @enum {unknown}
+             */
+            polarity: "punitive" | "incentive";
+            /**
+             * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+             * @enum {unknown}
+             */
+            initiatingCategory: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+            /** @description Categories bound by the document; for a local one, those whose measures it replaces */
+            signatoryCategories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+            /**
+             * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+             * @example 230400
+             */
+            region: string;
+            /**
+             * Format: date
+             * @example 2018-08-10
+             */
+            effectiveFrom?: string;
+            /**
+             * Format: date
+             * @example 2018-08-10
+             */
+            effectiveTo?: string;
+            /**
+             * @description The national memorandum this local one adopts. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+             * @example 发改财金〔2016〕2202号
+             */
+            adopts?: string;
+            source?: components["schemas"]["SeedRef"];
+            /** @description The release’s seed catalogue carries this item */
+            fromSeed: boolean;
+            /** @description When an admin last created or changed it; seed upgrades no longer overwrite such an item */
+            amendedAt: string | null;
+            measureCount: number;
+        };
+        /**
+         * @description 名单, keyed by scheme.code
+         * @example {
+         *       "code": "quality.serious_violation",
+         *       "name": "严重质量违法失信行为当事人名单",
+         *       "polarity": "punitive",
+         *       "memoranda": [
+         *         "发改财金〔2016〕2202号"
+         *       ],
+         *       "objectionWorkingDays": 15,
+         *       "restartTermOnObjectionRejected": false,
+         *       "publisherCategories": [
+         *         "market_regulation"
+         *       ],
+         *       "source": {
+         *         "file": "000_d41736de8c1eb63a.txt",
+         *         "lines": [
+         *           23,
+         *           29
+         *         ]
+         *       },
+         *       "fromSeed": true,
+         *       "amendedAt": null
+         *     }
+         */
+        CatalogList: {
+            /**
+             * @description List code, scheme.code (never a colour)
+             * @example quality.serious_violation
+             */
+            code: string;
+            name: string;
+            /**
+             * @description punitive 惩戒 or incentive 激励
+             * @enum {unknown}
+             */
+            polarity: "punitive" | "incentive";
+            /** @description 文号 of the memoranda a hit on this list triggers */
+            memoranda: string[];
+            /** @description Default validity of an entry; absent = until removed */
+            validityDays?: number;
+            /** @description Automatic removal horizon */
+            autoRemoveAfterDays?: number;
+            /** @description Objection (异议) deadline in working days */
+            objectionWorkingDays: number;
+            /** @description Credit repair (信用修复) decision deadline in working days */
+            repairWorkingDays?: number;
+            /** @description Repair decision deadline in calendar days, where the scheme says 日 */
+            repairCalendarDays?: number;
+            /** @description The term restarts on the day an objection is rejected */
+            restartTermOnObjectionRejected: boolean;
+            pointsRule?: components["schemas"]["PointsRule"];
+            repairLock?: components["schemas"]["RepairLock"];
+            /**
+             * @description List a subject moves to on a serious act during its term
+             * @example quality.serious_violation
+             */
+            escalatesTo?: string;
+            /** @description A confirmed entry removes the subject from every incentive list */
+            removesFromRedLists?: boolean;
+            /** @description Categories allowed to publish to the list */
+            publisherCategories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+            source?: components["schemas"]["SeedRef"];
+            /** @description The release’s seed catalogue carries this item */
+            fromSeed: boolean;
+            /** @description When an admin last created or changed it; seed upgrades no longer overwrite such an item */
+            amendedAt: string | null;
+        };
+        /**
+         * @example {
+         *       "checkId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "checkedAt": "2026-11-22T08:30:00.000Z",
+         *       "asOf": null,
+         *       "verdict": "clear",
+         *       "reasons": [],
+         *       "matter": {
+         *         "type": "government_procurement",
+         *         "reference": "HGCG-2026-0451",
+         *         "title": "鹤岗市第一中学教学楼维修工程"
+         *       },
+         *       "subject": {
+         *         "asked": {
+         *           "uscc": "91230400MA1B2C3D4Q"
+         *         },
+         *         "resolved": []
+         *       },
+         *       "hits": [],
+         *       "measures": [],
+         *       "dataVersion": "c1.e0",
+         *       "catalogVersion": 1,
+         *       "receipt": {
+         *         "hash": "a3f1…",
+         *         "prevHash": "0000…",
+         *         "chain": 3,
+         *         "chainSeq": 1
+         *       }
+         *     }
+         */
+        CheckResult: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            checkId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            checkedAt: string;
+            asOf: string | null;
+            /**
+             * @description prohibited > restricted > review > incentive > clear
+             * @enum {unknown}
+             */
+            verdict: "prohibited" | "restricted" | "review" | "incentive" | "clear";
+            reasons: {
+                code: string;
+                listCode: string;
+                message: string;
+            }[];
+            matter: {
+                /**
+                 * @description 事项类型: administrative_licensing 行政许可, project_approval 项目审批核准, government_procurement 政府采购, public_bidding 招标投标, fiscal_funds 财政资金/补贴, science_tech_projects 科技项目, land_and_mining 土地与矿业权, concession 特许经营, honours 评优评先/荣誉, financing_and_securities 融资与证券, market_entry_and_office 市场准入与任职, advertising 广告, tax 税收, customs 海关, supervision 日常监管, publication 信息公示
+                 * @enum {unknown}
+                 */
+                type: "administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication";
+                reference: string;
+                title: string | null;
+            };
+            subject: {
+                asked: {
+                    kind?: string;
+                    uscc?: string;
+                    name?: string;
+                    /** @description masked */
+                    idNumber?: string;
+                };
+                resolved: {
+                    /**
+                     * Format: uuid
+                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                     */
+                    subjectId: string;
+                    kind: string;
+                    name: string;
+                    uscc: string | null;
+                    idMasked: string | null;
+                    /** @enum {unknown} */
+                    matchedBy: "uscc" | "id_number" | "name" | "former_name" | "fuzzy_name" | "related_person";
+                }[];
+            };
+            hits: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                entryId: string;
+                list: {
+                    code: string;
+                    name: string;
+                    /** @enum {unknown} */
+                    polarity: "punitive" | "incentive";
+                };
+                memoranda: {
+                    docNo: string;
+                    title: string;
+                }[];
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                decidedBy: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T08:30:00.000Z
+                 */
+                decidedAt: string;
+                validUntil: string | null;
+                /** @enum {unknown} */
+                status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+                /** @description under objection: 核实期间暂不执行, no measures */
+                suspended: boolean;
+                /** @enum {unknown} */
+                matchedBy: "uscc" | "id_number" | "name" | "former_name" | "fuzzy_name" | "related_person";
+                score: number;
+                subject: {
+                    /**
+                     * Format: uuid
+                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                     */
+                    subjectId: string;
+                    kind: string;
+                    name: string;
+                    uscc: string | null;
+                    idMasked: string | null;
+                };
+                matchReason: string;
+                points?: {
+                    total: number;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    windowFrom: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    windowTo: string;
+                    acts: number;
+                };
+                measureIds: string[];
+            }[];
+            measures: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                measureId: string;
+                docNo: string;
+                ordinal: string;
+                text: string;
+                /** @enum {unknown} */
+                effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                /** @description 强制性 (true) or 推荐性 (false) */
+                mandatory: boolean;
+                legalBasis: string | null;
+                appliesTo: ("unit" | "legal_representative" | "responsible_person")[];
+                implementingUnits: string[];
+                forEntries: string[];
+            }[];
+            /** @description c<catalogue version>.e<last list event> seen by this check */
+            dataVersion: string;
+            catalogVersion: number;
+            receipt: {
+                hash: string;
+                prevHash: string;
+                chain: number;
+                chainSeq: number;
+            };
+        };
+        /**
+         * @example {
+         *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+         *       "list": "safety.blacklist",
+         *       "subjectId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *       "source": "鹤岗市应急管理局执法系统",
+         *       "sourceRecordId": "HG-2026-000123",
+         *       "version": 1,
+         *       "status": "active",
+         *       "decisionDocNo": "鹤应急罚〔2026〕12号",
+         *       "reason": "发生较大生产安全责任事故",
+         *       "decidedAt": "2026-11-01T00:00:00.000Z",
+         *       "validFrom": "2026-11-22T08:30:00.000Z",
+         *       "validUntil": "2027-11-22T08:30:00.000Z",
+         *       "points": null,
+         *       "scopeRegion": "000000",
+         *       "publishedAt": "2026-11-22T08:30:00.000Z",
+         *       "decidedBy": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *       "versions": [
+         *         {
+         *           "version": 1,
+         *           "status": "active",
+         *           "change": "created",
+         *           "recordedAt": "2026-11-22T08:30:00.000Z",
+         *           "supersededAt": null
+         *         }
+         *       ]
+         *     }
+         */
+        Entry: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            entryId: string;
+            list: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            subjectId: string;
+            source: string;
+            sourceRecordId: string;
+            version: number;
+            /**
+             * @description active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出
+             * @enum {unknown}
+             */
+            status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+            decisionDocNo: string;
+            reason: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            decidedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            validFrom: string;
+            validUntil: string | null;
+            points: number | null;
+            /**
+             * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+             * @example 230400
+             */
+            scopeRegion: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            publishedAt: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            decidedBy: string;
+            versions: {
+                version: number;
+                /**
+                 * @description active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出
+                 * @enum {unknown}
+                 */
+                status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+                change: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T08:30:00.000Z
+                 */
+                recordedAt: string;
+                supersededAt: string | null;
+            }[];
         };
     };
     responses: never;
@@ -613,6 +1755,2222 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCatalogMemoranda: {
+        parameters: {
+            query?: {
+                /** @description punitive 惩戒 or incentive 激励 */
+                polarity?: "punitive" | "incentive";
+                /**
+                 * @description Memoranda in force in this region: national ones and local ones whose region covers it (230400 covers 230402)
+                 * @example 230400
+                 */
+                region?: string;
+                /** @description Memoranda under which this category initiates, signed, or implements at least one measure (a measure for all counts) */
+                category?: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "memoranda": [
+                     *         {
+                     *           "memorandumId": "3f6b1c2a-7d4e-4b8a-9c1d-2e5f6a7b8c90",
+                     *           "docNo": "发改财金〔2016〕2202号",
+                     *           "title": "关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+                     *           "polarity": "punitive",
+                     *           "initiatingCategory": "market_regulation",
+                     *           "signatoryCategories": [],
+                     *           "region": "000000",
+                     *           "source": {
+                     *             "file": "000_d41736de8c1eb63a.txt",
+                     *             "lines": [
+                     *               94,
+                     *               94
+                     *             ]
+                     *           },
+                     *           "fromSeed": true,
+                     *           "amendedAt": null,
+                     *           "measureCount": 0
+                     *         },
+                     *         {
+                     *           "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *           "docNo": "鹤信用发〔2018〕5号",
+                     *           "title": "鹤岗市对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+                     *           "polarity": "punitive",
+                     *           "initiatingCategory": "market_regulation",
+                     *           "signatoryCategories": [
+                     *             "credit_office",
+                     *             "market_regulation",
+                     *             "civilization_office",
+                     *             "science_technology",
+                     *             "finance",
+                     *             "human_resources",
+                     *             "agriculture",
+                     *             "commerce",
+                     *             "culture_media",
+                     *             "taxation",
+                     *             "natural_resources",
+                     *             "emergency_management",
+                     *             "food_drug",
+                     *             "transport",
+                     *             "housing_construction"
+                     *           ],
+                     *           "region": "230400",
+                     *           "effectiveFrom": "2018-08-10",
+                     *           "adopts": "发改财金〔2016〕2202号",
+                     *           "source": {
+                     *             "file": "000_d41736de8c1eb63a.txt",
+                     *             "lines": [
+                     *               5,
+                     *               94
+                     *             ]
+                     *           },
+                     *           "fromSeed": true,
+                     *           "amendedAt": null,
+                     *           "measureCount": 19
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        memoranda: components["schemas"]["CatalogMemorandumSummary"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCatalogMemorandum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "docNo": "鹤信用发〔2025〕3号",
+                 *       "title": "鹤岗市对失信被执行人实施联合惩戒的合作备忘录",
+                 *       "polarity": "punitive",
+                 *       "initiatingCategory": "court",
+                 *       "signatoryCategories": [
+                 *         "court",
+                 *         "finance"
+                 *       ],
+                 *       "region": "230400",
+                 *       "effectiveFrom": "2025-03-01",
+                 *       "adopts": "发改财金〔2016〕141号",
+                 *       "measures": [
+                 *         {
+                 *           "ordinal": "1",
+                 *           "text": "依法限制参与政府采购活动。",
+                 *           "effect": "restrict",
+                 *           "mandatory": false,
+                 *           "matterTypes": [
+                 *             "government_procurement"
+                 *           ],
+                 *           "categories": [
+                 *             "finance"
+                 *           ],
+                 *           "appliesTo": [
+                 *             "unit"
+                 *           ],
+                 *           "implementingUnits": [
+                 *             "鹤岗市财政局"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description 文号, e.g. 发改财金〔2016〕2202号. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                     * @example 发改财金〔2016〕2202号
+                     */
+                    docNo: string;
+                    title: string;
+                    /**
+                     * @description punitive 惩戒 or incentive 激励
+                     * @enum {unknown}
+                     */
+                    polarity: "punitive" | "incentive";
+                    /**
+                     * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+                     * @enum {unknown}
+                     */
+                    initiatingCategory: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+                    signatoryCategories?: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                    /**
+                     * @description 6-digit 行政区划代码; default 000000 (national)
+                     * @example 230400
+                     */
+                    region?: string;
+                    /**
+                     * Format: date
+                     * @example 2018-08-10
+                     */
+                    effectiveFrom?: string;
+                    /**
+                     * Format: date
+                     * @example 2018-08-10
+                     */
+                    effectiveTo?: string;
+                    /**
+                     * @description The national memorandum this local one adopts. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                     * @example 发改财金〔2016〕2202号
+                     */
+                    adopts?: string;
+                    measures?: {
+                        /**
+                         * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+                         * @example 6
+                         */
+                        ordinal: string;
+                        /** @description 措施内容 */
+                        text: string;
+                        /**
+                         * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+                         * @enum {unknown}
+                         */
+                        effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                        /** @description true 强制性 (a basis in law or administrative regulation), false 推荐性 */
+                        mandatory: boolean;
+                        /** @description Matter types the measure applies to */
+                        matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+                        /** @description Implementing department categories; all = every department */
+                        categories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                        /** @description 法律及政策依据 */
+                        legalBasis?: string;
+                        /** @description Whom the measure falls on */
+                        appliesTo: ("unit" | "legal_representative" | "responsible_person")[];
+                        /** @description Implementing offices as printed, for the notice */
+                        implementingUnits?: string[];
+                        /**
+                         * @description The national memorandum this measure carries out, when its document spans several (武汉’s responsibility list). Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                         * @example 发改财金〔2016〕2202号
+                         */
+                        implements?: string;
+                        parts?: {
+                            /**
+                             * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+                             * @example 6
+                             */
+                            ordinal: string;
+                            text: string;
+                            /**
+                             * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+                             * @enum {unknown}
+                             */
+                            effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                            /** @description Matter types this sub-item applies to */
+                            matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+                            /** @description Defaults to the measure’s appliesTo */
+                            appliesTo?: ("unit" | "legal_representative" | "responsible_person")[];
+                        }[];
+                        /** @description Lists this measure is limited to; absent = every list that triggers the memorandum */
+                        listCodes?: string[];
+                    }[];
+                    noDuty?: {
+                        /**
+                         * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+                         * @enum {unknown}
+                         */
+                        category: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+                        /**
+                         * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+                         * @example 230400
+                         */
+                        region: string;
+                        /** @description The seed’s wording, e.g. 无相关职能 */
+                        reason: string;
+                        /** @description 文号 of the document that says so */
+                        statedBy: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "memorandum": {
+                     *         "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *         "docNo": "鹤信用发〔2018〕5号",
+                     *         "title": "鹤岗市对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+                     *         "polarity": "punitive",
+                     *         "initiatingCategory": "market_regulation",
+                     *         "signatoryCategories": [
+                     *           "credit_office",
+                     *           "market_regulation",
+                     *           "civilization_office",
+                     *           "science_technology",
+                     *           "finance",
+                     *           "human_resources",
+                     *           "agriculture",
+                     *           "commerce",
+                     *           "culture_media",
+                     *           "taxation",
+                     *           "natural_resources",
+                     *           "emergency_management",
+                     *           "food_drug",
+                     *           "transport",
+                     *           "housing_construction"
+                     *         ],
+                     *         "region": "230400",
+                     *         "effectiveFrom": "2018-08-10",
+                     *         "adopts": "发改财金〔2016〕2202号",
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             5,
+                     *             94
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null,
+                     *         "measures": [
+                     *           {
+                     *             "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *             "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *             "docNo": "鹤信用发〔2018〕5号",
+                     *             "ordinal": "6",
+                     *             "text": "依法限制参与政府采购活动。",
+                     *             "effect": "restrict",
+                     *             "mandatory": false,
+                     *             "matterTypes": [
+                     *               "government_procurement"
+                     *             ],
+                     *             "categories": [
+                     *               "finance"
+                     *             ],
+                     *             "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *             "appliesTo": [
+                     *               "unit"
+                     *             ],
+                     *             "implementingUnits": [
+                     *               "鹤岗市财政局"
+                     *             ],
+                     *             "source": {
+                     *               "file": "000_d41736de8c1eb63a.txt",
+                     *               "lines": [
+                     *                 45,
+                     *                 45
+                     *               ]
+                     *             },
+                     *             "fromSeed": true,
+                     *             "amendedAt": null
+                     *           },
+                     *           {
+                     *             "measureId": "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *             "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *             "docNo": "鹤信用发〔2018〕5号",
+                     *             "ordinal": "18",
+                     *             "text": "限制失信企业的法定代表人在食品药品、特种设备等直接关系消费者生命财产安全的领域,担任相关企业法定代表人、董事、监事和高级管理人员。",
+                     *             "effect": "restrict",
+                     *             "mandatory": false,
+                     *             "matterTypes": [
+                     *               "market_entry_and_office"
+                     *             ],
+                     *             "categories": [
+                     *               "market_regulation"
+                     *             ],
+                     *             "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *             "appliesTo": [
+                     *               "legal_representative"
+                     *             ],
+                     *             "implementingUnits": [
+                     *               "鹤岗市市场监督管理局"
+                     *             ],
+                     *             "source": {
+                     *               "file": "000_d41736de8c1eb63a.txt",
+                     *               "lines": [
+                     *                 70,
+                     *                 74
+                     *               ]
+                     *             },
+                     *             "fromSeed": true,
+                     *             "amendedAt": null
+                     *           }
+                     *         ],
+                     *         "noDuty": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        memorandum: components["schemas"]["CatalogMemorandum"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCatalogMemorandum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The memorandum’s uuid, or its URL-encoded 文号
+                 * @example %E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80%952202%E5%8F%B7
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "memorandum": {
+                     *         "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *         "docNo": "鹤信用发〔2018〕5号",
+                     *         "title": "鹤岗市对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+                     *         "polarity": "punitive",
+                     *         "initiatingCategory": "market_regulation",
+                     *         "signatoryCategories": [
+                     *           "credit_office",
+                     *           "market_regulation",
+                     *           "civilization_office",
+                     *           "science_technology",
+                     *           "finance",
+                     *           "human_resources",
+                     *           "agriculture",
+                     *           "commerce",
+                     *           "culture_media",
+                     *           "taxation",
+                     *           "natural_resources",
+                     *           "emergency_management",
+                     *           "food_drug",
+                     *           "transport",
+                     *           "housing_construction"
+                     *         ],
+                     *         "region": "230400",
+                     *         "effectiveFrom": "2018-08-10",
+                     *         "adopts": "发改财金〔2016〕2202号",
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             5,
+                     *             94
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null,
+                     *         "measures": [
+                     *           {
+                     *             "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *             "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *             "docNo": "鹤信用发〔2018〕5号",
+                     *             "ordinal": "6",
+                     *             "text": "依法限制参与政府采购活动。",
+                     *             "effect": "restrict",
+                     *             "mandatory": false,
+                     *             "matterTypes": [
+                     *               "government_procurement"
+                     *             ],
+                     *             "categories": [
+                     *               "finance"
+                     *             ],
+                     *             "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *             "appliesTo": [
+                     *               "unit"
+                     *             ],
+                     *             "implementingUnits": [
+                     *               "鹤岗市财政局"
+                     *             ],
+                     *             "source": {
+                     *               "file": "000_d41736de8c1eb63a.txt",
+                     *               "lines": [
+                     *                 45,
+                     *                 45
+                     *               ]
+                     *             },
+                     *             "fromSeed": true,
+                     *             "amendedAt": null
+                     *           },
+                     *           {
+                     *             "measureId": "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *             "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *             "docNo": "鹤信用发〔2018〕5号",
+                     *             "ordinal": "18",
+                     *             "text": "限制失信企业的法定代表人在食品药品、特种设备等直接关系消费者生命财产安全的领域,担任相关企业法定代表人、董事、监事和高级管理人员。",
+                     *             "effect": "restrict",
+                     *             "mandatory": false,
+                     *             "matterTypes": [
+                     *               "market_entry_and_office"
+                     *             ],
+                     *             "categories": [
+                     *               "market_regulation"
+                     *             ],
+                     *             "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *             "appliesTo": [
+                     *               "legal_representative"
+                     *             ],
+                     *             "implementingUnits": [
+                     *               "鹤岗市市场监督管理局"
+                     *             ],
+                     *             "source": {
+                     *               "file": "000_d41736de8c1eb63a.txt",
+                     *               "lines": [
+                     *                 70,
+                     *                 74
+                     *               ]
+                     *             },
+                     *             "fromSeed": true,
+                     *             "amendedAt": null
+                     *           }
+                     *         ],
+                     *         "noDuty": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        memorandum: components["schemas"]["CatalogMemorandum"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCatalogMemorandum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The memorandum’s uuid, or its URL-encoded 文号
+                 * @example %E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80%952202%E5%8F%B7
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Fields to change; a field left out stays, null clears an optional one. The 文号 is the key and cannot change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "effectiveTo": "2026-12-31"
+                 *     }
+                 */
+                "application/json": {
+                    title?: string;
+                    /**
+                     * @description punitive 惩戒 or incentive 激励
+                     * @enum {unknown}
+                     */
+                    polarity?: "punitive" | "incentive";
+                    /**
+                     * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+                     * @enum {unknown}
+                     */
+                    initiatingCategory?: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+                    signatoryCategories?: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                    /**
+                     * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+                     * @example 230400
+                     */
+                    region?: string;
+                    /**
+                     * Format: date
+                     * @example 2018-08-10
+                     */
+                    effectiveFrom?: string | null;
+                    /**
+                     * Format: date
+                     * @example 2018-08-10
+                     */
+                    effectiveTo?: string | null;
+                    /**
+                     * @description 文号, e.g. 发改财金〔2016〕2202号. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                     * @example 发改财金〔2016〕2202号
+                     */
+                    adopts?: string | null;
+                    /** @description Replaces all of the memorandum’s no-duty rows */
+                    noDuty?: {
+                        /**
+                         * @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同
+                         * @enum {unknown}
+                         */
+                        category: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+                        /**
+                         * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+                         * @example 230400
+                         */
+                        region: string;
+                        /** @description The seed’s wording, e.g. 无相关职能 */
+                        reason: string;
+                        /** @description 文号 of the document that says so */
+                        statedBy: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "memorandum": {
+                     *         "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *         "docNo": "鹤信用发〔2018〕5号",
+                     *         "title": "鹤岗市对严重质量违法失信行为当事人实施联合惩戒的合作备忘录",
+                     *         "polarity": "punitive",
+                     *         "initiatingCategory": "market_regulation",
+                     *         "signatoryCategories": [
+                     *           "credit_office",
+                     *           "market_regulation",
+                     *           "civilization_office",
+                     *           "science_technology",
+                     *           "finance",
+                     *           "human_resources",
+                     *           "agriculture",
+                     *           "commerce",
+                     *           "culture_media",
+                     *           "taxation",
+                     *           "natural_resources",
+                     *           "emergency_management",
+                     *           "food_drug",
+                     *           "transport",
+                     *           "housing_construction"
+                     *         ],
+                     *         "region": "230400",
+                     *         "effectiveFrom": "2018-08-10",
+                     *         "adopts": "发改财金〔2016〕2202号",
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             5,
+                     *             94
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null,
+                     *         "measures": [
+                     *           {
+                     *             "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *             "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *             "docNo": "鹤信用发〔2018〕5号",
+                     *             "ordinal": "6",
+                     *             "text": "依法限制参与政府采购活动。",
+                     *             "effect": "restrict",
+                     *             "mandatory": false,
+                     *             "matterTypes": [
+                     *               "government_procurement"
+                     *             ],
+                     *             "categories": [
+                     *               "finance"
+                     *             ],
+                     *             "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *             "appliesTo": [
+                     *               "unit"
+                     *             ],
+                     *             "implementingUnits": [
+                     *               "鹤岗市财政局"
+                     *             ],
+                     *             "source": {
+                     *               "file": "000_d41736de8c1eb63a.txt",
+                     *               "lines": [
+                     *                 45,
+                     *                 45
+                     *               ]
+                     *             },
+                     *             "fromSeed": true,
+                     *             "amendedAt": null
+                     *           },
+                     *           {
+                     *             "measureId": "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a",
+                     *             "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *             "docNo": "鹤信用发〔2018〕5号",
+                     *             "ordinal": "18",
+                     *             "text": "限制失信企业的法定代表人在食品药品、特种设备等直接关系消费者生命财产安全的领域,担任相关企业法定代表人、董事、监事和高级管理人员。",
+                     *             "effect": "restrict",
+                     *             "mandatory": false,
+                     *             "matterTypes": [
+                     *               "market_entry_and_office"
+                     *             ],
+                     *             "categories": [
+                     *               "market_regulation"
+                     *             ],
+                     *             "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *             "appliesTo": [
+                     *               "legal_representative"
+                     *             ],
+                     *             "implementingUnits": [
+                     *               "鹤岗市市场监督管理局"
+                     *             ],
+                     *             "source": {
+                     *               "file": "000_d41736de8c1eb63a.txt",
+                     *               "lines": [
+                     *                 70,
+                     *                 74
+                     *               ]
+                     *             },
+                     *             "fromSeed": true,
+                     *             "amendedAt": null
+                     *           }
+                     *         ],
+                     *         "noDuty": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        memorandum: components["schemas"]["CatalogMemorandum"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCatalogMeasures: {
+        parameters: {
+            query?: {
+                /** @description 事项类型: administrative_licensing 行政许可, project_approval 项目审批核准, government_procurement 政府采购, public_bidding 招标投标, fiscal_funds 财政资金/补贴, science_tech_projects 科技项目, land_and_mining 土地与矿业权, concession 特许经营, honours 评优评先/荣誉, financing_and_securities 融资与证券, market_entry_and_office 市场准入与任职, advertising 广告, tax 税收, customs 海关, supervision 日常监管, publication 信息公示 */
+                matterType?: "administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication";
+                /** @description 部门类别: finance 财政, market_regulation 市场监管, natural_resources 自然资源/国土, development_reform 发改, science_technology 科技, taxation 税务, central_bank 人民银行, banking_insurance_regulation 银保监, securities_regulation 证监, housing_construction 住建/城乡建设, transport 交通, ecology_environment 生态环境/环保, emergency_management 应急管理/安监, human_resources 人社, commerce 商务, customs 海关, civilization_office 文明办, culture_media 文广新, agriculture 农业, court 法院, public_security 公安, credit_office 信用办, food_drug 食药监, all 各部门共同 */
+                category?: "finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all";
+                /**
+                 * @description The department’s region; with matterType and category, resolves as the check does
+                 * @example 230400
+                 */
+                region?: string;
+                /**
+                 * @description Only measures concerning this 文号 (carried by it, or by a document adopting or implementing it). Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                 * @example 发改财金〔2016〕2202号
+                 */
+                memorandum?: string;
+                /**
+                 * @description Only measures a hit on this list triggers
+                 * @example quality.serious_violation
+                 */
+                list?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        /** @description true when matterType, category and region were all given: the measures are those this department applies (a local adoption replacing the national memorandum for its signatories), with noDuty and uncovered filled in. false: plain filtering, noDuty and uncovered empty. */
+                        resolved: boolean;
+                        measures: components["schemas"]["CatalogMeasure"][];
+                        /** @description Memoranda under which this category has no duty here: no measure, and that is the answer */
+                        noDuty: {
+                            /**
+                             * @description 文号, e.g. 发改财金〔2016〕2202号. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                             * @example 发改财金〔2016〕2202号
+                             */
+                            docNo: string;
+                            /** @description e.g. 无相关职能 */
+                            reason: string;
+                            /** @description 文号 of the document that says so */
+                            statedBy: string;
+                        }[];
+                        /** @description Memoranda with neither a measure nor a no-duty row for this department and matter */
+                        uncovered: string[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCatalogLists: {
+        parameters: {
+            query?: {
+                /** @description punitive 惩戒 or incentive 激励 */
+                polarity?: "punitive" | "incentive";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "lists": [
+                     *         {
+                     *           "code": "quality.serious_violation",
+                     *           "name": "严重质量违法失信行为当事人名单",
+                     *           "polarity": "punitive",
+                     *           "memoranda": [
+                     *             "发改财金〔2016〕2202号"
+                     *           ],
+                     *           "objectionWorkingDays": 15,
+                     *           "restartTermOnObjectionRejected": false,
+                     *           "publisherCategories": [
+                     *             "market_regulation"
+                     *           ],
+                     *           "source": {
+                     *             "file": "000_d41736de8c1eb63a.txt",
+                     *             "lines": [
+                     *               23,
+                     *               29
+                     *             ]
+                     *           },
+                     *           "fromSeed": true,
+                     *           "amendedAt": null
+                     *         },
+                     *         {
+                     *           "code": "safety.blacklist",
+                     *           "name": "安全生产不良记录“黑名单”",
+                     *           "polarity": "punitive",
+                     *           "memoranda": [
+                     *             "发改财金〔2016〕1001号"
+                     *           ],
+                     *           "validityDays": 365,
+                     *           "objectionWorkingDays": 15,
+                     *           "restartTermOnObjectionRejected": false,
+                     *           "removesFromRedLists": true,
+                     *           "publisherCategories": [
+                     *             "emergency_management"
+                     *           ],
+                     *           "source": {
+                     *             "file": "003_337ab2181bc2b47a.txt",
+                     *             "lines": [
+                     *               695,
+                     *               731
+                     *             ]
+                     *           },
+                     *           "fromSeed": true,
+                     *           "amendedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        lists: components["schemas"]["CatalogList"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCatalogList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "hegang.quality_watch",
+                 *       "name": "鹤岗市质量失信重点关注名单",
+                 *       "polarity": "punitive",
+                 *       "memoranda": [
+                 *         "发改财金〔2016〕2202号"
+                 *       ],
+                 *       "validityDays": 365,
+                 *       "publisherCategories": [
+                 *         "market_regulation"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description List code, scheme.code (never a colour)
+                     * @example quality.serious_violation
+                     */
+                    code: string;
+                    name: string;
+                    /**
+                     * @description punitive 惩戒 or incentive 激励
+                     * @enum {unknown}
+                     */
+                    polarity: "punitive" | "incentive";
+                    /** @description 文号 of the memoranda a hit on this list triggers */
+                    memoranda: string[];
+                    /** @description Default validity of an entry; absent = until removed */
+                    validityDays?: number;
+                    /** @description Automatic removal horizon */
+                    autoRemoveAfterDays?: number;
+                    /** @description Objection (异议) deadline in working days; default 15 */
+                    objectionWorkingDays?: number;
+                    /** @description Credit repair (信用修复) decision deadline in working days */
+                    repairWorkingDays?: number;
+                    /** @description Repair decision deadline in calendar days, where the scheme says 日 */
+                    repairCalendarDays?: number;
+                    /** @description The term restarts on the day an objection is rejected; default false */
+                    restartTermOnObjectionRejected?: boolean;
+                    pointsRule?: components["schemas"]["PointsRule"];
+                    repairLock?: components["schemas"]["RepairLock"];
+                    /**
+                     * @description List a subject moves to on a serious act during its term
+                     * @example quality.serious_violation
+                     */
+                    escalatesTo?: string;
+                    /** @description A confirmed entry removes the subject from every incentive list */
+                    removesFromRedLists?: boolean;
+                    /** @description Categories allowed to publish to the list */
+                    publisherCategories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "list": {
+                     *         "code": "quality.serious_violation",
+                     *         "name": "严重质量违法失信行为当事人名单",
+                     *         "polarity": "punitive",
+                     *         "memoranda": [
+                     *           "发改财金〔2016〕2202号"
+                     *         ],
+                     *         "objectionWorkingDays": 15,
+                     *         "restartTermOnObjectionRejected": false,
+                     *         "publisherCategories": [
+                     *           "market_regulation"
+                     *         ],
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             23,
+                     *             29
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        list: components["schemas"]["CatalogList"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCatalogList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description List code, scheme.code (never a colour)
+                 * @example quality.serious_violation
+                 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "list": {
+                     *         "code": "quality.serious_violation",
+                     *         "name": "严重质量违法失信行为当事人名单",
+                     *         "polarity": "punitive",
+                     *         "memoranda": [
+                     *           "发改财金〔2016〕2202号"
+                     *         ],
+                     *         "objectionWorkingDays": 15,
+                     *         "restartTermOnObjectionRejected": false,
+                     *         "publisherCategories": [
+                     *           "market_regulation"
+                     *         ],
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             23,
+                     *             29
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        list: components["schemas"]["CatalogList"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCatalogList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description List code, scheme.code (never a colour)
+                 * @example quality.serious_violation
+                 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        /** @description Fields to change; a field left out stays, null clears an optional one. The code is the key and cannot change. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "validityDays": 730
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    /**
+                     * @description punitive 惩戒 or incentive 激励
+                     * @enum {unknown}
+                     */
+                    polarity?: "punitive" | "incentive";
+                    /** @description 文号 of the memoranda a hit on this list triggers */
+                    memoranda?: string[];
+                    /** @description Default validity of an entry */
+                    validityDays?: number | null;
+                    /** @description Automatic removal horizon */
+                    autoRemoveAfterDays?: number | null;
+                    /** @description Objection deadline in working days */
+                    objectionWorkingDays?: number;
+                    /** @description Repair decision deadline in working days */
+                    repairWorkingDays?: number | null;
+                    /** @description Repair decision deadline in calendar days */
+                    repairCalendarDays?: number | null;
+                    restartTermOnObjectionRejected?: boolean;
+                    pointsRule?: null | components["schemas"]["PointsRule"];
+                    repairLock?: null | components["schemas"]["RepairLock"];
+                    /**
+                     * @description List code, scheme.code (never a colour)
+                     * @example quality.serious_violation
+                     */
+                    escalatesTo?: string | null;
+                    removesFromRedLists?: boolean | null;
+                    /** @description Categories allowed to publish to the list */
+                    publisherCategories?: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "list": {
+                     *         "code": "quality.serious_violation",
+                     *         "name": "严重质量违法失信行为当事人名单",
+                     *         "polarity": "punitive",
+                     *         "memoranda": [
+                     *           "发改财金〔2016〕2202号"
+                     *         ],
+                     *         "objectionWorkingDays": 15,
+                     *         "restartTermOnObjectionRejected": false,
+                     *         "publisherCategories": [
+                     *           "market_regulation"
+                     *         ],
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             23,
+                     *             29
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        list: components["schemas"]["CatalogList"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatterTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "matterTypes": [
+                     *         {
+                     *           "code": "administrative_licensing",
+                     *           "label": "行政许可"
+                     *         },
+                     *         {
+                     *           "code": "government_procurement",
+                     *           "label": "政府采购"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        matterTypes: {
+                            code: string;
+                            /** @description Chinese name */
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "categories": [
+                     *         {
+                     *           "code": "finance",
+                     *           "label": "财政"
+                     *         },
+                     *         {
+                     *           "code": "market_regulation",
+                     *           "label": "市场监管"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        categories: {
+                            code: string;
+                            /** @description Chinese name */
+                            label: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addCatalogMeasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The memorandum’s uuid, or its URL-encoded 文号
+                 * @example %E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80%952202%E5%8F%B7
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A measure. With parts, matterTypes must be their union and effect the strongest part’s. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ordinal": "20",
+                 *       "text": "依法限制参与政府采购活动。",
+                 *       "effect": "restrict",
+                 *       "mandatory": false,
+                 *       "matterTypes": [
+                 *         "government_procurement"
+                 *       ],
+                 *       "categories": [
+                 *         "finance"
+                 *       ],
+                 *       "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                 *       "appliesTo": [
+                 *         "unit"
+                 *       ],
+                 *       "implementingUnits": [
+                 *         "鹤岗市财政局"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+                     * @example 6
+                     */
+                    ordinal: string;
+                    /** @description 措施内容 */
+                    text: string;
+                    /**
+                     * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+                     * @enum {unknown}
+                     */
+                    effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                    /** @description true 强制性 (a basis in law or administrative regulation), false 推荐性 */
+                    mandatory: boolean;
+                    /** @description Matter types the measure applies to */
+                    matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+                    /** @description Implementing department categories; all = every department */
+                    categories: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                    /** @description 法律及政策依据 */
+                    legalBasis?: string;
+                    /** @description Whom the measure falls on */
+                    appliesTo: ("unit" | "legal_representative" | "responsible_person")[];
+                    /** @description Implementing offices as printed, for the notice */
+                    implementingUnits?: string[];
+                    /**
+                     * @description The national memorandum this measure carries out, when its document spans several (武汉’s responsibility list). Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                     * @example 发改财金〔2016〕2202号
+                     */
+                    implements?: string;
+                    parts?: {
+                        /**
+                         * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+                         * @example 6
+                         */
+                        ordinal: string;
+                        text: string;
+                        /**
+                         * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+                         * @enum {unknown}
+                         */
+                        effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                        /** @description Matter types this sub-item applies to */
+                        matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+                        /** @description Defaults to the measure’s appliesTo */
+                        appliesTo?: ("unit" | "legal_representative" | "responsible_person")[];
+                    }[];
+                    /** @description Lists this measure is limited to; absent = every list that triggers the memorandum */
+                    listCodes?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "measure": {
+                     *         "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *         "docNo": "鹤信用发〔2018〕5号",
+                     *         "ordinal": "6",
+                     *         "text": "依法限制参与政府采购活动。",
+                     *         "effect": "restrict",
+                     *         "mandatory": false,
+                     *         "matterTypes": [
+                     *           "government_procurement"
+                     *         ],
+                     *         "categories": [
+                     *           "finance"
+                     *         ],
+                     *         "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *         "appliesTo": [
+                     *           "unit"
+                     *         ],
+                     *         "implementingUnits": [
+                     *           "鹤岗市财政局"
+                     *         ],
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             45,
+                     *             45
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        measure: components["schemas"]["CatalogMeasure"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCatalogMeasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                measureId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Fields to change; a field left out stays, null clears an optional one */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "legalBasis": "《中华人民共和国政府采购法》第二十二条",
+                 *       "mandatory": true
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+                     * @example 6
+                     */
+                    ordinal?: string;
+                    /** @description 措施内容 */
+                    text?: string;
+                    /**
+                     * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+                     * @enum {unknown}
+                     */
+                    effect?: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                    /** @description true 强制性 (a basis in law or administrative regulation), false 推荐性 */
+                    mandatory?: boolean;
+                    /** @description Matter types the measure applies to */
+                    matterTypes?: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+                    /** @description Implementing department categories; all = every department */
+                    categories?: ("finance" | "market_regulation" | "natural_resources" | "development_reform" | "science_technology" | "taxation" | "central_bank" | "banking_insurance_regulation" | "securities_regulation" | "housing_construction" | "transport" | "ecology_environment" | "emergency_management" | "human_resources" | "commerce" | "customs" | "civilization_office" | "culture_media" | "agriculture" | "court" | "public_security" | "credit_office" | "food_drug" | "all")[];
+                    /** @description Whom the measure falls on */
+                    appliesTo?: ("unit" | "legal_representative" | "responsible_person")[];
+                    legalBasis?: string | null;
+                    implementingUnits?: string[] | null;
+                    /**
+                     * @description 文号, e.g. 发改财金〔2016〕2202号. Other bracket spellings (【】, （）, [ ]) are accepted and stored as 〔〕.
+                     * @example 发改财金〔2016〕2202号
+                     */
+                    implements?: string | null;
+                    parts?: {
+                        /**
+                         * @description Ordinal as printed in the source ("6", "(十)"); unique within its memorandum
+                         * @example 6
+                         */
+                        ordinal: string;
+                        text: string;
+                        /**
+                         * @description What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励
+                         * @enum {unknown}
+                         */
+                        effect: "prohibit" | "restrict" | "prudent" | "supervise" | "disclose" | "incentive";
+                        /** @description Matter types this sub-item applies to */
+                        matterTypes: ("administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication")[];
+                        /** @description Defaults to the measure’s appliesTo */
+                        appliesTo?: ("unit" | "legal_representative" | "responsible_person")[];
+                    }[] | null;
+                    listCodes?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "measure": {
+                     *         "measureId": "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *         "memorandumId": "5a1e9d3c-2b7f-4e6a-8d0c-1f2e3a4b5c6d",
+                     *         "docNo": "鹤信用发〔2018〕5号",
+                     *         "ordinal": "6",
+                     *         "text": "依法限制参与政府采购活动。",
+                     *         "effect": "restrict",
+                     *         "mandatory": false,
+                     *         "matterTypes": [
+                     *           "government_procurement"
+                     *         ],
+                     *         "categories": [
+                     *           "finance"
+                     *         ],
+                     *         "legalBasis": "参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)",
+                     *         "appliesTo": [
+                     *           "unit"
+                     *         ],
+                     *         "implementingUnits": [
+                     *           "鹤岗市财政局"
+                     *         ],
+                     *         "source": {
+                     *           "file": "000_d41736de8c1eb63a.txt",
+                     *           "lines": [
+                     *             45,
+                     *             45
+                     *           ]
+                     *         },
+                     *         "fromSeed": true,
+                     *         "amendedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used
+                         * @example 1
+                         */
+                        version: number;
+                        measure: components["schemas"]["CatalogMeasure"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCheck: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": {
+                 *         "uscc": "91230400MA1B2C3D4Q",
+                 *         "name": "鹤岗市恒达建筑工程有限公司"
+                 *       },
+                 *       "matter": {
+                 *         "type": "government_procurement",
+                 *         "reference": "HGCG-2026-0451",
+                 *         "title": "鹤岗市第一中学教学楼维修工程"
+                 *       },
+                 *       "operator": {
+                 *         "id": "clerk-017",
+                 *         "name": "李娜"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description At least one of uscc, idNumber, name */
+                    subject: {
+                        /**
+                         * @description 统一社会信用代码 (GB 32100-2015); surrounding spaces and lowercase are accepted
+                         * @example 11230400MB12345677
+                         */
+                        uscc?: string;
+                        name?: string;
+                        /** @description 居民身份证号; never stored or echoed in the clear */
+                        idNumber?: string;
+                        kind?: string;
+                    };
+                    matter: {
+                        /**
+                         * @description 事项类型: administrative_licensing 行政许可, project_approval 项目审批核准, government_procurement 政府采购, public_bidding 招标投标, fiscal_funds 财政资金/补贴, science_tech_projects 科技项目, land_and_mining 土地与矿业权, concession 特许经营, honours 评优评先/荣誉, financing_and_securities 融资与证券, market_entry_and_office 市场准入与任职, advertising 广告, tax 税收, customs 海关, supervision 日常监管, publication 信息公示
+                         * @enum {unknown}
+                         */
+                        type: "administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication";
+                        /** @description 办件号 in the calling system */
+                        reference: string;
+                        title?: string;
+                    };
+                    /** @description The clerk who ran the check, for the audit trail */
+                    operator?: {
+                        id?: string;
+                        name?: string;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Re-run the check as of a past moment
+                     */
+                    asOf?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCheckBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "matter": {
+                 *         "type": "government_procurement",
+                 *         "reference": "HGCG-2026-0451",
+                 *         "title": "鹤岗市第一中学教学楼维修工程"
+                 *       },
+                 *       "items": [
+                 *         {
+                 *           "subject": {
+                 *             "uscc": "91230400MA1B2C3D4Q"
+                 *           },
+                 *           "reference": "bidder-1"
+                 *         },
+                 *         {
+                 *           "subject": {
+                 *             "name": "鹤岗市宏远建筑工程有限公司"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    matter: {
+                        /**
+                         * @description 事项类型: administrative_licensing 行政许可, project_approval 项目审批核准, government_procurement 政府采购, public_bidding 招标投标, fiscal_funds 财政资金/补贴, science_tech_projects 科技项目, land_and_mining 土地与矿业权, concession 特许经营, honours 评优评先/荣誉, financing_and_securities 融资与证券, market_entry_and_office 市场准入与任职, advertising 广告, tax 税收, customs 海关, supervision 日常监管, publication 信息公示
+                         * @enum {unknown}
+                         */
+                        type: "administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication";
+                        /** @description 办件号 in the calling system */
+                        reference: string;
+                        title?: string;
+                    };
+                    /** @description The clerk who ran the check, for the audit trail */
+                    operator?: {
+                        id?: string;
+                        name?: string;
+                    };
+                    items: {
+                        /** @description At least one of uscc, idNumber, name */
+                        subject: {
+                            /**
+                             * @description 统一社会信用代码 (GB 32100-2015); surrounding spaces and lowercase are accepted
+                             * @example 11230400MB12345677
+                             */
+                            uscc?: string;
+                            name?: string;
+                            /** @description 居民身份证号; never stored or echoed in the clear */
+                            idNumber?: string;
+                            kind?: string;
+                        };
+                        reference?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "batchId": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                     *       "results": [
+                     *         {
+                     *           "index": 0,
+                     *           "error": {
+                     *             "code": "INVALID_USCC",
+                     *             "detail": "the check character (position 18) does not match the first 17 characters"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        batchId: string;
+                        results: {
+                            index: number;
+                            check?: components["schemas"]["CheckResult"];
+                            error?: {
+                                code: string;
+                                detail: string;
+                                errors?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "list": "safety.blacklist",
+                 *       "subject": {
+                 *         "kind": "enterprise",
+                 *         "uscc": "91230400MA1B2C3D4Q",
+                 *         "name": "鹤岗市恒达建筑工程有限公司",
+                 *         "relatedPersons": [
+                 *           {
+                 *             "role": "legal_representative",
+                 *             "name": "王建国",
+                 *             "idNumber": "11010519491231002X"
+                 *           }
+                 *         ]
+                 *       },
+                 *       "decisionDocNo": "鹤应急罚〔2026〕12号",
+                 *       "reason": "发生较大生产安全责任事故",
+                 *       "decidedAt": "2026-11-01T00:00:00.000Z",
+                 *       "source": "鹤岗市应急管理局执法系统",
+                 *       "sourceRecordId": "HG-2026-000123"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description List code (scheme.code), see GET /v1/catalog/lists
+                     * @example safety.blacklist
+                     */
+                    list: string;
+                    subject: {
+                        /** @enum {unknown} */
+                        kind: "enterprise" | "person" | "other_org" | "individual_business";
+                        /**
+                         * @description 统一社会信用代码 (GB 32100-2015); surrounding spaces and lowercase are accepted
+                         * @example 11230400MB12345677
+                         */
+                        uscc?: string;
+                        /**
+                         * @description 居民身份证号 (GB 11643-1999). Stored only as a keyed hash; responses show a masked form.
+                         * @example 11010519491231002X
+                         */
+                        idNumber?: string;
+                        name: string;
+                        /** @description 曾用名 */
+                        formerNames?: string[];
+                        relatedPersons?: {
+                            /**
+                             * @description legal_representative 法定代表人 | principal 主要负责人 | responsible_person 直接责任人
+                             * @enum {unknown}
+                             */
+                            role: "legal_representative" | "principal" | "responsible_person";
+                            name: string;
+                            /**
+                             * @description 居民身份证号 (GB 11643-1999). Stored only as a keyed hash; responses show a masked form.
+                             * @example 11010519491231002X
+                             */
+                            idNumber?: string;
+                        }[];
+                    };
+                    /** @description 认定文书号 */
+                    decisionDocNo: string;
+                    /** @description 失信/守信行为 */
+                    reason: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    decidedAt: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    validFrom?: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    validUntil?: string;
+                    /** @description Points of this act, on a points list */
+                    points?: number;
+                    /**
+                     * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+                     * @example 230400
+                     */
+                    scopeRegion?: string;
+                    /** @description Publishing system; with sourceRecordId, the idempotency key */
+                    source: string;
+                    sourceRecordId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                     *       "version": 1,
+                     *       "status": "active",
+                     *       "replayed": false
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        entryId: string;
+                        version: number;
+                        /**
+                         * @description active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出
+                         * @enum {unknown}
+                         */
+                        status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+                        /** @description true when this exact content had already been published */
+                        replayed: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                     *       "version": 1,
+                     *       "status": "active",
+                     *       "replayed": false
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        entryId: string;
+                        version: number;
+                        /**
+                         * @description active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出
+                         * @enum {unknown}
+                         */
+                        status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+                        /** @description true when this exact content had already been published */
+                        replayed: boolean;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entry"];
                 };
             };
             /** @description Problem (RFC 9457) with a stable code */

@@ -197,3 +197,23 @@ t.test('a caller request id is echoed when safe, replaced when not', async (t) =
   t.not(bad.headers['x-request-id'], 'evil\nlog line');
   t.match(bad.headers['x-request-id'], /^[0-9a-f-]{36}$/);
 });
+
+t.test('a database constraint violation is a 409 CONFLICT that shows no SQL', async (t) => {
+  // drizzle wraps driver errors (DrizzleQueryError); the SQLSTATE is on its cause.
+  const { database } = await build(t);
+  const Fastify = (await import('fastify')).default;
+  const { problemPlugin } = await import('../../api/src/plugins/problem.js');
+  const { departments } = await import('../../api/src/db/schema.js');
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(problemPlugin);
+  const row = { uscc: '11230400MB12345677', name: '重复', category: 'finance', region: '230400' };
+  app.post('/dup', async () => {
+    await database.db.insert(departments).values(row);
+    return { ok: true };
+  });
+  const res = await app.inject({ method: 'POST', url: '/dup' });
+  t.equal(res.statusCode, 409);
+  t.equal(res.json().code, 'CONFLICT');
+  t.notMatch(res.body, /insert into|params/i);
+});

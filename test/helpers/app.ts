@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/src/app.js';
 import type { Database } from '../../api/src/db/index.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog.js';
 import { testDatabase } from './db.js';
 
 export const TEST_SECRET = 'test-secret-for-id-number-hmac-000000';
@@ -18,9 +19,10 @@ interface TestLike {
   teardown(fn: () => unknown): void;
 }
 
-/** The app on a fresh database, bootstrapped, ready for inject(). */
+/** The app on a fresh database with the seed catalogue, bootstrapped, ready for inject(). */
 export async function build(t: TestLike): Promise<Built> {
   const database = await testDatabase(t);
+  await syncSeedCatalog(database.db);
   const boot = await bootstrap(database.db, { demo: true });
   if (!boot.created) throw new Error('bootstrap did not run on an empty database');
   const app = await buildApp({ database, secret: TEST_SECRET });

@@ -147,7 +147,10 @@ export interface CatalogList {
 }
 
 export interface Catalog {
-  /** bump whenever the data changes */
+  /**
+   * Informational only. The stored catalogue's version (catalog_version) is what checks report; the seed sync
+   * (services/catalog.ts) notices a changed seed by its content hash, so forgetting to bump this is harmless.
+   */
   version: number;
   memoranda: CatalogMemorandum[];
   lists: CatalogList[];

@@ -53,6 +53,21 @@ export const apiKeys = pgTable(
   (t) => [index('api_key_department_idx').on(t.departmentId)],
 );
 
+/**
+ * Bookkeeping shared by the catalogue tables (memorandum, measure, list). `position` keeps the seed's reading order,
+ * which decides the order of measures a check reports. `seed_hash` is the hash of the seed item last synced into the
+ * row (null: an admin created it and no seed has carried it yet). `amended_at`/`amended_by` are set when an admin
+ * creates or changes the row; from then on a seed sync leaves it alone (services/catalog.ts).
+ */
+const catalogItem = () => ({
+  position: integer('position').notNull().default(0),
+  seedHash: char('seed_hash', { length: 64 }),
+  amendedAt: ts('amended_at'),
+  amendedBy: uuid('amended_by'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
 /** 合作备忘录 */
 export const memoranda = pgTable('memorandum', {
   id: id(),
@@ -67,8 +82,7 @@ export const memoranda = pgTable('memorandum', {
   /** docNo of the national memorandum a local one adopts */
   adopts: text('adopts'),
   source: jsonb('source'),
-  createdAt: createdAt(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  ...catalogItem(),
 });
 
 /** 惩戒/激励措施 */
@@ -88,9 +102,14 @@ export const measures = pgTable(
     legalBasis: text('legal_basis'),
     appliesTo: text('applies_to').array().notNull(),
     implementingUnits: text('implementing_units').array(),
+    /** docNo of the national memorandum this measure carries out, when its document spans several */
+    implements: text('implements'),
+    /** printed sub-items whose effects or matter types differ (CatalogMeasurePart[]) */
+    parts: jsonb('parts'),
+    /** list codes this measure is limited to; null = every list that triggers the memorandum */
+    listCodes: text('list_codes').array(),
     source: jsonb('source'),
-    createdAt: createdAt(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...catalogItem(),
   },
   (t) => [uniqueIndex('measure_memo_ordinal_uq').on(t.memorandumId, t.ordinal)],
 );
@@ -122,18 +141,26 @@ export const lists = pgTable('list', {
   objectionWorkingDays: integer('objection_working_days').notNull().default(15),
   repairWorkingDays: integer('repair_working_days'),
   restartTermOnObjectionRejected: boolean('restart_term_on_objection_rejected').notNull().default(false),
+  /** where the seed says 日 rather than 工作日 (Nanning, 003:L219) */
+  repairCalendarDays: integer('repair_calendar_days'),
   pointsRule: jsonb('points_rule'),
   repairLock: jsonb('repair_lock'),
+  /** list a subject moves to on a serious act during its term (重点关注 → 黑名单) */
+  escalatesTo: text('escalates_to'),
+  /** a confirmed entry removes the subject from every red list; null = not stated */
+  removesFromRedLists: boolean('removes_from_red_lists'),
   publisherCategories: text('publisher_categories').array().notNull(),
   source: jsonb('source'),
-  createdAt: createdAt(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  ...catalogItem(),
 });
 
 /** One row per catalogue change; the highest version is the catalogue version a check reports. */
 export const catalogVersions = pgTable('catalog_version', {
   version: integer('version').primaryKey(),
+  /** SHA-256 of the stored catalogue's content after this change (ids and bookkeeping left out) */
   contentHash: char('content_hash', { length: 64 }).notNull(),
+  /** set on seed syncs: the hash of the release's seed catalogue this version applied */
+  seedHash: char('seed_hash', { length: 64 }),
   note: text('note').notNull(),
   changedBy: uuid('changed_by'),
   changedAt: ts('changed_at').notNull().defaultNow(),
@@ -269,10 +296,14 @@ export const checks = pgTable(
     hits: jsonb('hits').notNull(),
     measures: jsonb('measures').notNull(),
     verdict: text('verdict').notNull(),
+    /** why the verdict is what it is (name match only, no catalogued measure, objection pending…) */
+    reasons: jsonb('reasons'),
     dataVersion: text('data_version').notNull(),
     asOf: ts('as_of'),
     checkedAt: ts('checked_at').notNull(),
     idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the request, so an Idempotency-Key reused for another question is refused */
+    requestHash: char('request_hash', { length: 64 }),
     batchId: uuid('batch_id'),
     chain: integer('chain').notNull(),
     chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),

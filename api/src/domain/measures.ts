@@ -1,7 +1,7 @@
 // Which catalogue measures a calling department must apply for a hit: pure, no I/O.
 import { EFFECTS, NATIONAL_REGION } from './codes.js';
 import type { AppliesTo, Category, Effect, MatterType } from './codes.js';
-import type { CatalogMeasure, CatalogMemorandum } from '../catalog/types.js';
+import type { CatalogMeasure, NoDutyRow } from '../catalog/types.js';
 
 export interface MeasureQuery {
   category: Category;
@@ -14,15 +14,31 @@ export interface MeasureQuery {
   list?: string;
 }
 
-export type MatchedMeasure = CatalogMeasure & {
+/**
+ * What measuresFor needs of a measure. The seed data (CatalogMeasure) and the stored catalogue (which adds ids and
+ * bookkeeping, services/catalog.ts) both satisfy it; the result keeps whatever else the caller's measures carry.
+ */
+export type MeasureLike = Omit<CatalogMeasure, 'source'>;
+
+/** What measuresFor needs of a memorandum. */
+export interface MemorandumLike<M extends MeasureLike = CatalogMeasure> {
+  docNo: string;
+  region: string;
+  adopts?: string | undefined;
+  signatoryCategories: Category[];
+  measures: readonly M[];
+  noDuty?: ReadonlyArray<Pick<NoDutyRow, 'category' | 'region' | 'reason' | 'statedBy'>> | undefined;
+}
+
+export type MatchedMeasure<M extends MeasureLike = CatalogMeasure> = M & {
   /** the document that carries the measure: a local adoption's own 文号 when it replaced the national one */
   docNo: string;
   /** the docNo from the query that led to this measure */
   triggeredBy: string;
 };
 
-export type MeasuresForResult = {
-  measures: MatchedMeasure[];
+export type MeasuresForResult<M extends MeasureLike = CatalogMeasure> = {
+  measures: MatchedMeasure<M>[];
   noDuty: Array<{ docNo: string; reason: string; statedBy: string }>;
   /** docNos with neither a measure nor a noDuty row for this caller */
   uncovered: string[];
@@ -61,8 +77,11 @@ export function regionCovers(scope: string, region: string): boolean {
  * through its parts and reports the strongest effect among the matching ones. A docNo that yields no measure and no
  * noDuty row is reported as uncovered, so the caller can answer review rather than clear.
  */
-export function measuresFor(q: MeasureQuery, catalogMemoranda: CatalogMemorandum[]): MeasuresForResult {
-  const result: MeasuresForResult = { measures: [], noDuty: [], uncovered: [] };
+export function measuresFor<M extends MeasureLike = CatalogMeasure>(
+  q: MeasureQuery,
+  catalogMemoranda: ReadonlyArray<MemorandumLike<M>>,
+): MeasuresForResult<M> {
+  const result: MeasuresForResult<M> = { measures: [], noDuty: [], uncovered: [] };
 
   for (const docNo of new Set(q.memoranda)) {
     const noDuty = noDutyFor(docNo, q, catalogMemoranda);
@@ -71,7 +90,7 @@ export function measuresFor(q: MeasureQuery, catalogMemoranda: CatalogMemorandum
       continue;
     }
 
-    const found: MatchedMeasure[] = [];
+    const found: MatchedMeasure<M>[] = [];
     for (const { memo, measures } of carriersFor(docNo, q, catalogMemoranda)) {
       for (const measure of measures) {
         const matched = match(measure, q);
@@ -84,7 +103,7 @@ export function measuresFor(q: MeasureQuery, catalogMemoranda: CatalogMemorandum
   return result;
 }
 
-function noDutyFor(docNo: string, q: MeasureQuery, all: CatalogMemorandum[]): MeasuresForResult['noDuty'] {
+function noDutyFor(docNo: string, q: MeasureQuery, all: ReadonlyArray<MemorandumLike<MeasureLike>>): MeasuresForResult['noDuty'] {
   const seen = new Set<string>();
   const out: MeasuresForResult['noDuty'] = [];
   for (const memo of all) {
@@ -102,11 +121,11 @@ function noDutyFor(docNo: string, q: MeasureQuery, all: CatalogMemorandum[]): Me
 }
 
 /** The documents whose measures answer `docNo` for this caller, each with the measures that concern `docNo`. */
-function carriersFor(
+function carriersFor<M extends MeasureLike>(
   docNo: string,
   q: MeasureQuery,
-  all: CatalogMemorandum[],
-): Array<{ memo: CatalogMemorandum; measures: CatalogMeasure[] }> {
+  all: ReadonlyArray<MemorandumLike<M>>,
+): Array<{ memo: MemorandumLike<M>; measures: M[] }> {
   const local = all
     .filter((memo) => memo.region !== NATIONAL_REGION && memo.docNo !== docNo)
     .filter((memo) => regionCovers(memo.region, q.region) && binds(memo, q.category))
@@ -125,12 +144,12 @@ function carriersFor(
   }));
 }
 
-function binds(memo: CatalogMemorandum, category: Category): boolean {
+function binds(memo: MemorandumLike<MeasureLike>, category: Category): boolean {
   const signed = memo.signatoryCategories;
   return signed.length === 0 || signed.includes(category) || signed.includes('all');
 }
 
-function match(measure: CatalogMeasure, q: MeasureQuery): CatalogMeasure | undefined {
+function match<M extends MeasureLike>(measure: M, q: MeasureQuery): M | undefined {
   if (!measure.categories.includes(q.category) && !measure.categories.includes('all')) return undefined;
   if (measure.listCodes && q.list !== undefined && !measure.listCodes.includes(q.list)) return undefined;
 

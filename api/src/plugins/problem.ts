@@ -63,6 +63,16 @@ function validationErrors(err: FastifyError): FieldError[] {
   });
 }
 
+/**
+ * Fastify's code, or the SQLSTATE of a database error. drizzle 0.45 wraps driver errors in a DrizzleQueryError whose
+ * `cause` is the driver's error, so the SQLSTATE is one level down.
+ */
+function errorCode(err: { code?: string; cause?: unknown }): string | undefined {
+  if (typeof err.code === 'string') return err.code;
+  const cause = err.cause as { code?: unknown } | undefined;
+  return cause && typeof cause === 'object' && typeof cause.code === 'string' ? cause.code : undefined;
+}
+
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
@@ -106,9 +116,10 @@ export const problemPlugin = fp(
           errors,
         });
       }
-      const mapped = err.code ? (FASTIFY_CODES[err.code] ?? SQLSTATE_CODES[err.code]) : undefined;
+      const code = errorCode(err);
+      const mapped = code ? (FASTIFY_CODES[code] ?? SQLSTATE_CODES[code]) : undefined;
       if (mapped && ERRORS[mapped].status < 500) {
-        const fromDb = err.code !== undefined && err.code in SQLSTATE_CODES;
+        const fromDb = code !== undefined && code in SQLSTATE_CODES;
         return sendProblem(reply, mapped, fromDb ? 'the request conflicts with existing data' : err.message);
       }
       if (mapped) {

@@ -53,6 +53,14 @@ export const swaggerPlugin = fp(
         tags: [
           { name: 'health', description: 'Liveness and readiness' },
           { name: 'admin', description: 'Departments and API keys (scope admin)' },
+          {
+            name: 'catalog',
+            description:
+              'The memoranda (合作备忘录), measures (措施) and lists (名单) the check applies. Any department key reads it; ' +
+              'admins grow it. Every change is audited and raises the catalogue version.',
+          },
+          { name: 'checks', description: '应查必查: the inline check, its receipts and batches' },
+          { name: 'entries', description: '名单记录: publishing list records' },
         ],
       },
       // Name components after their $id, never def-N, so the SDK types keep stable names.

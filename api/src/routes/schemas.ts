@@ -1,6 +1,7 @@
 // Small shared schema pieces. The ones with a $id are registered once with addSchema and referenced as `Name#`, so
 // OpenAPI components are named after them.
-import { Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
+import { CATEGORIES, CATEGORY_CODES } from '../domain/codes.js';
 import { ERROR_CODES } from '../errors.js';
 
 export const Problem = Type.Object(
@@ -52,5 +53,19 @@ export const UsccString = Type.String({
   description: '统一社会信用代码 (GB 32100-2015); surrounding spaces and lowercase are accepted',
   examples: ['11230400MB12345677'],
 });
+
+export const Category = Type.Enum(CATEGORY_CODES, {
+  description: `部门类别: ${CATEGORY_CODES.map((c) => `${c} ${CATEGORIES[c]}`).join(', ')}`,
+});
+
+/**
+ * `schema` or null, as `type: [T, "null"]`. Not anyOf: with coerceTypes on, ajv would turn a null into "" (or false
+ * into null) inside the first anyOf branch it tries; with a type list it coerces only values of neither type.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  const { type } = schema as { type?: unknown };
+  if (typeof type !== 'string') throw new Error('Nullable needs a schema with a single type');
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+}
 
 export const SHARED_SCHEMAS = [Problem];

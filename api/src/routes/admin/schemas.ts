@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
-import { CATEGORIES, CATEGORY_CODES, SCOPES } from '../../domain/codes.js';
-import { Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { SCOPES } from '../../domain/codes.js';
+import { Category, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+
+export { Category };
 
 const EXAMPLE_DEPARTMENT = {
   departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
@@ -11,9 +13,6 @@ const EXAMPLE_DEPARTMENT = {
   createdAt: '2026-11-22T08:30:00.000Z',
 };
 
-export const Category = Type.Enum(CATEGORY_CODES, {
-  description: `部门类别: ${CATEGORY_CODES.map((c) => `${c} ${CATEGORIES[c]}`).join(', ')}`,
-});
 export const Scope = Type.Enum(SCOPES, { description: 'check 查询, publish 发布名单, review 异议与修复审核, admin 管理' });
 
 export const Department = Type.Object(

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError } from '../../errors.js';
+import { caller } from '../../plugins/auth.js';
+import { getCheck, runCheck } from '../../services/checks.js';
+import { BatchBody, BatchResult, CheckBody, CheckParams, CheckResult } from './schemas.js';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+
+const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(CheckResult);
+  const db = () => app.yc.database.db;
+
+  app.post(
+    '/',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'createCheck',
+        tags: ['checks'],
+        summary: 'Check a subject before handling a matter (应查必查)',
+        description:
+          'Returns the verdict, the list hits, the measures this department must apply to this matter type, and a ' +
+          'hash-chained receipt. Send `Idempotency-Key` to make a retry return the same receipt.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+        body: CheckBody,
+        response: { 200: Type.Ref('CheckResult'), 201: Type.Ref('CheckResult') },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 of A–Z a–z 0–9 . _ : -', {
+          errors: [{ path: '/headers/idempotency-key', message: 'has characters outside A–Z a–z 0–9 . _ : -' }],
+        });
+      }
+      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key });
+      return reply.code(replayed ? 200 : 201).send(result);
+    },
+  );
+
+  app.post(
+    '/batch',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'createCheckBatch',
+        tags: ['checks'],
+        summary: 'Check up to 1000 subjects for one matter (e.g. all bidders)',
+        description: 'One receipt per item, in request order. A bad item gets its own error; the others are still checked.',
+        body: BatchBody,
+        response: { 200: BatchResult },
+      },
+    },
+    async (request) => {
+      const batchId = randomUUID();
+      const auth = caller(request);
+      const { matter, operator, items } = request.body;
+      const results = [];
+      for (const [index, item] of items.entries()) {
+        try {
+          const { result } = await runCheck(
+            db(),
+            app.yc.secret,
+            auth,
+            { subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator },
+            { batchId, path: `/body/items/${index}` },
+          );
+          results.push({ index, check: result });
+        } catch (err) {
+          if (!(err instanceof ApiError) || err.status >= 500) throw err;
+          results.push({ index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } });
+        }
+      }
+      return { batchId, results };
+    },
+  );
+
+  app.get(
+    '/:checkId',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'getCheck',
+        tags: ['checks'],
+        summary: 'Read a stored receipt (append-only; no route changes or deletes one)',
+        params: CheckParams,
+        response: { 200: Type.Ref('CheckResult') },
+      },
+    },
+    async (request) => getCheck(db(), caller(request), request.params.checkId),
+  );
+};
+
+export default checkRoutes;

@@ -1,0 +1,182 @@
+import { Type } from 'typebox';
+import { APPLIES_TO, EFFECTS, ENTRY_STATUSES, MATCHED_BY, MATTER_TYPE_CODES, MATTER_TYPES, POLARITIES, VERDICTS } from '../../domain/codes.js';
+import { Timestamp, UsccString, Uuid } from '../schemas.js';
+
+export const MatterType = Type.Enum(MATTER_TYPE_CODES, {
+  description: `事项类型: ${MATTER_TYPE_CODES.map((c) => `${c} ${MATTER_TYPES[c]}`).join(', ')}`,
+});
+
+const CheckSubject = Type.Object(
+  {
+    uscc: Type.Optional(UsccString),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号; never stored or echoed in the clear' })),
+    kind: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false, description: 'At least one of uscc, idNumber, name' },
+);
+
+const Matter = Type.Object(
+  {
+    type: MatterType,
+    reference: Type.String({ minLength: 1, maxLength: 200, description: '办件号 in the calling system' }),
+    title: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const Operator = Type.Object(
+  { id: Type.Optional(Type.String({ maxLength: 100 })), name: Type.Optional(Type.String({ maxLength: 100 })) },
+  { additionalProperties: false, description: 'The clerk who ran the check, for the audit trail' },
+);
+
+const EXAMPLE_BODY = {
+  subject: { uscc: '91230400MA1B2C3D4Q', name: '鹤岗市恒达建筑工程有限公司' },
+  matter: { type: 'government_procurement', reference: 'HGCG-2026-0451', title: '鹤岗市第一中学教学楼维修工程' },
+  operator: { id: 'clerk-017', name: '李娜' },
+};
+
+export const CheckBody = Type.Object(
+  {
+    subject: CheckSubject,
+    matter: Matter,
+    operator: Type.Optional(Operator),
+    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'Re-run the check as of a past moment' })),
+  },
+  { additionalProperties: false, examples: [EXAMPLE_BODY] },
+);
+
+const Reason = Type.Object({ code: Type.String(), listCode: Type.String(), message: Type.String() });
+
+const Hit = Type.Object({
+  entryId: Uuid,
+  list: Type.Object({ code: Type.String(), name: Type.String(), polarity: Type.Enum(POLARITIES) }),
+  memoranda: Type.Array(Type.Object({ docNo: Type.String(), title: Type.String() })),
+  decidedBy: Uuid,
+  decidedAt: Timestamp,
+  validUntil: Type.Union([Timestamp, Type.Null()]),
+  status: Type.Enum(ENTRY_STATUSES),
+  suspended: Type.Boolean({ description: 'under objection: 核实期间暂不执行, no measures' }),
+  matchedBy: Type.Enum(MATCHED_BY),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  subject: Type.Object({
+    subjectId: Uuid,
+    kind: Type.String(),
+    name: Type.String(),
+    uscc: Type.Union([Type.String(), Type.Null()]),
+    idMasked: Type.Union([Type.String(), Type.Null()]),
+  }),
+  matchReason: Type.String(),
+  points: Type.Optional(Type.Object({ total: Type.Integer(), windowFrom: Timestamp, windowTo: Timestamp, acts: Type.Integer() })),
+  measureIds: Type.Array(Uuid),
+});
+
+const Measure = Type.Object({
+  measureId: Uuid,
+  docNo: Type.String(),
+  ordinal: Type.String(),
+  text: Type.String(),
+  effect: Type.Enum(EFFECTS),
+  mandatory: Type.Boolean({ description: '强制性 (true) or 推荐性 (false)' }),
+  legalBasis: Type.Union([Type.String(), Type.Null()]),
+  appliesTo: Type.Array(Type.Enum(APPLIES_TO)),
+  implementingUnits: Type.Array(Type.String()),
+  forEntries: Type.Array(Uuid),
+});
+
+export const CheckResult = Type.Object(
+  {
+    checkId: Uuid,
+    checkedAt: Timestamp,
+    asOf: Type.Union([Timestamp, Type.Null()]),
+    verdict: Type.Enum(VERDICTS, { description: 'prohibited > restricted > review > incentive > clear' }),
+    reasons: Type.Array(Reason),
+    matter: Type.Object({ type: MatterType, reference: Type.String(), title: Type.Union([Type.String(), Type.Null()]) }),
+    subject: Type.Object({
+      asked: Type.Object({
+        kind: Type.Optional(Type.String()),
+        uscc: Type.Optional(Type.String()),
+        name: Type.Optional(Type.String()),
+        idNumber: Type.Optional(Type.String({ description: 'masked' })),
+      }),
+      resolved: Type.Array(
+        Type.Object({
+          subjectId: Uuid,
+          kind: Type.String(),
+          name: Type.String(),
+          uscc: Type.Union([Type.String(), Type.Null()]),
+          idMasked: Type.Union([Type.String(), Type.Null()]),
+          matchedBy: Type.Enum(MATCHED_BY),
+        }),
+      ),
+    }),
+    hits: Type.Array(Hit),
+    measures: Type.Array(Measure),
+    dataVersion: Type.String({ description: 'c<catalogue version>.e<last list event> seen by this check' }),
+    catalogVersion: Type.Integer(),
+    receipt: Type.Object({ hash: Type.String(), prevHash: Type.String(), chain: Type.Integer(), chainSeq: Type.Integer() }),
+  },
+  {
+    $id: 'CheckResult',
+    examples: [
+      {
+        checkId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        checkedAt: '2026-11-22T08:30:00.000Z',
+        asOf: null,
+        verdict: 'clear',
+        reasons: [],
+        matter: { type: 'government_procurement', reference: 'HGCG-2026-0451', title: '鹤岗市第一中学教学楼维修工程' },
+        subject: { asked: { uscc: '91230400MA1B2C3D4Q' }, resolved: [] },
+        hits: [],
+        measures: [],
+        dataVersion: 'c1.e0',
+        catalogVersion: 1,
+        receipt: { hash: 'a3f1…', prevHash: '0000…', chain: 3, chainSeq: 1 },
+      },
+    ],
+  },
+);
+
+export const BatchBody = Type.Object(
+  {
+    matter: Matter,
+    operator: Type.Optional(Operator),
+    items: Type.Array(
+      Type.Object({ subject: CheckSubject, reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ matter: EXAMPLE_BODY.matter, items: [{ subject: { uscc: '91230400MA1B2C3D4Q' }, reference: 'bidder-1' }, { subject: { name: '鹤岗市宏远建筑工程有限公司' } }] }],
+  },
+);
+
+export const BatchResult = Type.Object(
+  {
+    batchId: Uuid,
+    results: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        check: Type.Optional(Type.Ref('CheckResult')),
+        error: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String(), errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))) })),
+      }),
+    ),
+  },
+  { examples: [{ batchId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', results: [{ index: 0, error: { code: 'INVALID_USCC', detail: 'the check character (position 18) does not match the first 17 characters' } }] }] },
+);
+
+export const CheckParams = Type.Object({ checkId: Uuid });
+
+export const ChainReport = Type.Object(
+  {
+    ok: Type.Boolean(),
+    receipts: Type.Integer(),
+    chains: Type.Array(Type.Object({ chain: Type.Integer(), length: Type.Integer(), head: Type.String() })),
+    firstBroken: Type.Union([
+      Type.Null(),
+      Type.Object({ checkId: Type.Union([Uuid, Type.Null()]), chain: Type.Integer(), chainSeq: Type.Integer(), problem: Type.String() }),
+    ]),
+  },
+  { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…' }], firstBroken: null }] },
+);

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { caller } from '../../plugins/auth.js';
+import { getEntry, publishEntry } from '../../services/entries.js';
+import { Entry, EntryParams, PublishBody, PublishResult } from './schemas.js';
+
+const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Entry);
+
+  app.post(
+    '/',
+    {
+      config: { scope: 'publish' },
+      schema: {
+        operationId: 'publishEntry',
+        tags: ['entries'],
+        summary: 'Publish a list record (名单记录)',
+        description:
+          'Idempotent on (source, sourceRecordId): the same content again returns the same version (200, replayed); ' +
+          'changed content writes a new version (200); a new record answers 201. The calling department must be a ' +
+          'publisher of the list (FORBIDDEN_LIST otherwise).',
+        body: PublishBody,
+        response: { 200: PublishResult, 201: PublishResult },
+      },
+    },
+    async (request, reply) => {
+      const r = await publishEntry(app.yc.database.db, caller(request), request.body, app.yc.secret);
+      return reply.code(r.created ? 201 : 200).send({ entryId: r.entryId, version: r.version, status: r.status, replayed: r.replayed });
+    },
+  );
+
+  app.get(
+    '/:entryId',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'getEntry',
+        tags: ['entries'],
+        summary: 'Read a list record with its version history',
+        params: EntryParams,
+        response: { 200: Type.Ref('Entry') },
+      },
+    },
+    async (request) => getEntry(app.yc.database.db, request.params.entryId),
+  );
+};
+
+export default entryRoutes;

@@ -1,0 +1,194 @@
+// 主体: identifiers are validated here, once, for publishing and checking alike. A person's ID number is turned into a
+// keyed hash and a masked form at the edge; the plain number never reaches the database or a log.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/index.js';
+import { nameBigrams, relatedPersons, subjectNames, subjects } from '../db/schema.js';
+import type { RelatedRole, SubjectKind } from '../domain/codes.js';
+import { hashIdNumber, maskIdNumber, parseIdNumber } from '../domain/idcard.js';
+import { bigrams, normalizeName } from '../domain/names.js';
+import { parseUscc } from '../domain/uscc.js';
+import { ApiError } from '../errors.js';
+
+export interface SubjectInput {
+  kind?: SubjectKind | undefined;
+  uscc?: string | undefined;
+  idNumber?: string | undefined;
+  name?: string | undefined;
+  formerNames?: string[] | undefined;
+  relatedPersons?: Array<{ role: RelatedRole; name: string; idNumber?: string | undefined }> | undefined;
+}
+
+export interface Identifiers {
+  uscc?: string;
+  idHash?: string;
+  idMasked?: string;
+}
+
+/** Validates the identifiers of a subject; `path` is the JSON pointer of the subject in the request. */
+export function parseIdentifiers(input: { uscc?: string | undefined; idNumber?: string | undefined }, secret: string, path: string): Identifiers {
+  const out: Identifiers = {};
+  if (input.uscc !== undefined && input.uscc.trim() !== '') {
+    const r = parseUscc(input.uscc);
+    if (!r.ok) throw new ApiError('INVALID_USCC', r.detail, { errors: [{ path: `${path}/uscc`, message: r.detail }] });
+    out.uscc = r.value;
+  }
+  if (input.idNumber !== undefined && input.idNumber.trim() !== '') {
+    const r = parseIdNumber(input.idNumber);
+    if (!r.ok) throw new ApiError('INVALID_ID_NUMBER', r.detail, { errors: [{ path: `${path}/idNumber`, message: r.detail }] });
+    out.idHash = hashIdNumber(r.value, secret);
+    out.idMasked = maskIdNumber(r.value);
+  }
+  return out;
+}
+
+async function addNames(tx: Db | Tx, subjectId: string, current: string, former: string[]) {
+  const rows = [
+    { subjectId, name: current, normalized: normalizeName(current), former: false },
+    ...former.map((n) => ({ subjectId, name: n, normalized: normalizeName(n), former: true })),
+  ].filter((r, i, all) => r.normalized !== '' && all.findIndex((x) => x.normalized === r.normalized) === i);
+  if (rows.length === 0) return;
+  await tx
+    .insert(subjectNames)
+    .values(rows)
+    .onConflictDoUpdate({ target: [subjectNames.subjectId, subjectNames.normalized], set: { former: sql`excluded.former`, name: sql`excluded.name` } });
+  const grams = [...new Set(rows.flatMap((r) => bigrams(r.normalized)))];
+  if (grams.length > 0) {
+    await tx.insert(nameBigrams).values(grams.map((bigram) => ({ bigram, subjectId }))).onConflictDoNothing();
+  }
+}
+
+/**
+ * Finds or creates the subject of a published record. Organisations are keyed by 统一社会信用代码 and persons by the
+ * keyed hash of their ID number. A new current name demotes the previous one to a former name (曾用名).
+ */
+export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: SubjectKind; name: string }, secret: string): Promise<string> {
+  const ids = parseIdentifiers(input, secret, '/body/subject');
+  if (input.kind === 'person' ? !ids.idHash : !ids.uscc) {
+    const field = input.kind === 'person' ? 'idNumber' : 'uscc';
+    throw new ApiError('VALIDATION_FAILED', `a subject of kind ${input.kind} needs ${field}`, {
+      errors: [{ path: `/body/subject/${field}`, message: `is required for kind ${input.kind}` }],
+    });
+  }
+  const name = input.name.trim();
+  const key = ids.uscc ? eq(subjects.uscc, ids.uscc) : eq(subjects.idHash, ids.idHash!);
+  const [existing] = await tx.select().from(subjects).where(key).for('update');
+  let subjectId: string;
+  const former = [...(input.formerNames ?? [])];
+  if (existing) {
+    subjectId = existing.id;
+    if (existing.name !== name) {
+      former.push(existing.name);
+      await tx.update(subjects).set({ name }).where(eq(subjects.id, subjectId));
+      await tx.update(subjectNames).set({ former: true }).where(eq(subjectNames.subjectId, subjectId));
+    }
+  } else {
+    const [row] = await tx
+      .insert(subjects)
+      .values({ kind: input.kind, uscc: ids.uscc ?? null, idHash: ids.idHash ?? null, idMasked: ids.idMasked ?? null, name })
+      .onConflictDoNothing()
+      .returning({ id: subjects.id });
+    if (row) subjectId = row.id;
+    else {
+      // Another transaction created it between our read and our insert.
+      const [again] = await tx.select({ id: subjects.id }).from(subjects).where(key);
+      subjectId = again!.id;
+    }
+  }
+  await addNames(tx, subjectId, name, former);
+
+  for (const [i, p] of (input.relatedPersons ?? []).entries()) {
+    const personIds = parseIdentifiers({ idNumber: p.idNumber }, secret, `/body/subject/relatedPersons/${i}`);
+    let personId: string;
+    if (personIds.idHash) {
+      personId = await upsertSubject(tx, { kind: 'person', idNumber: p.idNumber, name: p.name }, secret);
+    } else {
+      // Without an ID number a person can only be told apart by name within this organisation.
+      const [known] = await tx
+        .select({ id: subjects.id })
+        .from(relatedPersons)
+        .innerJoin(subjects, eq(subjects.id, relatedPersons.personId))
+        .where(and(eq(relatedPersons.subjectId, subjectId), eq(subjects.name, p.name.trim())))
+        .limit(1);
+      if (known) personId = known.id;
+      else {
+        const [row] = await tx.insert(subjects).values({ kind: 'person', name: p.name.trim() }).returning({ id: subjects.id });
+        personId = row!.id;
+        await addNames(tx, personId, p.name.trim(), []);
+      }
+    }
+    await tx.insert(relatedPersons).values({ subjectId, personId, role: p.role }).onConflictDoNothing();
+  }
+  return subjectId;
+}
+
+export interface ResolvedSubject {
+  subjectId: string;
+  kind: SubjectKind;
+  name: string;
+  uscc: string | null;
+  idMasked: string | null;
+}
+
+const resolvedColumns = { subjectId: subjects.id, kind: subjects.kind, name: subjects.name, uscc: subjects.uscc, idMasked: subjects.idMasked };
+
+export async function findByIdentifiers(db: Db, ids: Identifiers): Promise<ResolvedSubject[]> {
+  const conds = [];
+  if (ids.uscc) conds.push(eq(subjects.uscc, ids.uscc));
+  if (ids.idHash) conds.push(eq(subjects.idHash, ids.idHash));
+  if (conds.length === 0) return [];
+  return db.select(resolvedColumns).from(subjects).where(conds.length === 1 ? conds[0] : sql`${conds[0]} or ${conds[1]}`);
+}
+
+/** Exact matches of a normalised name against current and former names. */
+export async function findByName(db: Db, normalized: string): Promise<Array<ResolvedSubject & { former: boolean }>> {
+  return db
+    .select({ ...resolvedColumns, former: subjectNames.former })
+    .from(subjectNames)
+    .innerJoin(subjects, eq(subjects.id, subjectNames.subjectId))
+    .where(eq(subjectNames.normalized, normalized))
+    .limit(50);
+}
+
+/** Subjects sharing the most name bigrams with the query; the caller scores them. */
+export async function fuzzyCandidates(db: Db, normalized: string, limit = 20): Promise<Array<ResolvedSubject & { names: string[] }>> {
+  const grams = bigrams(normalized);
+  if (grams.length === 0) return [];
+  const top = await db
+    .select({ subjectId: nameBigrams.subjectId, shared: sql<number>`count(*)::int` })
+    .from(nameBigrams)
+    .where(inArray(nameBigrams.bigram, grams))
+    .groupBy(nameBigrams.subjectId)
+    .orderBy(sql`count(*) desc`)
+    .limit(limit);
+  if (top.length === 0) return [];
+  const ids = top.map((r) => r.subjectId);
+  const rows = await db
+    .select({ ...resolvedColumns, alias: subjectNames.name })
+    .from(subjects)
+    .innerJoin(subjectNames, eq(subjectNames.subjectId, subjects.id))
+    .where(inArray(subjects.id, ids));
+  const bySubject = new Map<string, ResolvedSubject & { names: string[] }>();
+  for (const r of rows) {
+    const { alias, ...s } = r;
+    const entry = bySubject.get(s.subjectId) ?? { ...s, names: [] };
+    entry.names.push(alias);
+    bySubject.set(s.subjectId, entry);
+  }
+  return [...bySubject.values()];
+}
+
+/** 落实到人: the people behind an organisation, and the organisations behind a person. */
+export async function relatedOf(db: Db, subjectIds: string[]): Promise<Array<ResolvedSubject & { role: RelatedRole; via: string }>> {
+  if (subjectIds.length === 0) return [];
+  const people = await db
+    .select({ ...resolvedColumns, role: relatedPersons.role, via: relatedPersons.subjectId })
+    .from(relatedPersons)
+    .innerJoin(subjects, eq(subjects.id, relatedPersons.personId))
+    .where(inArray(relatedPersons.subjectId, subjectIds));
+  const orgs = await db
+    .select({ ...resolvedColumns, role: relatedPersons.role, via: relatedPersons.personId })
+    .from(relatedPersons)
+    .innerJoin(subjects, eq(subjects.id, relatedPersons.subjectId))
+    .where(inArray(relatedPersons.personId, subjectIds));
+  return [...people, ...orgs];
+}
