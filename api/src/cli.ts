@@ -7,6 +7,7 @@ import { CATEGORY_CODES, type Category, SCOPES, type Scope } from './domain/code
 import { ApiError } from './errors.js';
 import { SYSTEM_ACTOR } from './services/audit.js';
 import { createDepartment, createKey, findDepartment, listDepartments, listKeys, revokeKey } from './services/keys.js';
+import { verifyReceipts } from './services/receipts.js';
 import { openConfigured, serve } from './server.js';
 
 const USAGE = `usage: yingcha <command>
@@ -17,6 +18,7 @@ const USAGE = `usage: yingcha <command>
   keys create --department ID|USCC --scopes check,publish[,review,admin] [--label L]
   keys list [--department ID|USCC]
   keys revoke KEY_ID
+  receipts verify                        walk the check receipt chains; exit 2 on a broken link
   openapi                                print the OpenAPI document as JSON`;
 
 function fail(message: string): never {
@@ -111,6 +113,13 @@ async function main(argv: string[]): Promise<void> {
           process.stdout.write(`revoked ${k.keyId} at ${k.revokedAt}\n`);
         } else fail(USAGE);
       });
+      return;
+    }
+    case 'receipts': {
+      if (sub !== 'verify') fail(USAGE);
+      const report = await withDatabase(({ database }) => verifyReceipts(database.db));
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      if (!report.ok) process.exit(2);
       return;
     }
     default:

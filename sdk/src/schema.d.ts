@@ -109,6 +109,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/receipts/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Walk every receipt chain and report the first broken link
+         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered. Also available as `yingcha receipts verify`.
+         *
+         *     Scope: `admin`.
+         */
+        get: operations["verifyReceipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/catalog/memoranda": {
         parameters: {
             query?: never;
@@ -379,6 +401,28 @@ export interface paths {
          * @description Scope: `check`.
          */
         get: operations["getCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checks/{checkId}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The printable 惩戒告知书 (punishment notice) of a check, as HTML
+         * @description Rendered from the stored receipt only, with its hash, so the paper says exactly what the recorded check said. Print it from a browser (A4).
+         *
+         *     Scope: `check`.
+         */
+        get: operations["getCheckNotice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1092,6 +1136,7 @@ export interface components {
         /**
          * @example {
          *       "checkId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+         *       "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
          *       "checkedAt": "2026-11-22T08:30:00.000Z",
          *       "asOf": null,
          *       "verdict": "clear",
@@ -1125,6 +1170,11 @@ export interface components {
              * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
              */
             checkId: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            departmentId: string;
             /**
              * Format: date-time
              * @example 2026-11-22T08:30:00.000Z
@@ -1198,6 +1248,10 @@ export interface components {
                  * @example 2026-11-22T08:30:00.000Z
                  */
                 decidedAt: string;
+                /** @description 认定文书号 */
+                decisionDocNo: string;
+                /** @description 失信/守信行为 */
+                reason: string;
                 validUntil: string | null;
                 /** @enum {unknown} */
                 status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
@@ -1755,6 +1809,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyReceipts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "receipts": 2,
+                     *       "chains": [
+                     *         {
+                     *           "chain": 0,
+                     *           "length": 2,
+                     *           "head": "9f86d0…"
+                     *         }
+                     *       ],
+                     *       "firstBroken": null
+                     *     }
+                     */
+                    "application/json": {
+                        ok: boolean;
+                        receipts: number;
+                        chains: {
+                            chain: number;
+                            length: number;
+                            head: string;
+                        }[];
+                        firstBroken: null | {
+                            checkId: string | null;
+                            chain: number;
+                            chainSeq: number;
+                            problem: string;
+                        };
+                    };
                 };
             };
             /** @description Problem (RFC 9457) with a stable code */
@@ -3748,6 +3868,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCheckNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page for printing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description Problem (RFC 9457) with a stable code */

@@ -216,7 +216,37 @@ t.test('verdicts, matches and receipts', async (t) => {
     t.equal(res.statusCode, 404);
   });
 
+  t.test('the 惩戒告知书 is printable HTML rendered from the receipt', async (t) => {
+    const hostile = uscc();
+    t.equal(
+      (await publish(app, safety.key, { list: 'safety.blacklist', reason: '<script>alert(1)</script>瞒报事故', subject: { kind: 'enterprise', uscc: hostile, name: '佳木斯市<b>某</b>公司' } })).statusCode,
+      201,
+    );
+    const c = (await check(app, financeJms.key, { uscc: hostile }, 'government_procurement', { matter: { type: 'government_procurement', reference: 'HG-1', title: '教学楼维修' } })).json();
+    const res = await app.inject({ url: `/v1/checks/${c.checkId}/notice`, headers: bearer(financeJms.key) });
+    t.equal(res.statusCode, 200);
+    t.match(res.headers['content-type'], /^text\/html/);
+    const html = res.body;
+    t.match(html, /失信联合惩戒告知书/);
+    t.match(html, /限制办理/);
+    t.ok(html.includes(c.measures[0].text), 'the measure text');
+    t.ok(html.includes(c.receipt.hash), 'the receipt hash');
+    t.ok(html.includes('HG-1') && html.includes('教学楼维修'), 'the matter');
+    t.notOk(html.includes('<script>'), 'published text is escaped');
+    t.ok(html.includes('&lt;script&gt;'));
+    const person = (await check(app, market.key, { uscc: firm }, 'market_entry_and_office')).json();
+    const personal = (await app.inject({ url: `/v1/checks/${person.checkId}/notice`, headers: bearer(market.key) })).body;
+    t.notOk(personal.includes(legalRep), 'never the plain ID number');
+    const clear = (await check(app, financeJms.key, { uscc: uscc() }, 'tax')).json();
+    t.match((await app.inject({ url: `/v1/checks/${clear.checkId}/notice`, headers: bearer(financeJms.key) })).body, /联合奖惩查询结果告知书/);
+    t.equal((await app.inject({ url: `/v1/checks/${c.checkId}/notice`, headers: bearer(financeBj.key) })).statusCode, 404, 'not another department’s');
+  });
+
   t.test('the receipt chain verifies, and a tampered row is found', async (t) => {
+    const viaRoute = await app.inject({ url: '/v1/admin/receipts/verify', headers: bearer(adminKey) });
+    t.equal(viaRoute.statusCode, 200);
+    t.equal(viaRoute.json().ok, true);
+    t.equal((await app.inject({ url: '/v1/admin/receipts/verify', headers: bearer(financeJms.key) })).json().code, 'FORBIDDEN_SCOPE');
     const ok = await verifyReceipts(database.db);
     t.equal(ok.ok, true);
     t.ok(ok.receipts >= 20, `${ok.receipts} receipts`);
@@ -226,7 +256,21 @@ t.test('verdicts, matches and receipts', async (t) => {
     t.equal(bad.ok, false);
     t.equal(bad.firstBroken?.checkId, victim.checkId);
     t.equal(bad.firstBroken?.problem, 'hash_mismatch');
+    t.equal((await app.inject({ url: '/v1/admin/receipts/verify', headers: bearer(adminKey) })).json().firstBroken.checkId, victim.checkId);
   });
+});
+
+t.test('concurrent retries with one Idempotency-Key make one receipt', async (t) => {
+  const { app, database, adminKey } = await world(t);
+  const finance = await department(app, adminKey, 'finance', '230800');
+  const subject = { uscc: uscc() };
+  const results = await Promise.all(
+    Array.from({ length: 8 }, () => check(app, finance.key, subject, 'tax', { matter: { type: 'tax', reference: 'same' } }, { 'idempotency-key': 'race-1' })),
+  );
+  t.same(results.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 201]);
+  t.equal(new Set(results.map((r) => r.json().checkId)).size, 1, 'every retry got the same receipt');
+  const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(checks);
+  t.equal(row?.n, 1);
 });
 
 t.test('concurrent checks all land in unbroken chains', async (t) => {

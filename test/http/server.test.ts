@@ -43,7 +43,17 @@ t.test('YINGCHA_BOOTSTRAP_KEY becomes the first admin key', async (t) => {
   const res = await fetch(`${s.url}/v1/admin/keys`, { headers: auth(key) });
   t.equal(res.status, 200);
   t.same(((await res.json()) as { keys: Array<{ scopes: string[] }> }).keys.map((k: { scopes: string[] }) => k.scopes), [['check', 'publish', 'review', 'admin']]);
+  const checked = await fetch(`${s.url}/v1/checks`, {
+    method: 'POST',
+    headers: { ...auth(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ subject: { uscc: '91350100M000100Y43' }, matter: { type: 'administrative_licensing', reference: 'http-1' } }),
+  });
+  t.equal(checked.status, 201, 'a check over real HTTP');
   t.equal(await s.stop(), 0);
+
+  const verified = await run(['receipts', 'verify'], env);
+  t.equal(verified.code, 0, verified.stderr);
+  t.match(JSON.parse(verified.stdout), { ok: true, receipts: 1, firstBroken: null });
 });
 
 t.test('a bad configuration value stops boot with one line naming it', async (t) => {

@@ -60,3 +60,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     close: () => client.close(),
   };
 }
+
+/**
+ * The SQLSTATE of a database error, on either engine. drizzle 0.45 wraps driver errors in a DrizzleQueryError whose
+ * `cause` is the driver's error, so the code may be one level down.
+ */
+export function sqlState(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const { code, cause } = err as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  return cause ? sqlState(cause) : undefined;
+}

@@ -1,6 +1,7 @@
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { sqlState } from '../db/index.js';
 import { ApiError, ERRORS, type ErrorCode, type FieldError, problemType } from '../errors.js';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -63,14 +64,9 @@ function validationErrors(err: FastifyError): FieldError[] {
   });
 }
 
-/**
- * Fastify's code, or the SQLSTATE of a database error. drizzle 0.45 wraps driver errors in a DrizzleQueryError whose
- * `cause` is the driver's error, so the SQLSTATE is one level down.
- */
-function errorCode(err: { code?: string; cause?: unknown }): string | undefined {
-  if (typeof err.code === 'string') return err.code;
-  const cause = err.cause as { code?: unknown } | undefined;
-  return cause && typeof cause === 'object' && typeof cause.code === 'string' ? cause.code : undefined;
+/** Fastify's own code, or the SQLSTATE of a database error. */
+function errorCode(err: { code?: string }): string | undefined {
+  return typeof err.code === 'string' && err.code.startsWith('FST_') ? err.code : sqlState(err);
 }
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

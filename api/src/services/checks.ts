@@ -2,7 +2,7 @@
 // catalogue which measures this department must apply to this matter, decides the verdict, and appends a receipt.
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
+import { type Db, sqlState } from '../db/index.js';
 import { checks, entryVersions, events } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import type { AppliesTo, EntryStatus, MatchedBy, MatterType, Polarity, Verdict } from '../domain/codes.js';
@@ -32,6 +32,9 @@ export interface Hit {
   memoranda: Array<{ docNo: string; title: string }>;
   decidedBy: string;
   decidedAt: string;
+  /** 认定文书号 and 失信/守信行为, as the deciding department published them: the notice cites them */
+  decisionDocNo: string;
+  reason: string;
   validUntil: string | null;
   status: EntryStatus;
   suspended: boolean;
@@ -60,6 +63,8 @@ export interface CheckMeasure {
 
 export interface CheckResult {
   checkId: string;
+  /** the department that ran the check */
+  departmentId: string;
   checkedAt: string;
   asOf: string | null;
   verdict: Verdict;
@@ -175,6 +180,8 @@ function hitsFor(catalog: CatalogSnapshot, matched: Matched[], versions: Version
             memoranda: hitList.memoranda.map((d) => ({ docNo: d, title: catalog.memorandumByDocNo.get(d)?.title ?? d })),
             decidedBy: v.decidingDepartmentId,
             decidedAt: v.decidedAt.toISOString(),
+            decisionDocNo: v.decisionDocNo,
+            reason: v.reason,
             validUntil: v.validUntil?.toISOString() ?? null,
             status: v.status,
             suspended: v.status === 'objection_pending',
@@ -197,6 +204,7 @@ export function toCheckResult(r: ReceiptRow): CheckResult {
   const resolved = r.subjectResolved as CheckResult['subject']['resolved'];
   return {
     checkId: r.id,
+    departmentId: r.departmentId,
     checkedAt: r.checkedAt.toISOString(),
     asOf: r.asOf?.toISOString() ?? null,
     verdict: r.verdict as Verdict,
@@ -347,7 +355,7 @@ export async function runCheck(
     return { result: toCheckResult(row), replayed: false };
   } catch (err) {
     // Two retries with one Idempotency-Key raced: the loser answers with the winner's receipt.
-    if (opts.idempotencyKey && (err as { code?: string }).code === '23505') {
+    if (opts.idempotencyKey && sqlState(err) === '23505') {
       const [prior] = await db
         .select()
         .from(checks)

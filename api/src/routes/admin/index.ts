@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { caller } from '../../plugins/auth.js';
 import { createDepartment, createKey, listDepartments, listKeys, revokeKey } from '../../services/keys.js';
+import { verifyReceipts } from '../../services/receipts.js';
+import { ChainReport } from '../checks/schemas.js';
 import {
   ADMIN_SCHEMAS,
   CreateDepartmentBody,
@@ -104,6 +106,23 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => revokeKey(db(), actorOf(request), request.params.keyId),
+  );
+
+  app.get(
+    '/receipts/verify',
+    {
+      config,
+      schema: {
+        operationId: 'verifyReceipts',
+        tags: ['admin'],
+        summary: 'Walk every receipt chain and report the first broken link',
+        description:
+          'Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first ' +
+          'receipt that was altered, removed or reordered. Also available as `yingcha receipts verify`.',
+        response: { 200: ChainReport },
+      },
+    },
+    async () => verifyReceipts(db()),
   );
 };
 

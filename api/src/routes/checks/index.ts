@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { getCheck, runCheck } from '../../services/checks.js';
+import { renderNotice } from '../../services/notice.js';
 import { BatchBody, BatchResult, CheckBody, CheckParams, CheckResult } from './schemas.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -90,6 +91,30 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => getCheck(db(), caller(request), request.params.checkId),
+  );
+
+  app.get(
+    '/:checkId/notice',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'getCheckNotice',
+        tags: ['checks'],
+        summary: 'The printable 惩戒告知书 (punishment notice) of a check, as HTML',
+        description: 'Rendered from the stored receipt only, with its hash, so the paper says exactly what the recorded check said. Print it from a browser (A4).',
+        params: CheckParams,
+        response: {
+          200: {
+            description: 'HTML page for printing',
+            content: { 'text/html': { schema: Type.String({ examples: ['<!doctype html><html lang="zh-CN">…<h1>失信联合惩戒告知书</h1>…</html>'] }) } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const html = await renderNotice(db(), caller(request), request.params.checkId);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    },
   );
 };
 

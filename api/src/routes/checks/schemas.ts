@@ -54,6 +54,8 @@ const Hit = Type.Object({
   memoranda: Type.Array(Type.Object({ docNo: Type.String(), title: Type.String() })),
   decidedBy: Uuid,
   decidedAt: Timestamp,
+  decisionDocNo: Type.String({ description: '认定文书号' }),
+  reason: Type.String({ description: '失信/守信行为' }),
   validUntil: Type.Union([Timestamp, Type.Null()]),
   status: Type.Enum(ENTRY_STATUSES),
   suspended: Type.Boolean({ description: 'under objection: 核实期间暂不执行, no measures' }),
@@ -87,6 +89,7 @@ const Measure = Type.Object({
 export const CheckResult = Type.Object(
   {
     checkId: Uuid,
+    departmentId: Uuid,
     checkedAt: Timestamp,
     asOf: Type.Union([Timestamp, Type.Null()]),
     verdict: Type.Enum(VERDICTS, { description: 'prohibited > restricted > review > incentive > clear' }),
@@ -121,6 +124,7 @@ export const CheckResult = Type.Object(
     examples: [
       {
         checkId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
         checkedAt: '2026-11-22T08:30:00.000Z',
         asOf: null,
         verdict: 'clear',
