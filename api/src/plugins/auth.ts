@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Scope } from '../domain/codes.js';
 import { KEY_PATTERN } from '../config.js';
 import { ApiError } from '../errors.js';
+import type { Actor } from '../services/audit.js';
 import { type AuthContext, authenticate } from '../services/keys.js';
 
 declare module 'fastify' {
@@ -54,6 +55,12 @@ export const authPlugin = fp(
   },
   { name: 'yingcha-auth', fastify: '5.x', dependencies: ['yingcha-context', 'yingcha-problem'] },
 );
+
+/** Who acted, for the audit trail of a write made in a scoped route. */
+export function actorOf(request: { auth: AuthContext | null }): Actor {
+  const auth = caller(request);
+  return { keyId: auth.keyId, departmentId: auth.department.departmentId };
+}
 
 /** The authenticated caller inside a scoped route. */
 export function caller(request: { auth: AuthContext | null }): AuthContext {

@@ -17,6 +17,7 @@
 // - Nothing is ever deleted: a seed item that a later release drops stays, because receipts and feedback may refer to
 //   it. The sync result names it as orphaned.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical.js';
 import { asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { catalog as seedCatalog } from '../catalog/index.js';
 import type {
@@ -98,17 +99,7 @@ export interface CatalogSnapshot {
 // Content hashing
 
 /** JSON with sorted keys and without null/undefined members, so equal content hashes equally on both engines. */
-function stable(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => stable(v)).join(',')}]`;
-  if (typeof value === 'object') {
-    const members = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined && v !== null)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+const stable = (value: unknown) => canonicalJson(value, { omitNull: true });
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

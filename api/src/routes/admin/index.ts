@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { caller } from '../../plugins/auth.js';
+import { actorOf } from '../../plugins/auth.js';
 import { createDepartment, createKey, listDepartments, listKeys, revokeKey } from '../../services/keys.js';
 import { verifyReceipts } from '../../services/receipts.js';
 import { ChainReport } from '../checks/schemas.js';
@@ -14,11 +14,6 @@ import {
   KeyParams,
 } from './schemas.js';
 import { Type } from 'typebox';
-
-const actorOf = (request: Parameters<typeof caller>[0]) => {
-  const auth = caller(request);
-  return { keyId: auth.keyId, departmentId: auth.department.departmentId };
-};
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const s of ADMIN_SCHEMAS) app.addSchema(s);

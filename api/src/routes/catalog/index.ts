@@ -4,7 +4,7 @@ import { CATEGORIES, CATEGORY_CODES, MATTER_TYPE_CODES, MATTER_TYPES } from '../
 import { normaliseDocNo } from '../../domain/docno.js';
 import { measuresFor } from '../../domain/measures.js';
 import { ApiError } from '../../errors.js';
-import { caller } from '../../plugins/auth.js';
+import { actorOf } from '../../plugins/auth.js';
 import {
   addMeasure,
   createList,
@@ -41,11 +41,6 @@ import {
   MemorandumPatchBody,
   MemorandumResponse,
 } from './schemas.js';
-
-const actorOf = (request: Parameters<typeof caller>[0]) => {
-  const auth = caller(request);
-  return { keyId: auth.keyId, departmentId: auth.department.departmentId };
-};
 
 const summary = (m: StoredMemorandum) => ({ ...m, measureCount: m.measures.length });
 
