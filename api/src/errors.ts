@@ -19,6 +19,7 @@ export const ERRORS = {
   NOT_ACCEPTABLE: { status: 406, title: 'The requested media type cannot be produced' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   LAST_ADMIN_KEY: { status: 409, title: 'The last active admin key cannot be revoked' },
+  INVALID_TRANSITION: { status: 409, title: 'The record cannot move to that status from its current one' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request content type is not supported' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

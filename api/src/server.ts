@@ -6,10 +6,12 @@ import { buildApp } from './app.js';
 import { type Config, ensureEmbeddedSecret } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { migrateDatabase } from './db/migrate.js';
+import { loadDemoData } from './demo/load.js';
 import { bootstrap } from './services/bootstrap.js';
 import { type SeedSyncResult, syncSeedCatalog } from './services/catalog.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
+const DEMO_SUBJECTS = 200;
 
 /**
  * PGlite is a single-process database: a second process on the same directory would corrupt it. A lock file with
@@ -94,6 +96,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   let app: FastifyInstance;
   try {
     const boot = await bootstrap(opened.database.db, { bootstrapKey: config.bootstrapKey, demo: config.demo });
+    // A small demo set on a fresh embedded start, so the first check has something to find.
+    const demo =
+      boot.created && config.demo
+        ? await loadDemoData(opened.database, { subjects: DEMO_SUBJECTS, entries: DEMO_SUBJECTS / 2, seed: 1, departmentId: boot.department.departmentId, secret: opened.secret })
+        : null;
     app = await buildApp({
       database: opened.database,
       secret: opened.secret,
@@ -116,6 +123,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
         config.bootstrapKey
           ? 'Admin API key: the value of YINGCHA_BOOTSTRAP_KEY'
           : `Admin API key (shown once, keep it): ${boot.key.secret}`,
+      );
+    }
+    if (demo) {
+      banner.push(
+        `Demo data: ${demo.subjects} subjects, ${demo.entries} list records. Try a listed code: ${demo.sample.listedUscc[0]}, or a clear one: ${demo.sample.clearUscc[0]}.`,
       );
     }
     out(banner.join('\n'));

@@ -473,6 +473,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/entries/{entryId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a list record (撤销)
+         * @description Only the deciding department (or an admin) may revoke. The record leaves the list at once; its history stays, and a check with an earlier asOf still sees it. Revoking twice is INVALID_TRANSITION.
+         *
+         *     Scope: `publish`.
+         */
+        post: operations["revokeEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -499,7 +521,7 @@ export interface components {
              * @description Stable machine-readable error code; branch on this, never on title or detail
              * @enum {unknown}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             errors?: {
@@ -4132,6 +4154,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Entry"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "经复核，认定依据不足，予以撤销"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 撤销理由 */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                     *       "version": 1,
+                     *       "status": "active",
+                     *       "replayed": false
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        entryId: string;
+                        version: number;
+                        /**
+                         * @description active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出
+                         * @enum {unknown}
+                         */
+                        status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+                        /** @description true when this exact content had already been published */
+                        replayed: boolean;
+                    };
                 };
             };
             /** @description Problem (RFC 9457) with a stable code */

@@ -3,6 +3,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { checks } from '../../api/src/db/schema.js';
 import t from 'tap';
+import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
+import { changeStatus } from '../../api/src/services/entries.js';
 import { verifyReceipts } from '../../api/src/services/receipts.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
@@ -142,6 +144,35 @@ t.test('verdicts, matches and receipts', async (t) => {
     t.equal(past.asOf, before);
     const future = await check(app, financeJms.key, { uscc: s }, 'government_procurement', { asOf: '2999-01-01T00:00:00Z' });
     t.equal(future.json().code, 'VALIDATION_FAILED');
+  });
+
+  t.test('a record under objection is shown suspended and applies nothing (核实期间暂不执行)', async (t) => {
+    const s = uscc();
+    const p = (await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: s, name: '佳木斯市异议测试有限公司' } })).json();
+    await changeStatus(database.db, SYSTEM_ACTOR, p.entryId, 'objection_pending', 'objection_opened');
+    const body = (await check(app, financeJms.key, { uscc: s }, 'government_procurement')).json();
+    t.equal(body.hits.length, 1);
+    t.match(body.hits[0], { suspended: true, status: 'objection_pending', measureIds: [] });
+    t.same(body.measures, []);
+    t.equal(body.verdict, 'clear');
+    t.ok(body.reasons.some((r: { code: string }) => r.code === 'OBJECTION_PENDING'));
+  });
+
+  t.test('revocation: gone from the list at once, still there as of before', async (t) => {
+    const s = uscc();
+    const p = (await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: s, name: '佳木斯市撤销测试有限公司' } })).json();
+    const before = new Date().toISOString();
+    t.equal((await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(financeJms.key), payload: { reason: 'x' } })).json().code, 'FORBIDDEN_LIST', 'not the deciding department');
+    const r = await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(safety.key), payload: { reason: '认定依据不足' } });
+    t.equal(r.statusCode, 200);
+    t.match(r.json(), { entryId: p.entryId, version: 2, status: 'revoked' });
+    t.equal((await check(app, financeJms.key, { uscc: s }, 'government_procurement')).json().verdict, 'clear');
+    t.equal((await check(app, financeJms.key, { uscc: s }, 'government_procurement', { asOf: before })).json().verdict, 'restricted');
+    const again = await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(safety.key), payload: { reason: 'again' } });
+    t.equal(again.statusCode, 409);
+    t.equal(again.json().code, 'INVALID_TRANSITION');
+    const entry = (await app.inject({ url: `/v1/entries/${p.entryId}`, headers: bearer(financeJms.key) })).json();
+    t.same(entry.versions.map((v: { version: number; status: string; change: string }) => `${v.version}:${v.status}:${v.change}`), ['1:active:created', '2:revoked:revoked']);
   });
 
   t.test('an Idempotency-Key retry returns the same receipt', async (t) => {

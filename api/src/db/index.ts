@@ -71,3 +71,17 @@ export function sqlState(err: unknown): string | undefined {
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   return cause ? sqlState(cause) : undefined;
 }
+
+const preparedCache = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A query built once per database and reused: drizzle builds the SQL text on every call otherwise, which is a large
+ * part of the check's CPU time. `build` must use sql.placeholder() for every value.
+ */
+export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
+  let byName = preparedCache.get(db);
+  if (!byName) preparedCache.set(db, (byName = new Map()));
+  let q = byName.get(name) as T | undefined;
+  if (!q) byName.set(name, (q = build(db)));
+  return q;
+}

@@ -18,6 +18,7 @@
 //   it. The sync result names it as orphaned.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical.js';
+import { prepared } from '../db/index.js';
 import { asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { catalog as seedCatalog } from '../catalog/index.js';
 import type {
@@ -456,7 +457,10 @@ export async function catalogVersion(exec: Exec): Promise<number> {
  */
 export async function currentCatalog(db: Db): Promise<CatalogSnapshot> {
   const entry = entryFor(db);
-  const version = await catalogVersion(db);
+  const [row] = await prepared(db, 'catalog_version', (d) =>
+    d.select({ v: sql<number | null>`max(${catalogVersions.version})` }).from(catalogVersions).prepare('yc_catalog_version'),
+  ).execute();
+  const version = Number(row?.v ?? 0);
   if (entry.snapshot && entry.snapshot.version >= version) return entry.snapshot;
   for (;;) {
     if (!entry.loading) {

@@ -2,7 +2,7 @@
 // catalogue which measures this department must apply to this matter, decides the verdict, and appends a receipt.
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
-import { type Db, sqlState } from '../db/index.js';
+import { type Db, prepared, sqlState } from '../db/index.js';
 import { checks, entryVersions, events } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import type { AppliesTo, EntryStatus, MatchedBy, MatterType, Polarity, Verdict } from '../domain/codes.js';
@@ -130,6 +130,21 @@ type VersionRow = typeof entryVersions.$inferSelect;
 /** Entry versions as recorded at `at` (record time), for the given subjects. */
 async function versionsAt(db: Db, subjectIds: string[], at: Date): Promise<VersionRow[]> {
   if (subjectIds.length === 0) return [];
+  if (subjectIds.length === 1) {
+    return prepared(db, 'versions_at_one', (d) =>
+      d
+        .select()
+        .from(entryVersions)
+        .where(
+          and(
+            eq(entryVersions.subjectId, sql.placeholder('id')),
+            lte(entryVersions.recordedAt, sql.placeholder('at')),
+            or(isNull(entryVersions.supersededAt), gt(entryVersions.supersededAt, sql.placeholder('at'))),
+          ),
+        )
+        .prepare('yc_versions_at_one'),
+    ).execute({ id: subjectIds[0], at: at.toISOString() }); // placeholders skip drizzle's Date mapping
+  }
   return db
     .select()
     .from(entryVersions)
@@ -252,8 +267,13 @@ export async function runCheck(
   }
 
   const at = asOf ?? now;
-  const catalog = await currentCatalog(db);
-  const matched = await resolve(db, input.subject, ids);
+  // Independent reads go out together. The event high-water mark is read first or alongside, so the records read
+  // after it are at least as new as the dataVersion the receipt names.
+  const [catalog, matched, lastEvent] = await Promise.all([
+    currentCatalog(db),
+    resolve(db, input.subject, ids),
+    prepared(db, 'last_event', (d) => d.select({ max: sql<number | null>`max(${events.id})` }).from(events).prepare('yc_last_event')).execute(),
+  ]);
   const versions = await versionsAt(db, [...new Set(matched.map((m) => m.s.subjectId))], at);
   const found = hitsFor(catalog, matched, versions, at, department.region);
 
@@ -310,8 +330,7 @@ export async function runCheck(
     }
   }
 
-  const [ev] = await db.select({ max: sql<number | null>`max(${events.id})` }).from(events);
-  const dataVersion = `c${catalog.version}.e${Number(ev?.max ?? 0)}`;
+  const dataVersion = `c${catalog.version}.e${Number(lastEvent[0]?.max ?? 0)}`;
   const hits = perHit.map((p) => p.hit);
   const asked = {
     ...(input.subject.kind ? { kind: input.subject.kind } : {}),
@@ -329,8 +348,7 @@ export async function runCheck(
   }));
 
   try {
-    const row = await db.transaction((tx) =>
-      appendReceipt(tx, {
+    const row = await appendReceipt(db, {
         id: randomUUID(),
         departmentId: department.departmentId,
         keyId: caller.keyId,
@@ -350,8 +368,7 @@ export async function runCheck(
         idempotencyKey: opts.idempotencyKey ?? null,
         requestHash: reqHash,
         batchId: opts.batchId ?? null,
-      }),
-    );
+      });
     return { result: toCheckResult(row), replayed: false };
   } catch (err) {
     // Two retries with one Idempotency-Key raced: the loser answers with the winner's receipt.

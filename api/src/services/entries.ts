@@ -163,6 +163,56 @@ export async function publishEntry(db: Db, caller: AuthContext, input: PublishIn
   });
 }
 
+/**
+ * Moves a record to another status by writing a new version (the old one is superseded, never changed), with its
+ * event and audit row, in one transaction. Objections, repairs, expiry and revocation all go through here.
+ */
+export async function changeStatus(
+  db: Db,
+  actor: Actor,
+  entryId: string,
+  to: EntryStatus,
+  change: string,
+  detail: Record<string, unknown> = {},
+  allowed: (from: EntryStatus) => boolean = () => true,
+): Promise<{ entryId: string; version: number; status: EntryStatus }> {
+  return db.transaction(async (tx) => {
+    const [entry] = await tx.select().from(entries).where(eq(entries.id, entryId)).for('update');
+    if (!entry) throw new ApiError('NOT_FOUND', `no entry ${entryId}`);
+    const [current] = await tx
+      .select()
+      .from(entryVersions)
+      .where(sql`${entryVersions.entryId} = ${entryId} and ${entryVersions.version} = ${entry.currentVersion}`);
+    if (!allowed(current!.status)) {
+      throw new ApiError('INVALID_TRANSITION', `a record that is ${current!.status} cannot become ${to}`);
+    }
+    const now = new Date();
+    const next = current!.version + 1;
+    await tx.update(entryVersions).set({ supersededAt: now }).where(sql`${entryVersions.entryId} = ${entryId} and ${entryVersions.version} = ${current!.version}`);
+    const { supersededAt: _old, recordedAt: _at, ...rest } = current!;
+    await tx.insert(entryVersions).values({ ...rest, version: next, status: to, change, recordedAt: now, recordedBy: actor.keyId });
+    await tx.update(entries).set({ currentVersion: next }).where(eq(entries.id, entryId));
+    await writeEvent(tx, `entry.${change}`, entryId, current!.listCode, current!.scopeRegion, { version: next, status: to, ...detail });
+    await audit(tx, actor, `entry.${change}`, { type: 'entry', id: entryId }, { from: current!.status, to, ...detail });
+    return { entryId, version: next, status: to };
+  });
+}
+
+/** 撤销: only the deciding department (or an admin) may revoke, and a revoked record stays revoked. */
+export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string) {
+  const [current] = await db
+    .select({ decidedBy: entryVersions.decidingDepartmentId })
+    .from(entryVersions)
+    .innerJoin(entries, sql`${entries.id} = ${entryVersions.entryId} and ${entries.currentVersion} = ${entryVersions.version}`)
+    .where(eq(entryVersions.entryId, entryId));
+  if (!current) throw new ApiError('NOT_FOUND', `no entry ${entryId}`);
+  if (current.decidedBy !== caller.department.departmentId && !caller.scopes.includes('admin')) {
+    throw new ApiError('FORBIDDEN_LIST', 'only the deciding department may revoke its record');
+  }
+  const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
+  return changeStatus(db, actor, entryId, 'revoked', 'revoked', { reason }, (from) => from !== 'revoked');
+}
+
 async function writeEvent(tx: Tx, type: string, entryId: string, listCode: string, region: string, data: Record<string, unknown>) {
   await tx.insert(events).values({ type, entryId, listCode, region, data: { entryId, list: listCode, ...data } });
 }

@@ -152,8 +152,21 @@ export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<Ke
       .where(eq(apiKeys.id, keyId))
       .returning();
     await audit(tx, actor, 'key.revoke', { type: 'api_key', id: keyId });
+    cacheOf(db).clear();
     return toKey(updated!);
   });
+}
+
+// Every request authenticates, and a check must be fast, so a known key is remembered for a few seconds. Revoking
+// clears this process's cache at once; another instance may accept a revoked key for at most KEY_CACHE_MS.
+export const KEY_CACHE_MS = 5_000;
+const KEY_CACHE_MAX = 10_000;
+const keyCache = new WeakMap<object, Map<string, { auth: AuthContext; until: number }>>();
+
+function cacheOf(db: Db) {
+  let c = keyCache.get(db);
+  if (!c) keyCache.set(db, (c = new Map()));
+  return c;
 }
 
 /** Resolves a presented secret; the caller turns the outcome into the matching 401. */
@@ -161,13 +174,23 @@ export async function authenticate(
   db: Db,
   secret: string,
 ): Promise<{ ok: true; auth: AuthContext } | { ok: false; reason: 'unknown' | 'revoked' }> {
+  const hash = hashSecret(secret);
+  const cache = cacheOf(db);
+  const hit = cache.get(hash);
+  if (hit && hit.until > Date.now()) return { ok: true, auth: hit.auth };
   const [row] = await db
     .select({ key: apiKeys, department: departments })
     .from(apiKeys)
     .innerJoin(departments, eq(apiKeys.departmentId, departments.id))
-    .where(eq(apiKeys.secretHash, hashSecret(secret)))
+    .where(eq(apiKeys.secretHash, hash))
     .limit(1);
   if (!row) return { ok: false, reason: 'unknown' };
-  if (row.key.revokedAt) return { ok: false, reason: 'revoked' };
-  return { ok: true, auth: { keyId: row.key.id, scopes: row.key.scopes, department: toDepartment(row.department) } };
+  if (row.key.revokedAt) {
+    cache.delete(hash);
+    return { ok: false, reason: 'revoked' };
+  }
+  const auth: AuthContext = { keyId: row.key.id, scopes: row.key.scopes, department: toDepartment(row.department) };
+  if (cache.size >= KEY_CACHE_MAX) cache.clear();
+  cache.set(hash, { auth, until: Date.now() + KEY_CACHE_MS });
+  return { ok: true, auth };
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../errors.js';
+import { ApiError, type FieldError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { getCheck, runCheck } from '../../services/checks.js';
 import { renderNotice } from '../../services/notice.js';
 import { BatchBody, BatchResult, CheckBody, CheckParams, CheckResult } from './schemas.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+const BATCH_PARALLEL = 8;
 
 const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(CheckResult);
@@ -58,22 +59,28 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const batchId = randomUUID();
       const auth = caller(request);
       const { matter, operator, items } = request.body;
-      const results = [];
-      for (const [index, item] of items.entries()) {
-        try {
-          const { result } = await runCheck(
-            db(),
-            app.yc.secret,
-            auth,
-            { subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator },
-            { batchId, path: `/body/items/${index}` },
-          );
-          results.push({ index, check: result });
-        } catch (err) {
-          if (!(err instanceof ApiError) || err.status >= 500) throw err;
-          results.push({ index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } });
+      // Items run BATCH_PARALLEL at a time (each takes its own receipt chain head); results keep request order.
+      const results: Array<{ index: number; check?: Awaited<ReturnType<typeof runCheck>>['result']; error?: { code: string; detail: string; errors?: FieldError[] } }> = new Array(items.length);
+      let next = 0;
+      const worker = async () => {
+        for (let index = next++; index < items.length; index = next++) {
+          const item = items[index]!;
+          try {
+            const { result } = await runCheck(
+              db(),
+              app.yc.secret,
+              auth,
+              { subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator },
+              { batchId, path: `/body/items/${index}` },
+            );
+            results[index] = { index, check: result };
+          } catch (err) {
+            if (!(err instanceof ApiError) || err.status >= 500) throw err;
+            results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } };
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, items.length) }, worker));
       return { batchId, results };
     },
   );

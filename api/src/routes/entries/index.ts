@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
-import { getEntry, publishEntry } from '../../services/entries.js';
-import { Entry, EntryParams, PublishBody, PublishResult } from './schemas.js';
+import { getEntry, publishEntry, revokeEntry } from '../../services/entries.js';
+import { Entry, EntryParams, PublishBody, PublishResult, RevokeBody } from './schemas.js';
 
 const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Entry);
@@ -42,6 +42,28 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => getEntry(app.yc.database.db, request.params.entryId),
+  );
+
+  app.post(
+    '/:entryId/revoke',
+    {
+      config: { scope: 'publish' },
+      schema: {
+        operationId: 'revokeEntry',
+        tags: ['entries'],
+        summary: 'Revoke a list record (撤销)',
+        description:
+          'Only the deciding department (or an admin) may revoke. The record leaves the list at once; its history stays, ' +
+          'and a check with an earlier asOf still sees it. Revoking twice is INVALID_TRANSITION.',
+        params: EntryParams,
+        body: RevokeBody,
+        response: { 200: PublishResult },
+      },
+    },
+    async (request) => {
+      const r = await revokeEntry(app.yc.database.db, caller(request), request.params.entryId, request.body.reason);
+      return { ...r, replayed: false };
+    },
   );
 };
 

@@ -135,3 +135,8 @@ export const Entry = Type.Object(
 );
 
 export const EntryParams = Type.Object({ entryId: Uuid });
+
+export const RevokeBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2000, description: '撤销理由' }) },
+  { additionalProperties: false, examples: [{ reason: '经复核，认定依据不足，予以撤销' }] },
+);

@@ -1,0 +1,225 @@
+// `pnpm bench`: the speed targets of the inline check, measured, not asserted. It loads generated subjects and list
+// records, starts the real server as a child process, drives it from this process over loopback with a bounded
+// undici load loop, and prints throughput and latency. Server and load generator share this machine.
+//
+//   BENCH_ENGINE=postgres|pglite  (default postgres: 1,000,000 entries over 2,000,000 subjects; pglite: 100,000 / 200,000)
+//   BENCH_ENTRIES, BENCH_SUBJECTS, BENCH_SECONDS (per scenario, default 20), BENCH_CONNECTIONS (default 32)
+//   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a yingcha_bench_* database is created
+//   and dropped), BENCH_KEEP=1 keeps it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { Pool } from 'undici';
+import { openDatabase } from '../../api/src/db/index.js';
+import { migrateDatabase } from '../../api/src/db/migrate.js';
+import { loadDemoData } from '../../api/src/demo/load.js';
+import { bootstrap } from '../../api/src/services/bootstrap.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { createDepartment, createKey } from '../../api/src/services/keys.js';
+import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
+import { usccCheckChar } from '../../api/src/domain/uscc.js';
+
+const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? (engine === 'postgres' ? 1_000_000 : 100_000));
+const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? ENTRIES * 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const MAX_REQUESTS = 5_000_000;
+const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghij';
+const BIN = fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
+
+const log = (s: string) => process.stdout.write(s + '\n');
+
+function pct(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+interface Figures {
+  name: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** `connections` loops, each sending its next request as soon as the last answered, until the deadline. */
+async function drive(name: string, pool: Pool, seconds: number, connections: number, make: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }): Promise<Figures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < deadline && n < MAX_REQUESTS) {
+        const req = make(n++);
+        const t0 = performance.now();
+        try {
+          const res = await pool.request({
+            method: req.method,
+            path: req.path,
+            headers: { authorization: `Bearer ${currentKey}`, 'content-type': 'application/json' },
+            ...(req.body ? { body: req.body } : {}),
+          });
+          await res.body.text();
+          if (res.statusCode >= 400) errors++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { name, requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN };
+}
+
+let currentKey = ADMIN_KEY;
+
+async function main() {
+  log(`# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`);
+  log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
+
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET };
+  let cleanup = async () => {};
+  let database;
+  const reuse = process.env.BENCH_REUSE;
+  if (engine === 'postgres' && reuse) {
+    const url = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+    url.pathname = `/${reuse}`;
+    env.DATABASE_URL = url.toString();
+    database = await openDatabase({ url: env.DATABASE_URL });
+  } else if (engine === 'postgres') {
+    const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const name = `yingcha_bench_${process.pid}`;
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    cleanup = async () => {
+      if (process.env.BENCH_KEEP) {
+        log(`kept database ${name}`);
+        return;
+      }
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    };
+    database = await openDatabase({ url: env.DATABASE_URL });
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));
+    env.YINGCHA_DATA_DIR = dir;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    database = await openDatabase({ dataDir: join(dir, 'pgdata') });
+  }
+
+  try {
+    await migrateDatabase(database);
+    let loaded: Awaited<ReturnType<typeof loadDemoData>>;
+    if (reuse) {
+      // A database kept by an earlier run (BENCH_KEEP=1): take identifiers from it instead of loading again.
+      const raw = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      const listed = await raw`select s.uscc from subject s join entry e on e.subject_id = s.id where s.uscc is not null limit 5000`;
+      const clear = await raw`select s.uscc from subject s where s.uscc is not null and not exists (select 1 from entry e where e.subject_id = s.id) limit 5000`;
+      const names = await raw`select name from subject where kind <> 'person' order by id limit 2000`;
+      const dept = await raw`select id from department where category = 'finance' limit 1`;
+      await raw.end();
+      if (!dept[0]) throw new Error('no finance department in the reused database');
+      const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: dept[0].id, scopes: ['check'] });
+      loaded = { subjects: NaN, entries: NaN, sample: { listedUscc: listed.map((r) => r.uscc), clearUscc: clear.map((r) => r.uscc), names: names.map((r) => r.name), personIds: [] } };
+      currentKey = key.secret;
+      log(`reusing ${reuse}`);
+      await database.close();
+    } else {
+    const boot = await bootstrap(database.db, { bootstrapKey: ADMIN_KEY, demo: true });
+    if (!boot.created) throw new Error('expected an empty database');
+    await syncSeedCatalog(database.db);
+    const body = '11230800MB0000001';
+    const finance = await createDepartment(database.db, SYSTEM_ACTOR, { uscc: body + usccCheckChar(body), name: '佳木斯市财政局', category: 'finance', region: '230800' });
+    const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: finance.departmentId, scopes: ['check'] });
+    currentKey = key.secret;
+
+    const t0 = performance.now();
+    let lastReport = t0;
+    loaded = await loadDemoData(database, {
+      subjects: SUBJECTS,
+      entries: ENTRIES,
+      seed: 20261122,
+      departmentId: boot.department.departmentId,
+      secret: SECRET,
+      onProgress: (done) => {
+        if (performance.now() - lastReport > 15_000) {
+          lastReport = performance.now();
+          log(`  loaded ${done.toLocaleString()} subjects (${((performance.now() - t0) / 1000).toFixed(0)}s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
+        }
+      },
+    });
+    const loadSeconds = (performance.now() - t0) / 1000;
+    log(`load: ${loaded.subjects.toLocaleString()} subjects, ${loaded.entries.toLocaleString()} entries in ${loadSeconds.toFixed(1)}s (${Math.round(loaded.subjects / loadSeconds).toLocaleString()} subjects/s, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
+    await database.close();
+    }
+
+    const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+    const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    });
+    const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
+    const matter = { type: 'government_procurement', reference: 'BENCH-1' };
+    const pick = <T>(a: T[], i: number) => a[(i * 2654435761) % a.length]!;
+    const uscc = [...loaded.sample.listedUscc, ...loaded.sample.clearUscc];
+    // A fuzzy query: a loaded name with its 6th character replaced, and no identifier.
+    const fuzzy = loaded.sample.names.map((n) => n.slice(0, 5) + '鑫' + n.slice(6));
+
+    try {
+      await drive('warm-up', pool, Math.min(5, SECONDS), CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) }));
+      const results: Figures[] = [];
+      results.push(await drive('bare Fastify route (GET /healthz)', pool, SECONDS, CONNECTIONS, () => ({ method: 'GET', path: '/healthz' })));
+      results.push(
+        await drive('exact-USCC check (POST /v1/checks)', pool, SECONDS, CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) })),
+      );
+      results.push(
+        await drive('fuzzy-name check (POST /v1/checks)', pool, SECONDS, Math.min(8, CONNECTIONS), (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { name: pick(fuzzy, i) }, matter }) })),
+      );
+      const batchBody = (k: number) => JSON.stringify({ matter, items: Array.from({ length: 1000 }, (_, j) => ({ subject: { uscc: pick(uscc, k * 1000 + j) } })) });
+      results.push(await drive('batch of 1000 (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: batchBody(i) })));
+
+      log('');
+      log('| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |');
+      log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+      for (const r of results) {
+        log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} |`);
+      }
+      log('');
+      log(`exact-USCC check throughput is ${((results[1]!.rps / results[0]!.rps) * 100).toFixed(1)}% of the bare route's (${results[0]!.rps.toFixed(0)} → ${results[1]!.rps.toFixed(0)} req/s)`);
+    } finally {
+      await pool.close();
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
