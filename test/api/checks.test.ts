@@ -117,6 +117,9 @@ t.test('verdicts, matches and receipts', async (t) => {
     t.not(after.verdict, 'incentive');
     t.notOk(after.measures.some((m: { effect: string }) => m.effect === 'incentive'));
     t.ok(after.reasons.some((r: { code: string; listCode: string }) => r.code === 'INCENTIVE_CANCELLED' && r.listCode === 'tax.a_grade'));
+    const office = (await check(app, market.key, { uscc: good }, 'market_entry_and_office')).json();
+    t.equal(office.verdict, 'prohibited', '严重违法失信企业: 市场准入 is prohibited (2045号 (七)10)');
+    t.ok(office.measures.some((m: { docNo: string; ordinal: string; effect: string }) => m.docNo === '发改财金〔2015〕2045号' && m.ordinal === '(七)10' && m.effect === 'prohibit'));
   });
 
   t.test('points are computed at query time (南宁: 24 points → 红名单, punitive)', async (t) => {
