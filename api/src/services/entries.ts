@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { entries, entryVersions, events, lists } from '../db/schema.js';
+import { entries, entryVersions, events } from '../db/schema.js';
 import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
+import { currentCatalog } from './catalog.js';
 import type { AuthContext } from './keys.js';
 import { upsertSubject } from './subjects.js';
 
@@ -72,18 +73,19 @@ function contentHash(input: PublishInput, resolved: { subjectId: string; validFr
 }
 
 export async function publishEntry(db: Db, caller: AuthContext, input: PublishInput, secret: string): Promise<PublishResult> {
-  const [list] = await db.select().from(lists).where(eq(lists.code, input.list));
+  // The cached catalogue snapshot, as the check reads it: no query per publish.
+  const catalog = await currentCatalog(db);
+  const list = catalog.listByCode.get(input.list);
   if (!list) throw invalid('/body/list', `is not a list code in the catalogue: ${input.list}`);
   const category = caller.department.category;
   // 003:L165 — the initiating department decides and publishes. 信用办 runs the joint platform and may publish for it.
   if (!list.publisherCategories.includes(category) && category !== 'credit_office') {
     throw new ApiError('FORBIDDEN_LIST', `category ${category} may not publish to ${list.code}; publishers: ${list.publisherCategories.join(', ')}`);
   }
-  const pointsLists = await db.select({ rule: lists.pointsRule }).from(lists).where(sql`${lists.pointsRule} is not null`);
-  if (pointsLists.some((p) => (p.rule as { tiers: Array<{ list: string }> }).tiers.some((tier) => tier.list === list.code))) {
+  if (catalog.lists.some((l) => l.pointsRule?.tiers.some((tier) => tier.list === list.code))) {
     throw invalid('/body/list', 'is computed from points at query time; publish the act to the points list instead');
   }
-  const rule = list.pointsRule as { pointsPerAct: number[] } | null;
+  const rule = list.pointsRule;
   if (rule) {
     if (input.points === undefined) throw invalid('/body/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
     if (!rule.pointsPerAct.includes(input.points)) throw invalid('/body/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
