@@ -6,6 +6,7 @@ import {
   bigserial,
   boolean,
   char,
+  customType,
   date,
   index,
   integer,
@@ -21,6 +22,8 @@ import {
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
 const id = () => uuid('id').primaryKey().defaultRandom();
+/** PostgreSQL's 64-bit transaction id; read as a decimal string. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /** 部门: a department that checks, publishes or reviews. Its own 统一社会信用代码 (organs begin with 11). */
 export const departments = pgTable('department', {
@@ -275,6 +278,8 @@ export const entryVersions = pgTable(
   (t) => [
     primaryKey({ columns: [t.entryId, t.version] }),
     index('entry_version_subject_idx').on(t.subjectId, t.supersededAt),
+    // the expiry sweep: current versions by end of validity
+    index('entry_version_expiry_idx').on(t.validUntil).where(sql`superseded_at is null and valid_until is not null`),
   ],
 );
 
@@ -340,7 +345,11 @@ export const feedback = pgTable(
     createdAt: createdAt(),
     supersededAt: ts('superseded_at'),
   },
-  (t) => [index('feedback_check_measure_idx').on(t.checkId, t.measureId)],
+  (t) => [
+    index('feedback_check_measure_idx').on(t.checkId, t.measureId),
+    // one current feedback per (check, measure); amendments supersede
+    uniqueIndex('feedback_current_uq').on(t.checkId, t.measureId).where(sql`superseded_at is null`),
+  ],
 );
 
 /** 异议 */
@@ -364,7 +373,12 @@ export const objections = pgTable(
     correction: text('correction'),
     note: text('note'),
   },
-  (t) => [index('objection_entry_idx').on(t.entryId)],
+  (t) => [
+    index('objection_entry_idx').on(t.entryId),
+    // at most one open objection per record
+    uniqueIndex('objection_open_uq').on(t.entryId).where(sql`status in ('received', 'verifying')`),
+    index('objection_due_idx').on(t.dueAt).where(sql`status in ('received', 'verifying')`),
+  ],
 );
 
 /** 信用修复 */
@@ -388,7 +402,10 @@ export const repairs = pgTable(
     effectiveFrom: ts('effective_from'),
     note: text('note'),
   },
-  (t) => [index('repair_entry_idx').on(t.entryId)],
+  (t) => [
+    index('repair_entry_idx').on(t.entryId),
+    uniqueIndex('repair_open_uq').on(t.entryId).where(sql`status in ('received', 'verifying')`),
+  ],
 );
 
 /** Every list change, written in the same transaction as the change; feeds /v1/changes and webhooks. */
@@ -396,6 +413,13 @@ export const events = pgTable(
   'event',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /**
+     * The writing transaction. The feed orders by (xid, id) and shows only events of transactions older than every
+     * running one (pg_snapshot_xmin), so an event can never appear behind a cursor that has already passed it.
+     */
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+    /** null = every subscriber; set for events addressed to one department (watch.hit) */
+    departmentId: uuid('department_id'),
     type: text('type').notNull(),
     occurredAt: ts('occurred_at').notNull().defaultNow(),
     listCode: text('list_code'),
@@ -403,7 +427,7 @@ export const events = pgTable(
     entryId: uuid('entry_id'),
     data: jsonb('data').notNull(),
   },
-  (t) => [index('event_type_idx').on(t.type)],
+  (t) => [index('event_type_idx').on(t.type), index('event_order_idx').on(t.xid, t.id)],
 );
 
 export const subscriptions = pgTable(
@@ -456,6 +480,8 @@ export const imports = pgTable('import', {
   format: text('format').notNull(),
   mode: text('mode').notNull(),
   status: text('status').notNull(),
+  /** data rows read so far (header excluded) */
+  rowsRead: integer('rows_read').notNull().default(0),
   accepted: integer('accepted').notNull().default(0),
   rejected: integer('rejected').notNull().default(0),
   errors: jsonb('errors'),
