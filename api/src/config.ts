@@ -23,6 +23,23 @@ export interface Config {
   bodyLimit: number;
   /** fill a small demo data set on an empty embedded database */
   demo: boolean;
+  /** how often expired records are moved to `expired` (their event); checks never wait for it */
+  expirySweepSeconds: number;
+  /** webhook delivery and the watch matcher (services/workers.ts) */
+  workers: WorkerConfig;
+}
+
+export interface WorkerConfig {
+  enabled: boolean;
+  /** a pass runs at once on a commit notification, otherwise every pollMs (retries after backoff wait for it) */
+  pollMs: number;
+  timeoutMs: number;
+  leaseMs: number;
+  horizonMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  batch: number;
+  claim: number;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +120,29 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapKey,
     bodyLimit: int(env, 'YINGCHA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
+    expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
+    workers: workerConfig(env),
+  };
+}
+
+function workerConfig(env: Env): WorkerConfig {
+  const timeoutMs = int(env, 'YINGCHA_DELIVERY_TIMEOUT_MS', 10_000, 100, 120_000);
+  const leaseMs = int(env, 'YINGCHA_DELIVERY_LEASE_MS', 60_000, 1_000, 3_600_000);
+  // The lease must outlast any POST by a wide margin, or a slow receiver lets a second worker deliver again.
+  if (leaseMs < 2 * timeoutMs) {
+    throw new ConfigError('YINGCHA_DELIVERY_LEASE_MS', `must be at least twice YINGCHA_DELIVERY_TIMEOUT_MS (${2 * timeoutMs}), got ${leaseMs}`);
+  }
+  const backoffBaseMs = int(env, 'YINGCHA_DELIVERY_BACKOFF_MS', 1_000, 1, 3_600_000);
+  return {
+    enabled: bool(env, 'YINGCHA_WORKERS', true),
+    pollMs: int(env, 'YINGCHA_WORKER_POLL_MS', 1_000, 10, 600_000),
+    timeoutMs,
+    leaseMs,
+    horizonMs: int(env, 'YINGCHA_DELIVERY_HORIZON', 3 * 86_400, 0, 365 * 86_400) * 1000,
+    backoffBaseMs,
+    backoffMaxMs: Math.max(backoffBaseMs, int(env, 'YINGCHA_DELIVERY_BACKOFF_MAX_MS', 600_000, 1, 86_400_000)),
+    batch: int(env, 'YINGCHA_DELIVERY_BATCH', 100, 1, 10_000),
+    claim: int(env, 'YINGCHA_DELIVERY_CLAIM', 16, 1, 1_000),
   };
 }
 

@@ -430,6 +430,12 @@ export const events = pgTable(
   (t) => [index('event_type_idx').on(t.type), index('event_order_idx').on(t.xid, t.id)],
 );
 
+/**
+ * A webhook subscription. Its outbox is a cursor over the event feed (cursor_xid, cursor_id): the events after it
+ * that match are what remains to deliver, in feed order, so there is no fan-out row per event and order comes free.
+ * A worker takes the subscription with a lease (lease_owner until lease_until, in database time) and advances the
+ * cursor only after a 2xx, checking in the same statement that the lease is still its own.
+ */
 export const subscriptions = pgTable(
   'subscription',
   {
@@ -439,18 +445,55 @@ export const subscriptions = pgTable(
       .references(() => departments.id),
     url: text('url').notNull(),
     events: text('events').array().notNull(),
+    /** { lists?: string[], regions?: string[] } */
     filters: jsonb('filters'),
     /** needed in the clear to sign deliveries */
     secret: text('secret').notNull(),
     createdAt: createdAt(),
+    createdBy: uuid('created_by'),
     deletedAt: ts('deleted_at'),
+    cursorXid: xid8('cursor_xid').notNull().default(sql`'0'::xid8`),
+    cursorId: bigint('cursor_id', { mode: 'number' }).notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: ts('lease_until'),
+    /** no attempt before this (backoff after a failure) */
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    /** failed attempts on the event at the head of the queue */
+    failures: integer('failures').notNull().default(0),
+    /** when the head event first failed; it goes to dead-letter once this is older than the horizon */
+    failingSince: ts('failing_since'),
+    deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
+    lastDeliveredAt: ts('last_delivered_at'),
   },
-  (t) => [index('subscription_department_idx').on(t.departmentId)],
+  (t) => [index('subscription_department_idx').on(t.departmentId), index('subscription_due_idx').on(t.nextAttemptAt).where(sql`deleted_at is null`)],
 );
 
-/** Outbox: one row per (subscription, event) to deliver. */
-export const deliveries = pgTable(
-  'delivery',
+/** Every delivery attempt, for GET /v1/subscriptions/{id}/deliveries. */
+export const deliveryAttempts = pgTable(
+  'delivery_attempt',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    attempt: integer('attempt').notNull(),
+    attemptedAt: ts('attempted_at').notNull(),
+    /** delivered | failed | dead (failed and past the horizon) */
+    outcome: text('outcome').notNull().$type<'delivered' | 'failed' | 'dead'>(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    /** the instance that made the attempt */
+    worker: text('worker').notNull(),
+    replay: boolean('replay').notNull().default(false),
+  },
+  (t) => [index('delivery_attempt_sub_idx').on(t.subscriptionId, t.id)],
+);
+
+/** Events a subscription gave up on after the horizon. A replay queues one again ahead of the cursor. */
+export const deadLetters = pgTable(
+  'dead_letter',
   {
     subscriptionId: uuid('subscription_id')
       .notNull()
@@ -458,18 +501,69 @@ export const deliveries = pgTable(
     eventId: bigint('event_id', { mode: 'number' })
       .notNull()
       .references(() => events.id),
-    status: text('status').notNull().$type<'pending' | 'delivered' | 'dead'>(),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
-    lastStatus: integer('last_status'),
+    status: text('status').notNull().$type<'dead' | 'replay_queued' | 'replayed'>(),
+    failures: integer('failures').notNull(),
     lastError: text('last_error'),
-    deliveredAt: ts('delivered_at'),
+    deadAt: ts('dead_at').notNull().defaultNow(),
+    replayRequestedAt: ts('replay_requested_at'),
+    replayedAt: ts('replayed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.subscriptionId, t.eventId] }), index('dead_letter_queued_idx').on(t.subscriptionId, t.eventId).where(sql`status = 'replay_queued'`)],
+);
+
+/**
+ * A subject a department has approved (e.g. a bidder under contract). The identifiers are kept as given (the ID
+ * number only as its HMAC), not as a subject id, because the subject is usually not in our records until it is listed.
+ */
+export const watches = pgTable(
+  'watch',
+  {
+    id: id(),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    uscc: char('uscc', { length: 18 }),
+    idHash: char('id_hash', { length: 64 }),
+    idMasked: text('id_masked'),
+    name: text('name'),
+    /** normalised name; matched only when the watch has neither uscc nor ID number */
+    normalizedName: text('normalized_name'),
+    matterType: text('matter_type').notNull(),
+    matterReference: text('matter_reference').notNull(),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by'),
+    deletedAt: ts('deleted_at'),
   },
   (t) => [
-    primaryKey({ columns: [t.subscriptionId, t.eventId] }),
-    index('delivery_due_idx').on(t.status, t.nextAttemptAt),
+    index('watch_department_idx').on(t.departmentId),
+    index('watch_uscc_idx').on(t.uscc).where(sql`deleted_at is null`),
+    index('watch_id_hash_idx').on(t.idHash).where(sql`deleted_at is null`),
+    index('watch_name_idx').on(t.normalizedName).where(sql`deleted_at is null`),
   ],
 );
+
+/** One watch.hit per (watch, entry version), whatever retries or instances race. */
+export const watchHits = pgTable(
+  'watch_hit',
+  {
+    watchId: uuid('watch_id')
+      .notNull()
+      .references(() => watches.id),
+    entryId: uuid('entry_id').notNull(),
+    version: integer('version').notNull(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.watchId, t.entryId, t.version] })],
+);
+
+/** Position of a background follower of the event feed (the watch matcher). Row-locked while it works. */
+export const feedCursors = pgTable('feed_cursor', {
+  name: text('name').primaryKey(),
+  cursorXid: xid8('cursor_xid').notNull().default(sql`'0'::xid8`),
+  cursorId: bigint('cursor_id', { mode: 'number' }).notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
 
 export const imports = pgTable('import', {
   id: id(),

@@ -158,10 +158,16 @@ export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<Ke
 }
 
 // Every request authenticates, and a check must be fast, so a known key is remembered for a few seconds. Revoking
-// clears this process's cache at once; another instance may accept a revoked key for at most KEY_CACHE_MS.
+// clears this process's cache at once, and other instances clear theirs when the api_key trigger's NOTIFY reaches
+// them (services/workers.ts); if that notification is lost, they accept a revoked key for at most KEY_CACHE_MS.
 export const KEY_CACHE_MS = 5_000;
 const KEY_CACHE_MAX = 10_000;
 const keyCache = new WeakMap<object, Map<string, { auth: AuthContext; until: number }>>();
+
+/** Drops every cached key, e.g. when another instance changed keys (services/workers.ts listens for that). */
+export function forgetKeys(db: Db): void {
+  keyCache.get(db)?.clear();
+}
 
 function cacheOf(db: Db) {
   let c = keyCache.get(db);

@@ -1,0 +1,186 @@
+// Webhook subscriptions. A department manages its own; an admin manages all. The signing secret is shown once, at
+// creation; it is stored in the clear because the server must sign with it.
+import { randomBytes } from 'node:crypto';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { deadLetters, deliveryAttempts, subscriptions } from '../db/schema.js';
+import { ApiError } from '../errors.js';
+import { type Actor, audit } from './audit.js';
+import { currentCatalog } from './catalog.js';
+import { feedHead } from './changes.js';
+import type { AuthContext } from './keys.js';
+
+export interface SubscriptionInput {
+  url: string;
+  events: string[];
+  filters?: { lists?: string[] | undefined; regions?: string[] | undefined } | undefined;
+}
+
+export interface SubscriptionView {
+  subscriptionId: string;
+  departmentId: string;
+  url: string;
+  events: string[];
+  filters: { lists?: string[]; regions?: string[] };
+  createdAt: string;
+  delivery: {
+    delivered: number;
+    lastDeliveredAt: string | null;
+    /** consecutive failures of the event at the head of the queue */
+    failures: number;
+    failingSince: string | null;
+    nextAttemptAt: string;
+    deadLetters: number;
+  };
+}
+
+type Row = typeof subscriptions.$inferSelect;
+
+const toView = (s: Row, dead: number): SubscriptionView => ({
+  subscriptionId: s.id,
+  departmentId: s.departmentId,
+  url: s.url,
+  events: s.events,
+  filters: (s.filters ?? {}) as SubscriptionView['filters'],
+  createdAt: s.createdAt.toISOString(),
+  delivery: {
+    delivered: s.deliveredCount,
+    lastDeliveredAt: s.lastDeliveredAt?.toISOString() ?? null,
+    failures: s.failures,
+    failingSince: s.failingSince?.toISOString() ?? null,
+    nextAttemptAt: s.nextAttemptAt.toISOString(),
+    deadLetters: dead,
+  },
+});
+
+const isAdmin = (caller: AuthContext) => caller.scopes.includes('admin');
+const actorOf = (caller: AuthContext): Actor => ({ keyId: caller.keyId, departmentId: caller.department.departmentId });
+const invalid = (path: string, message: string) => new ApiError('VALIDATION_FAILED', `${path} ${message}`, { errors: [{ path, message }] });
+
+export async function createSubscription(db: Db, caller: AuthContext, input: SubscriptionInput): Promise<SubscriptionView & { secret: string }> {
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw invalid('/body/url', 'is not an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('/body/url', 'must be http:// or https://');
+  if (url.username || url.password) throw invalid('/body/url', 'must not carry credentials; verify the signature instead');
+  const catalog = await currentCatalog(db);
+  const lists = input.filters?.lists ? [...new Set(input.filters.lists)] : undefined;
+  lists?.forEach((code, i) => {
+    if (!catalog.listByCode.has(code)) throw invalid(`/body/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
+  });
+  const regions = input.filters?.regions ? [...new Set(input.filters.regions)] : undefined;
+  const filters = { ...(lists ? { lists } : {}), ...(regions ? { regions } : {}) };
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  return db.transaction(async (tx) => {
+    // A new subscription receives what commits from now on; the feed (GET /v1/changes) has the past.
+    const head = await feedHead(tx);
+    const [row] = await tx
+      .insert(subscriptions)
+      .values({
+        departmentId: caller.department.departmentId,
+        url: url.toString(),
+        events: [...new Set(input.events)],
+        filters,
+        secret,
+        createdBy: caller.keyId,
+        cursorXid: head.xid,
+        cursorId: head.id,
+      })
+      .returning();
+    await audit(tx, actorOf(caller), 'subscription.create', { type: 'subscription', id: row!.id }, { url: row!.url, events: row!.events });
+    return { ...toView(row!, 0), secret };
+  });
+}
+
+/** The subscription if the caller may manage it; NOT_FOUND otherwise, so other departments' ids are not confirmed. */
+async function owned(db: Db, caller: AuthContext, id: string): Promise<Row> {
+  const [row] = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.id, id), isNull(subscriptions.deletedAt)));
+  if (!row || (!isAdmin(caller) && row.departmentId !== caller.department.departmentId)) throw new ApiError('NOT_FOUND', `no subscription ${id}`);
+  return row;
+}
+
+async function deadCounts(db: Db, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: deadLetters.subscriptionId, n: count() })
+    .from(deadLetters)
+    .where(and(sql`${deadLetters.subscriptionId} = any(${sql.param(ids)}::uuid[])`, eq(deadLetters.status, 'dead')))
+    .groupBy(deadLetters.subscriptionId);
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
+}
+
+export async function listSubscriptions(db: Db, caller: AuthContext): Promise<SubscriptionView[]> {
+  const rows = await db
+    .select()
+    .from(subscriptions)
+    .where(and(isNull(subscriptions.deletedAt), isAdmin(caller) ? undefined : eq(subscriptions.departmentId, caller.department.departmentId)))
+    .orderBy(asc(subscriptions.createdAt), asc(subscriptions.id));
+  const dead = await deadCounts(db, rows.map((r) => r.id));
+  return rows.map((r) => toView(r, dead.get(r.id) ?? 0));
+}
+
+export async function getSubscription(db: Db, caller: AuthContext, id: string): Promise<SubscriptionView> {
+  const row = await owned(db, caller, id);
+  return toView(row, (await deadCounts(db, [id])).get(id) ?? 0);
+}
+
+/** Soft delete: attempts and dead letters stay readable for the audit trail; delivery stops at once. */
+export async function deleteSubscription(db: Db, caller: AuthContext, id: string): Promise<void> {
+  await owned(db, caller, id);
+  await db.transaction(async (tx) => {
+    await tx.update(subscriptions).set({ deletedAt: new Date() }).where(eq(subscriptions.id, id));
+    await audit(tx, actorOf(caller), 'subscription.delete', { type: 'subscription', id });
+  });
+}
+
+export async function listDeliveries(db: Db, caller: AuthContext, id: string, limit: number) {
+  await owned(db, caller, id);
+  const [attempts, dead] = await Promise.all([
+    db.select().from(deliveryAttempts).where(eq(deliveryAttempts.subscriptionId, id)).orderBy(desc(deliveryAttempts.id)).limit(limit),
+    db.select().from(deadLetters).where(eq(deadLetters.subscriptionId, id)).orderBy(asc(deadLetters.eventId)).limit(limit),
+  ]);
+  return {
+    attempts: attempts.map((a) => ({
+      eventId: String(a.eventId),
+      attempt: a.attempt,
+      attemptedAt: a.attemptedAt.toISOString(),
+      outcome: a.outcome,
+      httpStatus: a.httpStatus,
+      error: a.error,
+      durationMs: a.durationMs,
+      replay: a.replay,
+    })),
+    deadLetters: dead.map((d) => ({
+      eventId: String(d.eventId),
+      status: d.status,
+      failures: d.failures,
+      lastError: d.lastError,
+      deadAt: d.deadAt.toISOString(),
+      replayRequestedAt: d.replayRequestedAt?.toISOString() ?? null,
+      replayedAt: d.replayedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+/** Queues a dead-lettered event again; the worker sends it ahead of the subscription's cursor. */
+export async function replayDeadLetter(db: Db, caller: AuthContext, id: string, eventId: string) {
+  await owned(db, caller, id);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(deadLetters)
+      .set({ status: 'replay_queued', replayRequestedAt: new Date(), replayedAt: null })
+      .where(and(eq(deadLetters.subscriptionId, id), eq(deadLetters.eventId, Number(eventId))))
+      .returning();
+    if (!row) throw new ApiError('NOT_FOUND', `event ${eventId} is not a dead letter of subscription ${id}`);
+    // Due now, even if the subscription is backing off from another failure.
+    await tx.update(subscriptions).set({ nextAttemptAt: new Date() }).where(eq(subscriptions.id, id));
+    await audit(tx, actorOf(caller), 'subscription.replay', { type: 'subscription', id }, { eventId });
+    return { eventId, status: row.status };
+  });
+}

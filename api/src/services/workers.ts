@@ -1,0 +1,100 @@
+// The background work of an instance: webhook delivery and the watch matcher. Each loops over passes; a pass runs
+// at once when a commit notifies (LISTEN/NOTIFY on PostgreSQL, PGlite's own notifications in embedded mode) and
+// otherwise every pollMs, which bounds how late a retry after backoff (or a missed notification) can be.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db/index.js';
+import { type DeliveryOptions, deliverOnce } from './delivery.js';
+import { forgetKeys } from './keys.js';
+import { CACHE_CHANNEL, EVENT_CHANNEL, type Listener, listen } from './notify.js';
+import { matchWatchesOnce } from './watches.js';
+
+export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId'> {
+  pollMs: number;
+  workerId?: string;
+  log?: { error(obj: unknown, msg: string): void };
+}
+
+export interface Workers {
+  /** run a pass now (tests, or after a local write) */
+  wake(): void;
+  /** finish the current passes and stop */
+  stop(): Promise<void>;
+}
+
+/** A loop that runs `pass` when woken or every pollMs, never two passes at once, and again at once if it was busy. */
+function loop(pollMs: number, pass: () => Promise<number>, onError: (err: unknown) => void) {
+  let running = true;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeNow: (() => void) | undefined;
+  let again = false;
+  const done = (async () => {
+    while (running) {
+      again = false;
+      let didWork = 0;
+      try {
+        didWork = await pass();
+      } catch (err) {
+        onError(err);
+      }
+      if (!running) break;
+      if (didWork > 0 || again) continue;
+      await new Promise<void>((resolve) => {
+        wakeNow = resolve;
+        timer = setTimeout(resolve, pollMs);
+      });
+      clearTimeout(timer);
+      wakeNow = undefined;
+    }
+  })();
+  return {
+    wake() {
+      again = true;
+      wakeNow?.();
+    },
+    async stop() {
+      running = false;
+      wakeNow?.();
+      await done;
+    },
+  };
+}
+
+export async function startWorkers(database: Database, opts: WorkerOptions): Promise<Workers> {
+  const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const log = opts.log ?? { error: () => {} };
+  const { db } = database;
+  const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, workerId }), (err) => log.error({ err }, 'delivery pass failed'));
+  const matcher = loop(opts.pollMs, () => matchWatchesOnce(db), (err) => log.error({ err }, 'watch matcher pass failed'));
+  let listener: Listener | undefined;
+  try {
+    listener = await listen(
+      database,
+      [EVENT_CHANNEL, CACHE_CHANNEL],
+      (channel) => {
+        if (channel === CACHE_CHANNEL) return forgetKeys(db);
+        delivery.wake();
+        matcher.wake();
+      },
+      // (Re)connected: whatever was notified meanwhile is lost, so act as if everything changed.
+      () => {
+        forgetKeys(db);
+        delivery.wake();
+        matcher.wake();
+      },
+    );
+  } catch (err) {
+    // Without notifications the loops still poll; staleness is then bounded by pollMs and the key cache TTL.
+    log.error({ err }, 'LISTEN failed; falling back to polling');
+  }
+  return {
+    wake() {
+      delivery.wake();
+      matcher.wake();
+    },
+    async stop() {
+      await Promise.all([delivery.stop(), matcher.stop()]);
+      await listener?.close();
+    },
+  };
+}
