@@ -1,0 +1,37 @@
+import type { RequestOptions } from '../transport.js';
+import type { BatchParams, BatchResult, CheckParams, CheckResult, FeedbackParams, FeedbackResult } from '../types.js';
+import { APIResource, seg } from './resource.js';
+
+export class Checks extends APIResource {
+  /**
+   * Check one subject before handling a matter (应查必查). Every call carries an Idempotency-Key (generated unless
+   * `options.idempotencyKey` is given), so a retry after a lost answer returns the same receipt instead of a second.
+   */
+  create(params: CheckParams, options?: RequestOptions): Promise<CheckResult> {
+    return this.transport.request({ method: 'POST', path: '/v1/checks', body: params, autoIdempotencyKey: true }, options);
+  }
+
+  /**
+   * Check up to 1000 subjects for one matter, e.g. every bidder. Results keep request order; a bad item has `error`
+   * instead of `check`. The batch route does not honour Idempotency-Key, so a batch is not retried unless you pass
+   * `idempotencyKey` yourself and accept that a retry may record a second set of receipts.
+   */
+  batch(params: BatchParams, options?: RequestOptions): Promise<BatchResult> {
+    return this.transport.request({ method: 'POST', path: '/v1/checks/batch', body: params }, options);
+  }
+
+  /** The stored receipt of a check. */
+  get(checkId: string, options?: RequestOptions): Promise<CheckResult> {
+    return this.transport.request({ method: 'GET', path: `/v1/checks/${seg(checkId)}` }, options);
+  }
+
+  /** The printable 惩戒告知书 (punishment notice) as an HTML document. */
+  notice(checkId: string, options?: RequestOptions): Promise<string> {
+    return this.transport.request({ method: 'GET', path: `/v1/checks/${seg(checkId)}/notice`, accept: 'text' }, options);
+  }
+
+  /** Report what was done about one measure of a check (执行反馈). The current feedback per measure is the latest. */
+  feedback(checkId: string, params: FeedbackParams, options?: RequestOptions): Promise<FeedbackResult> {
+    return this.transport.request({ method: 'POST', path: `/v1/checks/${seg(checkId)}/feedback`, body: params }, options);
+  }
+}

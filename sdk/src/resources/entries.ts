@@ -1,0 +1,31 @@
+import type { RequestOptions } from '../transport.js';
+import type { Entry, EntryList, EntryListQuery, PublishParams, PublishResult, RevokeParams } from '../types.js';
+import { APIResource, seg } from './resource.js';
+
+export class Entries extends APIResource {
+  /**
+   * Publish a list record. Publishing is idempotent on (source, sourceRecordId), so it is retried like a GET: a
+   * repeat after a lost answer comes back as `replayed` instead of writing twice.
+   */
+  publish(params: PublishParams, options?: RequestOptions): Promise<PublishResult> {
+    return this.transport.request({ method: 'POST', path: '/v1/entries', body: params, idempotent: true }, options);
+  }
+
+  /** A record with its version history. */
+  get(entryId: string, options?: RequestOptions): Promise<Entry> {
+    return this.transport.request({ method: 'GET', path: `/v1/entries/${seg(entryId)}` }, options);
+  }
+
+  /** The records of one subject (`subject`: a 统一社会信用代码, an ID number or a subject id). */
+  list(query: EntryListQuery, options?: RequestOptions): Promise<EntryList> {
+    return this.transport.request({ method: 'GET', path: '/v1/entries', query }, options);
+  }
+
+  /**
+   * Revoke a record (撤销). Not retried without an idempotency key: a second revoke answers INVALID_TRANSITION,
+   * which would hide that the first one succeeded.
+   */
+  revoke(entryId: string, params: RevokeParams, options?: RequestOptions): Promise<PublishResult> {
+    return this.transport.request({ method: 'POST', path: `/v1/entries/${seg(entryId)}/revoke`, body: params }, options);
+  }
+}

@@ -1,0 +1,216 @@
+// The request engine under every resource: one undici request per attempt, a timeout per attempt, retries with
+// backoff and jitter that obey Retry-After, and errors mapped onto the SDK's classes.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Dispatcher, request as undiciRequest } from 'undici';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, type Problem, YingchaConfigError } from './errors.js';
+import { VERSION } from './version.js';
+
+export interface RequestOptions {
+  /** Milliseconds one attempt may take, headers and body together; overrides the client's `timeout`. */
+  timeout?: number;
+  /** Retries after the first attempt; overrides the client's `maxRetries`. 0 disables retrying. */
+  maxRetries?: number;
+  /** Aborts the call, including any wait between retries; the call rejects with APIUserAbortError. */
+  signal?: AbortSignal;
+  /** Extra headers for this call; they win over the client's. */
+  headers?: Record<string, string>;
+  /**
+   * Sent as `Idempotency-Key`. A request carrying one may be retried even if it is not idempotent by method. Checks
+   * get one generated for each call when this is not set; other writes only when you set it.
+   */
+  idempotencyKey?: string;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  timeout: number;
+  maxRetries: number;
+  headers: Record<string, string>;
+  dispatcher: Dispatcher | undefined;
+}
+
+export interface Call {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | ReadonlyArray<string | number> | undefined> | undefined;
+  /** A JSON body, or a raw body with its content type (imports). */
+  body?: unknown;
+  raw?: { body: string | Uint8Array; contentType: string };
+  /** Safe to repeat even without an idempotency key (e.g. publishing, which dedupes on source + sourceRecordId). */
+  idempotent?: boolean;
+  /** Generate an Idempotency-Key for this call when the caller did not give one. */
+  autoIdempotencyKey?: boolean;
+  accept?: 'json' | 'text';
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+// 408/429/5xx are transient. 409 is not retried, unlike Stainless: here it means a real conflict (the same
+// idempotency key with a different request, a duplicate), which a retry would only repeat.
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const INITIAL_DELAY_MS = 500;
+const MAX_DELAY_MS = 8_000;
+// A Retry-After beyond this is not waited for; the call fails instead, so a caller's flow is not parked for minutes.
+const MAX_RETRY_AFTER_MS = 60_000;
+const UNDICI_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export const USER_AGENT = `yingcha-sdk/${VERSION} node/${process.versions.node}`;
+
+export class Transport {
+  constructor(readonly options: TransportOptions) {}
+
+  async request<T>(call: Call, opts: RequestOptions = {}): Promise<T> {
+    const maxRetries = opts.maxRetries ?? this.options.maxRetries;
+    const timeout = opts.timeout ?? this.options.timeout;
+    validateCallOptions(maxRetries, timeout);
+    const idempotencyKey = opts.idempotencyKey ?? (call.autoIdempotencyKey ? `yc-sdk-${randomUUID()}` : undefined);
+    const retryable = call.idempotent === true || IDEMPOTENT_METHODS.has(call.method) || idempotencyKey !== undefined;
+    const url = this.url(call);
+    const headers = this.headers(call, opts, idempotencyKey);
+    const body = call.raw ? call.raw.body : call.body === undefined ? undefined : JSON.stringify(call.body);
+
+    for (let attempt = 0; ; attempt++) {
+      const retriesLeft = retryable ? maxRetries - attempt : 0;
+      if (opts.signal?.aborted) throw new APIUserAbortError(undefined, { cause: opts.signal.reason });
+      let res: { status: number; headers: Record<string, string>; text: string };
+      try {
+        res = await this.attempt(call.method, url, headers, body, timeout, opts.signal);
+      } catch (err) {
+        if (err instanceof APIUserAbortError || retriesLeft <= 0) throw err;
+        await this.backoff(attempt, undefined, opts.signal);
+        continue;
+      }
+      if (res.status < 400) return parse<T>(res, call.accept ?? 'json');
+      const error = APIError.from(res.status, res.headers, problemBody(res));
+      if (retriesLeft <= 0 || !shouldRetry(res)) throw error;
+      const wait = retryAfterMs(res.headers);
+      if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) throw error;
+      await this.backoff(attempt, wait, opts.signal);
+    }
+  }
+
+  private url(call: Call): string {
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + call.path);
+    for (const [k, v] of Object.entries(call.query ?? {})) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, String(item));
+      else url.searchParams.set(k, String(v));
+    }
+    return url.toString();
+  }
+
+  private headers(call: Call, opts: RequestOptions, idempotencyKey: string | undefined): Record<string, string> {
+    const h: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      accept: call.accept === 'text' ? 'text/html, text/plain, application/problem+json' : 'application/json, application/problem+json',
+    };
+    if (this.options.apiKey) h.authorization = `Bearer ${this.options.apiKey}`;
+    if (call.raw) h['content-type'] = call.raw.contentType;
+    else if (call.body !== undefined) h['content-type'] = 'application/json';
+    if (idempotencyKey !== undefined) h['idempotency-key'] = idempotencyKey;
+    for (const [k, v] of Object.entries({ ...this.options.headers, ...opts.headers })) h[k.toLowerCase()] = v;
+    return h;
+  }
+
+  private async attempt(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: string | Uint8Array | undefined,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+    // One controller per attempt: it fires on the attempt's timer or on the caller's signal, and the reason tells
+    // the two apart afterwards. The body is read under the same controller, so a server that sends headers and then
+    // stalls still times out.
+    const controller = new AbortController();
+    const timedOut = new Error('timeout');
+    const timer = setTimeout(() => controller.abort(timedOut), timeout);
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await undiciRequest(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        signal: controller.signal,
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: flatHeaders(res.headers), text };
+    } catch (err) {
+      if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: err });
+      if (controller.signal.reason === timedOut || UNDICI_TIMEOUT_CODES.has((err as { code?: string }).code ?? '')) {
+        throw new APIConnectionTimeoutError(`Request timed out after ${timeout} ms: ${method} ${new URL(url).pathname}`, { cause: err });
+      }
+      throw new APIConnectionError(`Connection error: ${method} ${new URL(url).pathname}: ${(err as Error).message}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async backoff(attempt: number, retryAfter: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    // Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so that many clients rejected by the same
+    // overload do not come back in step. A server's Retry-After replaces the computed delay.
+    const ms = retryAfter ?? Math.min(INITIAL_DELAY_MS * 2 ** attempt, MAX_DELAY_MS) * (1 - Math.random() * 0.25);
+    try {
+      await delay(ms, undefined, signal ? { signal } : undefined);
+    } catch (err) {
+      throw new APIUserAbortError(undefined, { cause: err });
+    }
+  }
+}
+
+function shouldRetry(res: { status: number; headers: Record<string, string> }): boolean {
+  const hint = res.headers['x-should-retry'];
+  if (hint === 'true') return true;
+  if (hint === 'false') return false;
+  return RETRY_STATUSES.has(res.status);
+}
+
+/** Retry-After in seconds or as an HTTP date, or retry-after-ms; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Record<string, string>, now = Date.now()): number | undefined {
+  const ms = Number(headers['retry-after-ms']);
+  if (headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers['retry-after'];
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function problemBody(res: { headers: Record<string, string>; text: string }): Problem | string | undefined {
+  if (res.text === '') return undefined;
+  if (/json/.test(res.headers['content-type'] ?? '')) {
+    try {
+      return JSON.parse(res.text) as Problem;
+    } catch {
+      // a proxy's JSON-labelled error page: keep the text
+    }
+  }
+  return res.text;
+}
+
+function parse<T>(res: { status: number; headers: Record<string, string>; text: string }, accept: 'json' | 'text'): T {
+  if (accept === 'text') return res.text as T;
+  if (res.text === '') return undefined as T;
+  try {
+    return JSON.parse(res.text) as T;
+  } catch (err) {
+    throw new APIConnectionError(`The server answered ${res.status} with a body that is not JSON`, { cause: err }, 'ERR_YINGCHA_BAD_RESPONSE');
+  }
+}
+
+export function validateCallOptions(maxRetries: number, timeout: number): void {
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new YingchaConfigError(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new YingchaConfigError(`timeout must be a positive number of milliseconds, got ${timeout}`);
+}
