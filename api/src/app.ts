@@ -8,9 +8,12 @@ import { problemPlugin } from './plugins/problem.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
 import catalogRoutes from './routes/catalog/index.js';
+import changeRoutes from './routes/changes/index.js';
 import checkRoutes from './routes/checks/index.js';
 import entryRoutes from './routes/entries/index.js';
 import healthRoutes from './routes/health/index.js';
+import subscriptionRoutes from './routes/subscriptions/index.js';
+import watchRoutes from './routes/watches/index.js';
 import { SHARED_SCHEMAS } from './routes/schemas.js';
 
 export interface YingchaOptions {
@@ -37,6 +40,9 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(catalogRoutes, { prefix: '/v1/catalog' });
   await app.register(checkRoutes, { prefix: '/v1/checks' });
   await app.register(entryRoutes, { prefix: '/v1/entries' });
+  await app.register(changeRoutes, { prefix: '/v1/changes' });
+  await app.register(subscriptionRoutes, { prefix: '/v1/subscriptions' });
+  await app.register(watchRoutes, { prefix: '/v1/watches' });
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

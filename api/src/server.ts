@@ -9,6 +9,7 @@ import { migrateDatabase } from './db/migrate.js';
 import { loadDemoData } from './demo/load.js';
 import { bootstrap } from './services/bootstrap.js';
 import { type SeedSyncResult, syncSeedCatalog } from './services/catalog.js';
+import { type Workers, startWorkers } from './services/workers.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
 const DEMO_SUBJECTS = 200;
@@ -108,6 +109,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     });
     app.addHook('onClose', async () => opened.release());
+    let workers: Workers | undefined;
+    // preClose: deliveries in flight finish and are recorded before the database is released in onClose.
+    app.addHook('preClose', async () => workers?.stop());
     const address = await app.listen({ port: config.port, host: config.host });
     // One write, so whoever waits for the "listening" line has the whole banner.
     const banner = [`应查 Yingcha listening on ${address} (${opened.database.engine})`, `API docs: ${address}/docs`];
@@ -131,6 +135,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
     }
     out(banner.join('\n'));
+    if (config.workers.enabled) workers = await startWorkers(opened.database, { ...config.workers, log: app.log });
   } catch (err) {
     await opened.release();
     throw err;

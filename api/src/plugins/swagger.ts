@@ -61,6 +61,9 @@ export const swaggerPlugin = fp(
           },
           { name: 'checks', description: '应查必查: the inline check, its receipts and batches' },
           { name: 'entries', description: '名单记录: publishing list records' },
+          { name: 'changes', description: '即时推送 (pull): every list event in commit order, behind an opaque cursor' },
+          { name: 'subscriptions', description: '即时推送 (push): signed webhooks from a transactional outbox, retried, dead-lettered, replayable' },
+          { name: 'watches', description: 'Subjects a department has approved; a new listing of one sends it a watch.hit' },
         ],
       },
       // Name components after their $id, never def-N, so the SDK types keep stable names.

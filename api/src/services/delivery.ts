@@ -31,6 +31,8 @@ export interface DeliveryOptions {
   batch: number;
   /** subscriptions one pass claims */
   claim: number;
+  /** true once the instance is shutting down: no new claim, no further POST */
+  stopping?: () => boolean;
 }
 
 type Subscription = typeof subscriptions.$inferSelect;
@@ -155,7 +157,7 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
   let queue: Item[] = [];
   let next: FeedPosition | undefined;
   try {
-    for (let round = 0; round < o.batch; round++) {
+    for (let round = 0; round < o.batch && !o.stopping?.(); round++) {
       let item = await queuedReplay(db, sub.id);
       if (!item) {
         if (queue.length === 0) {
@@ -247,6 +249,7 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
 
 /** One pass: claim due subscriptions and work them in parallel. Returns the events delivered. */
 export async function deliverOnce(db: Db, o: DeliveryOptions, now: () => number = Date.now): Promise<number> {
+  if (o.stopping?.()) return 0;
   const claimed = await claim(db, o);
   const done = await Promise.all(claimed.map((s) => work(db, o, s, now)));
   return done.reduce((a, b) => a + b, 0);

@@ -64,7 +64,8 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
   const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const log = opts.log ?? { error: () => {} };
   const { db } = database;
-  const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, workerId }), (err) => log.error({ err }, 'delivery pass failed'));
+  let stopping = false;
+  const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, workerId, stopping: () => stopping }), (err) => log.error({ err }, 'delivery pass failed'));
   const matcher = loop(opts.pollMs, () => matchWatchesOnce(db), (err) => log.error({ err }, 'watch matcher pass failed'));
   let listener: Listener | undefined;
   try {
@@ -93,6 +94,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
       matcher.wake();
     },
     async stop() {
+      stopping = true;
       await Promise.all([delivery.stop(), matcher.stop()]);
       await listener?.close();
     },

@@ -1,0 +1,132 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { caller } from '../../plugins/auth.js';
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listDeliveries,
+  listSubscriptions,
+  replayDeadLetter,
+} from '../../services/subscriptions.js';
+import {
+  CreatedSubscription,
+  CreateSubscriptionBody,
+  DeletedSubscription,
+  Deliveries,
+  DeliveriesQuery,
+  ReplayParams,
+  Replayed,
+  Subscription,
+  SubscriptionList,
+  SubscriptionParams,
+} from './schemas.js';
+
+const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Subscription);
+  const db = () => app.yc.database.db;
+  const config = { scope: 'check' as const };
+  const tags = ['subscriptions'];
+
+  app.post(
+    '/',
+    {
+      config,
+      schema: {
+        operationId: 'createSubscription',
+        tags,
+        summary: 'Subscribe a URL to events (webhook)',
+        description:
+          'Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and ' +
+          'in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the ' +
+          'secret returned here, which is shown only once. Failures are retried with exponential backoff; an event ' +
+          'failing for longer than the horizon goes to dead-letter and can be replayed.',
+        body: CreateSubscriptionBody,
+        response: { 201: CreatedSubscription },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body)),
+  );
+
+  app.get(
+    '/',
+    {
+      config,
+      schema: {
+        operationId: 'listSubscriptions',
+        tags,
+        summary: "The caller's subscriptions (an admin sees all)",
+        response: { 200: SubscriptionList },
+      },
+    },
+    async (request) => ({ subscriptions: await listSubscriptions(db(), caller(request)) }),
+  );
+
+  app.get(
+    '/:id',
+    {
+      config,
+      schema: {
+        operationId: 'getSubscription',
+        tags,
+        summary: 'One subscription and its delivery state',
+        params: SubscriptionParams,
+        response: { 200: Type.Ref('Subscription') },
+      },
+    },
+    async (request) => getSubscription(db(), caller(request), request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      config,
+      schema: {
+        operationId: 'deleteSubscription',
+        tags,
+        summary: 'Delete a subscription; delivery stops at once',
+        description: "Another department's subscription answers NOT_FOUND unless the caller is an admin.",
+        params: SubscriptionParams,
+        response: { 200: DeletedSubscription },
+      },
+    },
+    async (request) => {
+      await deleteSubscription(db(), caller(request), request.params.id);
+      return { subscriptionId: request.params.id, deleted: true };
+    },
+  );
+
+  app.get(
+    '/:id/deliveries',
+    {
+      config,
+      schema: {
+        operationId: 'listDeliveries',
+        tags,
+        summary: 'Delivery attempts and dead letters of a subscription',
+        params: SubscriptionParams,
+        querystring: DeliveriesQuery,
+        response: { 200: Deliveries },
+      },
+    },
+    async (request) => listDeliveries(db(), caller(request), request.params.id, request.query.limit),
+  );
+
+  app.post(
+    '/:id/deliveries/:eventId/replay',
+    {
+      config,
+      schema: {
+        operationId: 'replayDelivery',
+        tags,
+        summary: 'Queue a dead-lettered event for delivery again',
+        description: 'The event is sent ahead of the subscription’s queue. An event that is not a dead letter of this subscription is NOT_FOUND.',
+        params: ReplayParams,
+        response: { 202: Replayed },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await replayDeadLetter(db(), caller(request), request.params.id, request.params.eventId)),
+  );
+};
+
+export default subscriptionRoutes;

@@ -1,0 +1,114 @@
+import { Type } from 'typebox';
+import { EventType } from '../changes/schemas.js';
+import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
+
+const Filters = Type.Object(
+  {
+    lists: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'List codes' })),
+    regions: Type.Optional(Type.Array(Region, { minItems: 1, maxItems: 50, description: 'Regions; an event scoped to a covering region passes' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateSubscriptionBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL that receives a signed POST per event' }),
+    events: Type.Array(EventType, { minItems: 1, maxItems: 20 }),
+    filters: Type.Optional(Filters),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ url: 'https://approval.example.gov.cn/hooks/yingcha', events: ['entry.created', 'entry.revoked', 'watch.hit'], filters: { regions: ['230400'] } }],
+  },
+);
+
+const subscriptionFields = {
+  subscriptionId: Uuid,
+  departmentId: Uuid,
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  filters: Filters,
+  createdAt: Timestamp,
+  delivery: Type.Object({
+    delivered: Type.Integer(),
+    lastDeliveredAt: Nullable(Timestamp),
+    failures: Type.Integer({ description: 'Consecutive failed attempts on the event at the head of the queue' }),
+    failingSince: Nullable(Timestamp),
+    nextAttemptAt: Timestamp,
+    deadLetters: Type.Integer({ description: 'Events given up after the horizon and not replayed' }),
+  }),
+};
+
+const example = {
+  subscriptionId: '6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f',
+  departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+  url: 'https://approval.example.gov.cn/hooks/yingcha',
+  events: ['entry.created', 'entry.revoked', 'watch.hit'],
+  filters: { regions: ['230400'] },
+  createdAt: '2026-11-22T08:30:00.000Z',
+  delivery: { delivered: 0, lastDeliveredAt: null, failures: 0, failingSince: null, nextAttemptAt: '2026-11-22T08:30:00.000Z', deadLetters: 0 },
+};
+
+export const Subscription = Type.Object(subscriptionFields, { $id: 'Subscription', examples: [example] });
+
+export const CreatedSubscription = Type.Object(
+  { ...subscriptionFields, secret: Type.String({ description: 'Signing secret, shown only here. Verify x-yingcha-signature with it.' }) },
+  { examples: [{ ...example, secret: 'whsec_Q2hhbmdlIG1lIGJlZm9yZSB1c2UhIDMyIGJ5dGVzIQ' }] },
+);
+
+export const SubscriptionList = Type.Object({ subscriptions: Type.Array(Type.Ref('Subscription')) }, { examples: [{ subscriptions: [example] }] });
+
+export const SubscriptionParams = Type.Object({ id: Uuid });
+export const ReplayParams = Type.Object({ id: Uuid, eventId: Type.String({ pattern: '^\\d{1,18}$' }) });
+
+export const DeletedSubscription = Type.Object(
+  { subscriptionId: Uuid, deleted: Type.Boolean() },
+  { examples: [{ subscriptionId: example.subscriptionId, deleted: true }] },
+);
+
+export const DeliveriesQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }, { additionalProperties: false });
+
+export const Deliveries = Type.Object(
+  {
+    attempts: Type.Array(
+      Type.Object({
+        eventId: Type.String(),
+        attempt: Type.Integer({ description: '1 for the first try of this event, counting up while it fails' }),
+        attemptedAt: Timestamp,
+        outcome: Type.Enum(['delivered', 'failed', 'dead'], { description: 'dead: failed, and the event has been failing for longer than the horizon' }),
+        httpStatus: Nullable(Type.Integer()),
+        error: Nullable(Type.String()),
+        durationMs: Type.Integer(),
+        replay: Type.Boolean(),
+      }),
+      { description: 'Newest first' },
+    ),
+    deadLetters: Type.Array(
+      Type.Object({
+        eventId: Type.String(),
+        status: Type.Enum(['dead', 'replay_queued', 'replayed']),
+        failures: Type.Integer(),
+        lastError: Nullable(Type.String()),
+        deadAt: Timestamp,
+        replayRequestedAt: Nullable(Timestamp),
+        replayedAt: Nullable(Timestamp),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        attempts: [
+          { eventId: '1043', attempt: 2, attemptedAt: '2026-11-22T08:30:02.100Z', outcome: 'delivered', httpStatus: 200, error: null, durationMs: 14, replay: false },
+          { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'ECONNREFUSED', durationMs: 2, replay: false },
+        ],
+        deadLetters: [],
+      },
+    ],
+  },
+);
+
+export const Replayed = Type.Object(
+  { eventId: Type.String(), status: Type.Enum(['dead', 'replay_queued', 'replayed']) },
+  { examples: [{ eventId: '1040', status: 'replay_queued' }] },
+);
