@@ -64,6 +64,8 @@ export interface Proxy {
   inject(match: (method: string, url: string) => boolean, ...faults: Fault[]): void;
 }
 
+const INJECTED_CODES: Record<number, string> = { 429: 'RATE_LIMITED', 503: 'UNAVAILABLE' };
+
 export async function proxy(t: TestLike, target: string): Promise<Proxy> {
   const upstream = new URL(target);
   const seen: Seen[] = [];
@@ -76,7 +78,7 @@ export async function proxy(t: TestLike, target: string): Promise<Proxy> {
     if (fault?.kind === 'status') {
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'application/problem+json', ...fault.headers });
-      res.end(JSON.stringify({ type: 'urn:test:injected', title: 'injected', status: fault.status, detail: 'injected by the test proxy', code: fault.status === 503 ? 'UNAVAILABLE' : 'INTERNAL' }));
+      res.end(JSON.stringify({ type: 'urn:test:injected', title: 'injected', status: fault.status, detail: 'injected by the test proxy', code: INJECTED_CODES[fault.status] ?? 'INTERNAL' }));
       return;
     }
     const forward = () => {
