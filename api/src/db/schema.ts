@@ -415,7 +415,8 @@ export const events = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     /**
      * The writing transaction. The feed orders by (xid, id) and shows only events of transactions older than every
-     * running one (pg_snapshot_xmin), so an event can never appear behind a cursor that has already passed it.
+     * running one in this database (yingcha_feed_horizon(), migrations/0008), so an event can never appear behind a
+     * cursor that has already passed it.
      */
     xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
     /** null = every subscriber; set for events addressed to one department (watch.hit) */

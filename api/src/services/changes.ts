@@ -68,15 +68,19 @@ export function coveringRegions(region: string): string[] {
 }
 
 /**
- * The conditions shared by every reader of the feed. Only events of transactions older than every transaction still
- * running (pg_snapshot_xmin) are shown: ids and xids are assigned before commit, so a newer-looking event may commit
- * first, but nothing can commit below xmin any more. Hence a cursor never passes an event that later appears
- * behind it. The price: one long-running writer holds the feed back until it ends.
+ * The conditions shared by every reader of the feed. Only events of transactions below the horizon are shown: the
+ * oldest transaction of this database still running (yingcha_feed_horizon(), migrations/0008). Ids and xids are
+ * assigned before commit, so a newer-looking event may commit first, but nothing can commit below the horizon any
+ * more. Hence a cursor never passes an event that later appears behind it. The price: one long-running writer holds
+ * the feed back until it ends.
  */
+/** Evaluated once per statement (an InitPlan), not per row. */
+export const HORIZON = sql`(select yingcha_feed_horizon())`;
+
 export function feedWhere(after: FeedPosition, audience: string | null | 'all', filter: FeedFilter): SQL {
   const conds: SQL[] = [
     sql`(${events.xid}, ${events.id}) > (${after.xid}::xid8, ${after.id}::bigint)`,
-    sql`${events.xid} < pg_snapshot_xmin(pg_current_snapshot())`,
+    sql`${events.xid} < ${HORIZON}`,
   ];
   if (audience !== 'all') {
     conds.push(audience === null ? sql`${events.departmentId} is null` : sql`(${events.departmentId} is null or ${events.departmentId} = ${audience})`);
@@ -115,9 +119,9 @@ export async function readFeed(
 
 /** The feed position every event committed so far lies behind; a new subscription starts here. */
 export async function feedHead(db: Db | Tx): Promise<FeedPosition> {
-  const [row] = await db.select({ xmin: sql<string>`pg_snapshot_xmin(pg_current_snapshot())::text` }).from(sql`(select 1) as one`);
-  // Transactions below xmin have all ended, so each of their events lies behind (xmin - 1, any id).
-  return { xid: String(BigInt(row!.xmin) - 1n), id: MAX_EVENT_ID };
+  const [row] = await db.select({ horizon: sql<string>`${HORIZON}::text` }).from(sql`(select 1) as one`);
+  // Transactions below the horizon have all ended, so each of their events lies behind (horizon - 1, any id).
+  return { xid: String(BigInt(row!.horizon) - 1n), id: MAX_EVENT_ID };
 }
 
 const MAX_EVENT_ID = Number.MAX_SAFE_INTEGER;

@@ -14,7 +14,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { deadLetters, deliveryAttempts, events, subscriptions } from '../db/schema.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../domain/signature.js';
-import { type FeedFilter, type FeedPosition, feedPage } from './changes.js';
+import { type FeedFilter, type FeedPosition, HORIZON, feedPage } from './changes.js';
 
 export interface DeliveryOptions {
   /** names this instance in leases and attempt rows */
@@ -105,7 +105,7 @@ async function claim(db: Db, o: DeliveryOptions): Promise<Subscription[]> {
         where s.deleted_at is null and s.next_attempt_at <= now() and (s.lease_until is null or s.lease_until < now())
           and (exists (select 1 from ${deadLetters} d where d.subscription_id = s.id and d.status = 'replay_queued')
             or exists (select 1 from ${events} e
-                       where (e.xid, e.id) > (s.cursor_xid, s.cursor_id) and e.xid < pg_snapshot_xmin(pg_current_snapshot())
+                       where (e.xid, e.id) > (s.cursor_xid, s.cursor_id) and e.xid < ${HORIZON}
                          and (e.department_id is null or e.department_id = s.department_id) and e.type = any(s.events)))
         order by s.next_attempt_at limit ${o.claim}
         for update of s skip locked)`,
