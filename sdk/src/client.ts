@@ -13,6 +13,7 @@ import { Objections } from './resources/objections.js';
 import { Repairs } from './resources/repairs.js';
 import { Stats } from './resources/stats.js';
 import { Subscriptions } from './resources/subscriptions.js';
+import { Watches } from './resources/watches.js';
 import { Transport, validateCallOptions } from './transport.js';
 import type { CheckParams } from './types.js';
 
@@ -46,6 +47,7 @@ export class Yingcha {
   /** The change feed; `for await (const e of client.changes.list())`. */
   readonly changes: Changes;
   readonly subscriptions: Subscriptions;
+  readonly watches: Watches;
   readonly catalog: Catalog;
   readonly stats: Stats;
   readonly admin: Admin;
@@ -78,6 +80,7 @@ export class Yingcha {
     this.repairs = new Repairs(transport);
     this.changes = new Changes(transport);
     this.subscriptions = new Subscriptions(transport);
+    this.watches = new Watches(transport);
     this.catalog = new Catalog(transport);
     this.stats = new Stats(transport);
     this.admin = new Admin(transport);

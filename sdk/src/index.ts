@@ -15,6 +15,7 @@ export {
   type EntryEventData,
   type ObjectionEventData,
   type RepairEventData,
+  type WatchHitData,
   type VerifyWebhookParams,
   type WebhookEvent,
   type WebhookEventData,

@@ -26,6 +26,24 @@ export interface RepairEventData extends RecordData {
   repairId: string;
 }
 
+/** A subject this department watches (POST /v1/watches) was newly listed; sent to that department only. */
+export interface WatchHitData {
+  watchId: string;
+  matter: { type: string; reference: string };
+  trigger: { eventId: string; type: string };
+  entry: {
+    entryId: string;
+    version: number;
+    list: { code: string; name: string; polarity: 'punitive' | 'incentive' };
+    status: EntryStatus;
+    subject: { subjectId: string; kind: string; name: string; uscc: string | null; idMasked: string | null };
+    [field: string]: unknown;
+  };
+  /** the measures this department's category applies to the watched matter type */
+  measures: Array<{ measureId: string; docNo: string; ordinal: string; text: string; effect: string; mandatory: boolean; legalBasis: string | null }>;
+  [field: string]: unknown;
+}
+
 /** The payload of each event type the lifecycle writes; fields beyond the named ones may be added by the server. */
 export interface WebhookEventData {
   'entry.created': EntryEventData;
@@ -40,6 +58,7 @@ export interface WebhookEventData {
   'repair.opened': RepairEventData;
   'repair.decided': RepairEventData;
   'catalog.changed': Record<string, unknown>;
+  'watch.hit': WatchHitData;
 }
 
 export type WebhookEventType = keyof WebhookEventData;

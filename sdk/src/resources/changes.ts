@@ -5,8 +5,14 @@ import { APIResource } from './resource.js';
 export interface ChangesListParams {
   /** Resume after this cursor (a `nextCursor` you stored); omit to start at the beginning of the feed. */
   after?: string;
-  /** Events per page. */
+  /** Events per page (server default 100). */
   limit?: number;
+  /** Only these event types. */
+  type?: string[];
+  /** Only events of these list codes (events without a list, like catalog.changed, pass). */
+  list?: string[];
+  /** Only events scoped to these regions or a region covering them. */
+  region?: string[];
   /** Stop after this many pages even if the feed has more; bounds a loop over a busy feed. Default: no bound. */
   maxPages?: number;
 }
@@ -30,8 +36,8 @@ export class ChangeStream implements AsyncIterable<ChangeEvent> {
   async *pages(): AsyncGenerator<ChangesPage> {
     const maxPages = this.params.maxPages ?? Number.POSITIVE_INFINITY;
     for (let n = 0; n < maxPages; n++) {
-      const query = { ...(this.cursor !== undefined ? { after: this.cursor } : {}), ...(this.params.limit !== undefined ? { limit: this.params.limit } : {}) };
-      const page = await this.fetchPage(query as ChangesQuery);
+      const { maxPages: _bound, after: _start, ...filters } = this.params;
+      const page = await this.fetchPage({ ...filters, ...(this.cursor !== undefined ? { after: this.cursor } : {}) } as ChangesQuery);
       const next = page.nextCursor ?? undefined;
       // An empty page, or a cursor that did not move, is the end of the feed for now.
       const end = page.events.length === 0 || next === undefined || next === this.cursor;
@@ -48,8 +54,8 @@ export class ChangeStream implements AsyncIterable<ChangeEvent> {
 
 export class Changes extends APIResource {
   /** One page of the feed. */
-  page(query: ChangesQuery = {} as ChangesQuery, options?: RequestOptions): Promise<ChangesPage> {
-    return this.transport.request({ method: 'GET', path: '/v1/changes', query: query as Record<string, string> }, options);
+  page(query: ChangesQuery = {}, options?: RequestOptions): Promise<ChangesPage> {
+    return this.transport.request({ method: 'GET', path: '/v1/changes', query }, options);
   }
 
   /** The feed from `after` to its current end, as an async iterator of events (pages fetched as you go). */

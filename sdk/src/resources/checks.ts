@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../transport.js';
-import type { BatchParams, BatchResult, CheckParams, CheckResult, FeedbackParams, FeedbackResult } from '../types.js';
+import type { BatchParams, BatchResult, CheckParams, CheckResult, FeedbackList, FeedbackParams, FeedbackResult } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export class Checks extends APIResource {
@@ -30,8 +30,16 @@ export class Checks extends APIResource {
     return this.transport.request({ method: 'GET', path: `/v1/checks/${seg(checkId)}/notice`, accept: 'text' }, options);
   }
 
-  /** Report what was done about one measure of a check (执行反馈). The current feedback per measure is the latest. */
+  /**
+   * Report how one measure of a check was applied (执行反馈). The same report again writes nothing, so it is retried
+   * like a GET; a different one amends the current report.
+   */
   feedback(checkId: string, params: FeedbackParams, options?: RequestOptions): Promise<FeedbackResult> {
-    return this.transport.request({ method: 'POST', path: `/v1/checks/${seg(checkId)}/feedback`, body: params }, options);
+    return this.transport.request({ method: 'POST', path: `/v1/checks/${seg(checkId)}/feedback`, body: params, idempotent: true }, options);
+  }
+
+  /** The check's measures with their current report and its history. */
+  getFeedback(checkId: string, options?: RequestOptions): Promise<FeedbackList> {
+    return this.transport.request({ method: 'GET', path: `/v1/checks/${seg(checkId)}/feedback` }, options);
   }
 }

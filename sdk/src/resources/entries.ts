@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../transport.js';
-import type { Entry, EntryList, EntryListQuery, PublishParams, PublishResult, RevokeParams } from '../types.js';
+import type { Entry, EntryList, EntryQuery, EntryListQuery, PublishParams, PublishResult, RevokeParams } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export class Entries extends APIResource {
@@ -11,12 +11,15 @@ export class Entries extends APIResource {
     return this.transport.request({ method: 'POST', path: '/v1/entries', body: params, idempotent: true }, options);
   }
 
-  /** A record with its version history. */
-  get(entryId: string, options?: RequestOptions): Promise<Entry> {
-    return this.transport.request({ method: 'GET', path: `/v1/entries/${seg(entryId)}` }, options);
+  /**
+   * A record. The public view answers NOT_FOUND for a record no longer on display; `view: 'internal'` (scope
+   * publish, review or admin) shows every record with its version history.
+   */
+  get(entryId: string, query: EntryQuery = {}, options?: RequestOptions): Promise<Entry> {
+    return this.transport.request({ method: 'GET', path: `/v1/entries/${seg(entryId)}`, query }, options);
   }
 
-  /** The records of one subject (`subject`: a 统一社会信用代码, an ID number or a subject id). */
+  /** The records of one subject (`subject`: a 统一社会信用代码, an ID number or a subject id), newest first. */
   list(query: EntryListQuery, options?: RequestOptions): Promise<EntryList> {
     return this.transport.request({ method: 'GET', path: '/v1/entries', query }, options);
   }

@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../transport.js';
-import type { ImportFormat, ImportMode, ImportRecord, ImportResult } from '../types.js';
+import type { ImportFormat, ImportList, ImportListQuery, ImportMode, ImportRecord, ImportResult } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export interface ImportParams {
@@ -25,6 +25,10 @@ export class Imports extends APIResource {
       },
       options,
     );
+  }
+
+  list(query: ImportListQuery = {}, options?: RequestOptions): Promise<ImportList> {
+    return this.transport.request({ method: 'GET', path: '/v1/imports', query }, options);
   }
 
   get(importId: string, options?: RequestOptions): Promise<ImportRecord> {

@@ -1,10 +1,19 @@
 import type { RequestOptions } from '../transport.js';
-import type { CreatedSubscription, DeletedSubscription, DeliveryList, SubscriptionList, SubscriptionParams } from '../types.js';
+import type {
+  CreatedSubscription,
+  DeletedSubscription,
+  DeliveriesQuery,
+  DeliveryList,
+  ReplayedDelivery,
+  Subscription,
+  SubscriptionList,
+  SubscriptionParams,
+} from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export class Subscriptions extends APIResource {
   /**
-   * Subscribe a URL to event types. The answer holds the signing `secret` once; keep it for `verifyWebhook`.
+   * Subscribe a URL to event types. The answer holds the signing `secret` this once; keep it for `verifyWebhook`.
    * Not retried without an idempotency key, since a repeat would create a second subscription.
    */
   create(params: SubscriptionParams, options?: RequestOptions): Promise<CreatedSubscription> {
@@ -15,12 +24,25 @@ export class Subscriptions extends APIResource {
     return this.transport.request({ method: 'GET', path: '/v1/subscriptions' }, options);
   }
 
+  /** One subscription with its delivery state (delivered, failing since, dead letters). */
+  get(subscriptionId: string, options?: RequestOptions): Promise<Subscription> {
+    return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}` }, options);
+  }
+
   delete(subscriptionId: string, options?: RequestOptions): Promise<DeletedSubscription> {
     return this.transport.request({ method: 'DELETE', path: `/v1/subscriptions/${seg(subscriptionId)}` }, options);
   }
 
-  /** Delivery attempts of one subscription, for debugging a receiver. */
-  deliveries(subscriptionId: string, options?: RequestOptions): Promise<DeliveryList> {
-    return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries` }, options);
+  /** Delivery attempts (newest first) and dead letters, for debugging a receiver. */
+  deliveries(subscriptionId: string, query: DeliveriesQuery = {}, options?: RequestOptions): Promise<DeliveryList> {
+    return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries`, query }, options);
+  }
+
+  /** Queue a dead-lettered event for delivery again, ahead of the queue. Replaying twice is harmless. */
+  replay(subscriptionId: string, eventId: string, options?: RequestOptions): Promise<ReplayedDelivery> {
+    return this.transport.request(
+      { method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries/${seg(eventId)}/replay`, idempotent: true },
+      options,
+    );
   }
 }

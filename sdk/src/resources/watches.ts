@@ -1,0 +1,21 @@
+import type { RequestOptions } from '../transport.js';
+import type { DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from '../types.js';
+import { APIResource, seg } from './resource.js';
+
+/**
+ * Watches (事后监管): a subject this department approved, to be told (a `watch.hit` event, on the feed and by
+ * webhook) when it is newly listed, with the measures for the recorded matter type.
+ */
+export class Watches extends APIResource {
+  create(params: WatchParams, options?: RequestOptions): Promise<Watch> {
+    return this.transport.request({ method: 'POST', path: '/v1/watches', body: params }, options);
+  }
+
+  list(query: WatchListQuery = {}, options?: RequestOptions): Promise<WatchList> {
+    return this.transport.request({ method: 'GET', path: '/v1/watches', query }, options);
+  }
+
+  delete(watchId: string, options?: RequestOptions): Promise<DeletedWatch> {
+    return this.transport.request({ method: 'DELETE', path: `/v1/watches/${seg(watchId)}` }, options);
+  }
+}
