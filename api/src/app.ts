@@ -12,6 +12,9 @@ import changeRoutes from './routes/changes/index.js';
 import checkRoutes from './routes/checks/index.js';
 import entryRoutes from './routes/entries/index.js';
 import healthRoutes from './routes/health/index.js';
+import objectionRoutes from './routes/objections/index.js';
+import repairRoutes from './routes/repairs/index.js';
+import importRoutes, { type ImportRoutesOptions } from './routes/imports/index.js';
 import subscriptionRoutes from './routes/subscriptions/index.js';
 import watchRoutes from './routes/watches/index.js';
 import { SHARED_SCHEMAS } from './routes/schemas.js';
@@ -20,6 +23,8 @@ export interface YingchaOptions {
   database: Database;
   /** HMAC key for ID numbers */
   secret: string;
+  /** bulk import limits (YINGCHA_IMPORT_LIMIT, YINGCHA_IMPORT_BATCH) */
+  imports?: ImportRoutesOptions;
 }
 
 /**
@@ -40,6 +45,9 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(catalogRoutes, { prefix: '/v1/catalog' });
   await app.register(checkRoutes, { prefix: '/v1/checks' });
   await app.register(entryRoutes, { prefix: '/v1/entries' });
+  await app.register(objectionRoutes, { prefix: '/v1/objections' });
+  await app.register(repairRoutes, { prefix: '/v1/repairs' });
+  await app.register(importRoutes, { prefix: '/v1/imports', ...opts.imports });
   await app.register(changeRoutes, { prefix: '/v1/changes' });
   await app.register(subscriptionRoutes, { prefix: '/v1/subscriptions' });
   await app.register(watchRoutes, { prefix: '/v1/watches' });
@@ -67,6 +75,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await app.register(yingcha, { database: opts.database, secret: opts.secret });
+  await app.register(yingcha, { database: opts.database, secret: opts.secret, ...(opts.imports ? { imports: opts.imports } : {}) });
   return app;
 }

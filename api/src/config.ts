@@ -21,6 +21,10 @@ export interface Config {
   secret: string | undefined;
   bootstrapKey: string | undefined;
   bodyLimit: number;
+  /** bytes a bulk import body may have; other routes keep bodyLimit */
+  importLimit: number;
+  /** rows per bulk import batch (one transaction each in accept-valid mode) */
+  importBatch: number;
   /** fill a small demo data set on an empty embedded database */
   demo: boolean;
   /** how often expired records are moved to `expired` (their event); checks never wait for it */
@@ -119,6 +123,8 @@ export function loadConfig(env: Env = process.env): Config {
     secret,
     bootstrapKey,
     bodyLimit: int(env, 'YINGCHA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    importLimit: int(env, 'YINGCHA_IMPORT_LIMIT', 1024 ** 3, 1024, 1024 ** 4),
+    importBatch: int(env, 'YINGCHA_IMPORT_BATCH', 2000, 1, 20_000),
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
     expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     workers: workerConfig(env),

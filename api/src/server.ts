@@ -7,8 +7,10 @@ import { type Config, ensureEmbeddedSecret } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { migrateDatabase } from './db/migrate.js';
 import { loadDemoData } from './demo/load.js';
+import { sweepExpired } from './services/expiry.js';
 import { bootstrap } from './services/bootstrap.js';
 import { type SeedSyncResult, syncSeedCatalog } from './services/catalog.js';
+import { markOrphansInterrupted } from './services/imports.js';
 import { type Workers, startWorkers } from './services/workers.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -92,11 +94,38 @@ export async function openConfigured(config: Config): Promise<Opened> {
   }
 }
 
+/**
+ * Runs `task` every `ms` from when the returned start function is called, one run at a time, until the app closes. A
+ * failed run is logged and retried at the next tick; the close waits for a run in progress. Hooks must be added
+ * before the app listens, so this is called before listen() and started after.
+ */
+function every(app: FastifyInstance, name: string, ms: number, task: () => Promise<void>): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = () => {
+    running = task()
+      .catch((err) => app.log.error({ err, task: name }, `${name} failed; retrying at the next tick`))
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(tick, ms);
+      });
+  };
+  // preClose: before the database is released in onClose.
+  app.addHook('preClose', async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  });
+  return tick;
+}
+
 export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<FastifyInstance> {
   const opened = await openConfigured(config);
   let app: FastifyInstance;
   try {
     const boot = await bootstrap(opened.database.db, { bootstrapKey: config.bootstrapKey, demo: config.demo });
+    await markOrphansInterrupted(opened.database);
     // A small demo set on a fresh embedded start, so the first check has something to find.
     const demo =
       boot.created && config.demo
@@ -106,9 +135,14 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       database: opened.database,
       secret: opened.secret,
       bodyLimit: config.bodyLimit,
+      imports: { limit: config.importLimit, batchSize: config.importBatch },
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     });
     app.addHook('onClose', async () => opened.release());
+    const startSweep = every(app, 'expiry sweep', config.expirySweepSeconds * 1000, async () => {
+      const moved = await sweepExpired(opened.database.db);
+      if (moved > 0) app.log.info({ moved }, 'expired records moved off their lists');
+    });
     let workers: Workers | undefined;
     // preClose: deliveries in flight finish and are recorded before the database is released in onClose.
     app.addHook('preClose', async () => workers?.stop());
@@ -135,6 +169,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
     }
     out(banner.join('\n'));
+    startSweep();
     if (config.workers.enabled) workers = await startWorkers(opened.database, { ...config.workers, log: app.log });
   } catch (err) {
     await opened.release();

@@ -431,6 +431,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/checks/{checkId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The check's measures with their current report and history
+         * @description Scope: `check`.
+         */
+        get: operations["getCheckFeedback"];
+        put?: never;
+        /**
+         * Report how a measure of this check was applied (执行反馈)
+         * @description One current report per (check, measure). The same report again answers 200 and writes nothing; a different one amends (201, `amends` names the replaced report, which stays in the history). Only the department that ran the check reports; MEASURE_NOT_IN_CHECK for a measure the check did not require.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["createCheckFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/entries/": {
         parameters: {
             query?: never;
@@ -438,7 +464,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Find the list records of a subject
+         * @description By 统一社会信用代码, ID number or subject id; newest first.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["listEntries"];
         put?: never;
         /**
          * Publish a list record (名单记录)
@@ -461,8 +493,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read a list record with its version history
-         * @description Scope: `check`.
+         * Read a list record (public view, or internal with its version history)
+         * @description A public read answers NOT_FOUND for a record no longer on display (expired, repaired, revoked); the record stays in the back end and view=internal (scope publish, review or admin) shows it with its history.
+         *
+         *     Scope: `check`.
          */
         get: operations["getEntry"];
         put?: never;
@@ -495,6 +529,396 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/objections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objections the caller filed or must decide, newest first
+         * @description Scope: `review` or `publish`.
+         */
+        get: operations["listObjections"];
+        put?: never;
+        /**
+         * File an objection (异议) to a list record
+         * @description The record becomes objection_pending at once: checks show its hits as suspended and apply none of its measures (核实期间暂不执行). The deadline is the list's working days (15 by default, 20 in Nanning), counted with the holiday calendar and 调休. Filed by the deciding department, or on the subject's behalf by a department with scope review. OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the record is active.
+         *
+         *     Scope: `review` or `publish`.
+         */
+        post: operations["openObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{objectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an objection
+         * @description Scope: `review` or `publish`.
+         */
+        get: operations["getObjection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{objectionId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start verifying an objection (received → verifying)
+         * @description Deciding department only (NOT_DECIDING_DEPARTMENT). INVALID_TRANSITION unless received.
+         *
+         *     Scope: `review`.
+         */
+        post: operations["verifyObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{objectionId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide an objection: upheld (revoke or amend the record) or rejected (the record resumes)
+         * @description Deciding department only. The objection must be verifying. Upheld + revoke revokes the record; upheld + amend writes the corrected fields as a new version and the record resumes; rejected resumes the record, and on lists that say so (003:L71, 继续计算) its validUntil moves later by the days it was suspended.
+         *
+         *     Scope: `review`.
+         */
+        post: operations["decideObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/repairs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Repair requests the caller filed or must decide, newest first
+         * @description Scope: `review` or `publish`.
+         */
+        get: operations["listRepairs"];
+        put?: never;
+        /**
+         * Apply for credit repair (信用修复) of a list record
+         * @description Needs evidence and a credit pledge (信用承诺). Per-list locks apply: REPAIR_LOCKED while the waiting time has not passed (e.g. MOHURD: 1 year after the first listing, 3 years after the second), REPAIR_NOT_ALLOWED when the list never allows it (incentive lists, or the listing count the list excludes). REPAIR_ALREADY_OPEN if a request is being handled; INVALID_TRANSITION unless the record is active.
+         *
+         *     Scope: `review` or `publish`.
+         */
+        post: operations["openRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/repairs/{repairId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a repair request
+         * @description Scope: `review` or `publish`.
+         */
+        get: operations["getRepair"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/repairs/{repairId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start verifying a repair request (received → verifying)
+         * @description Deciding department only (NOT_DECIDING_DEPARTMENT). INVALID_TRANSITION unless received.
+         *
+         *     Scope: `review`.
+         */
+        post: operations["verifyRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/repairs/{repairId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a repair request: approved (the record leaves the list from effectiveFrom) or denied
+         * @description Deciding department only; the request must be verifying. On approval the record becomes repaired and its validity ends at effectiveFrom (default now): until then checks still apply it, afterwards it is off the list and hidden from public reads, while the internal view keeps it.
+         *
+         *     Scope: `review`.
+         */
+        post: operations["decideRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling department's latest imports, newest first
+         * @description Scope: `publish`.
+         */
+        get: operations["listImports"];
+        put?: never;
+        /**
+         * Bulk-publish list records from a CSV or NDJSON file
+         * @description Each row passes the same rules as POST /v1/entries and is idempotent on (source, sourceRecordId): importing the same file again writes nothing new (replayed), changed rows write new versions. Rows apply in file order, so a key repeated later in the file versions the record. all-or-nothing (default) answers 422 IMPORT_REJECTED with the row errors and writes nothing if any row is rejected; accept-valid answers 201 with the rejected rows listed. The answer comes when the import ends; GET /v1/imports shows progress.
+         *
+         *     Scope: `publish`.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import: status, counts, the rejected rows, who and when
+         * @description A running import shows its progress (accept-valid counts whole committed batches). An import whose process died reads as interrupted.
+         *
+         *     Scope: `publish`.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change feed: every list event in commit order
+         * @description Page with `after=<nextCursor>`. Each event appears exactly once, in the order its transaction committed, even under concurrent publishers; a transaction still running holds back the events after it until it ends. The caller sees public events plus those addressed to its department (watch.hit). A malformed cursor is INVALID_CURSOR.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["listChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's subscriptions (an admin sees all)
+         * @description Scope: `check`.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe a URL to events (webhook)
+         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["createSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One subscription and its delivery state
+         * @description Scope: `check`.
+         */
+        get: operations["getSubscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription; delivery stops at once
+         * @description Another department's subscription answers NOT_FOUND unless the caller is an admin.
+         *
+         *     Scope: `check`.
+         */
+        delete: operations["deleteSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery attempts and dead letters of a subscription
+         * @description Scope: `check`.
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{id}/deliveries/{eventId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a dead-lettered event for delivery again
+         * @description The event is sent ahead of the subscription’s queue. An event that is not a dead letter of this subscription is NOT_FOUND.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["replayDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's watches (an admin sees all)
+         * @description Scope: `check`.
+         */
+        get: operations["listWatches"];
+        put?: never;
+        /**
+         * Watch an approved subject (e.g. a bidder under contract)
+         * @description When the subject is newly listed on a punitive list, the department receives a watch.hit event (feed and webhooks) with the record and the measures its category must apply for this matter type, once per record version.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["createWatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches/{watchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop watching
+         * @description Scope: `check`.
+         */
+        delete: operations["deleteWatch"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -521,7 +945,7 @@ export interface components {
              * @description Stable machine-readable error code; branch on this, never on title or detail
              * @enum {unknown}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             errors?: {
@@ -1136,7 +1560,7 @@ export interface components {
             repairWorkingDays?: number;
             /** @description Repair decision deadline in calendar days, where the scheme says 日 */
             repairCalendarDays?: number;
-            /** @description The term restarts on the day an objection is rejected */
+            /** @description 003:L71: after a rejected objection the term continues from the rejection day (继续计算), i.e. validUntil moves later by the time the record was suspended */
             restartTermOnObjectionRejected: boolean;
             pointsRule?: components["schemas"]["PointsRule"];
             repairLock?: components["schemas"]["RepairLock"];
@@ -1343,10 +1767,17 @@ export interface components {
          *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
          *       "list": "safety.blacklist",
          *       "subjectId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *       "subject": {
+         *         "kind": "enterprise",
+         *         "name": "鹤岗市恒达建筑工程有限公司",
+         *         "uscc": "91230400MA1B2C3D4Q",
+         *         "idMasked": null
+         *       },
          *       "source": "鹤岗市应急管理局执法系统",
          *       "sourceRecordId": "HG-2026-000123",
          *       "version": 1,
          *       "status": "active",
+         *       "listed": true,
          *       "decisionDocNo": "鹤应急罚〔2026〕12号",
          *       "reason": "发生较大生产安全责任事故",
          *       "decidedAt": "2026-11-01T00:00:00.000Z",
@@ -1379,6 +1810,13 @@ export interface components {
              * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
              */
             subjectId: string;
+            subject: {
+                kind: string;
+                name: string;
+                uscc: string | null;
+                /** @description masked ID number; the plain number is never stored */
+                idMasked: string | null;
+            };
             source: string;
             sourceRecordId: string;
             version: number;
@@ -1387,6 +1825,8 @@ export interface components {
              * @enum {unknown}
              */
             status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+            /** @description on the list right now (in force by status and validity) */
+            listed: boolean;
             decisionDocNo: string;
             reason: string;
             /**
@@ -1416,7 +1856,8 @@ export interface components {
              * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
              */
             decidedBy: string;
-            versions: {
+            /** @description The version history (valid time and record time); internal reads only */
+            versions?: {
                 version: number;
                 /**
                  * @description active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出
@@ -1431,6 +1872,474 @@ export interface components {
                 recordedAt: string;
                 supersededAt: string | null;
             }[];
+        };
+        /**
+         * @example {
+         *       "objectionId": "6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+         *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+         *       "status": "received",
+         *       "applicant": {
+         *         "name": "鹤岗市恒达建筑工程有限公司",
+         *         "relation": "subject",
+         *         "contact": "0468-1234567"
+         *       },
+         *       "reason": "事故责任认定已被行政复议撤销",
+         *       "evidence": [
+         *         {
+         *           "title": "行政复议决定书"
+         *         }
+         *       ],
+         *       "filedAs": "on_behalf",
+         *       "filedAt": "2026-09-30T02:00:00.000Z",
+         *       "filedBy": {
+         *         "keyId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *         "departmentId": "1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+         *       },
+         *       "dueAt": "2026-10-28",
+         *       "deadlineRule": "15 working days",
+         *       "dueAtProvisional": false,
+         *       "overdue": false,
+         *       "decidedAt": null,
+         *       "decidedBy": null,
+         *       "outcome": null,
+         *       "correction": null,
+         *       "note": null,
+         *       "entryStatus": "objection_pending",
+         *       "decidingDepartmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+         *     }
+         */
+        Objection: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            objectionId: string;
+            /**
+             * @description received 已受理 → verifying 核实中 → upheld 异议成立 | rejected 异议不成立
+             * @enum {unknown}
+             */
+            status: "received" | "verifying" | "upheld" | "rejected";
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            entryId: string;
+            applicant: {
+                /** @description Who applies: the subject, or its agent */
+                name: string;
+                /**
+                 * @description subject 主体本人 | agent 代理人
+                 * @enum {unknown}
+                 */
+                relation?: "subject" | "agent";
+                /** @description How to reach the applicant (phone, address); not an ID number */
+                contact?: string;
+            };
+            reason: string;
+            /** @description 证据材料 */
+            evidence: {
+                title: string;
+                url?: string;
+                sha256?: string;
+            }[];
+            /** @enum {unknown} */
+            filedAs: "deciding_department" | "on_behalf";
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            filedAt: string;
+            filedBy: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                keyId: string;
+                /** Format: uuid */
+                departmentId: string | null;
+            };
+            /**
+             * Format: date
+             * @description Last day (Asia/Shanghai) for the decision
+             */
+            dueAt: string;
+            /** @description How the deadline was counted, e.g. "15 working days" (工作日, with 调休) */
+            deadlineRule: string;
+            /** @description true when the holiday calendar does not yet cover a year the count runs into; only Monday–Friday were counted */
+            dueAtProvisional: boolean;
+            /** @description still open after the due day */
+            overdue: boolean;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                keyId: string;
+                /** Format: uuid */
+                departmentId: string | null;
+            } | null;
+            note: string | null;
+            /** @description the record's status after this case's last step */
+            entryStatus: string | null;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            decidingDepartmentId: string;
+            outcome: ("upheld" | "rejected") | null;
+            correction: ("revoke" | "amend") | null;
+        };
+        /**
+         * @example {
+         *       "repairId": "7b1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+         *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+         *       "status": "approved",
+         *       "applicant": {
+         *         "name": "鹤岗市恒达建筑工程有限公司",
+         *         "relation": "subject"
+         *       },
+         *       "reason": "已完成整改并缴清罚款",
+         *       "pledge": "本单位承诺今后严格遵守安全生产法律法规",
+         *       "evidence": [
+         *         {
+         *           "title": "整改验收报告"
+         *         }
+         *       ],
+         *       "filedAs": "on_behalf",
+         *       "filedAt": "2026-11-02T02:00:00.000Z",
+         *       "filedBy": {
+         *         "keyId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *         "departmentId": "1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+         *       },
+         *       "dueAt": "2026-11-23",
+         *       "deadlineRule": "15 working days",
+         *       "dueAtProvisional": false,
+         *       "overdue": false,
+         *       "listingCount": 1,
+         *       "decidedAt": "2026-11-10T02:00:00.000Z",
+         *       "decidedBy": {
+         *         "keyId": "9b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *         "departmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+         *       },
+         *       "effectiveFrom": "2026-11-10T02:00:00.000Z",
+         *       "note": null,
+         *       "entryStatus": "repaired",
+         *       "decidingDepartmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+         *     }
+         */
+        Repair: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            repairId: string;
+            /**
+             * @description received 已受理 → verifying 核实中 → approved 准予修复 | denied 不予修复
+             * @enum {unknown}
+             */
+            status: "received" | "verifying" | "approved" | "denied";
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            entryId: string;
+            applicant: {
+                /** @description Who applies: the subject, or its agent */
+                name: string;
+                /**
+                 * @description subject 主体本人 | agent 代理人
+                 * @enum {unknown}
+                 */
+                relation?: "subject" | "agent";
+                /** @description How to reach the applicant (phone, address); not an ID number */
+                contact?: string;
+            };
+            reason: string;
+            /** @description 证据材料 */
+            evidence: {
+                title: string;
+                url?: string;
+                sha256?: string;
+            }[];
+            /** @enum {unknown} */
+            filedAs: "deciding_department" | "on_behalf";
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            filedAt: string;
+            filedBy: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                keyId: string;
+                /** Format: uuid */
+                departmentId: string | null;
+            };
+            /**
+             * Format: date
+             * @description Last day (Asia/Shanghai) for the decision
+             */
+            dueAt: string;
+            /** @description How the deadline was counted, e.g. "15 working days" (工作日, with 调休) */
+            deadlineRule: string;
+            /** @description true when the holiday calendar does not yet cover a year the count runs into; only Monday–Friday were counted */
+            dueAtProvisional: boolean;
+            /** @description still open after the due day */
+            overdue: boolean;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                keyId: string;
+                /** Format: uuid */
+                departmentId: string | null;
+            } | null;
+            note: string | null;
+            /** @description the record's status after this case's last step */
+            entryStatus: string | null;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            decidingDepartmentId: string;
+            /** @description 信用承诺 */
+            pledge: string;
+            /** @description how many times the subject has been put on this list, this record included */
+            listingCount: number;
+            /**
+             * Format: date-time
+             * @description when the record leaves the list
+             */
+            effectiveFrom: string | null;
+        };
+        /**
+         * @example {
+         *       "importId": "6a1f0c2e-1b7d-4a8e-9f3c-2d4e5f6a7b8c",
+         *       "status": "completed",
+         *       "format": "csv",
+         *       "mode": "accept-valid",
+         *       "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *       "keyId": "4c3b2a19-0f8e-4d7c-8b6a-5f4e3d2c1b0a",
+         *       "rowsRead": 3,
+         *       "accepted": 2,
+         *       "rejected": 1,
+         *       "created": 2,
+         *       "updated": 0,
+         *       "replayed": 0,
+         *       "errors": [
+         *         {
+         *           "row": 3,
+         *           "code": "INVALID_USCC",
+         *           "message": "the check character (position 18) does not match the first 17 characters"
+         *         }
+         *       ],
+         *       "errorsOmitted": 0,
+         *       "failure": null,
+         *       "startedAt": "2026-11-22T08:30:00.000Z",
+         *       "finishedAt": "2026-11-22T08:30:01.000Z"
+         *     }
+         */
+        ImportResult: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            importId: string;
+            /**
+             * @description running | completed | rejected (all-or-nothing with rejected rows: nothing written) | failed (stopped by a request-level error, see failure) | interrupted (the process running it died; accept-valid keeps whole batches)
+             * @enum {unknown}
+             */
+            status: "running" | "completed" | "rejected" | "failed" | "interrupted";
+            format: string;
+            mode: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            departmentId: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            keyId: string;
+            /** @description data rows read */
+            rowsRead: number;
+            /** @description rows written or replayed (created + updated + replayed) */
+            accepted: number;
+            rejected: number;
+            created: number;
+            /** @description rows that wrote a new version of an existing record */
+            updated: number;
+            /** @description rows identical to the current version: nothing written */
+            replayed: number;
+            /** @description the first 1000 rejected rows */
+            errors: {
+                /** @description CSV: the record number with the header as row 1 (a spreadsheet row number); NDJSON: the line number */
+                row: number;
+                /** @description The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW */
+                code: string;
+                message: string;
+            }[];
+            /** @description rejected rows beyond the first 1000 */
+            errorsOmitted: number;
+            failure: {
+                code: string;
+                detail: string;
+            } | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            startedAt: string;
+            finishedAt: string | null;
+        };
+        /**
+         * @example {
+         *       "eventId": "1042",
+         *       "type": "entry.created",
+         *       "occurredAt": "2026-11-22T08:30:00.000Z",
+         *       "data": {
+         *         "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+         *         "list": "safety.blacklist",
+         *         "version": 1,
+         *         "status": "active"
+         *       }
+         *     }
+         */
+        ChangeEvent: {
+            /** @description Unique; also sent as x-yingcha-event-id on webhooks */
+            eventId: string;
+            /** @description One of the event types; new types may be added, so ignore unknown ones */
+            type: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            occurredAt: string;
+            /** @description Depends on the type; entry events carry entryId, list, version and status */
+            data: unknown;
+        };
+        /**
+         * @example {
+         *       "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
+         *       "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *       "url": "https://approval.example.gov.cn/hooks/yingcha",
+         *       "events": [
+         *         "entry.created",
+         *         "entry.revoked",
+         *         "watch.hit"
+         *       ],
+         *       "filters": {
+         *         "regions": [
+         *           "230400"
+         *         ]
+         *       },
+         *       "createdAt": "2026-11-22T08:30:00.000Z",
+         *       "delivery": {
+         *         "delivered": 0,
+         *         "lastDeliveredAt": null,
+         *         "failures": 0,
+         *         "failingSince": null,
+         *         "nextAttemptAt": "2026-11-22T08:30:00.000Z",
+         *         "deadLetters": 0
+         *       }
+         *     }
+         */
+        Subscription: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            subscriptionId: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            departmentId: string;
+            url: string;
+            events: string[];
+            filters: {
+                /** @description List codes */
+                lists?: string[];
+                /** @description Regions; an event scoped to a covering region passes */
+                regions?: string[];
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            createdAt: string;
+            delivery: {
+                delivered: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T08:30:00.000Z
+                 */
+                lastDeliveredAt: string | null;
+                /** @description Consecutive failed attempts on the event at the head of the queue */
+                failures: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T08:30:00.000Z
+                 */
+                failingSince: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T08:30:00.000Z
+                 */
+                nextAttemptAt: string;
+                /** @description Events given up after the horizon and not replayed */
+                deadLetters: number;
+            };
+        };
+        /**
+         * @example {
+         *       "watchId": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+         *       "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *       "subject": {
+         *         "uscc": "91230400MA1B2C3D4Q",
+         *         "idMasked": null,
+         *         "name": "鹤岗市恒达建筑工程有限公司"
+         *       },
+         *       "matter": {
+         *         "type": "public_bidding",
+         *         "reference": "HG-ZB-2026-0088"
+         *       },
+         *       "createdAt": "2026-11-22T08:30:00.000Z"
+         *     }
+         */
+        Watch: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            watchId: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            departmentId: string;
+            subject: {
+                uscc: string | null;
+                idMasked: string | null;
+                name: string | null;
+            };
+            matter: {
+                type: string;
+                reference: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            createdAt: string;
         };
     };
     responses: never;
@@ -2934,7 +3843,7 @@ export interface operations {
                     repairWorkingDays?: number;
                     /** @description Repair decision deadline in calendar days, where the scheme says 日 */
                     repairCalendarDays?: number;
-                    /** @description The term restarts on the day an objection is rejected; default false */
+                    /** @description 003:L71: after a rejected objection the term continues from the rejection day (继续计算), i.e. validUntil moves later by the time the record was suspended; default false */
                     restartTermOnObjectionRejected?: boolean;
                     pointsRule?: components["schemas"]["PointsRule"];
                     repairLock?: components["schemas"]["RepairLock"];
@@ -3132,6 +4041,7 @@ export interface operations {
                     repairWorkingDays?: number | null;
                     /** @description Repair decision deadline in calendar days */
                     repairCalendarDays?: number | null;
+                    /** @description 003:L71: after a rejected objection the term continues from the rejection day (继续计算), i.e. validUntil moves later by the time the record was suspended */
                     restartTermOnObjectionRejected?: boolean;
                     pointsRule?: null | components["schemas"]["PointsRule"];
                     repairLock?: null | components["schemas"]["RepairLock"];
@@ -3953,6 +4863,406 @@ export interface operations {
             };
         };
     };
+    getCheckFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "checkId": "4c1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *       "complete": true,
+                     *       "measures": []
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        checkId: string;
+                        /** @description every measure of the check has a current report */
+                        complete: boolean;
+                        measures: {
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            measureId: string;
+                            docNo: string;
+                            ordinal: string;
+                            text: string;
+                            mandatory: boolean;
+                            current: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                 */
+                                feedbackId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                 */
+                                checkId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                 */
+                                measureId: string;
+                                /**
+                                 * @description applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行
+                                 * @enum {unknown}
+                                 */
+                                action: "applied" | "not_applied" | "partially_applied";
+                                note: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-22T08:30:00.000Z
+                                 */
+                                reportedAt: string;
+                                reportedBy: {
+                                    /**
+                                     * Format: uuid
+                                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                     */
+                                    departmentId: string;
+                                    /**
+                                     * Format: uuid
+                                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                     */
+                                    keyId: string;
+                                };
+                                /** @description set when a later report amended this one */
+                                supersededAt: string | null;
+                            } | null;
+                            /** @description earlier reports, amended since */
+                            history: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                 */
+                                feedbackId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                 */
+                                checkId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                 */
+                                measureId: string;
+                                /**
+                                 * @description applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行
+                                 * @enum {unknown}
+                                 */
+                                action: "applied" | "not_applied" | "partially_applied";
+                                note: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-22T08:30:00.000Z
+                                 */
+                                reportedAt: string;
+                                reportedBy: {
+                                    /**
+                                     * Format: uuid
+                                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                     */
+                                    departmentId: string;
+                                    /**
+                                     * Format: uuid
+                                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                                     */
+                                    keyId: string;
+                                };
+                                /** @description set when a later report amended this one */
+                                supersededAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCheckFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "measureId": "5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b",
+                 *       "action": "applied",
+                 *       "note": "已在评标中依法限制其投标资格"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                     */
+                    measureId: string;
+                    /**
+                     * @description applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行
+                     * @enum {unknown}
+                     */
+                    action: "applied" | "not_applied" | "partially_applied";
+                    /** @description How, or why not; required for not_applied */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "feedbackId": "8e1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *       "checkId": "4c1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *       "measureId": "5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b",
+                     *       "action": "applied",
+                     *       "note": "已在评标中依法限制其投标资格",
+                     *       "reportedAt": "2026-11-22T09:00:00.000Z",
+                     *       "reportedBy": {
+                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *         "keyId": "1b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+                     *       },
+                     *       "supersededAt": null,
+                     *       "amends": null
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        feedbackId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        checkId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        measureId: string;
+                        /**
+                         * @description applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行
+                         * @enum {unknown}
+                         */
+                        action: "applied" | "not_applied" | "partially_applied";
+                        note: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        reportedAt: string;
+                        reportedBy: {
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            keyId: string;
+                        };
+                        /** @description set when a later report amended this one */
+                        supersededAt: string | null;
+                        /** @description the report this one replaced, if any */
+                        amends: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "feedbackId": "8e1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *       "checkId": "4c1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *       "measureId": "5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b",
+                     *       "action": "applied",
+                     *       "note": "已在评标中依法限制其投标资格",
+                     *       "reportedAt": "2026-11-22T09:00:00.000Z",
+                     *       "reportedBy": {
+                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *         "keyId": "1b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+                     *       },
+                     *       "supersededAt": null,
+                     *       "amends": null
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        feedbackId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        checkId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        measureId: string;
+                        /**
+                         * @description applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行
+                         * @enum {unknown}
+                         */
+                        action: "applied" | "not_applied" | "partially_applied";
+                        note: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        reportedAt: string;
+                        reportedBy: {
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            keyId: string;
+                        };
+                        /** @description set when a later report amended this one */
+                        supersededAt: string | null;
+                        /** @description the report this one replaced, if any */
+                        amends: string | null;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEntries: {
+        parameters: {
+            query: {
+                /**
+                 * @description 统一社会信用代码, 居民身份证号 (hashed at once, never stored) or subject id
+                 * @example 91230400MA1B2C3D4Q
+                 */
+                subject: string;
+                /** @description only this list code */
+                list?: string;
+                /** @description public: only records on the list right now (公示), without history. internal (scope publish, review or admin): every record, including expired, repaired and revoked ones, with its version history. */
+                view?: "public" | "internal";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": []
+                     *     }
+                     */
+                    "application/json": {
+                        entries: components["schemas"]["Entry"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publishEntry: {
         parameters: {
             query?: never;
@@ -4137,7 +5447,10 @@ export interface operations {
     };
     getEntry: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description public: only records on the list right now (公示), without history. internal (scope publish, review or admin): every record, including expired, repaired and revoked ones, with its version history. */
+                view?: "public" | "internal";
+            };
             header?: never;
             path: {
                 /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
@@ -4228,6 +5541,1569 @@ export interface operations {
                         status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
                         /** @description true when this exact content had already been published */
                         replayed: boolean;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listObjections: {
+        parameters: {
+            query?: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                entryId?: string;
+                limit?: number;
+                status?: "received" | "verifying" | "upheld" | "rejected";
+                /** @description only open objections past their deadline (true), or the others (false) */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "objections": []
+                     *     }
+                     */
+                    "application/json": {
+                        objections: components["schemas"]["Objection"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                 *       "applicant": {
+                 *         "name": "鹤岗市恒达建筑工程有限公司",
+                 *         "relation": "subject",
+                 *         "contact": "0468-1234567"
+                 *       },
+                 *       "reason": "事故责任认定已被行政复议撤销",
+                 *       "evidence": [
+                 *         {
+                 *           "title": "行政复议决定书"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                     */
+                    entryId: string;
+                    applicant: {
+                        /** @description Who applies: the subject, or its agent */
+                        name: string;
+                        /**
+                         * @description subject 主体本人 | agent 代理人
+                         * @enum {unknown}
+                         */
+                        relation?: "subject" | "agent";
+                        /** @description How to reach the applicant (phone, address); not an ID number */
+                        contact?: string;
+                    };
+                    /** @description 异议理由 */
+                    reason: string;
+                    /** @description 证据材料 */
+                    evidence?: {
+                        title: string;
+                        url?: string;
+                        sha256?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "upheld",
+                 *       "correction": "revoke",
+                 *       "note": "经核实，认定依据已被撤销"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {unknown} */
+                    outcome: "upheld" | "rejected";
+                    /**
+                     * @description required when upheld: revoke 撤销 or amend 更正
+                     * @enum {unknown}
+                     */
+                    correction?: "revoke" | "amend";
+                    /** @description the corrected fields, with correction amend */
+                    amendment?: {
+                        reason?: string;
+                        decisionDocNo?: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        validFrom?: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        validUntil?: string;
+                        points?: number;
+                    };
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Objection"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRepairs: {
+        parameters: {
+            query?: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                entryId?: string;
+                limit?: number;
+                status?: "received" | "verifying" | "approved" | "denied";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "repairs": []
+                     *     }
+                     */
+                    "application/json": {
+                        repairs: components["schemas"]["Repair"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                 *       "applicant": {
+                 *         "name": "鹤岗市恒达建筑工程有限公司",
+                 *         "relation": "subject"
+                 *       },
+                 *       "reason": "已完成整改并缴清罚款",
+                 *       "pledge": "本单位承诺今后严格遵守安全生产法律法规",
+                 *       "evidence": [
+                 *         {
+                 *           "title": "整改验收报告"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                     */
+                    entryId: string;
+                    applicant: {
+                        /** @description Who applies: the subject, or its agent */
+                        name: string;
+                        /**
+                         * @description subject 主体本人 | agent 代理人
+                         * @enum {unknown}
+                         */
+                        relation?: "subject" | "agent";
+                        /** @description How to reach the applicant (phone, address); not an ID number */
+                        contact?: string;
+                    };
+                    /** @description 修复理由 */
+                    reason: string;
+                    /** @description 信用承诺 (credit pledge) */
+                    pledge: string;
+                    /** @description 证据材料 */
+                    evidence?: {
+                        title: string;
+                        url?: string;
+                        sha256?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repair"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repair"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repair"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "approved",
+                 *       "note": "整改到位，准予修复"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {unknown} */
+                    outcome: "approved" | "denied";
+                    /**
+                     * Format: date-time
+                     * @description when the record leaves the list; default now
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    effectiveFrom?: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repair"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imports": [
+                     *         {
+                     *           "importId": "6a1f0c2e-1b7d-4a8e-9f3c-2d4e5f6a7b8c",
+                     *           "status": "completed",
+                     *           "format": "csv",
+                     *           "mode": "accept-valid",
+                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *           "keyId": "4c3b2a19-0f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *           "rowsRead": 3,
+                     *           "accepted": 2,
+                     *           "rejected": 1,
+                     *           "created": 2,
+                     *           "updated": 0,
+                     *           "replayed": 0,
+                     *           "errors": [
+                     *             {
+                     *               "row": 3,
+                     *               "code": "INVALID_USCC",
+                     *               "message": "the check character (position 18) does not match the first 17 characters"
+                     *             }
+                     *           ],
+                     *           "errorsOmitted": 0,
+                     *           "failure": null,
+                     *           "startedAt": "2026-11-22T08:30:00.000Z",
+                     *           "finishedAt": "2026-11-22T08:30:01.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        imports: components["schemas"]["ImportResult"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: {
+                /** @description csv or ndjson; default from the Content-Type (text/csv, application/x-ndjson) */
+                format?: "csv" | "ndjson";
+                /** @description all-or-nothing: one transaction, committed only if no row is rejected. accept-valid: valid rows are committed batch by batch and rejected rows are reported. */
+                mode?: "all-or-nothing" | "accept-valid";
+                /** @description Text encoding; default the charset of the Content-Type, else utf-8 (a BOM is accepted) */
+                encoding?: "utf-8" | "gb18030" | "gbk";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file itself, streamed. CSV (RFC 4180, header row) with the columns list, kind, uscc, idNumber, name, formerNames, decisionDocNo, reason, decidedAt, validFrom, validUntil, points, scopeRegion, source, sourceRecordId (formerNames separated by |; only list, kind, name, decisionDocNo, reason, decidedAt, source and sourceRecordId are required columns), or NDJSON with one object per line using the same field names (the body of POST /v1/entries with a nested subject is read too). UTF-8 with or without BOM, or GB18030/GBK with ?encoding= or ;charset=. */
+        requestBody: {
+            content: {
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "text/csv": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "application/csv": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "application/x-ndjson": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "application/ndjson": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "application/jsonl": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "application/octet-stream": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
+                "text/plain": unknown;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description all-or-nothing with rejected rows: nothing was written, and the errors name the rows (GET the import for the rest) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:yingcha:problem:import-rejected",
+                     *       "title": "Rows of the import were rejected; nothing was written",
+                     *       "status": 422,
+                     *       "detail": "1 of 3 rows rejected; nothing was written",
+                     *       "code": "IMPORT_REJECTED",
+                     *       "requestId": "5f0c6a0e-3c1f-4f5e-9a39-1f2d7b1f9a10",
+                     *       "importId": "6a1f0c2e-1b7d-4a8e-9f3c-2d4e5f6a7b8c",
+                     *       "rowsRead": 3,
+                     *       "accepted": 0,
+                     *       "rejected": 1,
+                     *       "errors": [
+                     *         {
+                     *           "row": 3,
+                     *           "code": "INVALID_USCC",
+                     *           "message": "the check character (position 18) does not match the first 17 characters"
+                     *         }
+                     *       ],
+                     *       "errorsOmitted": 0
+                     *     }
+                     */
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        /** @enum {string} */
+                        code: "IMPORT_REJECTED";
+                        requestId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        importId: string;
+                        /** @description data rows read */
+                        rowsRead: number;
+                        /** @description rows written or replayed (created + updated + replayed) */
+                        accepted: number;
+                        rejected: number;
+                        /** @description the first 1000 rejected rows */
+                        errors: {
+                            /** @description CSV: the record number with the header as row 1 (a spreadsheet row number); NDJSON: the line number */
+                            row: number;
+                            /** @description The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW */
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description rejected rows beyond the first 1000 */
+                        errorsOmitted: number;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query: {
+                /** @description The nextCursor of the previous page; omit to start from the beginning */
+                after?: string;
+                limit: number;
+                /** @description Only these event types (repeat the parameter for several) */
+                type?: string[];
+                /** @description Only events of these list codes; events without a list (catalog.changed) pass */
+                list?: string[];
+                /** @description Only events scoped to these regions or to a region covering them (000000 covers all); events without a region pass */
+                region?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "events": [
+                     *         {
+                     *           "eventId": "1042",
+                     *           "type": "entry.created",
+                     *           "occurredAt": "2026-11-22T08:30:00.000Z",
+                     *           "data": {
+                     *             "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                     *             "list": "safety.blacklist",
+                     *             "version": 1,
+                     *             "status": "active"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "NzQxOjEwNDI"
+                     *     }
+                     */
+                    "application/json": {
+                        events: components["schemas"]["ChangeEvent"][];
+                        /** @description Pass as `after` for the next page. It never skips an event: only events of transactions that have ended are shown, in commit order. An empty page means nothing new yet; poll again with the same or the new cursor. */
+                        nextCursor: string;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscriptions": [
+                     *         {
+                     *           "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
+                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *           "url": "https://approval.example.gov.cn/hooks/yingcha",
+                     *           "events": [
+                     *             "entry.created",
+                     *             "entry.revoked",
+                     *             "watch.hit"
+                     *           ],
+                     *           "filters": {
+                     *             "regions": [
+                     *               "230400"
+                     *             ]
+                     *           },
+                     *           "createdAt": "2026-11-22T08:30:00.000Z",
+                     *           "delivery": {
+                     *             "delivered": 0,
+                     *             "lastDeliveredAt": null,
+                     *             "failures": 0,
+                     *             "failingSince": null,
+                     *             "nextAttemptAt": "2026-11-22T08:30:00.000Z",
+                     *             "deadLetters": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        subscriptions: components["schemas"]["Subscription"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://approval.example.gov.cn/hooks/yingcha",
+                 *       "events": [
+                 *         "entry.created",
+                 *         "entry.revoked",
+                 *         "watch.hit"
+                 *       ],
+                 *       "filters": {
+                 *         "regions": [
+                 *           "230400"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description http(s) URL that receives a signed POST per event */
+                    url: string;
+                    events: ("entry.created" | "entry.updated" | "entry.revoked" | "entry.expired" | "entry.repaired" | "entry.objection_opened" | "entry.reinstated" | "objection.opened" | "objection.decided" | "repair.opened" | "repair.decided" | "catalog.changed" | "watch.hit")[];
+                    filters?: {
+                        /** @description List codes */
+                        lists?: string[];
+                        /** @description Regions; an event scoped to a covering region passes */
+                        regions?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
+                     *       "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *       "url": "https://approval.example.gov.cn/hooks/yingcha",
+                     *       "events": [
+                     *         "entry.created",
+                     *         "entry.revoked",
+                     *         "watch.hit"
+                     *       ],
+                     *       "filters": {
+                     *         "regions": [
+                     *           "230400"
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-11-22T08:30:00.000Z",
+                     *       "delivery": {
+                     *         "delivered": 0,
+                     *         "lastDeliveredAt": null,
+                     *         "failures": 0,
+                     *         "failingSince": null,
+                     *         "nextAttemptAt": "2026-11-22T08:30:00.000Z",
+                     *         "deadLetters": 0
+                     *       },
+                     *       "secret": "whsec_Q2hhbmdlIG1lIGJlZm9yZSB1c2UhIDMyIGJ5dGVzIQ"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        subscriptionId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        departmentId: string;
+                        url: string;
+                        events: string[];
+                        filters: {
+                            /** @description List codes */
+                            lists?: string[];
+                            /** @description Regions; an event scoped to a covering region passes */
+                            regions?: string[];
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        createdAt: string;
+                        delivery: {
+                            delivered: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            lastDeliveredAt: string | null;
+                            /** @description Consecutive failed attempts on the event at the head of the queue */
+                            failures: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            failingSince: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            nextAttemptAt: string;
+                            /** @description Events given up after the horizon and not replayed */
+                            deadLetters: number;
+                        };
+                        /** @description Signing secret, shown only here. Verify x-yingcha-signature with it. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        subscriptionId: string;
+                        deleted: boolean;
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query: {
+                limit: number;
+            };
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempts": [
+                     *         {
+                     *           "eventId": "1043",
+                     *           "attempt": 2,
+                     *           "attemptedAt": "2026-11-22T08:30:02.100Z",
+                     *           "outcome": "delivered",
+                     *           "httpStatus": 200,
+                     *           "error": null,
+                     *           "durationMs": 14,
+                     *           "replay": false
+                     *         },
+                     *         {
+                     *           "eventId": "1043",
+                     *           "attempt": 1,
+                     *           "attemptedAt": "2026-11-22T08:30:01.000Z",
+                     *           "outcome": "failed",
+                     *           "httpStatus": null,
+                     *           "error": "ECONNREFUSED",
+                     *           "durationMs": 2,
+                     *           "replay": false
+                     *         }
+                     *       ],
+                     *       "deadLetters": []
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Newest first */
+                        attempts: {
+                            eventId: string;
+                            /** @description 1 for the first try of this event, counting up while it fails */
+                            attempt: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            attemptedAt: string;
+                            /**
+                             * @description dead: failed, and the event has been failing for longer than the horizon
+                             * @enum {unknown}
+                             */
+                            outcome: "delivered" | "failed" | "dead";
+                            httpStatus: number | null;
+                            error: string | null;
+                            durationMs: number;
+                            replay: boolean;
+                        }[];
+                        deadLetters: {
+                            eventId: string;
+                            /** @enum {unknown} */
+                            status: "dead" | "replay_queued" | "replayed";
+                            failures: number;
+                            lastError: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            deadAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            replayRequestedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            replayedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eventId": "1040",
+                     *       "status": "replay_queued"
+                     *     }
+                     */
+                    "application/json": {
+                        eventId: string;
+                        /** @enum {unknown} */
+                        status: "dead" | "replay_queued" | "replayed";
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWatches: {
+        parameters: {
+            query: {
+                limit: number;
+                offset: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "watches": [
+                     *         {
+                     *           "watchId": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *           "subject": {
+                     *             "uscc": "91230400MA1B2C3D4Q",
+                     *             "idMasked": null,
+                     *             "name": "鹤岗市恒达建筑工程有限公司"
+                     *           },
+                     *           "matter": {
+                     *             "type": "public_bidding",
+                     *             "reference": "HG-ZB-2026-0088"
+                     *           },
+                     *           "createdAt": "2026-11-22T08:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        watches: components["schemas"]["Watch"][];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "subject": {
+                 *         "uscc": "91230400MA1B2C3D4Q",
+                 *         "name": "鹤岗市恒达建筑工程有限公司"
+                 *       },
+                 *       "matter": {
+                 *         "type": "public_bidding",
+                 *         "reference": "HG-ZB-2026-0088"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    subject: {
+                        /**
+                         * @description 统一社会信用代码 (GB 32100-2015); surrounding spaces and lowercase are accepted
+                         * @example 11230400MB12345677
+                         */
+                        uscc?: string;
+                        /** @description 居民身份证号; kept only as a keyed hash */
+                        idNumber?: string;
+                        /** @description Matched (exactly, normalised) only when no uscc or idNumber is given */
+                        name?: string;
+                    };
+                    matter: {
+                        /**
+                         * @description 事项类型: administrative_licensing 行政许可, project_approval 项目审批核准, government_procurement 政府采购, public_bidding 招标投标, fiscal_funds 财政资金/补贴, science_tech_projects 科技项目, land_and_mining 土地与矿业权, concession 特许经营, honours 评优评先/荣誉, financing_and_securities 融资与证券, market_entry_and_office 市场准入与任职, advertising 广告, tax 税收, customs 海关, supervision 日常监管, publication 信息公示
+                         * @enum {unknown}
+                         */
+                        type: "administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication";
+                        /** @description 办件号 or contract number of the approval */
+                        reference: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Watch"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                watchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "watchId": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        watchId: string;
+                        deleted: boolean;
                     };
                 };
             };

@@ -152,7 +152,7 @@ t.test('verdicts, matches and receipts', async (t) => {
   t.test('a record under objection is shown suspended and applies nothing (核实期间暂不执行)', async (t) => {
     const s = uscc();
     const p = (await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: s, name: '佳木斯市异议测试有限公司' } })).json();
-    await changeStatus(database.db, SYSTEM_ACTOR, p.entryId, 'objection_pending', 'objection_opened');
+    await changeStatus(database.db, SYSTEM_ACTOR, p.entryId, { to: 'objection_pending', change: 'objection_opened' });
     const body = (await check(app, financeJms.key, { uscc: s }, 'government_procurement')).json();
     t.equal(body.hits.length, 1);
     t.match(body.hits[0], { suspended: true, status: 'objection_pending', measureIds: [] });

@@ -132,7 +132,7 @@ export interface CatalogList {
   repairWorkingDays?: number;
   /** repair decision deadline in calendar days, where the seed says 日 rather than 工作日 (Nanning, 003:L219) */
   repairCalendarDays?: number;
-  /** 003:L71 — the term restarts from the day an objection is rejected */
+  /** 003:L71 — after a rejected objection the term continues (继续计算): the suspended days are added to validUntil */
   restartTermOnObjectionRejected: boolean;
   /** this list is derived from points, not published directly */
   pointsRule?: PointsRule;

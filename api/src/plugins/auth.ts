@@ -8,8 +8,8 @@ import { type AuthContext, authenticate } from '../services/keys.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The scope a route needs; routes without one are public. */
-    scope?: Scope;
+    /** The scope a route needs (a list: any one of them); routes without one are public. */
+    scope?: Scope | readonly Scope[];
   }
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -47,8 +47,9 @@ export const authPlugin = fp(
           { headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_token"' } },
         );
       }
-      if (!result.auth.scopes.includes(scope)) {
-        throw new ApiError('FORBIDDEN_SCOPE', `this operation needs scope "${scope}"; the key has ${result.auth.scopes.join(', ')}`);
+      const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
+      if (!anyOf.some((s) => result.auth.scopes.includes(s))) {
+        throw new ApiError('FORBIDDEN_SCOPE', `this operation needs scope ${anyOf.map((s) => `"${s}"`).join(' or ')}; the key has ${result.auth.scopes.join(', ')}`);
       }
       request.auth = result.auth;
     });

@@ -18,7 +18,8 @@ function completeRouteSchema(route: RouteOptions) {
   const response = (schema.response ??= {}) as Record<string, unknown>;
   response['4xx'] ??= { description: 'Problem (RFC 9457) with a stable code', ...problemContent };
   response['5xx'] ??= { description: 'Problem (RFC 9457); details are never shown', ...problemContent };
-  const scope = route.config?.scope;
+  const declared = route.config?.scope;
+  const scope = declared === undefined ? undefined : typeof declared === 'string' ? declared : declared.join('` or `');
   schema.security ??= scope ? [{ bearerAuth: [] }] : [];
   if (scope && typeof schema.description === 'string' && !schema.description.includes('Scope:')) {
     schema.description += `\n\nScope: \`${scope}\`.`;
@@ -60,7 +61,9 @@ export const swaggerPlugin = fp(
               'admins grow it. Every change is audited and raises the catalogue version.',
           },
           { name: 'checks', description: '应查必查: the inline check, its receipts and batches' },
-          { name: 'entries', description: '名单记录: publishing list records' },
+          { name: 'entries', description: '名单记录: publishing list records, and reading them (public or internal view)' },
+          { name: 'objections', description: '异议: the record is suspended (核实期间暂不执行) until the deciding department decides' },
+          { name: 'repairs', description: '信用修复: evidence and a credit pledge; per-list locks; the record leaves the list from the effective date' },
           { name: 'changes', description: '即时推送 (pull): every list event in commit order, behind an opaque cursor' },
           { name: 'subscriptions', description: '即时推送 (push): signed webhooks from a transactional outbox, retried, dead-lettered, replayable' },
           { name: 'watches', description: 'Subjects a department has approved; a new listing of one sends it a watch.hit' },

@@ -157,8 +157,9 @@ async function versionsAt(db: Db, subjectIds: string[], at: Date): Promise<Versi
     );
 }
 
+// A repaired record's validity ends at the repair's effective date, so until then it is still in force.
 const inForce = (v: VersionRow, at: Date) =>
-  (v.status === 'active' || v.status === 'objection_pending') &&
+  (v.status === 'active' || v.status === 'objection_pending' || v.status === 'repaired') &&
   v.validFrom.getTime() <= at.getTime() &&
   (v.validUntil === null || v.validUntil.getTime() > at.getTime());
 

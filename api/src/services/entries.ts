@@ -2,15 +2,17 @@
 // changed content writes a new version row and supersedes the old one, so any past moment can be answered exactly.
 // Every change writes its event in the same transaction.
 import { createHash } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { entries, entryVersions, events } from '../db/schema.js';
+import { entries, entryVersions, events, subjects } from '../db/schema.js';
 import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { currentCatalog } from './catalog.js';
+import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog.js';
 import type { AuthContext } from './keys.js';
-import { upsertSubject } from './subjects.js';
+import { hashIdNumber, parseIdNumber } from '../domain/idcard.js';
+import { parseUscc } from '../domain/uscc.js';
+import { findByIdentifiers, type Identifiers, parseIdentifiers, upsertSubject } from './subjects.js';
 
 const DAY_MS = 86_400_000;
 
@@ -55,7 +57,7 @@ function parseInstant(value: string, path: string): Date {
 
 // The content that makes a version: a replay with the same content is the same version. The subject is hashed by
 // what identifies it, never with a plain ID number.
-function contentHash(input: PublishInput, resolved: { subjectId: string; validFrom: Date; validUntil: Date | null; decidedAt: Date }) {
+export function contentHash(input: PublishInput, resolved: { subjectId: string; validFrom: Date; validUntil: Date | null; decidedAt: Date }) {
   const canonical = JSON.stringify([
     input.list,
     resolved.subjectId,
@@ -64,17 +66,31 @@ function contentHash(input: PublishInput, resolved: { subjectId: string; validFr
     input.decisionDocNo,
     input.reason,
     resolved.decidedAt.toISOString(),
-    resolved.validFrom.toISOString(),
-    resolved.validUntil?.toISOString() ?? null,
+    // As given, not as defaulted: a default validFrom is the moment of publishing, so hashing it would make every
+    // replay of a record without validFrom look changed.
+    input.validFrom ? resolved.validFrom.toISOString() : null,
+    input.validUntil ? (resolved.validUntil?.toISOString() ?? null) : null,
     input.points ?? null,
     input.scopeRegion ?? '000000',
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-export async function publishEntry(db: Db, caller: AuthContext, input: PublishInput, secret: string): Promise<PublishResult> {
-  // The cached catalogue snapshot, as the check reads it: no query per publish.
-  const catalog = await currentCatalog(db);
+/** A record that passed every publishing rule, with its dates resolved; nothing is written yet. */
+export interface ValidatedEntry {
+  list: StoredList;
+  ids: Identifiers;
+  decidedAt: Date;
+  validFrom: Date;
+  validUntil: Date | null;
+}
+
+/**
+ * Every rule a record must pass before it is written (list, the caller's category, points, dates, identifiers and the
+ * kind rule), shared by POST /v1/entries and bulk imports so the two can never disagree. Throws the ApiError a
+ * single publish answers with.
+ */
+export function validateEntry(catalog: CatalogSnapshot, caller: AuthContext, input: PublishInput, secret: string, now: Date): ValidatedEntry {
   const list = catalog.listByCode.get(input.list);
   if (!list) throw invalid('/body/list', `is not a list code in the catalogue: ${input.list}`);
   const category = caller.department.category;
@@ -91,7 +107,6 @@ export async function publishEntry(db: Db, caller: AuthContext, input: PublishIn
     if (!rule.pointsPerAct.includes(input.points)) throw invalid('/body/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
   }
 
-  const now = new Date();
   const decidedAt = parseInstant(input.decidedAt, '/body/decidedAt');
   if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw invalid('/body/decidedAt', 'is in the future');
   const validFrom = input.validFrom ? parseInstant(input.validFrom, '/body/validFrom') : now;
@@ -102,7 +117,21 @@ export async function publishEntry(db: Db, caller: AuthContext, input: PublishIn
       ? new Date(validFrom.getTime() + horizon * DAY_MS)
       : null;
   if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw invalid('/body/validUntil', 'must be after validFrom');
+  const ids = parseIdentifiers(input.subject, secret, '/body/subject');
+  const kind = input.subject.kind;
+  if (kind === 'person' ? !ids.idHash : !ids.uscc) {
+    const field = kind === 'person' ? 'idNumber' : 'uscc';
+    throw new ApiError('VALIDATION_FAILED', `a subject of kind ${kind} needs ${field}`, {
+      errors: [{ path: `/body/subject/${field}`, message: `is required for kind ${kind}` }],
+    });
+  }
+  return { list, ids, decidedAt, validFrom, validUntil };
+}
 
+export async function publishEntry(db: Db, caller: AuthContext, input: PublishInput, secret: string): Promise<PublishResult> {
+  // The cached catalogue snapshot, as the check reads it: no query per publish.
+  const now = new Date();
+  const { list, decidedAt, validFrom, validUntil } = validateEntry(await currentCatalog(db), caller, input, secret, now);
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
     const subjectId = await upsertSubject(tx, input.subject, secret);
@@ -165,68 +194,103 @@ export async function publishEntry(db: Db, caller: AuthContext, input: PublishIn
   });
 }
 
+/** What a status change may also correct in the new version (term restart, 异议 amendment, repair end). */
+export interface VersionPatch {
+  validFrom?: Date;
+  validUntil?: Date | null;
+  reason?: string;
+  decisionDocNo?: string;
+  points?: number | null;
+}
+
+export interface StatusChange {
+  to: EntryStatus;
+  /** names the event (`entry.<change>`), the audit action and the version's `change` column */
+  change: string;
+  detail?: Record<string, unknown>;
+  /** statuses the record may leave; anything else is INVALID_TRANSITION */
+  from?: readonly EntryStatus[];
+  patch?: VersionPatch;
+  now?: Date;
+}
+
+export type VersionRow = typeof entryVersions.$inferSelect;
+
+/** The record's current version, row-locked for the rest of the transaction. */
+export async function lockCurrentVersion(tx: Tx, entryId: string): Promise<VersionRow> {
+  const [entry] = await tx.select().from(entries).where(eq(entries.id, entryId)).for('update');
+  if (!entry) throw new ApiError('NOT_FOUND', `no entry ${entryId}`);
+  const [current] = await tx
+    .select()
+    .from(entryVersions)
+    .where(sql`${entryVersions.entryId} = ${entryId} and ${entryVersions.version} = ${entry.currentVersion}`);
+  return current!;
+}
+
 /**
  * Moves a record to another status by writing a new version (the old one is superseded, never changed), with its
- * event and audit row, in one transaction. Objections, repairs, expiry and revocation all go through here.
+ * event and audit row, inside the caller's transaction, so an objection or repair decision and the record's new
+ * status commit together. Objections, repairs, expiry and revocation all go through here.
  */
-export async function changeStatus(
-  db: Db,
-  actor: Actor,
-  entryId: string,
-  to: EntryStatus,
-  change: string,
-  detail: Record<string, unknown> = {},
-  allowed: (from: EntryStatus) => boolean = () => true,
-): Promise<{ entryId: string; version: number; status: EntryStatus }> {
-  return db.transaction(async (tx) => {
-    const [entry] = await tx.select().from(entries).where(eq(entries.id, entryId)).for('update');
-    if (!entry) throw new ApiError('NOT_FOUND', `no entry ${entryId}`);
-    const [current] = await tx
-      .select()
-      .from(entryVersions)
-      .where(sql`${entryVersions.entryId} = ${entryId} and ${entryVersions.version} = ${entry.currentVersion}`);
-    if (!allowed(current!.status)) {
-      throw new ApiError('INVALID_TRANSITION', `a record that is ${current!.status} cannot become ${to}`);
-    }
-    const now = new Date();
-    const next = current!.version + 1;
-    await tx.update(entryVersions).set({ supersededAt: now }).where(sql`${entryVersions.entryId} = ${entryId} and ${entryVersions.version} = ${current!.version}`);
-    const { supersededAt: _old, recordedAt: _at, ...rest } = current!;
-    await tx.insert(entryVersions).values({ ...rest, version: next, status: to, change, recordedAt: now, recordedBy: actor.keyId });
-    await tx.update(entries).set({ currentVersion: next }).where(eq(entries.id, entryId));
-    await writeEvent(tx, `entry.${change}`, entryId, current!.listCode, current!.scopeRegion, { version: next, status: to, ...detail });
-    await audit(tx, actor, `entry.${change}`, { type: 'entry', id: entryId }, { from: current!.status, to, ...detail });
-    return { entryId, version: next, status: to };
-  });
+export async function changeStatusIn(tx: Tx, actor: Actor, entryId: string, c: StatusChange) {
+  const current = await lockCurrentVersion(tx, entryId);
+  if (c.from && !c.from.includes(current.status)) {
+    throw new ApiError('INVALID_TRANSITION', `a record that is ${current.status} cannot become ${c.to} (${c.change})`);
+  }
+  const now = c.now ?? new Date();
+  const next = current.version + 1;
+  await tx.update(entryVersions).set({ supersededAt: now }).where(sql`${entryVersions.entryId} = ${entryId} and ${entryVersions.version} = ${current.version}`);
+  const { supersededAt: _old, recordedAt: _at, ...rest } = current;
+  const row = { ...rest, ...c.patch, version: next, status: c.to, change: c.change, recordedAt: now, recordedBy: actor.keyId };
+  await tx.insert(entryVersions).values(row);
+  await tx.update(entries).set({ currentVersion: next }).where(eq(entries.id, entryId));
+  const detail = { ...c.detail, ...(c.patch?.validFrom || c.patch?.validUntil !== undefined ? { validFrom: row.validFrom.toISOString(), validUntil: row.validUntil?.toISOString() ?? null } : {}) };
+  await writeEvent(tx, `entry.${c.change}`, entryId, current.listCode, current.scopeRegion, { version: next, status: c.to, ...detail });
+  await audit(tx, actor, `entry.${c.change}`, { type: 'entry', id: entryId }, { from: current.status, to: c.to, ...detail });
+  return { entryId, version: next, status: c.to, previous: current };
+}
+
+/** changeStatusIn in a transaction of its own. */
+export async function changeStatus(db: Db, actor: Actor, entryId: string, c: StatusChange) {
+  const r = await db.transaction((tx) => changeStatusIn(tx, actor, entryId, c));
+  return { entryId: r.entryId, version: r.version, status: r.status };
+}
+
+/** The deciding department (认定部门) acts on its own records; an admin key may act for it. */
+export function assertDecider(caller: AuthContext, decidedBy: string, what: string): void {
+  if (decidedBy !== caller.department.departmentId && !caller.scopes.includes('admin')) {
+    throw new ApiError('NOT_DECIDING_DEPARTMENT', `only the deciding department may ${what}`);
+  }
 }
 
 /** 撤销: only the deciding department (or an admin) may revoke, and a revoked record stays revoked. */
 export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string) {
-  const [current] = await db
-    .select({ decidedBy: entryVersions.decidingDepartmentId })
-    .from(entryVersions)
-    .innerJoin(entries, sql`${entries.id} = ${entryVersions.entryId} and ${entries.currentVersion} = ${entryVersions.version}`)
-    .where(eq(entryVersions.entryId, entryId));
-  if (!current) throw new ApiError('NOT_FOUND', `no entry ${entryId}`);
-  if (current.decidedBy !== caller.department.departmentId && !caller.scopes.includes('admin')) {
-    throw new ApiError('FORBIDDEN_LIST', 'only the deciding department may revoke its record');
-  }
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
-  return changeStatus(db, actor, entryId, 'revoked', 'revoked', { reason }, (from) => from !== 'revoked');
+  return db.transaction(async (tx) => {
+    const current = await lockCurrentVersion(tx, entryId);
+    assertDecider(caller, current.decidingDepartmentId, 'revoke its record');
+    const r = await changeStatusIn(tx, actor, entryId, { to: 'revoked', change: 'revoked', detail: { reason }, from: ['active', 'objection_pending', 'repaired', 'expired'] });
+    return { entryId, version: r.version, status: r.status };
+  });
 }
 
-async function writeEvent(tx: Tx, type: string, entryId: string, listCode: string, region: string, data: Record<string, unknown>) {
+export async function writeEvent(tx: Tx, type: string, entryId: string, listCode: string, region: string, data: Record<string, unknown>) {
   await tx.insert(events).values({ type, entryId, listCode, region, data: { entryId, list: listCode, ...data } });
 }
+
+export type EntryReadView = 'public' | 'internal';
 
 export interface EntryView {
   entryId: string;
   list: string;
   subjectId: string;
+  subject: { kind: string; name: string; uscc: string | null; idMasked: string | null };
   source: string;
   sourceRecordId: string;
   version: number;
   status: EntryStatus;
+  /** on the list right now: in force by status and validity (a public read shows nothing else) */
+  listed: boolean;
   decisionDocNo: string;
   reason: string;
   decidedAt: string;
@@ -236,37 +300,117 @@ export interface EntryView {
   scopeRegion: string;
   publishedAt: string;
   decidedBy: string;
-  versions: Array<{ version: number; status: EntryStatus; change: string; recordedAt: string; supersededAt: string | null }>;
+  /** the version history; internal reads only */
+  versions?: Array<{ version: number; status: EntryStatus; change: string; recordedAt: string; supersededAt: string | null }>;
 }
 
-export async function getEntry(db: Db, entryId: string): Promise<EntryView> {
+/**
+ * 公示 ends at expiry or repair, but the record stays in the back end (003:L1423, L1427). A public read shows only
+ * what is listed now; an internal read (scope publish, review or admin) shows every record and its history.
+ */
+export function assertView(caller: AuthContext, view: EntryReadView): void {
+  if (view === 'internal' && !caller.scopes.some((s) => s === 'publish' || s === 'review' || s === 'admin')) {
+    throw new ApiError('FORBIDDEN_SCOPE', 'the internal view (history, expired and repaired records) needs scope "publish", "review" or "admin"');
+  }
+}
+
+const LISTED: readonly EntryStatus[] = ['active', 'objection_pending', 'repaired'];
+const isListed = (v: VersionRow, now: Date) =>
+  LISTED.includes(v.status) && v.validFrom.getTime() <= now.getTime() && (v.validUntil === null || v.validUntil.getTime() > now.getTime());
+
+async function toEntryViews(db: Db | Tx, entryRows: Array<typeof entries.$inferSelect>, view: EntryReadView): Promise<EntryView[]> {
+  if (entryRows.length === 0) return [];
+  const ids = entryRows.map((e) => e.id);
+  const versions = await db.select().from(entryVersions).where(inArray(entryVersions.entryId, ids)).orderBy(asc(entryVersions.version));
+  const subjectRows = await db
+    .select({ id: subjects.id, kind: subjects.kind, name: subjects.name, uscc: subjects.uscc, idMasked: subjects.idMasked })
+    .from(subjects)
+    .where(inArray(subjects.id, [...new Set(entryRows.map((e) => e.subjectId))]));
+  const subjectById = new Map(subjectRows.map((r) => [r.id, r]));
+  const now = new Date();
+  const out: EntryView[] = [];
+  for (const entry of entryRows) {
+    const mine = versions.filter((v) => v.entryId === entry.id);
+    const cur = mine.find((v) => v.version === entry.currentVersion)!;
+    const listed = isListed(cur, now);
+    if (view === 'public' && !listed) continue;
+    const subject = subjectById.get(entry.subjectId)!;
+    out.push({
+      entryId: entry.id,
+      list: entry.listCode,
+      subjectId: entry.subjectId,
+      subject: { kind: subject.kind, name: subject.name, uscc: subject.uscc, idMasked: subject.idMasked },
+      source: entry.source,
+      sourceRecordId: entry.sourceRecordId,
+      version: cur.version,
+      status: cur.status,
+      listed,
+      decisionDocNo: cur.decisionDocNo,
+      reason: cur.reason,
+      decidedAt: cur.decidedAt.toISOString(),
+      validFrom: cur.validFrom.toISOString(),
+      validUntil: cur.validUntil?.toISOString() ?? null,
+      points: cur.points,
+      scopeRegion: cur.scopeRegion,
+      publishedAt: cur.publishedAt.toISOString(),
+      decidedBy: cur.decidingDepartmentId,
+      ...(view === 'internal'
+        ? {
+            versions: mine.map((v) => ({
+              version: v.version,
+              status: v.status,
+              change: v.change,
+              recordedAt: v.recordedAt.toISOString(),
+              supersededAt: v.supersededAt?.toISOString() ?? null,
+            })),
+          }
+        : {}),
+    });
+  }
+  return out;
+}
+
+export async function getEntry(db: Db, caller: AuthContext, entryId: string, view: EntryReadView): Promise<EntryView> {
+  assertView(caller, view);
   const [entry] = await db.select().from(entries).where(eq(entries.id, entryId));
-  if (!entry) throw new ApiError('NOT_FOUND', `no entry ${entryId}`);
-  const versions = await db.select().from(entryVersions).where(eq(entryVersions.entryId, entryId)).orderBy(asc(entryVersions.version));
-  const cur = versions.find((v) => v.version === entry.currentVersion)!;
-  return {
-    entryId,
-    list: entry.listCode,
-    subjectId: entry.subjectId,
-    source: entry.source,
-    sourceRecordId: entry.sourceRecordId,
-    version: cur.version,
-    status: cur.status,
-    decisionDocNo: cur.decisionDocNo,
-    reason: cur.reason,
-    decidedAt: cur.decidedAt.toISOString(),
-    validFrom: cur.validFrom.toISOString(),
-    validUntil: cur.validUntil?.toISOString() ?? null,
-    points: cur.points,
-    scopeRegion: cur.scopeRegion,
-    publishedAt: cur.publishedAt.toISOString(),
-    decidedBy: cur.decidingDepartmentId,
-    versions: versions.map((v) => ({
-      version: v.version,
-      status: v.status,
-      change: v.change,
-      recordedAt: v.recordedAt.toISOString(),
-      supersededAt: v.supersededAt?.toISOString() ?? null,
-    })),
-  };
+  const [out] = entry ? await toEntryViews(db, [entry], view) : [];
+  // A record no longer on public display is as absent as one that never existed, for a public read.
+  if (!out) throw new ApiError('NOT_FOUND', view === 'public' && entry ? `entry ${entryId} is not on public display; read it with view=internal` : `no entry ${entryId}`);
+  return out;
+}
+
+/**
+ * Records about one subject, named by its 统一社会信用代码, its ID number (hashed at once, never stored or logged) or
+ * its subject id.
+ */
+export async function findEntries(
+  db: Db,
+  secret: string,
+  caller: AuthContext,
+  q: { subject: string; list?: string | undefined; view: EntryReadView; limit: number },
+): Promise<EntryView[]> {
+  assertView(caller, q.view);
+  const raw = q.subject.trim();
+  let subjectIds: string[];
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) {
+    subjectIds = [raw.toLowerCase()];
+  } else {
+    // An ID number and a USCC are both 18 characters, and a few strings pass both checksums, so try each.
+    const ids: Identifiers = {};
+    const asUscc = parseUscc(raw);
+    if (asUscc.ok) ids.uscc = asUscc.value;
+    const asId = parseIdNumber(raw);
+    if (asId.ok) ids.idHash = hashIdNumber(asId.value, secret);
+    if (!asUscc.ok && !asId.ok) {
+      throw new ApiError('VALIDATION_FAILED', 'subject must be a 统一社会信用代码, a 居民身份证号 or a subject id', {
+        errors: [{ path: '/querystring/subject', message: `not a valid USCC (${asUscc.detail}) nor ID number (${asId.detail})` }],
+      });
+    }
+    subjectIds = (await findByIdentifiers(db, ids)).map((s) => s.subjectId);
+  }
+  if (subjectIds.length === 0) return [];
+  const where = [inArray(entries.subjectId, subjectIds)];
+  if (q.list) where.push(eq(entries.listCode, q.list));
+  const rows = await db.select().from(entries).where(and(...where)).orderBy(desc(entries.createdAt)).limit(q.limit);
+  return toEntryViews(db, rows, q.view);
 }

@@ -6,6 +6,11 @@ import type { CatalogMeasure as SeedMeasure, CatalogMemorandum as SeedMemorandum
 import { APPLIES_TO, CATEGORY_CODES, EFFECTS, MATTER_TYPE_CODES, MATTER_TYPES, POLARITIES } from '../../domain/codes.js';
 import { Category, Nullable, Region, Timestamp, Uuid } from '../schemas.js';
 
+// 003:L71 异议投诉被驳回的,其联合惩戒时限从异议投诉被驳回之日起继续计算: the term resumes, so the suspended days are added.
+const SUSPENDED_TERM =
+  '003:L71: after a rejected objection the term continues from the rejection day (继续计算), i.e. validUntil moves ' +
+  'later by the time the record was suspended'
+
 // ---------------------------------------------------------------------------------------------------------------
 // Examples from the seed data
 
@@ -259,7 +264,7 @@ const listContent = {
   objectionWorkingDays: DayCount('Objection (异议) deadline in working days'),
   repairWorkingDays: Type.Optional(DayCount('Credit repair (信用修复) decision deadline in working days')),
   repairCalendarDays: Type.Optional(DayCount('Repair decision deadline in calendar days, where the scheme says 日')),
-  restartTermOnObjectionRejected: Type.Boolean({ description: 'The term restarts on the day an objection is rejected' }),
+  restartTermOnObjectionRejected: Type.Boolean({ description: SUSPENDED_TERM }),
   pointsRule: Type.Optional(PointsRuleRef),
   repairLock: Type.Optional(RepairLockRef),
   escalatesTo: Type.Optional(listCode('List a subject moves to on a serious act during its term')),
@@ -536,7 +541,7 @@ const listBodyFields = {
   repairWorkingDays: listContent.repairWorkingDays,
   repairCalendarDays: listContent.repairCalendarDays,
   restartTermOnObjectionRejected: Type.Optional(
-    Type.Boolean({ description: 'The term restarts on the day an objection is rejected; default false' }),
+    Type.Boolean({ description: `${SUSPENDED_TERM}; default false` }),
   ),
   pointsRule: listContent.pointsRule,
   repairLock: listContent.repairLock,
@@ -572,7 +577,7 @@ export const ListPatchBody = Type.Object(
     objectionWorkingDays: Type.Optional(DayCount('Objection deadline in working days')),
     repairWorkingDays: Type.Optional(Nullable(DayCount('Repair decision deadline in working days'))),
     repairCalendarDays: Type.Optional(Nullable(DayCount('Repair decision deadline in calendar days'))),
-    restartTermOnObjectionRejected: Type.Optional(Type.Boolean()),
+    restartTermOnObjectionRejected: Type.Optional(Type.Boolean({ description: SUSPENDED_TERM })),
     // null first: ajv never coerces an object to null, and a null then matches without trying the object branch.
     pointsRule: Type.Optional(Type.Union([Type.Null(), PointsRuleRef])),
     repairLock: Type.Optional(Type.Union([Type.Null(), RepairLockRef])),

@@ -5,7 +5,8 @@ import { ApiError, type FieldError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { getCheck, runCheck } from '../../services/checks.js';
 import { renderNotice } from '../../services/notice.js';
-import { BatchBody, BatchResult, CheckBody, CheckParams, CheckResult } from './schemas.js';
+import { checkFeedback, recordFeedback } from '../../services/feedback.js';
+import { BatchBody, BatchResult, CheckBody, CheckFeedback, CheckParams, CheckResult, FeedbackBody, FeedbackResult } from './schemas.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 const BATCH_PARALLEL = 8;
@@ -122,6 +123,44 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const html = await renderNotice(db(), caller(request), request.params.checkId);
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     },
+  );
+
+  app.post(
+    '/:checkId/feedback',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'createCheckFeedback',
+        tags: ['checks'],
+        summary: 'Report how a measure of this check was applied (执行反馈)',
+        description:
+          'One current report per (check, measure). The same report again answers 200 and writes nothing; a different ' +
+          'one amends (201, `amends` names the replaced report, which stays in the history). Only the department that ' +
+          'ran the check reports; MEASURE_NOT_IN_CHECK for a measure the check did not require.',
+        params: CheckParams,
+        body: FeedbackBody,
+        response: { 200: FeedbackResult, 201: FeedbackResult },
+      },
+    },
+    async (request, reply) => {
+      const r = await recordFeedback(db(), caller(request), request.params.checkId, request.body);
+      return reply.code(r.created ? 201 : 200).send({ ...r.feedback, amends: r.amended });
+    },
+  );
+
+  app.get(
+    '/:checkId/feedback',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'getCheckFeedback',
+        tags: ['checks'],
+        summary: "The check's measures with their current report and history",
+        params: CheckParams,
+        response: { 200: CheckFeedback },
+      },
+    },
+    async (request) => checkFeedback(db(), caller(request), request.params.checkId),
   );
 };
 

@@ -184,3 +184,62 @@ export const ChainReport = Type.Object(
   },
   { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…' }], firstBroken: null }] },
 );
+
+const FeedbackAction = Type.Enum(['applied', 'not_applied', 'partially_applied'], {
+  description: 'applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行',
+});
+
+export const FeedbackBody = Type.Object(
+  {
+    measureId: Uuid,
+    action: FeedbackAction,
+    note: Type.Optional(Type.String({ maxLength: 4000, description: 'How, or why not; required for not_applied' })),
+  },
+  { additionalProperties: false, examples: [{ measureId: '5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b', action: 'applied', note: '已在评标中依法限制其投标资格' }] },
+);
+
+const FeedbackFields = {
+  feedbackId: Uuid,
+  checkId: Uuid,
+  measureId: Uuid,
+  action: FeedbackAction,
+  note: Type.Union([Type.String(), Type.Null()]),
+  reportedAt: Timestamp,
+  reportedBy: Type.Object({ departmentId: Uuid, keyId: Uuid }),
+  supersededAt: Type.Union([Timestamp, Type.Null()], { description: 'set when a later report amended this one' }),
+};
+
+const feedbackExample = {
+  feedbackId: '8e1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+  checkId: '4c1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+  measureId: '5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b',
+  action: 'applied',
+  note: '已在评标中依法限制其投标资格',
+  reportedAt: '2026-11-22T09:00:00.000Z',
+  reportedBy: { departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', keyId: '1b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' },
+  supersededAt: null,
+};
+
+export const FeedbackResult = Type.Object(
+  { ...FeedbackFields, amends: Type.Union([Uuid, Type.Null()], { description: 'the report this one replaced, if any' }) },
+  { examples: [{ ...feedbackExample, amends: null }] },
+);
+
+export const CheckFeedback = Type.Object(
+  {
+    checkId: Uuid,
+    complete: Type.Boolean({ description: 'every measure of the check has a current report' }),
+    measures: Type.Array(
+      Type.Object({
+        measureId: Uuid,
+        docNo: Type.String(),
+        ordinal: Type.String(),
+        text: Type.String(),
+        mandatory: Type.Boolean(),
+        current: Type.Union([Type.Object(FeedbackFields), Type.Null()]),
+        history: Type.Array(Type.Object(FeedbackFields), { description: 'earlier reports, amended since' }),
+      }),
+    ),
+  },
+  { examples: [{ checkId: feedbackExample.checkId, complete: true, measures: [] }] },
+);

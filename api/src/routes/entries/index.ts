@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
-import { getEntry, publishEntry, revokeEntry } from '../../services/entries.js';
-import { Entry, EntryParams, PublishBody, PublishResult, RevokeBody } from './schemas.js';
+import { findEntries, getEntry, publishEntry, revokeEntry } from '../../services/entries.js';
+import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody } from './schemas.js';
 
 const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Entry);
@@ -36,12 +36,39 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getEntry',
         tags: ['entries'],
-        summary: 'Read a list record with its version history',
+        summary: 'Read a list record (public view, or internal with its version history)',
+        description:
+          'A public read answers NOT_FOUND for a record no longer on display (expired, repaired, revoked); the record ' +
+          'stays in the back end and view=internal (scope publish, review or admin) shows it with its history.',
         params: EntryParams,
+        querystring: EntryQuery,
         response: { 200: Type.Ref('Entry') },
       },
     },
-    async (request) => getEntry(app.yc.database.db, request.params.entryId),
+    async (request) => getEntry(app.yc.database.db, caller(request), request.params.entryId, request.query.view ?? 'public'),
+  );
+
+  app.get(
+    '/',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'listEntries',
+        tags: ['entries'],
+        summary: 'Find the list records of a subject',
+        description: 'By 统一社会信用代码, ID number or subject id; newest first.',
+        querystring: EntryListQuery,
+        response: { 200: EntryList },
+      },
+    },
+    async (request) => ({
+      entries: await findEntries(app.yc.database.db, app.yc.secret, caller(request), {
+        subject: request.query.subject,
+        list: request.query.list,
+        view: request.query.view ?? 'public',
+        limit: request.query.limit ?? 100,
+      }),
+    }),
   );
 
   app.post(

@@ -85,10 +85,17 @@ export const Entry = Type.Object(
     entryId: Uuid,
     list: Type.String(),
     subjectId: Uuid,
+    subject: Type.Object({
+      kind: Type.String(),
+      name: Type.String(),
+      uscc: Type.Union([Type.String(), Type.Null()]),
+      idMasked: Type.Union([Type.String(), Type.Null(), ], { description: 'masked ID number; the plain number is never stored' }),
+    }),
     source: Type.String(),
     sourceRecordId: Type.String(),
     version: Type.Integer(),
     status: EntryStatus,
+    listed: Type.Boolean({ description: 'on the list right now (in force by status and validity)' }),
     decisionDocNo: Type.String(),
     reason: Type.String(),
     decidedAt: Timestamp,
@@ -98,7 +105,7 @@ export const Entry = Type.Object(
     scopeRegion: Region,
     publishedAt: Timestamp,
     decidedBy: Uuid,
-    versions: Type.Array(
+    versions: Type.Optional(Type.Array(
       Type.Object({
         version: Type.Integer(),
         status: EntryStatus,
@@ -106,7 +113,8 @@ export const Entry = Type.Object(
         recordedAt: Timestamp,
         supersededAt: Type.Union([Timestamp, Type.Null()]),
       }),
-    ),
+      { description: 'The version history (valid time and record time); internal reads only' },
+    )),
   },
   {
     $id: 'Entry',
@@ -115,10 +123,12 @@ export const Entry = Type.Object(
         entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f',
         list: 'safety.blacklist',
         subjectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        subject: { kind: 'enterprise', name: '鹤岗市恒达建筑工程有限公司', uscc: '91230400MA1B2C3D4Q', idMasked: null },
         source: '鹤岗市应急管理局执法系统',
         sourceRecordId: 'HG-2026-000123',
         version: 1,
         status: 'active',
+        listed: true,
         decisionDocNo: '鹤应急罚〔2026〕12号',
         reason: '发生较大生产安全责任事故',
         decidedAt: '2026-11-01T00:00:00.000Z',
@@ -139,4 +149,38 @@ export const EntryParams = Type.Object({ entryId: Uuid });
 export const RevokeBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 2000, description: '撤销理由' }) },
   { additionalProperties: false, examples: [{ reason: '经复核，认定依据不足，予以撤销' }] },
+);
+
+export const View = Type.Enum(['public', 'internal'], {
+  default: 'public',
+  description:
+    'public: only records on the list right now (公示), without history. internal (scope publish, review or admin): ' +
+    'every record, including expired, repaired and revoked ones, with its version history.',
+});
+
+export const EntryQuery = Type.Object(
+  {
+    view: Type.Optional(View),
+  },
+  { additionalProperties: false },
+);
+
+export const EntryListQuery = Type.Object(
+  {
+    subject: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: '统一社会信用代码, 居民身份证号 (hashed at once, never stored) or subject id',
+      examples: ['91230400MA1B2C3D4Q'],
+    }),
+    list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
+    view: Type.Optional(View),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EntryList = Type.Object(
+  { entries: Type.Array(Type.Ref('Entry')) },
+  { examples: [{ entries: [] }] },
 );

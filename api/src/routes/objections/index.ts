@@ -1,0 +1,83 @@
+// 异议: filed for the subject by a department with scope review, or by the deciding department; verified and decided
+// by the deciding department.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { caller } from '../../plugins/auth.js';
+import { caseRoutes } from '../cases.js';
+import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
+import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
+
+
+const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Objection);
+  const db = () => app.yc.database.db;
+  const ref = Type.Ref('Objection');
+
+  app.post(
+    '/',
+    {
+      config: { scope: ['review', 'publish'] },
+      schema: {
+        operationId: 'openObjection',
+        tags: ['objections'],
+        summary: 'File an objection (异议) to a list record',
+        description:
+          'The record becomes objection_pending at once: checks show its hits as suspended and apply none of its ' +
+          'measures (核实期间暂不执行). The deadline is the list\'s working days (15 by default, 20 in Nanning), counted ' +
+          'with the holiday calendar and 调休. Filed by the deciding department, or on the subject\'s behalf by a ' +
+          'department with scope review. OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the ' +
+          'record is active.',
+        body: OpenObjectionBody,
+        response: { 201: ref },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await openObjection(db(), caller(request), request.body)),
+  );
+
+  app.get(
+    '/',
+    {
+      config: { scope: ['review', 'publish'] },
+      schema: {
+        operationId: 'listObjections',
+        tags: ['objections'],
+        summary: 'Objections the caller filed or must decide, newest first',
+        querystring: ObjectionListQuery,
+        response: { 200: Type.Object({ objections: Type.Array(ref) }, { examples: [{ objections: [] }] }) },
+      },
+    },
+    async (request) => ({
+      objections: await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 }),
+    }),
+  );
+
+  caseRoutes(app, {
+    kind: 'objection',
+    ref,
+    params: ObjectionParams,
+    read: (auth, id) => getObjection(db(), auth, id),
+    verify: (auth, id) => verifyObjection(db(), auth, id),
+  });
+
+  app.post(
+    '/:objectionId/decision',
+    {
+      config: { scope: 'review' },
+      schema: {
+        operationId: 'decideObjection',
+        tags: ['objections'],
+        summary: 'Decide an objection: upheld (revoke or amend the record) or rejected (the record resumes)',
+        description:
+          'Deciding department only. The objection must be verifying. Upheld + revoke revokes the record; upheld + amend ' +
+          'writes the corrected fields as a new version and the record resumes; rejected resumes the record, and on lists ' +
+          'that say so (003:L71, 继续计算) its validUntil moves later by the days it was suspended.',
+        params: ObjectionParams,
+        body: DecideObjectionBody,
+        response: { 200: ref },
+      },
+    },
+    async (request) => decideObjection(db(), caller(request), request.params.objectionId, request.body),
+  );
+};
+
+export default objectionRoutes;
