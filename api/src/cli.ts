@@ -1,6 +1,7 @@
 // yingcha <command>: serve, migrate, keys, departments, openapi. Exits non-zero on any failure.
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
+import { IMPORT_USAGE, importCommand, isUsageError } from './cli-import.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/index.js';
 import { CATEGORY_CODES, type Category, SCOPES, type Scope } from './domain/codes.js';
@@ -19,6 +20,9 @@ const USAGE = `usage: yingcha <command>
   keys list [--department ID|USCC]
   keys revoke KEY_ID
   receipts verify                        walk the check receipt chains; exit 2 on a broken link
+  ${IMPORT_USAGE}
+                                         stream a CSV/NDJSON file to a running server (YINGCHA_URL, YINGCHA_API_KEY);
+                                         exit 0 all rows accepted, 2 some rejected, 1 error
   openapi                                print the OpenAPI document as JSON`;
 
 function fail(message: string): never {
@@ -113,6 +117,15 @@ async function main(argv: string[]): Promise<void> {
           process.stdout.write(`revoked ${k.keyId} at ${k.revokedAt}\n`);
         } else fail(USAGE);
       });
+      return;
+    }
+    case 'import': {
+      try {
+        process.exitCode = await importCommand(argv.slice(1));
+      } catch (err) {
+        if (isUsageError(err)) fail(err.message);
+        throw err;
+      }
       return;
     }
     case 'receipts': {

@@ -22,6 +22,8 @@ import { syncSeedCatalog } from '../../api/src/services/catalog.js';
 import { createDepartment, createKey } from '../../api/src/services/keys.js';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
+import { createBenchDatabase } from './database.js';
+import { runImportBench } from './import.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? (engine === 'postgres' ? 1_000_000 : 100_000));
@@ -86,6 +88,8 @@ async function drive(name: string, pool: Pool, seconds: number, connections: num
 let currentKey = ADMIN_KEY;
 
 async function main() {
+  // BENCH_SCENARIO=import: the bulk-import bench (test/bench/import.ts) instead of the check scenarios.
+  if (process.env.BENCH_SCENARIO === 'import') return runImportBench();
   log(`# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`);
   log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
 
@@ -99,23 +103,9 @@ async function main() {
     env.DATABASE_URL = url.toString();
     database = await openDatabase({ url: env.DATABASE_URL });
   } else if (engine === 'postgres') {
-    const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `yingcha_bench_${process.pid}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    cleanup = async () => {
-      if (process.env.BENCH_KEEP) {
-        log(`kept database ${name}`);
-        return;
-      }
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    const created = await createBenchDatabase('yingcha_bench', log);
+    env.DATABASE_URL = created.url;
+    cleanup = created.drop;
     database = await openDatabase({ url: env.DATABASE_URL });
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../api/src/app.js';
+import { type BuildOptions, buildApp } from '../../api/src/app.js';
 import type { Database } from '../../api/src/db/index.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
 import { syncSeedCatalog } from '../../api/src/services/catalog.js';
@@ -20,12 +20,12 @@ interface TestLike {
 }
 
 /** The app on a fresh database with the seed catalogue, bootstrapped, ready for inject(). */
-export async function build(t: TestLike): Promise<Built> {
+export async function build(t: TestLike, options: Pick<BuildOptions, 'imports'> = {}): Promise<Built> {
   const database = await testDatabase(t);
   await syncSeedCatalog(database.db);
   const boot = await bootstrap(database.db, { demo: true });
   if (!boot.created) throw new Error('bootstrap did not run on an empty database');
-  const app = await buildApp({ database, secret: TEST_SECRET });
+  const app = await buildApp({ database, secret: TEST_SECRET, ...options });
   t.teardown(() => app.close());
   await app.ready();
   return { app, database, adminKey: boot.key.secret, departmentId: boot.department.departmentId };

@@ -1,0 +1,633 @@
+// Bulk import (POST /v1/imports): a file of list records, streamed → decoded → parsed → validated → written in
+// set-based batches. Every row passes validateEntry, the same rules as POST /v1/entries, and every write is the same
+// as publishEntry's (subject, names, bigrams, entry, version, event), only a batch at a time: a few statements per
+// batch instead of a dozen per row, which is what makes 1,000,000 rows fit in minutes.
+//
+// Transactions: `accept-valid` commits each batch on its own, so a crash leaves whole batches and the import row's
+// counts say how many; `all-or-nothing` writes everything in one transaction and commits only when no row was
+// rejected. Rows are applied in file order, as if published one by one: a (source, sourceRecordId) that comes again
+// later in the same file versions the record (or replays it when the content is the same). To keep batches
+// set-based, a repeated key, or a subject that comes again under another name, closes the batch before it.
+import { randomUUID } from 'node:crypto';
+import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
+import type { Database, Db, Tx } from '../db/index.js';
+import { imports } from '../db/schema.js';
+import { bigrams, normalizeName } from '../domain/names.js';
+import { ApiError } from '../errors.js';
+import { type Actor, audit } from './audit.js';
+import { currentCatalog } from './catalog.js';
+import { type PublishInput, type ValidatedEntry, contentHash, validateEntry } from './entries.js';
+import {
+  type ImportEncoding,
+  type ImportFormat,
+  type ParsedRow,
+  type RowError,
+  csvRows,
+  decode,
+  ndjsonRows,
+} from './import-parse.js';
+import type { AuthContext } from './keys.js';
+
+export const IMPORT_MODES = ['all-or-nothing', 'accept-valid'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+export type ImportStatus = 'running' | 'completed' | 'rejected' | 'failed' | 'interrupted';
+
+/** Errors kept in the import row and in the answer; the rest are only counted. */
+export const MAX_REPORTED_ERRORS = 1000;
+
+export interface ImportOptions {
+  format: ImportFormat;
+  mode: ImportMode;
+  encoding: ImportEncoding;
+  batchSize: number;
+  /** the byte limit of the body */
+  limit: number;
+  /** the schema check of POST /v1/entries' body: an error message, or null when the row fits */
+  checkShape: (input: unknown) => string | null;
+}
+
+export interface ImportSummary {
+  importId: string;
+  status: ImportStatus;
+  format: string;
+  mode: string;
+  departmentId: string;
+  keyId: string;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  replayed: number;
+  errors: RowError[];
+  errorsOmitted: number;
+  /** why a failed import stopped (a request-level error such as INVALID_ENCODING) */
+  failure: { code: string; detail: string } | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** What the import row's jsonb `errors` column holds. */
+interface StoredReport {
+  items: RowError[];
+  omitted: number;
+  created: number;
+  updated: number;
+  replayed: number;
+  failure?: { code: string; detail: string };
+}
+
+interface Staged {
+  row: number;
+  input: PublishInput;
+  v: ValidatedEntry;
+  subjectKey: string;
+  recordKey: string;
+  name: string;
+}
+
+interface Batch {
+  rows: Staged[];
+  recordKeys: Set<string>;
+  names: Map<string, string>;
+}
+
+const newBatch = (): Batch => ({ rows: [], recordKeys: new Set(), names: new Map() });
+
+/** A batch written concurrently with another must not touch the same record or subject, or file order is lost. */
+const overlaps = (a: Batch, b: Batch) => [...b.recordKeys].some((k) => a.recordKeys.has(k)) || [...b.names.keys()].some((k) => a.names.has(k));
+
+interface BatchResult {
+  accepted: number;
+  created: number;
+  updated: number;
+  replayed: number;
+  /** rows refused by the database state (CONFLICT) */
+  errors: RowError[];
+}
+
+class Counts {
+  rowsRead = 0;
+  accepted = 0;
+  rejected = 0;
+  created = 0;
+  updated = 0;
+  replayed = 0;
+  omitted = 0;
+  errors: RowError[] = [];
+  reject(e: RowError) {
+    this.rejected++;
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(e);
+    else this.omitted++;
+  }
+  add(r: BatchResult) {
+    this.accepted += r.accepted;
+    this.created += r.created;
+    this.updated += r.updated;
+    this.replayed += r.replayed;
+    for (const e of r.errors) this.reject(e);
+  }
+  report(failure?: { code: string; detail: string }): StoredReport {
+    return { items: this.errors, omitted: this.omitted, created: this.created, updated: this.updated, replayed: this.replayed, ...(failure ? { failure } : {}) };
+  }
+}
+
+/** Rows of a raw query on either engine: postgres.js answers an array, PGlite an object with `rows`. */
+async function query<T>(exec: Db | Tx, q: SQL): Promise<T[]> {
+  const r = (await exec.execute(q)) as unknown as { rows?: T[] } & T[];
+  return r.rows ?? r;
+}
+
+const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Liveness. An import is `running` while the process that runs it lives. On PostgreSQL, several instances share the
+// database, so the running process holds a transaction-scoped advisory lock for the whole import: it disappears with
+// the process's connection, and any instance reading a `running` import without its lock knows the runner died. The
+// lock is taken before the import row exists and released after its final status is written, so a live import can
+// never look dead. PGlite is one process per data directory (server.ts locks it), so every `running` row found at
+// start belongs to a dead process.
+
+const LOCK_SPACE = 0x59430001; // "YC" + 1: keeps these advisory locks apart from any other user of pg_advisory_*
+const lockKey = (importId: string) => parseInt(importId.replace(/-/g, '').slice(0, 7), 16);
+
+async function holdImportLock(database: Database, importId: string): Promise<() => Promise<void>> {
+  if (database.engine !== 'postgres') return async () => {};
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const acquired = new Promise<void>((r) => (locked = r));
+  const holder = database.db.transaction(async (tx) => {
+    await query(tx, sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${lockKey(importId)}::int)`);
+    locked();
+    await released;
+  });
+  await Promise.race([acquired, holder]);
+  return async () => {
+    release();
+    await holder;
+  };
+}
+
+async function isAlive(database: Database, importId: string): Promise<boolean> {
+  if (database.engine !== 'postgres') return true;
+  const [r] = await query<{ alive: boolean }>(
+    database.db,
+    sql`select exists(select 1 from pg_locks where locktype = 'advisory' and granted and classid = ${LOCK_SPACE}::int::oid
+        and objid = ${lockKey(importId)}::int::oid and objsubid = 2) as alive`,
+  );
+  return r!.alive;
+}
+
+/** Embedded mode, at start: nothing can still be running an import left `running`. */
+export async function markOrphansInterrupted(database: Database): Promise<number> {
+  if (database.engine !== 'pglite') return 0;
+  const rows = await database.db
+    .update(imports)
+    .set({ status: 'interrupted', finishedAt: new Date() })
+    .where(eq(imports.status, 'running'))
+    .returning({ id: imports.id });
+  return rows.length;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The batch writer
+
+interface SubjectRow {
+  id: string;
+  uscc: string | null;
+  id_hash: string | null;
+  name: string;
+}
+
+interface EntryRow {
+  id: string;
+  source: string;
+  source_record_id: string;
+  list_code: string;
+  subject_id: string;
+  version: number;
+  content_hash: string;
+  status: string;
+}
+
+interface Ctx {
+  importId: string;
+  caller: AuthContext;
+  actor: Actor;
+}
+
+const subjectKeyOf = (v: ValidatedEntry) => (v.ids.uscc ? `u:${v.ids.uscc}` : `h:${v.ids.idHash}`);
+
+const BUSY = () => new ApiError('UNAVAILABLE', 'a concurrent publish wrote some of the same records or subjects; import the file again');
+
+/** The set-based equivalent of publishEntry for one batch, inside `tx`. */
+async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> {
+  const counts: BatchResult = { accepted: 0, created: 0, updated: 0, replayed: 0, errors: [] };
+  // Raw SQL parameters: postgres.js binds a Date only through drizzle's column mapping, so send ISO text.
+  const stamp = new Date().toISOString();
+  const usccs = new Set<string>();
+  const hashes = new Set<string>();
+  for (const r of batch.rows) {
+    if (r.v.ids.uscc) usccs.add(r.v.ids.uscc);
+    else hashes.add(r.v.ids.idHash!);
+  }
+  // Locked like upsertSubject does, so a concurrent publish cannot rename a subject under us.
+  const found = await query<SubjectRow>(
+    tx,
+    sql`select id, uscc, id_hash, name from subject
+        where uscc = any(array(select jsonb_array_elements_text(${json([...usccs])}))::bpchar[])
+           or id_hash = any(array(select jsonb_array_elements_text(${json([...hashes])}))::bpchar[])
+        order by id for update`,
+  );
+  const subjectByKey = new Map<string, SubjectRow>();
+  for (const s of found) subjectByKey.set(s.uscc ? `u:${s.uscc.trim()}` : `h:${s.id_hash!.trim()}`, s);
+
+  const existing = await query<EntryRow>(
+    tx,
+    sql`select e.id, e.source, e.source_record_id, e.list_code, e.subject_id, v.version, v.content_hash, v.status
+        from jsonb_to_recordset(${json(batch.rows.map((r) => ({ s: r.input.source, r: r.input.sourceRecordId })))}) as k(s text, r text)
+        join entry e on e.source = k.s and e.source_record_id = k.r
+        join entry_version v on v.entry_id = e.id and v.version = e.current_version
+        order by e.id for update of e`,
+  );
+  const entryByKey = new Map(existing.map((e) => [`${e.source}\u0000${e.source_record_id}`, e]));
+
+  // Classify every row before writing anything, so a refused row leaves no trace (not even its subject).
+  const newSubjects = new Map<string, { id: string; r: Staged }>();
+  const creates: Array<{ r: Staged; subjectId: string; hash: string; entryId: string }> = [];
+  const updates: Array<{ r: Staged; subjectId: string; hash: string; e: EntryRow }> = [];
+  for (const r of batch.rows) {
+    const known = subjectByKey.get(r.subjectKey);
+    const entry = entryByKey.get(r.recordKey);
+    if (entry && (!known || known.id !== entry.subject_id || entry.list_code !== r.v.list.code)) {
+      counts.errors.push({ row: r.row, code: 'CONFLICT', message: 'this (source, sourceRecordId) already names a record for another list or subject' });
+      continue;
+    }
+    let subjectId = known?.id ?? newSubjects.get(r.subjectKey)?.id;
+    if (!subjectId) {
+      subjectId = randomUUID();
+      newSubjects.set(r.subjectKey, { id: subjectId, r });
+    }
+    const hash = contentHash(r.input, { subjectId, validFrom: r.v.validFrom, validUntil: r.v.validUntil, decidedAt: r.v.decidedAt });
+    if (!entry) {
+      creates.push({ r, subjectId, hash, entryId: randomUUID() });
+    } else if (entry.content_hash.trim() === hash) {
+      counts.replayed++;
+    } else if (entry.status === 'revoked') {
+      counts.errors.push({ row: r.row, code: 'CONFLICT', message: 'a revoked record cannot be republished; publish a new record' });
+      continue;
+    } else {
+      updates.push({ r, subjectId, hash, e: entry });
+    }
+    counts.accepted++;
+  }
+  counts.created += creates.length;
+  counts.updated += updates.length;
+  if (creates.length + updates.length === 0) return counts;
+
+  // Subjects, their names (曾用名 included) and name bigrams, as upsertSubject writes them.
+  const written = [...creates, ...updates];
+  const fresh = [...newSubjects.values()].filter((n) => written.some((w) => w.subjectId === n.id));
+  if (fresh.length > 0) {
+    const inserted = await query<{ id: string }>(
+      tx,
+      sql`insert into subject (id, kind, uscc, id_hash, id_masked, name)
+          select x.id, x.kind, x.uscc, x.h, x.m, x.n
+          from jsonb_to_recordset(${json(fresh.map(({ id, r }) => ({ id, kind: r.input.subject.kind, uscc: r.v.ids.uscc ?? null, h: r.v.ids.idHash ?? null, m: r.v.ids.idMasked ?? null, n: r.name })))})
+            as x(id uuid, kind text, uscc text, h text, m text, n text)
+          on conflict do nothing returning id`,
+    );
+    if (inserted.length !== fresh.length) throw BUSY();
+  }
+  const nameRows = new Map<string, { s: string; n: string; z: string; f: boolean }>();
+  const renamed: Array<{ id: string; n: string }> = [];
+  const addName = (s: string, n: string, f: boolean) => {
+    const z = normalizeName(n);
+    const k = `${s}\u0000${z}`;
+    if (z !== '' && !nameRows.has(k)) nameRows.set(k, { s, n, z, f });
+  };
+  const seenSubject = new Set<string>();
+  for (const w of written) {
+    const known = subjectByKey.get(w.r.subjectKey);
+    const former = w.r.input.subject.formerNames ?? [];
+    if (!seenSubject.has(w.subjectId)) {
+      seenSubject.add(w.subjectId);
+      if (known && known.name !== w.r.name) renamed.push({ id: known.id, n: w.r.name });
+      // A known subject under the same name and no former names has all its names already.
+      if (!known || known.name !== w.r.name || former.length > 0) addName(w.subjectId, w.r.name, false);
+      if (known && known.name !== w.r.name) addName(w.subjectId, known.name, true);
+    }
+    for (const f of former) addName(w.subjectId, f, true);
+  }
+  if (renamed.length > 0) {
+    const r = json(renamed);
+    await query(tx, sql`update subject s set name = x.n from jsonb_to_recordset(${r}) as x(id uuid, n text) where s.id = x.id`);
+    await query(tx, sql`update subject_name set former = true where subject_id in (select x.id from jsonb_to_recordset(${r}) as x(id uuid))`);
+  }
+  if (nameRows.size > 0) {
+    const names = [...nameRows.values()];
+    await query(tx, sql`insert into subject_name (subject_id, name, normalized, former)
+        select x.s, x.n, x.z, x.f from jsonb_to_recordset(${json(names)}) as x(s uuid, n text, z text, f boolean)
+        on conflict (subject_id, normalized) do update set former = excluded.former, name = excluded.name`);
+    // Ordered like the primary key, so each batch walks the index once instead of jumping around it. Bigrams of a
+    // subject created in this batch cannot exist yet and skip the conflict check.
+    const grams = new Set<string>();
+    const freshIds = new Set(fresh.map((f) => f.id));
+    const gramRows: Array<{ b: string; s: string }> = [];
+    const knownRows: Array<{ b: string; s: string }> = [];
+    for (const n of names) {
+      for (const b of bigrams(n.z)) {
+        const k = `${n.s}\u0000${b}`;
+        if (!grams.has(k)) {
+          grams.add(k);
+          (freshIds.has(n.s) ? gramRows : knownRows).push({ b, s: n.s });
+        }
+      }
+    }
+    if (gramRows.length > 0) {
+      await query(tx, sql`insert into name_bigram (bigram, subject_id)
+          select x.b, x.s from jsonb_to_recordset(${json(gramRows)}) as x(b text, s uuid) order by 1, 2`);
+    }
+    if (knownRows.length > 0) {
+      await query(tx, sql`insert into name_bigram (bigram, subject_id)
+          select x.b, x.s from jsonb_to_recordset(${json(knownRows)}) as x(b text, s uuid) order by 1, 2 on conflict do nothing`);
+    }
+  }
+
+  if (creates.length > 0) {
+    const inserted = await query<{ id: string }>(
+      tx,
+      sql`insert into entry (id, list_code, subject_id, source, source_record_id, current_version)
+          select x.id, x.l, x.s, x.src, x.rid, 1
+          from jsonb_to_recordset(${json(creates.map((c) => ({ id: c.entryId, l: c.r.v.list.code, s: c.subjectId, src: c.r.input.source, rid: c.r.input.sourceRecordId })))})
+            as x(id uuid, l text, s uuid, src text, rid text)
+          on conflict (source, source_record_id) do nothing returning id`,
+    );
+    if (inserted.length !== creates.length) throw BUSY();
+  }
+  if (updates.length > 0) {
+    const u = json(updates.map((x) => ({ e: x.e.id, v: x.e.version })));
+    await query(tx, sql`update entry_version ev set superseded_at = ${stamp}::timestamptz
+        from jsonb_to_recordset(${u}) as x(e uuid, v int) where ev.entry_id = x.e and ev.version = x.v`);
+    await query(tx, sql`update entry e set current_version = x.v + 1 from jsonb_to_recordset(${u}) as x(e uuid, v int) where e.id = x.e`);
+  }
+  const versions = [
+    ...creates.map((c) => ({ e: c.entryId, v: 1, st: 'active', c: 'created', r: c.r, s: c.subjectId, h: c.hash })),
+    ...updates.map((u) => ({ e: u.e.id, v: u.e.version + 1, st: u.e.status, c: 'updated', r: u.r, s: u.subjectId, h: u.hash })),
+  ];
+  await query(tx, sql`insert into entry_version (entry_id, version, list_code, subject_id, deciding_department_id, decision_doc_no, reason,
+        points, decided_at, valid_from, valid_until, status, scope_region, published_at, content_hash, change, recorded_at, recorded_by)
+      select x.e, x.v, x.l, x.s, ${ctx.caller.department.departmentId}::uuid, x.d, x.r, x.p, x.da, x.vf, x.vu, x.st, x.sr, ${stamp}::timestamptz,
+        x.h, x.c, ${stamp}::timestamptz, ${ctx.caller.keyId}::uuid
+      from jsonb_to_recordset(${json(
+        versions.map(({ e, v, st, c, r, s, h }) => ({
+          e,
+          v,
+          l: r.v.list.code,
+          s,
+          d: r.input.decisionDocNo,
+          r: r.input.reason,
+          p: r.input.points ?? null,
+          da: r.v.decidedAt.toISOString(),
+          vf: r.v.validFrom.toISOString(),
+          vu: r.v.validUntil?.toISOString() ?? null,
+          st,
+          sr: r.input.scopeRegion ?? '000000',
+          h,
+          c,
+        })),
+      )}) as x(e uuid, v int, l text, s uuid, d text, r text, p int, da timestamptz, vf timestamptz, vu timestamptz, st text, sr text, h text, c text)`);
+  // The same event publishEntry writes for each record, in file order.
+  await query(tx, sql`insert into event (type, entry_id, list_code, region, data)
+      select x.t, x.e, x.l, x.g, x.d from jsonb_to_recordset(${json(
+        versions.map(({ e, v, st, c, r }) => ({
+          t: `entry.${c}`,
+          e,
+          l: r.v.list.code,
+          g: r.input.scopeRegion ?? '000000',
+          d: { entryId: e, list: r.v.list.code, version: v, status: st },
+        })),
+      )}) as x(t text, e uuid, l text, g text, d jsonb)`);
+  await audit(tx, ctx.actor, 'entry.import', { type: 'import', id: ctx.importId }, {
+    rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
+    created: creates.length,
+    updated: updates.length,
+  });
+  return counts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The import
+
+function stage(row: ParsedRow, ctx: { catalog: Awaited<ReturnType<typeof currentCatalog>>; caller: AuthContext; secret: string; now: Date; opts: ImportOptions }): Staged | RowError {
+  if ('error' in row) return row.error;
+  const shape = ctx.opts.checkShape(row.input);
+  if (shape) return { row: row.row, code: 'VALIDATION_FAILED', message: shape };
+  try {
+    const v = validateEntry(ctx.catalog, ctx.caller, row.input, ctx.secret, ctx.now);
+    return {
+      row: row.row,
+      input: row.input,
+      v,
+      subjectKey: subjectKeyOf(v),
+      recordKey: `${row.input.source}\u0000${row.input.sourceRecordId}`,
+      name: row.input.subject.name.trim(),
+    };
+  } catch (err) {
+    // Rows have columns, not a request body: /body/subject/uscc is the uscc column.
+    if (err instanceof ApiError) return { row: row.row, code: err.code, message: err.detail.replace(/^\/body\/(subject\/)?/, '') };
+    throw err;
+  }
+}
+
+/** Counts the bytes read and stops the stream past the limit. */
+async function* limited(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > limit) throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
+    yield chunk;
+  }
+}
+
+class Rollback extends Error {}
+
+export async function runImport(database: Database, caller: AuthContext, secret: string, opts: ImportOptions, body: AsyncIterable<Uint8Array>): Promise<ImportSummary> {
+  const db = database.db;
+  const importId = randomUUID();
+  const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
+  const ctx: Ctx = { importId, caller, actor };
+  const counts = new Counts();
+  const release = await holdImportLock(database, importId);
+  try {
+    await db.transaction(async (tx) => {
+      await tx.insert(imports).values({ id: importId, departmentId: caller.department.departmentId, keyId: caller.keyId, format: opts.format, mode: opts.mode, status: 'running' });
+      await audit(tx, actor, 'import.start', { type: 'import', id: importId }, { format: opts.format, mode: opts.mode, encoding: opts.encoding });
+    });
+    const catalog = await currentCatalog(db);
+    const stageCtx = { catalog, caller, secret, now: new Date(), opts };
+    const text = decode(limited(body, opts.limit), opts.encoding);
+    const rows = opts.format === 'csv' ? csvRows(text) : ndjsonRows(text);
+    const allOrNothing = opts.mode === 'all-or-nothing';
+
+    // Batches are written while the next ones are parsed and validated, so the database and the parser overlap. In
+    // accept-valid on PostgreSQL two batches that share no record or subject are written at once, on two connections,
+    // which is what uses both cores of the database; a batch that overlaps one in flight waits for it.
+    const writers = !allOrNothing && database.engine === 'postgres' ? 2 : 1;
+    type Write = (batch: Batch, progress: { rowsRead: number; rejected: number }) => Promise<void>;
+    const pump = async (write: Write) => {
+      let batch = newBatch();
+      let rejectedSinceSeal = 0;
+      const inflight: Array<{ batch: Batch; done: Promise<void> }> = [];
+      const flush = async () => {
+        if (batch.rows.length === 0) return;
+        const sealed = batch;
+        const progress = { rowsRead: counts.rowsRead, rejected: rejectedSinceSeal };
+        batch = newBatch();
+        rejectedSinceSeal = 0;
+        for (let f = inflight.find((x) => overlaps(x.batch, sealed)); f || inflight.length >= writers; f = inflight.find((x) => overlaps(x.batch, sealed))) {
+          await (f ?? inflight[0]!).done;
+        }
+        const entry = { batch: sealed, done: Promise.resolve() };
+        entry.done = write(sealed, progress).finally(() => inflight.splice(inflight.indexOf(entry), 1));
+        entry.done.catch(() => {}); // awaited by a later flush or at the end
+        inflight.push(entry);
+      };
+      try {
+        for await (const parsed of rows) {
+          counts.rowsRead++;
+          const s = stage(parsed, stageCtx);
+          if (!('v' in s)) {
+            counts.reject(s);
+            rejectedSinceSeal++;
+            continue;
+          }
+          // Nothing more will be written in all-or-nothing once a row is refused; the rest is only validated.
+          if (allOrNothing && counts.rejected > 0) continue;
+          const known = batch.names.get(s.subjectKey);
+          if (batch.recordKeys.has(s.recordKey) || (known !== undefined && known !== s.name)) await flush();
+          batch.rows.push(s);
+          batch.recordKeys.add(s.recordKey);
+          batch.names.set(s.subjectKey, s.name);
+          if (batch.rows.length >= opts.batchSize) await flush();
+        }
+        await flush();
+      } finally {
+        // Never leave a write running behind a failure: the import row's final status must come after it.
+        const settled = await Promise.allSettled(inflight.map((x) => x.done));
+        const failed = settled.find((x) => x.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+      }
+    };
+
+    if (allOrNothing) {
+      try {
+        await db.transaction(async (tx) => {
+          await pump(async (batch) => {
+            if (counts.rejected === 0) counts.add(await writeBatch(tx, batch, ctx));
+          });
+          if (counts.rowsRead === 0) throw new ApiError('EMPTY_IMPORT', 'the file has no data rows');
+          if (counts.rejected > 0) throw new Rollback();
+          await finish(tx, importId, 'completed', counts);
+        });
+      } catch (err) {
+        if (!(err instanceof Rollback)) throw err;
+        counts.accepted = 0;
+        counts.created = counts.updated = counts.replayed = 0;
+        await finish(db, importId, 'rejected', counts);
+      }
+    } else {
+      await pump(async (batch, progress) => {
+        const result = await db.transaction(async (tx) => {
+          const r = await writeBatch(tx, batch, ctx);
+          // Progress commits with the batch it counts, so after a crash the row says exactly what is in. Increments,
+          // because two batches may commit in either order.
+          await tx
+            .update(imports)
+            .set({
+              rowsRead: sql`greatest(${imports.rowsRead}, ${progress.rowsRead})`,
+              accepted: sql`${imports.accepted} + ${r.accepted}`,
+              rejected: sql`${imports.rejected} + ${progress.rejected + r.errors.length}`,
+            })
+            .where(eq(imports.id, importId));
+          return r;
+        });
+        counts.add(result);
+      });
+      if (counts.rowsRead === 0) throw new ApiError('EMPTY_IMPORT', 'the file has no data rows');
+      await finish(db, importId, 'completed', counts);
+    }
+  } catch (err) {
+    const failure = err instanceof ApiError ? { code: err.code, detail: err.detail } : { code: 'INTERNAL', detail: 'internal error' };
+    // All-or-nothing rolled back; accept-valid keeps its committed batches and says so.
+    if (opts.mode === 'all-or-nothing') counts.accepted = counts.created = counts.updated = counts.replayed = 0;
+    await finish(db, importId, 'failed', counts, failure).catch(() => {});
+    throw err instanceof ApiError ? new ApiError(err.code, `${err.detail} (import ${importId}, recorded as failed)`, err.extra) : err;
+  } finally {
+    await release();
+  }
+  return getImport(database, caller, importId);
+}
+
+async function finish(exec: Db | Tx, importId: string, status: ImportStatus, counts: Counts, failure?: { code: string; detail: string }) {
+  await exec
+    .update(imports)
+    .set({ status, rowsRead: counts.rowsRead, accepted: counts.accepted, rejected: counts.rejected, errors: counts.report(failure), finishedAt: new Date() })
+    .where(eq(imports.id, importId));
+}
+
+function toSummary(row: typeof imports.$inferSelect): ImportSummary {
+  const report = (row.errors ?? { items: [], omitted: 0, created: 0, updated: 0, replayed: 0 }) as StoredReport;
+  return {
+    importId: row.id,
+    status: row.status as ImportStatus,
+    format: row.format,
+    mode: row.mode,
+    departmentId: row.departmentId,
+    keyId: row.keyId,
+    rowsRead: row.rowsRead,
+    accepted: row.accepted,
+    rejected: row.rejected,
+    created: report.created,
+    updated: report.updated,
+    replayed: report.replayed,
+    errors: report.items,
+    errorsOmitted: report.omitted,
+    failure: report.failure ?? null,
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** A `running` import whose runner is gone is recorded as interrupted the first time anyone reads it. */
+async function settle(database: Database, row: typeof imports.$inferSelect): Promise<typeof imports.$inferSelect> {
+  if (row.status !== 'running' || (await isAlive(database, row.id))) return row;
+  const [updated] = await database.db
+    .update(imports)
+    .set({ status: 'interrupted', finishedAt: new Date() })
+    .where(and(eq(imports.id, row.id), eq(imports.status, 'running')))
+    .returning();
+  return updated ?? row;
+}
+
+/** The importing department reads its imports; an admin key reads any. */
+export async function getImport(database: Database, caller: AuthContext, importId: string): Promise<ImportSummary> {
+  const [row] = await database.db.select().from(imports).where(eq(imports.id, importId));
+  if (!row || (row.departmentId !== caller.department.departmentId && !caller.scopes.includes('admin'))) {
+    throw new ApiError('NOT_FOUND', `no import ${importId}`);
+  }
+  return toSummary(await settle(database, row));
+}
+
+export async function listImports(database: Database, caller: AuthContext, limit: number): Promise<ImportSummary[]> {
+  const rows = await database.db
+    .select()
+    .from(imports)
+    .where(eq(imports.departmentId, caller.department.departmentId))
+    .orderBy(desc(imports.startedAt))
+    .limit(limit);
+  const out: ImportSummary[] = [];
+  for (const r of rows) out.push(toSummary(await settle(database, r)));
+  return out;
+}

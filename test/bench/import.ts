@@ -1,0 +1,132 @@
+// The bulk-import bench (issue #5): generates BENCH_IMPORT_ROWS list records as a CSV file, starts the real server as
+// a child process, imports the file with the real command line (`yingcha import`, over HTTP) and prints rows/s, total
+// seconds and the server's peak RSS (VmHWM from /proc). Measured, not asserted. Run by `pnpm bench` with
+// BENCH_SCENARIO=import, or directly with tsx.
+//
+//   BENCH_ENGINE=postgres|pglite (default postgres), BENCH_IMPORT_ROWS (default 1,000,000 on PostgreSQL, 50,000 on
+//   PGlite), BENCH_IMPORT_MODE (default all-or-nothing), BENCH_IMPORT_BATCH (server batch size, default the server's),
+//   BENCH_DATABASE_URL (a yingcha_bench_import_* database is created there and dropped; BENCH_KEEP=1 keeps it).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createBenchDatabase } from './database.js';
+import { openDatabase } from '../../api/src/db/index.js';
+import { migrateDatabase } from '../../api/src/db/migrate.js';
+import { iterateSubjects } from '../../api/src/demo/generate.js';
+import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
+import { bootstrap } from '../../api/src/services/bootstrap.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { createKey } from '../../api/src/services/keys.js';
+
+const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (engine === 'postgres' ? 1_000_000 : 50_000));
+const MODE = process.env.BENCH_IMPORT_MODE ?? 'all-or-nothing';
+const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
+const BIN = fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
+const ORG_LISTS = ['safety.blacklist', 'safety.joint_punishment', 'quality.serious_violation', 'market.serious_illegal', 'tax.major_violation', 'procurement.bad_record'];
+
+const log = (s: string) => process.stdout.write(s + '\n');
+const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** One record per generated subject, written as it is generated: the file never sits in memory. */
+async function writeFile(path: string, rows: number) {
+  const out = createWriteStream(path);
+  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write('list,kind,uscc,idNumber,name,formerNames,decisionDocNo,reason,decidedAt,validFrom,source,sourceRecordId\n');
+  let i = 0;
+  let chunk = '';
+  for (const s of iterateSubjects(rows, 20261122, { personShare: 0.1 })) {
+    const list = s.kind === 'person' ? 'court.dishonest_debtor' : ORG_LISTS[i % ORG_LISTS.length]!;
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    chunk +=
+      [list, s.kind, s.uscc ?? '', s.idNumber ?? '', s.name, (s.formerNames ?? []).join('|'), `基准〔2026〕${i}号`, '基准测试数据', `2026-09-${day}T00:00:00Z`, `2026-10-${day}T00:00:00Z`, 'bench', `B-${i}`]
+        .map(cell)
+        .join(',') + '\n';
+    i++;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((r) => out.end(r));
+}
+
+function peakRss(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return `${(kb / 1024).toFixed(0)} MiB`;
+}
+
+export async function runImportBench(): Promise<void> {
+  log(`# yingcha import bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  log(`engine ${engine}: ${ROWS.toLocaleString()} rows, mode ${MODE}`);
+  const dir = mkdtempSync(join(tmpdir(), 'yc-bench-import-'));
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET, YINGCHA_DEMO: 'false' };
+  if (process.env.BENCH_IMPORT_BATCH) env.YINGCHA_IMPORT_BATCH = process.env.BENCH_IMPORT_BATCH;
+  let dropDatabase = async () => {};
+  let database;
+  if (engine === 'postgres') {
+    const created = await createBenchDatabase('yingcha_bench_import', log);
+    env.DATABASE_URL = created.url;
+    dropDatabase = created.drop;
+    database = await openDatabase({ url: env.DATABASE_URL });
+  } else {
+    env.YINGCHA_DATA_DIR = dir;
+    database = await openDatabase({ dataDir: join(dir, 'pgdata') });
+  }
+  try {
+    await migrateDatabase(database);
+    const boot = await bootstrap(database.db, { demo: false });
+    if (!boot.created) throw new Error('expected an empty database');
+    await syncSeedCatalog(database.db);
+    // 信用办 may publish to every list.
+    const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: boot.department.departmentId, scopes: ['publish'] });
+    await database.close();
+
+    const file = join(dir, 'bench.csv');
+    const g0 = performance.now();
+    await writeFile(file, ROWS);
+    log(`file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB generated in ${((performance.now() - g0) / 1000).toFixed(1)}s`);
+
+    const server = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (d) => {
+          out += d;
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+      });
+      const t0 = performance.now();
+      const cli = spawn(process.execPath, [BIN, 'import', file, '--mode', MODE, '--url', url], { env: { ...env, YINGCHA_API_KEY: key.secret }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let result = '';
+      cli.stdout.on('data', (d) => (result += d));
+      const code = await new Promise<number | null>((r) => cli.once('exit', r));
+      const seconds = (performance.now() - t0) / 1000;
+      const summary = JSON.parse(result) as { accepted: number; rejected: number; rowsRead: number };
+      log('');
+      log('| rows | mode | accepted | rejected | seconds | rows/s | server peak RSS | exit |');
+      log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+      log(`| ${summary.rowsRead} | ${MODE} | ${summary.accepted} | ${summary.rejected} | ${seconds.toFixed(1)} | ${Math.round(summary.rowsRead / seconds)} | ${peakRss(server.pid!)} | ${code} |`);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await dropDatabase();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runImportBench().catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
