@@ -6,6 +6,8 @@ import { verifySignature } from '../../api/src/domain/signature.js';
 
 export interface Received {
   eventId: string;
+  /** request path and query, e.g. /hook?s=2 */
+  path: string;
   type: string;
   body: string;
   headers: IncomingHttpHeaders;
@@ -73,10 +75,12 @@ export async function receiver(t: TestLike): Promise<Receiver> {
         req.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
           const answer = status;
+          const path = req.url ?? '';
           const record = () => {
             const sig = req.headers['x-yingcha-signature'];
             r.received.push({
               eventId: String(req.headers['x-yingcha-event-id']),
+              path,
               type: String(req.headers['x-yingcha-event-type']),
               body,
               headers: req.headers,

@@ -155,6 +155,7 @@ export async function listDeliveries(db: Db, caller: AuthContext, id: string, li
       error: a.error,
       durationMs: a.durationMs,
       replay: a.replay,
+      worker: a.worker,
     })),
     deadLetters: dead.map((d) => ({
       eventId: String(d.eventId),

@@ -80,6 +80,7 @@ export const Deliveries = Type.Object(
         error: Nullable(Type.String()),
         durationMs: Type.Integer(),
         replay: Type.Boolean(),
+        worker: Type.String({ description: 'The instance that made the attempt (host:pid:random)' }),
       }),
       { description: 'Newest first' },
     ),
@@ -99,8 +100,8 @@ export const Deliveries = Type.Object(
     examples: [
       {
         attempts: [
-          { eventId: '1043', attempt: 2, attemptedAt: '2026-11-22T08:30:02.100Z', outcome: 'delivered', httpStatus: 200, error: null, durationMs: 14, replay: false },
-          { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'ECONNREFUSED', durationMs: 2, replay: false },
+          { eventId: '1043', attempt: 2, attemptedAt: '2026-11-22T08:30:02.100Z', outcome: 'delivered', httpStatus: 200, error: null, durationMs: 14, replay: false, worker: 'api-1:4121:a1b2c3' },
+          { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'ECONNREFUSED', durationMs: 2, replay: false, worker: 'api-2:3977:d4e5f6' },
         ],
         deadLetters: [],
       },

@@ -1,0 +1,69 @@
+// Webhooks against a real server process and a real local receiver: the receiver down then up (every event
+// arrives, in order for each subscription), and signature verification (tampered body, old timestamp).
+import t from 'tap';
+import { signatureHeader, verifySignature } from '../../api/src/domain/signature.js';
+import { serve } from '../helpers/process.js';
+import { client, createdEvents, firstArrivals, publishOne, pushEnv } from '../helpers/push.js';
+import { receiver } from '../helpers/receiver.js';
+
+t.test('receiver down, then up: every event arrives, in order for each subscription', async (t) => {
+  const server = await serve(t, await pushEnv(t));
+  const api = client(server.url);
+  const rx = await receiver(t);
+  const subs = [];
+  for (const s of [1, 2]) {
+    subs.push(await api.post('/v1/subscriptions', { url: `${rx.url}?s=${s}`, events: ['entry.created'] }));
+  }
+  const start = (await api.get('/v1/changes?limit=1000')).nextCursor as string;
+  await rx.down();
+  const N = 20;
+  for (let i = 0; i < N; i++) await publishOne(api, `停机${i}`);
+  const expected = await createdEvents(api, start);
+  t.equal(expected.length, N);
+
+  // The attempts fail while it is down, and the log says so.
+  const deadline = Date.now() + 30_000;
+  let failed = 0;
+  while (failed < 2 && Date.now() < deadline) {
+    const log = await api.get(`/v1/subscriptions/${subs[0].subscriptionId}/deliveries`);
+    failed = log.attempts.filter((a: { outcome: string }) => a.outcome === 'failed').length;
+    if (failed < 2) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.ok(failed >= 2, 'failed attempts recorded while the receiver is down');
+  t.equal(rx.received.length, 0);
+
+  await rx.up();
+  await rx.until((r) => subs.every((_, i) => new Set(r.delivered().filter((d) => d.path.endsWith(`s=${i + 1}`)).map((d) => d.eventId)).size >= N));
+  for (const [i, sub] of subs.entries()) {
+    rx.secret = sub.secret;
+    const mine = rx.delivered().filter((d) => d.path.endsWith(`s=${i + 1}`));
+    t.same(firstArrivals(mine.map((d) => d.eventId)), expected, `subscription ${i + 1}: all, in commit order`);
+    t.ok(mine.every((d) => verifySignature(sub.secret, d.headers['x-yingcha-signature'] as string, d.body).ok), 'signed with its own secret');
+  }
+  t.equal(await server.stop(), 0);
+});
+
+t.test('signatures: a receiver rejects a tampered body and an old timestamp', async (t) => {
+  const server = await serve(t, await pushEnv(t));
+  const api = client(server.url);
+  const rx = await receiver(t);
+  const sub = await api.post('/v1/subscriptions', { url: rx.url, events: ['entry.created'] });
+  rx.secret = sub.secret;
+  await publishOne(api, '签名');
+  await rx.until((r) => r.delivered().length >= 1);
+  const d = rx.delivered()[0]!;
+  const header = d.headers['x-yingcha-signature'] as string;
+  t.ok(d.verified, 'the real delivery verifies');
+  t.same(verifySignature(sub.secret, header, d.body.replace('"entry.created"', '"entry.revoked"')), { ok: false, reason: 'mismatch' }, 'tampered body');
+  t.same(verifySignature('whsec_someone_else', header, d.body), { ok: false, reason: 'mismatch' }, 'another secret');
+  const t0 = Number(/t=(\d+)/.exec(header)![1]);
+  t.same(verifySignature(sub.secret, header, d.body, { now: (t0 + 301) * 1000 }), { ok: false, reason: 'timestamp' }, 'replayed after the window');
+  t.ok(verifySignature(sub.secret, header, d.body, { now: (t0 + 299) * 1000 }).ok, 'within the window');
+  // An attacker re-signing an old body with a fresh timestamp needs the secret.
+  const forged = header.replace(/t=\d+/, `t=${t0 + 1}`);
+  t.same(verifySignature(sub.secret, forged, d.body, { now: (t0 + 1) * 1000 }), { ok: false, reason: 'mismatch' }, 'a moved timestamp breaks the signature');
+  t.same(verifySignature(sub.secret, 'garbage', d.body), { ok: false, reason: 'malformed' });
+  t.same(verifySignature(sub.secret, undefined, d.body), { ok: false, reason: 'malformed' });
+  t.ok(verifySignature(sub.secret, signatureHeader(sub.secret, d.body), d.body).ok, 'signatureHeader and verifySignature agree');
+  t.equal(await server.stop(), 0);
+});
