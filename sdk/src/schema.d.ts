@@ -709,6 +709,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 跟踪问效: checks, verdicts, feedback completion, objections and repairs per department
+         * @description The period defaults to the current month (Asia/Shanghai), as feedback is reported monthly (003:L599). A department sees its own row; an admin key sees every department's, or one with departmentId.
+         *
+         *     Scope: `check`.
+         */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/": {
         parameters: {
             query?: never;
@@ -6136,6 +6158,154 @@ export interface operations {
             };
         };
     };
+    getStats: {
+        parameters: {
+            query?: {
+                /** @example 2026-11-22T08:30:00.000Z */
+                from?: string;
+                /** @example 2026-11-22T08:30:00.000Z */
+                to?: string;
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                departmentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2026-11-01T00:00:00.000+08:00",
+                     *       "to": "2026-11-22T08:30:00.000Z",
+                     *       "departments": [
+                     *         {
+                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *           "name": "佳木斯市财政局",
+                     *           "category": "finance",
+                     *           "region": "230800",
+                     *           "checks": {
+                     *             "total": 120,
+                     *             "withHits": 7,
+                     *             "byVerdict": {
+                     *               "prohibited": 0,
+                     *               "restricted": 5,
+                     *               "review": 2,
+                     *               "incentive": 0,
+                     *               "clear": 113
+                     *             }
+                     *           },
+                     *           "measures": {
+                     *             "required": 6,
+                     *             "reported": 5,
+                     *             "applied": 4,
+                     *             "notApplied": 1,
+                     *             "partiallyApplied": 0,
+                     *             "completion": 0.833
+                     *           },
+                     *           "objections": {
+                     *             "open": 0,
+                     *             "overdue": 0,
+                     *             "decided": 0,
+                     *             "decidedLate": 0
+                     *           },
+                     *           "repairs": {
+                     *             "open": 0,
+                     *             "overdue": 0,
+                     *             "decided": 0,
+                     *             "decidedLate": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        from: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        to: string;
+                        departments: {
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            name: string;
+                            category: string;
+                            region: string;
+                            checks: {
+                                total: number;
+                                /** @description checks that found the subject on some list */
+                                withHits: number;
+                                byVerdict: {
+                                    [key: string]: number;
+                                };
+                            };
+                            measures: {
+                                /** @description measures the period's checks required */
+                                required: number;
+                                /** @description of those, with a current feedback report (执行反馈) */
+                                reported: number;
+                                applied: number;
+                                notApplied: number;
+                                partiallyApplied: number;
+                                /** @description reported / required; null when nothing was required */
+                                completion: number | null;
+                            };
+                            objections: {
+                                open: number;
+                                /** @description open past the due day */
+                                overdue: number;
+                                /** @description decided within the period */
+                                decided: number;
+                                /** @description of those, decided after the due day */
+                                decidedLate: number;
+                            };
+                            repairs: {
+                                open: number;
+                                /** @description open past the due day */
+                                overdue: number;
+                                /** @description decided within the period */
+                                decided: number;
+                                /** @description of those, decided after the due day */
+                                decidedLate: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listImports: {
         parameters: {
             query?: {
@@ -6801,7 +6971,8 @@ export interface operations {
                      *           "httpStatus": 200,
                      *           "error": null,
                      *           "durationMs": 14,
-                     *           "replay": false
+                     *           "replay": false,
+                     *           "worker": "api-1:4121:a1b2c3"
                      *         },
                      *         {
                      *           "eventId": "1043",
@@ -6811,7 +6982,8 @@ export interface operations {
                      *           "httpStatus": null,
                      *           "error": "ECONNREFUSED",
                      *           "durationMs": 2,
-                     *           "replay": false
+                     *           "replay": false,
+                     *           "worker": "api-2:3977:d4e5f6"
                      *         }
                      *       ],
                      *       "deadLetters": []
@@ -6837,6 +7009,8 @@ export interface operations {
                             error: string | null;
                             durationMs: number;
                             replay: boolean;
+                            /** @description The instance that made the attempt (host:pid:random) */
+                            worker: string;
                         }[];
                         deadLetters: {
                             eventId: string;
