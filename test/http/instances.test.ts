@@ -45,3 +45,26 @@ t.test('two instances share the work and never deliver an event twice', { skip: 
   t.equal(await a.stop(), 0);
   t.equal(await b.stop(), 0);
 });
+
+t.test('a key revoked through one instance stops working on the other at once (NOTIFY), not after the cache TTL', { skip: ENGINE === 'pglite' ? 'PGlite is one process; set TEST_DATABASE_URL to run this on PostgreSQL' : false }, async (t) => {
+  const env = await pushEnv(t);
+  const a = await serve(t, env);
+  const b = await serve(t, { ...env, YINGCHA_DATA_DIR: `${env.YINGCHA_DATA_DIR}-b` });
+  const admin = client(a.url);
+  const dept = (await admin.get('/v1/admin/departments')).departments[0];
+  const key = await admin.post('/v1/admin/keys', { departmentId: dept.departmentId, scopes: ['check'] });
+  const onB = () => fetch(`${b.url}/v1/changes?limit=1`, { headers: { authorization: `Bearer ${key.secret}` } });
+  t.equal((await onB()).status, 200, 'B knows the key and caches it');
+  const revokedAt = Date.now();
+  await fetch(`${a.url}/v1/admin/keys/${key.keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${env.YINGCHA_BOOTSTRAP_KEY}` } });
+  let status = 200;
+  while (status === 200 && Date.now() - revokedAt < 10_000) {
+    status = (await onB()).status;
+    if (status === 200) await new Promise((r) => setTimeout(r, 10));
+  }
+  const elapsed = Date.now() - revokedAt;
+  t.equal(status, 401, 'B refuses the revoked key');
+  t.ok(elapsed < 2_000, `refused after ${elapsed} ms, well inside the 5 s cache TTL`);
+  t.equal(await a.stop(), 0);
+  t.equal(await b.stop(), 0);
+});
