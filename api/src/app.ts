@@ -14,6 +14,7 @@ import entryRoutes from './routes/entries/index.js';
 import healthRoutes from './routes/health/index.js';
 import objectionRoutes from './routes/objections/index.js';
 import repairRoutes from './routes/repairs/index.js';
+import statsRoutes from './routes/stats/index.js';
 import importRoutes, { type ImportRoutesOptions } from './routes/imports/index.js';
 import subscriptionRoutes from './routes/subscriptions/index.js';
 import watchRoutes from './routes/watches/index.js';
@@ -47,6 +48,7 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(entryRoutes, { prefix: '/v1/entries' });
   await app.register(objectionRoutes, { prefix: '/v1/objections' });
   await app.register(repairRoutes, { prefix: '/v1/repairs' });
+  await app.register(statsRoutes, { prefix: '/v1/stats' });
   await app.register(importRoutes, { prefix: '/v1/imports', ...opts.imports });
   await app.register(changeRoutes, { prefix: '/v1/changes' });
   await app.register(subscriptionRoutes, { prefix: '/v1/subscriptions' });

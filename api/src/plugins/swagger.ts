@@ -64,6 +64,7 @@ export const swaggerPlugin = fp(
           { name: 'entries', description: '名单记录: publishing list records, and reading them (public or internal view)' },
           { name: 'objections', description: '异议: the record is suspended (核实期间暂不执行) until the deciding department decides' },
           { name: 'repairs', description: '信用修复: evidence and a credit pledge; per-list locks; the record leaves the list from the effective date' },
+          { name: 'stats', description: '跟踪问效: checks, verdicts, feedback completion, objection and repair deadlines per department' },
           { name: 'changes', description: '即时推送 (pull): every list event in commit order, behind an opaque cursor' },
           { name: 'subscriptions', description: '即时推送 (push): signed webhooks from a transactional outbox, retried, dead-lettered, replayable' },
           { name: 'watches', description: 'Subjects a department has approved; a new listing of one sends it a watch.hit' },

@@ -1,0 +1,141 @@
+// 跟踪问效 (003:L167, L479, L657): per department and period, how many checks it ran and with what verdicts, how many
+// measures those checks required and how many it reported on (执行反馈, monthly per 003:L599), and how the objections
+// and repairs it must decide stand against their deadlines. Departments see their own row; admins see every row.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { toShanghaiDate } from '../domain/workdays.js';
+import { ApiError } from '../errors.js';
+import type { AuthContext } from './keys.js';
+
+export interface CaseStats {
+  open: number;
+  overdue: number;
+  decided: number;
+  decidedLate: number;
+}
+
+export interface DepartmentStats {
+  departmentId: string;
+  name: string;
+  category: string;
+  region: string;
+  checks: { total: number; withHits: number; byVerdict: Record<string, number> };
+  measures: { required: number; reported: number; applied: number; notApplied: number; partiallyApplied: number; completion: number | null };
+  objections: CaseStats;
+  repairs: CaseStats;
+}
+
+export interface Stats {
+  from: string;
+  to: string;
+  departments: DepartmentStats[];
+}
+
+const VERDICTS = ['prohibited', 'restricted', 'review', 'incentive', 'clear'];
+const rowsOf = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const n = (v: unknown) => Number(v ?? 0);
+
+/** Start of the current month in Asia/Shanghai: feedback is reported monthly. */
+function monthStart(now: Date): Date {
+  const d = toShanghaiDate(now);
+  return new Date(`${d.slice(0, 7)}-01T00:00:00+08:00`);
+}
+
+export async function departmentStats(
+  db: Db,
+  caller: AuthContext,
+  q: { from?: string | undefined; to?: string | undefined; departmentId?: string | undefined },
+): Promise<Stats> {
+  const now = new Date();
+  const from = q.from ? new Date(q.from) : monthStart(now);
+  const to = q.to ? new Date(q.to) : now;
+  if (from.getTime() >= to.getTime()) {
+    throw new ApiError('VALIDATION_FAILED', 'the period is empty', { errors: [{ path: '/querystring/from', message: 'must be before to' }] });
+  }
+  const isAdmin = caller.scopes.includes('admin');
+  if (q.departmentId && !isAdmin && q.departmentId !== caller.department.departmentId) {
+    throw new ApiError('FORBIDDEN_SCOPE', "another department's statistics need scope admin");
+  }
+  const only = q.departmentId ?? (isAdmin ? null : caller.department.departmentId);
+  const f = from.toISOString();
+  const t = to.toISOString();
+  const today = toShanghaiDate(now);
+  const deptFilter = (col: ReturnType<typeof sql.raw>) => (only ? sql`and ${col} = ${only}` : sql``);
+
+  const [depts, checkRows, measureRows, feedbackRows, caseRows] = await Promise.all([
+    db.execute(sql`select id, name, category, region from department where true ${deptFilter(sql.raw('id'))} order by name`),
+    db.execute(sql`
+      select department_id, verdict, count(*)::int as n, count(*) filter (where jsonb_array_length(hits) > 0)::int as with_hits
+      from check_receipt where checked_at >= ${f} and checked_at < ${t} ${deptFilter(sql.raw('department_id'))}
+      group by department_id, verdict`),
+    db.execute(sql`
+      select department_id, coalesce(sum(jsonb_array_length(measures)), 0)::int as required
+      from check_receipt where checked_at >= ${f} and checked_at < ${t} ${deptFilter(sql.raw('department_id'))}
+      group by department_id`),
+    // Reports count against the period of the check they answer, whenever they were made: the question is how much
+    // of this period's work has been reported.
+    db.execute(sql`
+      select c.department_id, fb.action, count(*)::int as n
+      from feedback fb join check_receipt c on c.id = fb.check_id
+      where fb.superseded_at is null and c.checked_at >= ${f} and c.checked_at < ${t} ${deptFilter(sql.raw('c.department_id'))}
+      group by c.department_id, fb.action`),
+    db.execute(sql`
+      select kind, decider, status, due_at::text as due_at, decided_at
+      from (
+        select 'objection' as kind, evidence->>'decidingDepartmentId' as decider, status, due_at, decided_at, filed_at from objection
+        union all
+        select 'repair', evidence->>'decidingDepartmentId', status, due_at, decided_at, filed_at from repair
+      ) c
+      where (filed_at < ${t}) and (decided_at is null or decided_at >= ${f}) ${deptFilter(sql.raw('decider'))}`),
+  ]);
+
+  const byDept = new Map<string, DepartmentStats>();
+  for (const d of rowsOf<{ id: string; name: string; category: string; region: string }>(depts)) {
+    byDept.set(d.id, {
+      departmentId: d.id,
+      name: d.name,
+      category: d.category,
+      region: d.region,
+      checks: { total: 0, withHits: 0, byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, 0])) },
+      measures: { required: 0, reported: 0, applied: 0, notApplied: 0, partiallyApplied: 0, completion: null },
+      objections: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },
+      repairs: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },
+    });
+  }
+  for (const r of rowsOf<{ department_id: string; verdict: string; n: number; with_hits: number }>(checkRows)) {
+    const d = byDept.get(r.department_id);
+    if (!d) continue;
+    d.checks.total += n(r.n);
+    d.checks.withHits += n(r.with_hits);
+    d.checks.byVerdict[r.verdict] = n(d.checks.byVerdict[r.verdict]) + n(r.n);
+  }
+  for (const r of rowsOf<{ department_id: string; required: number }>(measureRows)) {
+    const d = byDept.get(r.department_id);
+    if (d) d.measures.required = n(r.required);
+  }
+  for (const r of rowsOf<{ department_id: string; action: string; n: number }>(feedbackRows)) {
+    const d = byDept.get(r.department_id);
+    if (!d) continue;
+    d.measures.reported += n(r.n);
+    if (r.action === 'applied') d.measures.applied += n(r.n);
+    else if (r.action === 'not_applied') d.measures.notApplied += n(r.n);
+    else d.measures.partiallyApplied += n(r.n);
+  }
+  for (const r of rowsOf<{ kind: 'objection' | 'repair'; decider: string; status: string; due_at: string; decided_at: Date | string | null }>(caseRows)) {
+    const d = byDept.get(r.decider);
+    if (!d) continue;
+    const s = r.kind === 'objection' ? d.objections : d.repairs;
+    const due = String(r.due_at).slice(0, 10);
+    if (r.status === 'received' || r.status === 'verifying') {
+      s.open++;
+      if (today > due) s.overdue++;
+    } else {
+      s.decided++;
+      if (r.decided_at && toShanghaiDate(new Date(r.decided_at)) > due) s.decidedLate++;
+    }
+  }
+  for (const d of byDept.values()) {
+    d.measures.completion = d.measures.required === 0 ? null : Math.round((d.measures.reported / d.measures.required) * 1000) / 1000;
+  }
+  return { from: from.toISOString(), to: to.toISOString(), departments: [...byDept.values()] };
+}
