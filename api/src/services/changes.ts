@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   'entry.repaired',
   'entry.objection_opened',
   'entry.reinstated',
+  'entry.corrected',
   'objection.opened',
   'objection.decided',
   'repair.opened',
