@@ -37,7 +37,14 @@ export type FeedbackResult = GenResponse<
   'createCheckFeedback',
   { feedbackId: string; checkId: string; measureId: string; action: FeedbackParams['action']; note: string | null }
 >;
-export type FeedbackList = GenResponse<'getCheckFeedback', { feedback: FeedbackResult[] }>;
+export type FeedbackList = GenResponse<
+  'getCheckFeedback',
+  {
+    checkId: string;
+    complete: boolean;
+    measures: Array<{ measureId: string; docNo: string; ordinal: string; text: string; mandatory: boolean; current: FeedbackResult | null; history: FeedbackResult[] }>;
+  }
+>;
 
 // entries
 export type PublishParams = RequestBody<'publishEntry'>;
