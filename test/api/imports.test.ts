@@ -5,38 +5,11 @@ import { sql } from 'drizzle-orm';
 import t from 'tap';
 import type { Db } from '../../api/src/db/index.js';
 import { bearer, build } from '../helpers/app.js';
+import { csv, ndjson, row } from '../helpers/import.js';
 import { check, department, idNumber, uscc } from '../helpers/world.js';
 
 const BATCH = 3;
 const LIMIT = 64 * 1024;
-const COLUMNS = ['list', 'kind', 'uscc', 'idNumber', 'name', 'decisionDocNo', 'reason', 'decidedAt', 'validFrom', 'points', 'source', 'sourceRecordId'] as const;
-type Row = Partial<Record<(typeof COLUMNS)[number] | 'formerNames', string>>;
-
-let serial = 0;
-function row(over: Row = {}): Row {
-  return {
-    list: 'safety.blacklist',
-    kind: 'enterprise',
-    uscc: uscc(),
-    name: `鹤岗市第${++serial}建筑工程有限公司`,
-    decisionDocNo: `鹤应急罚〔2026〕${serial}号`,
-    reason: '发生较大生产安全责任事故',
-    decidedAt: '2026-10-01T00:00:00Z',
-    validFrom: '2026-10-02T00:00:00Z',
-    source: 'test-import',
-    sourceRecordId: `IMP-${serial}`,
-    ...over,
-  };
-}
-
-const cell = (v: string | undefined) => (v === undefined ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-function csv(rows: Row[], columns: readonly string[] = [...COLUMNS, 'formerNames']): string {
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c as keyof Row])).join(','))].join('\r\n') + '\r\n';
-}
-function ndjson(rows: Row[]): string {
-  return rows.map((r) => JSON.stringify({ ...r, ...(r.points ? { points: Number(r.points) } : {}) })).join('\n') + '\n';
-}
-
 async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
   const r = (await db.execute(query)) as unknown as { rows?: Array<{ n: number }> } & Array<{ n: number }>;
   return Number((r.rows ?? r)[0]!.n);
