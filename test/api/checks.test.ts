@@ -165,7 +165,7 @@ t.test('verdicts, matches and receipts', async (t) => {
     const s = uscc();
     const p = (await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: s, name: '佳木斯市撤销测试有限公司' } })).json();
     const before = new Date().toISOString();
-    t.equal((await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(financeJms.key), payload: { reason: 'x' } })).json().code, 'FORBIDDEN_LIST', 'not the deciding department');
+    t.equal((await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(financeJms.key), payload: { reason: 'x' } })).json().code, 'NOT_DECIDING_DEPARTMENT', 'not the deciding department');
     const r = await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(safety.key), payload: { reason: '认定依据不足' } });
     t.equal(r.statusCode, 200);
     t.match(r.json(), { entryId: p.entryId, version: 2, status: 'revoked' });
@@ -174,7 +174,8 @@ t.test('verdicts, matches and receipts', async (t) => {
     const again = await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(safety.key), payload: { reason: 'again' } });
     t.equal(again.statusCode, 409);
     t.equal(again.json().code, 'INVALID_TRANSITION');
-    const entry = (await app.inject({ url: `/v1/entries/${p.entryId}`, headers: bearer(financeJms.key) })).json();
+    t.equal((await app.inject({ url: `/v1/entries/${p.entryId}`, headers: bearer(financeJms.key) })).json().code, 'NOT_FOUND', 'off public display');
+    const entry = (await app.inject({ url: `/v1/entries/${p.entryId}?view=internal`, headers: bearer(safety.key) })).json();
     t.same(entry.versions.map((v: { version: number; status: string; change: string }) => `${v.version}:${v.status}:${v.change}`), ['1:active:created', '2:revoked:revoked']);
   });
 
