@@ -2,7 +2,7 @@
 // answering 5xx. Failing open happens only when asked for, and is logged.
 import t from 'tap';
 import { APIConnectionError, APIConnectionTimeoutError, type Logger, Yingcha, mustCheck } from '../../sdk/src/index.js';
-import { uscc } from '../helpers/world.js';
+import { type Dept, uscc } from '../helpers/world.js';
 import { deadPort, proxy, serve } from './harness.js';
 
 const params = (code: string, type: 'government_procurement' | 'market_entry_and_office' = 'government_procurement') => ({
@@ -21,26 +21,20 @@ t.test('decisions from the verdict', async (t) => {
   const finance = s.as(await s.department('finance', '230800'));
   const market = await s.department('market_regulation', '110000');
 
+  const list = (dept: Dept, code: string, subject: { uscc: string; name: string }) =>
+    s.as(dept).entries.publish({
+      list: code,
+      subject: { kind: 'enterprise', ...subject },
+      decisionDocNo: '测试〔2026〕1号',
+      reason: '测试',
+      decidedAt: '2026-01-15T00:00:00.000Z',
+      source: 'sdk-guard',
+      sourceRecordId: subject.uscc,
+    });
   const listed = uscc();
-  await s.as(safety).entries.publish({
-    list: 'safety.blacklist',
-    subject: { kind: 'enterprise', uscc: listed, name: '佳木斯市某某建筑工程有限公司' },
-    decisionDocNo: '佳应急〔2026〕1号',
-    reason: '重大安全生产事故',
-    decidedAt: '2026-01-15T00:00:00.000Z',
-    source: 'sdk-guard',
-    sourceRecordId: 'g-1',
-  });
+  await list(safety, 'safety.blacklist', { uscc: listed, name: '佳木斯市某某建筑工程有限公司' });
   const seriousIllegal = uscc('91', '110000');
-  await s.as(market).entries.publish({
-    list: 'market.serious_illegal',
-    subject: { kind: 'enterprise', uscc: seriousIllegal, name: '北京某某科技有限公司' },
-    decisionDocNo: '京市监〔2026〕1号',
-    reason: '严重违法失信',
-    decidedAt: '2026-01-15T00:00:00.000Z',
-    source: 'sdk-guard',
-    sourceRecordId: 'g-2',
-  });
+  await list(market, 'market.serious_illegal', { uscc: seriousIllegal, name: '北京某某科技有限公司' });
 
   t.test('clear → allowed, with the receipt', async (t) => {
     const r = await finance.mustCheck(params(uscc()));
