@@ -7,12 +7,13 @@
 //   PGlite), BENCH_IMPORT_MODE (default all-or-nothing), BENCH_IMPORT_BATCH (server batch size, default the server's),
 //   BENCH_DATABASE_URL (a yingcha_bench_import_* database is created there and dropped; BENCH_KEEP=1 keeps it).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createBenchDatabase } from './database.js';
+import { BIN, startServer } from './server.js';
 import { openDatabase } from '../../api/src/db/index.js';
 import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { iterateSubjects } from '../../api/src/demo/generate.js';
@@ -25,7 +26,6 @@ const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (engine === 'postgres' ? 1_000_000 : 50_000));
 const MODE = process.env.BENCH_IMPORT_MODE ?? 'all-or-nothing';
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
-const BIN = fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
 const ORG_LISTS = ['safety.blacklist', 'safety.joint_punishment', 'quality.serious_violation', 'market.serious_illegal', 'tax.major_violation', 'procurement.bad_record'];
 
 const log = (s: string) => process.stdout.write(s + '\n');
@@ -53,6 +53,31 @@ async function writeFile(path: string, rows: number) {
   }
   await write(chunk);
   await new Promise<void>((r) => out.end(r));
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the PostgreSQL backends serving `database` (same machine only). */
+function backendCpuSeconds(database: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) total += cpuSeconds(Number(pid));
+    } catch {
+      // gone
+    }
+  }
+  return total;
 }
 
 function peakRss(pid: number): string {
@@ -92,28 +117,28 @@ export async function runImportBench(): Promise<void> {
     await writeFile(file, ROWS);
     log(`file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB generated in ${((performance.now() - g0) / 1000).toFixed(1)}s`);
 
-    const server = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const { url, server } = await startServer(env);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout.on('data', (d) => {
-          out += d;
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-      });
+      const dbName = env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : '';
+      const load0 = loadavg()[0]!;
+      const db0 = dbName ? backendCpuSeconds(dbName) : 0;
       const t0 = performance.now();
       const cli = spawn(process.execPath, [BIN, 'import', file, '--mode', MODE, '--url', url], { env: { ...env, YINGCHA_API_KEY: key.secret }, stdio: ['ignore', 'pipe', 'inherit'] });
       let result = '';
       cli.stdout.on('data', (d) => (result += d));
       const code = await new Promise<number | null>((r) => cli.once('exit', r));
       const seconds = (performance.now() - t0) / 1000;
+      // The machine is shared: CPU seconds say what the import cost, whatever else was running.
+      const serverCpu = cpuSeconds(server.pid!);
+      const dbCpu = dbName ? backendCpuSeconds(dbName) - db0 : NaN;
       const summary = JSON.parse(result) as { accepted: number; rejected: number; rowsRead: number };
       log('');
-      log('| rows | mode | accepted | rejected | seconds | rows/s | server peak RSS | exit |');
-      log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-      log(`| ${summary.rowsRead} | ${MODE} | ${summary.accepted} | ${summary.rejected} | ${seconds.toFixed(1)} | ${Math.round(summary.rowsRead / seconds)} | ${peakRss(server.pid!)} | ${code} |`);
+      log('| rows | mode | accepted | rejected | seconds | rows/s | server peak RSS | server CPU s | database CPU s | load avg (start → end) | exit |');
+      log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+      log(
+        `| ${summary.rowsRead} | ${MODE} | ${summary.accepted} | ${summary.rejected} | ${seconds.toFixed(1)} | ${Math.round(summary.rowsRead / seconds)} | ` +
+          `${peakRss(server.pid!)} | ${serverCpu.toFixed(0)} | ${dbCpu.toFixed(0)} | ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} | ${code} |`,
+      );
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

@@ -6,12 +6,10 @@
 //   BENCH_ENTRIES, BENCH_SUBJECTS, BENCH_SECONDS (per scenario, default 20), BENCH_CONNECTIONS (default 32)
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a yingcha_bench_* database is created
 //   and dropped), BENCH_KEEP=1 keeps it.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { Pool } from 'undici';
 import { openDatabase } from '../../api/src/db/index.js';
@@ -24,6 +22,7 @@ import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
 import { runImportBench } from './import.js';
+import { startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? (engine === 'postgres' ? 1_000_000 : 100_000));
@@ -33,7 +32,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MAX_REQUESTS = 5_000_000;
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghij';
-const BIN = fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
 
 const log = (s: string) => process.stdout.write(s + '\n');
 
@@ -161,16 +159,7 @@ async function main() {
     }
 
     const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-    const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (d) => {
-        out += d;
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-    });
+    const { url, server } = await startServer(env, nodeArgs);
     const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
     const matter = { type: 'government_procurement', reference: 'BENCH-1' };
     const pick = <T>(a: T[], i: number) => a[(i * 2654435761) % a.length]!;
