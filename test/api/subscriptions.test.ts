@@ -7,6 +7,17 @@ import { bearer } from '../helpers/app.js';
 import { receiver } from '../helpers/receiver.js';
 import { department, publish, uscc, world } from '../helpers/world.js';
 
+/** Polls `read` until `ok` holds; fails after the deadline. */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const FAST = { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 100, batch: 50, claim: 8 };
 
 t.test('backoff is exponential, jittered and capped', async (t) => {
@@ -128,7 +139,12 @@ t.test('delivery: order, signature, retries, dead letter, replay', async (t) => 
     rx.respond(200);
     await rx.until((r) => r.delivered().length >= before + 2);
     t.same(rx.delivered().slice(before).map((d) => JSON.parse(d.body).data.entryId), ids, 'in order after the failures');
-    const log = (await app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })).json();
+    // The receiver has the POST before the worker has recorded its answer: wait for the record.
+    const second = rx.delivered()[before + 1]!.eventId;
+    const log = await eventually(
+      async () => (await app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })).json(),
+      (l) => l.attempts.some((a: { eventId: string; outcome: string }) => a.eventId === second && a.outcome === 'delivered'),
+    );
     const first = rx.delivered()[before]!.eventId;
     const forFirst = log.attempts.filter((a: { eventId: string }) => a.eventId === first).reverse();
     t.ok(forFirst.length >= 4, 'three failures and a success');
@@ -168,13 +184,11 @@ t.test('delivery: order, signature, retries, dead letter, replay', async (t) => 
     const replayed = rx.delivered().find((x) => x.eventId === letter.eventId)!;
     t.ok(replayed.verified);
     t.equal(JSON.parse(replayed.body).data.entryId, dead);
-    const deadline = Date.now() + 10_000;
-    let status = '';
-    while (Date.now() < deadline && status !== 'replayed') {
-      status = (await app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })).json().deadLetters[0].status;
-      if (status !== 'replayed') await new Promise((r) => setTimeout(r, 20));
-    }
-    t.equal(status, 'replayed');
+    const after2 = await eventually(
+      async () => (await app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })).json(),
+      (l) => l.deadLetters[0].status === 'replayed',
+    );
+    t.equal(after2.deadLetters[0].status, 'replayed');
   });
 
   t.test('a deleted subscription receives nothing more', async (t) => {

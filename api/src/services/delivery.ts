@@ -4,10 +4,11 @@
 //   - at least once: the cursor moves only after a 2xx; a worker killed mid-POST leaves the cursor where it was, and
 //     its lease lapses;
 //   - in order per subscription: one event at a time, and a failing event holds the later ones back (head of line);
-//   - never delivered twice because two workers raced: only the lease holder POSTs, and it renews the lease before
-//     each POST so that at least leaseMs - timeoutMs of lease remain when the request is sent. A POST cannot outlive
-//     its timeout, so the lease cannot lapse while it is in flight (unless the process stalls for longer than the
-//     difference, e.g. a stopped VM; config.ts insists the lease is at least twice the timeout).
+//   - never delivered twice because two workers raced: only the lease holder POSTs, and it holds at least
+//     leaseMs - timeoutMs of lease when each request is sent (the claim, and every cursor advance, set the lease to
+//     leaseMs from then). A POST cannot outlive its timeout, so the lease cannot lapse while it is in flight, unless
+//     the process stalls for longer than the difference (e.g. a stopped VM; config.ts insists the lease is at least
+//     twice the timeout). Each event costs one POST and one transaction.
 // Failures back off exponentially with full jitter; once the head event has failed for longer than the horizon it
 // moves to dead_letter and the queue goes on. A replayed dead letter is sent ahead of the cursor.
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -113,16 +114,6 @@ async function claim(db: Db, o: DeliveryOptions): Promise<Subscription[]> {
     .returning();
 }
 
-/** Extends this worker's lease; false when it is no longer ours (lapsed and taken, or the subscription was deleted). */
-async function renew(db: Db, o: DeliveryOptions, id: string): Promise<boolean> {
-  const rows = await db
-    .update(subscriptions)
-    .set({ leaseUntil: sql`now() + ${ms(o.leaseMs)}` })
-    .where(and(eq(subscriptions.id, id), eq(subscriptions.leaseOwner, o.workerId), sql`${subscriptions.leaseUntil} > now()`, sql`${subscriptions.deletedAt} is null`))
-    .returning({ id: subscriptions.id });
-  return rows.length === 1;
-}
-
 async function release(db: Db, o: DeliveryOptions, id: string) {
   await db
     .update(subscriptions)
@@ -130,15 +121,14 @@ async function release(db: Db, o: DeliveryOptions, id: string) {
     .where(and(eq(subscriptions.id, id), eq(subscriptions.leaseOwner, o.workerId)));
 }
 
-async function queuedReplay(db: Db, subscriptionId: string): Promise<Item | undefined> {
-  const [row] = await db
+async function queuedReplays(db: Db, subscriptionId: string, limit: number): Promise<Item[]> {
+  return db
     .select({ eventId: events.id, type: events.type, occurredAt: events.occurredAt, data: events.data })
     .from(deadLetters)
     .innerJoin(events, eq(events.id, deadLetters.eventId))
     .where(and(eq(deadLetters.subscriptionId, subscriptionId), eq(deadLetters.status, 'replay_queued')))
     .orderBy(asc(deadLetters.eventId))
-    .limit(1);
-  return row;
+    .limit(limit);
 }
 
 export const filterOf = (s: Pick<Subscription, 'events' | 'filters'>): FeedFilter => {
@@ -154,33 +144,27 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
   let delivered = 0;
   let failures = sub.failures;
   let failingSince = sub.failingSince;
-  let queue: Item[] = [];
-  let next: FeedPosition | undefined;
+  let cursor: FeedPosition = { xid: sub.cursorXid, id: sub.cursorId };
+  // Replays queued before this claim go first; one queued during it waits for the next claim.
+  const queue: Item[] = await queuedReplays(db, sub.id, o.batch);
+  let fed = false;
+  const mine = and(eq(subscriptions.id, sub.id), eq(subscriptions.leaseOwner, o.workerId), sql`${subscriptions.deletedAt} is null`);
   try {
     for (let round = 0; round < o.batch && !o.stopping?.(); round++) {
-      let item = await queuedReplay(db, sub.id);
-      if (!item) {
+      if (queue.length === 0) {
+        if (fed) return delivered;
+        fed = true;
+        const page = await feedPage(db, { after: cursor, limit: o.batch - round, departmentId: sub.departmentId, filter: filterOf(sub) });
+        queue.push(...page.events.map((e) => ({ eventId: Number(e.eventId), type: e.type, occurredAt: new Date(e.occurredAt), data: e.data, position: e.position })));
         if (queue.length === 0) {
-          const page = await feedPage(db, {
-            after: { xid: sub.cursorXid, id: sub.cursorId },
-            limit: o.batch,
-            departmentId: sub.departmentId,
-            filter: filterOf(sub),
-          });
-          queue = page.events.map((e) => ({ eventId: Number(e.eventId), type: e.type, occurredAt: new Date(e.occurredAt), data: e.data, position: e.position }));
-          next = page.next;
-          if (queue.length === 0) {
-            // Nothing matching: skip the cursor past whatever the filters left out, so it is not scanned again.
-            await db
-              .update(subscriptions)
-              .set({ cursorXid: next.xid, cursorId: next.id })
-              .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.leaseOwner, o.workerId)));
-            return delivered;
-          }
+          // Nothing matching: skip the cursor past whatever the filters left out, so it is not scanned again.
+          await db.update(subscriptions).set({ cursorXid: page.next.xid, cursorId: page.next.id }).where(mine);
+          return delivered;
         }
-        item = queue.shift()!;
       }
-      if (!(await renew(db, o, sub.id))) return delivered;
+      const item = queue.shift()!;
+      // The claim, or the update after the previous event, set the lease to leaseMs from then; the POST below
+      // cannot take more than timeoutMs, and config.ts keeps leaseMs ≥ 2 × timeoutMs.
       const attempt = failures + 1;
       const attemptedAt = new Date(now());
       const outcome = await post(sub.url, sub.secret, item, attempt, o.timeoutMs);
@@ -200,7 +184,6 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
           worker: o.workerId,
           replay,
         });
-        const mine = and(eq(subscriptions.id, sub.id), eq(subscriptions.leaseOwner, o.workerId));
         if (result === 'failed') {
           const wait = backoffMs(attempt, o.backoffBaseMs, o.backoffMaxMs);
           await tx
@@ -225,10 +208,12 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
         }
         const advance = item.position ? { cursorXid: item.position.xid, cursorId: item.position.id } : {};
         const counted = result === 'delivered' ? { deliveredCount: sql`${subscriptions.deliveredCount} + 1`, lastDeliveredAt: sql`now()` } : {};
+        // Only while the lease is still ours: if it lapsed, another worker may already have sent this event, and
+        // this one must stop (the event was delivered at least once; the other worker goes on from the cursor).
         const rows = await tx
           .update(subscriptions)
-          .set({ ...advance, ...counted, failures: 0, failingSince: null })
-          .where(mine)
+          .set({ ...advance, ...counted, failures: 0, failingSince: null, leaseUntil: sql`now() + ${ms(o.leaseMs)}` })
+          .where(and(mine, sql`${subscriptions.leaseUntil} > now()`))
           .returning({ id: subscriptions.id });
         return rows.length === 1;
       });
@@ -236,10 +221,7 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
       if (result === 'delivered') delivered++;
       failures = 0;
       failingSince = null;
-      if (item.position) {
-        sub.cursorXid = item.position.xid;
-        sub.cursorId = item.position.id;
-      }
+      if (item.position) cursor = item.position;
     }
     return delivered;
   } finally {
