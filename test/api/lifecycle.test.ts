@@ -293,6 +293,26 @@ t.test('credit repair', async (t) => {
     const r = (await post(nanning.key, '/v1/repairs', body(p.json().entryId))).json();
     t.equal(r.deadlineRule, '20 calendar days');
     t.equal(r.dueAt, toShanghaiDate(new Date(new Date(r.filedAt).getTime() + 20 * 86_400_000)));
+
+    // Points are totalled at query time (003:L199): a repaired act stops counting from its effective date.
+    const firm = uscc('91', '450100');
+    const acts = [];
+    for (let i = 0; i < 4; i++) {
+      const a = await publish(app, nanning.key, { list: 'nanning.urban_points', points: 6, decidedAt: new Date(Date.now() - (i + 1) * 86_400_000).toISOString(), subject: { kind: 'enterprise', uscc: firm, name: '南宁市某某物业有限公司' } });
+      t.equal(a.statusCode, 201, a.body);
+      acts.push(a.json().entryId as string);
+    }
+    const tier = async () => (await check(app, nanning.key, { uscc: firm }, 'administrative_licensing')).json().hits.map((h: { list: { code: string } }) => h.list.code);
+    t.same(await tier(), ['nanning.red'], '24 points');
+    const repair = async (entryId: string, decision: Record<string, unknown>) => {
+      const repairId = (await post(nanning.key, '/v1/repairs', body(entryId))).json().repairId;
+      await post(nanning.key, `/v1/repairs/${repairId}/verify`, {});
+      t.equal((await post(nanning.key, `/v1/repairs/${repairId}/decision`, decision)).statusCode, 200);
+    };
+    await repair(acts[0]!, { outcome: 'approved', effectiveFrom: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    t.same(await tier(), ['nanning.red'], 'an act repaired from next month still counts today');
+    await repair(acts[1]!, { outcome: 'approved' });
+    t.same(await tier(), ['nanning.yellow'], '18 points once an act is repaired as of now');
   });
 });
 

@@ -6,12 +6,12 @@ import { type Db, prepared, sqlState } from '../db/index.js';
 import { checks, entryVersions, events } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import type { AppliesTo, EntryStatus, MatchedBy, MatterType, Polarity, Verdict } from '../domain/codes.js';
-import { measuresFor, regionCovers } from '../domain/measures.js';
+import { type MatchedMeasure, measuresFor, regionCovers } from '../domain/measures.js';
 import { nameSimilarity, normalizeName } from '../domain/names.js';
 import { pointsStanding } from '../domain/points.js';
 import { decideVerdict, type Reason } from '../domain/verdict.js';
 import { ApiError } from '../errors.js';
-import { type CatalogSnapshot, currentCatalog } from './catalog.js';
+import { type CatalogSnapshot, currentCatalog, type StoredMeasure } from './catalog.js';
 import type { AuthContext } from './keys.js';
 import { appendReceipt, type ReceiptRow } from './receipts.js';
 import { findByIdentifiers, findByName, fuzzyCandidates, parseIdentifiers, relatedOf, type ResolvedSubject } from './subjects.js';
@@ -59,6 +59,22 @@ export interface CheckMeasure {
   implementingUnits: string[];
   /** the hits (entry ids) this measure answers */
   forEntries: string[];
+}
+
+/** A catalogue measure as a check (and a watch.hit) reports it. */
+export function measureView(m: MatchedMeasure<StoredMeasure>, forEntries: string[]): CheckMeasure {
+  return {
+    measureId: m.measureId,
+    docNo: m.docNo,
+    ordinal: m.ordinal,
+    text: m.text,
+    effect: m.effect,
+    mandatory: m.mandatory,
+    legalBasis: m.legalBasis ?? null,
+    appliesTo: m.appliesTo,
+    implementingUnits: m.implementingUnits ?? [],
+    forEntries,
+  };
 }
 
 export interface CheckResult {
@@ -177,7 +193,13 @@ function hitsFor(catalog: CatalogSnapshot, matched: Matched[], versions: Version
       let points: Hit['points'];
       if (list.pointsRule) {
         // Points lists: the tier is computed now from the acts in the window (003:L199).
-        const acts = rows.filter((v) => v.status === 'active' && v.points !== null && v.validFrom.getTime() <= at.getTime());
+        // A repaired act stops counting at the repair's effective date (its validUntil); a suspended one (异议) not at all.
+        const acts = rows.filter(
+          (v) =>
+            (v.status === 'active' || (v.status === 'repaired' && v.validUntil !== null && v.validUntil.getTime() > at.getTime())) &&
+            v.points !== null &&
+            v.validFrom.getTime() <= at.getTime(),
+        );
         const standing = pointsStanding(list.pointsRule, acts.map((v) => ({ points: v.points!, decidedAt: v.decidedAt })), at);
         if (!standing.tier) continue;
         const tier = catalog.listByCode.get(standing.tier);
@@ -315,19 +337,7 @@ export async function runCheck(
     for (const m of p.chosen) {
       const prev = measures.get(m.measureId);
       if (prev) prev.forEntries.push(p.hit.entryId);
-      else
-        measures.set(m.measureId, {
-          measureId: m.measureId,
-          docNo: m.docNo,
-          ordinal: m.ordinal,
-          text: m.text,
-          effect: m.effect,
-          mandatory: m.mandatory,
-          legalBasis: m.legalBasis ?? null,
-          appliesTo: m.appliesTo,
-          implementingUnits: m.implementingUnits ?? [],
-          forEntries: [p.hit.entryId],
-        });
+      else measures.set(m.measureId, measureView(m, [p.hit.entryId]));
     }
   }
 
