@@ -37,12 +37,17 @@ export interface WorkerConfig {
   enabled: boolean;
   /** a pass runs at once on a commit notification, otherwise every pollMs (retries after backoff wait for it) */
   pollMs: number;
+  /** per webhook POST; the receiver must answer within it */
   timeoutMs: number;
+  /** how long a claim on a subscription lasts; at least 2 × timeoutMs */
   leaseMs: number;
+  /** how long the head event may keep failing before it goes to dead-letter */
   horizonMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** events one claim may deliver before the subscription is released (fairness) */
   batch: number;
+  /** subscriptions one pass claims */
   claim: number;
 }
 

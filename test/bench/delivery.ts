@@ -8,23 +8,21 @@
 //
 //   BENCH_ENGINE=postgres|pglite (default postgres), BENCH_EVENTS (default 2000), BENCH_PUBLISHERS (default 4),
 //   BENCH_SUBSCRIPTIONS (default 4), BENCH_DATABASE_URL as for run.ts.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
+import { startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 4);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 4);
 const KEY = 'bench-delivery-key-0123456789abcdefghij';
-const BIN = fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
 const log = (s: string) => process.stdout.write(s + '\n');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -67,16 +65,7 @@ async function main() {
   await new Promise<void>((r) => rx.listen(0, '127.0.0.1', r));
   const rxUrl = `http://127.0.0.1:${(rx.address() as AddressInfo).port}`;
 
-  const server = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
+  const { url: base, server } = await startServer(env);
   const call = async (path: string, body: unknown) => {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);

@@ -17,7 +17,7 @@ t.test('two instances share the work and never deliver an event twice', { skip: 
   // Some answers slow and some failing, so claims, retries and lease checks interleave between the two.
   rx.delay(5);
   const SUBS = 4;
-  const subs = [];
+  const subs: Array<{ subscriptionId: string; secret: string }> = [];
   for (let s = 0; s < SUBS; s++) subs.push(await (s % 2 ? apiA : apiB).post('/v1/subscriptions', { url: `${rx.url}?s=${s}`, events: ['entry.created'] }));
   const start = (await apiA.get('/v1/changes?limit=1000')).nextCursor as string;
   const N = 40;

@@ -10,7 +10,7 @@ t.test('receiver down, then up: every event arrives, in order for each subscript
   const server = await serve(t, await pushEnv(t));
   const api = client(server.url);
   const rx = await receiver(t);
-  const subs = [];
+  const subs: Array<{ subscriptionId: string; secret: string }> = [];
   for (const s of [1, 2]) {
     subs.push(await api.post('/v1/subscriptions', { url: `${rx.url}?s=${s}`, events: ['entry.created'] }));
   }
@@ -25,7 +25,7 @@ t.test('receiver down, then up: every event arrives, in order for each subscript
   const deadline = Date.now() + 30_000;
   let failed = 0;
   while (failed < 2 && Date.now() < deadline) {
-    const log = await api.get(`/v1/subscriptions/${subs[0].subscriptionId}/deliveries`);
+    const log = await api.get(`/v1/subscriptions/${subs[0]!.subscriptionId}/deliveries`);
     failed = log.attempts.filter((a: { outcome: string }) => a.outcome === 'failed').length;
     if (failed < 2) await new Promise((r) => setTimeout(r, 50));
   }

@@ -12,29 +12,18 @@
 // Failures back off exponentially with full jitter; once the head event has failed for longer than the horizon it
 // moves to dead_letter and the queue goes on. A replayed dead letter is sent ahead of the cursor.
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { WorkerConfig } from '../config.js';
 import type { Db } from '../db/index.js';
 import { deadLetters, deliveryAttempts, events, subscriptions } from '../db/schema.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../domain/signature.js';
 import { type FeedFilter, type FeedPosition, HORIZON, feedPage } from './changes.js';
 
-export interface DeliveryOptions {
+export type DeliveryOptions = Omit<WorkerConfig, 'enabled' | 'pollMs'> & {
   /** names this instance in leases and attempt rows */
   workerId: string;
-  /** per POST; the receiver must answer within it */
-  timeoutMs: number;
-  /** how long a claim lasts; well above timeoutMs */
-  leaseMs: number;
-  /** how long the head event may keep failing before it goes to dead-letter */
-  horizonMs: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** events one claim may deliver before the subscription is released (fairness) */
-  batch: number;
-  /** subscriptions one pass claims */
-  claim: number;
   /** true once the instance is shutting down: no new claim, no further POST */
   stopping?: () => boolean;
-}
+};
 
 type Subscription = typeof subscriptions.$inferSelect;
 

@@ -11,6 +11,7 @@ import { normalizeName } from '../domain/names.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type CatalogSnapshot, currentCatalog } from './catalog.js';
+import { measureView } from './checks.js';
 import { type FeedEvent, feedHead, feedPageIn } from './changes.js';
 import type { AuthContext } from './keys.js';
 import { parseIdentifiers } from './subjects.js';
@@ -195,16 +196,7 @@ async function hitsFor(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): Promise
         validUntil: row.v.validUntil?.toISOString() ?? null,
         scopeRegion: row.v.scopeRegion,
       },
-      measures: r.measures.map((m) => ({
-        measureId: m.measureId,
-        docNo: m.docNo,
-        ordinal: m.ordinal,
-        text: m.text,
-        effect: m.effect,
-        mandatory: m.mandatory,
-        legalBasis: m.legalBasis ?? null,
-        appliesTo: m.appliesTo,
-      })),
+      measures: r.measures.map((m) => measureView(m, [entryId])),
       noDuty: r.noDuty,
       uncovered: r.uncovered,
       catalogVersion: catalog.version,

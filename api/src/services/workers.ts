@@ -9,7 +9,7 @@ import { forgetKeys } from './keys.js';
 import { CACHE_CHANNEL, EVENT_CHANNEL, type Listener, listen } from './notify.js';
 import { matchWatchesOnce } from './watches.js';
 
-export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId'> {
+export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId' | 'stopping'> {
   pollMs: number;
   workerId?: string;
   log?: { error(obj: unknown, msg: string): void };
