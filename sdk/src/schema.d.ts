@@ -6730,7 +6730,7 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL that receives a signed POST per event */
                     url: string;
-                    events: ("entry.created" | "entry.updated" | "entry.revoked" | "entry.expired" | "entry.repaired" | "entry.objection_opened" | "entry.reinstated" | "objection.opened" | "objection.decided" | "repair.opened" | "repair.decided" | "catalog.changed" | "watch.hit")[];
+                    events: ("entry.created" | "entry.updated" | "entry.revoked" | "entry.expired" | "entry.repaired" | "entry.objection_opened" | "entry.reinstated" | "entry.corrected" | "objection.opened" | "objection.decided" | "repair.opened" | "repair.decided" | "catalog.changed" | "watch.hit")[];
                     filters?: {
                         /** @description List codes */
                         lists?: string[];
