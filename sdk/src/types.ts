@@ -1,7 +1,5 @@
-// Request and response types, named for SDK users and derived from the generated schema.d.ts (never written twice).
-// A route that another team is still writing has no operation in schema.d.ts yet; `Gen*<'opId', Fallback>` then
-// uses a fallback written from the fixed v1 contract in DESIGN.md, and switches to the generated type by itself on
-// the next `pnpm openapi` once an operation of that name appears.
+// Request and response types, named for SDK users and derived from the generated schema.d.ts by operationId, so
+// they are never written twice and follow the spec on every `pnpm openapi`.
 import type { components, operations } from './schema.js';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
@@ -13,10 +11,11 @@ export type RequestBody<O extends keyof operations> = operations[O] extends { re
 export type ResponseBody<O extends keyof operations> = Success<operations[O]['responses']>;
 /** The query parameters of an operation. */
 export type QueryParams<O extends keyof operations> = NonNullable<operations[O]['parameters']['query']>;
-
-type GenBody<O extends string, F> = O extends keyof operations ? RequestBody<O> : F;
-type GenResponse<O extends string, F> = O extends keyof operations ? ResponseBody<O> : F;
-type GenQuery<O extends string, F> = O extends keyof operations ? QueryParams<O> : F;
+/**
+ * Query parameters whose server-side default makes openapi-typescript mark them required (defaultNonNullable): the
+ * server fills them in, so the SDK takes them as optional.
+ */
+type DefaultedQuery<O extends keyof operations> = Partial<QueryParams<O>>;
 
 type Schemas = components['schemas'];
 
@@ -29,135 +28,63 @@ export type Measure = CheckResult['measures'][number];
 export type MatterType = CheckParams['matter']['type'];
 export type BatchParams = RequestBody<'createCheckBatch'>;
 export type BatchResult = ResponseBody<'createCheckBatch'>;
-export type FeedbackParams = GenBody<
-  'createCheckFeedback',
-  { measureId: string; action: 'applied' | 'not_applied' | 'partially_applied'; note?: string }
->;
-export type FeedbackResult = GenResponse<
-  'createCheckFeedback',
-  { feedbackId: string; checkId: string; measureId: string; action: FeedbackParams['action']; note: string | null }
->;
-export type FeedbackList = GenResponse<
-  'getCheckFeedback',
-  {
-    checkId: string;
-    complete: boolean;
-    measures: Array<{ measureId: string; docNo: string; ordinal: string; text: string; mandatory: boolean; current: FeedbackResult | null; history: FeedbackResult[] }>;
-  }
->;
+export type FeedbackParams = RequestBody<'createCheckFeedback'>;
+export type FeedbackResult = ResponseBody<'createCheckFeedback'>;
+export type FeedbackList = ResponseBody<'getCheckFeedback'>;
 
 // entries
 export type PublishParams = RequestBody<'publishEntry'>;
 export type PublishResult = ResponseBody<'publishEntry'>;
 export type Entry = Schemas['Entry'];
+export type EntryQuery = QueryParams<'getEntry'>;
+export type EntryListQuery = QueryParams<'listEntries'>;
+export type EntryList = ResponseBody<'listEntries'>;
 export type RevokeParams = RequestBody<'revokeEntry'>;
-type NoQuery<O extends keyof operations> = [QueryParams<O>] extends [never] ? true : false;
-export type EntryQuery = NoQuery<'getEntry'> extends true ? { view?: 'public' | 'internal' } : QueryParams<'getEntry'>;
-export type EntryListQuery = GenQuery<'listEntries', { subject: string; list?: string; view?: 'public' | 'internal'; limit?: number }>;
-export type EntryList = GenResponse<'listEntries', { entries: Entry[] }>;
 
 // imports
-export type ImportFormat = 'csv' | 'ndjson';
-export type ImportMode = 'all-or-nothing' | 'accept-valid';
-export interface ImportRowError {
-  row: number;
-  code: string;
-  message: string;
-}
-export type ImportResult = GenResponse<'createImport', { importId: string; accepted: number; rejected: number; errors: ImportRowError[] }>;
-export type ImportRecord = GenResponse<'getImport', ImportResult & { status: string }>;
-export type ImportListQuery = GenQuery<'listImports', { limit?: number }>;
-export type ImportList = GenResponse<'listImports', { imports: ImportRecord[] }>;
+export type ImportQuery = QueryParams<'createImport'>;
+export type ImportFormat = NonNullable<ImportQuery['format']>;
+export type ImportResult = ResponseBody<'createImport'>;
+export type ImportRecord = ResponseBody<'getImport'>;
+export type ImportListQuery = QueryParams<'listImports'>;
+export type ImportList = ResponseBody<'listImports'>;
 
 // objections and repairs
-export interface Applicant {
-  name: string;
-  relation?: 'subject' | 'agent';
-  contact?: string;
-}
-export type Evidence = Array<{ title: string; url?: string; sha256?: string }>;
-interface CaseFallback {
-  entryId: string;
-  status: string;
-  applicant: Applicant;
-  reason: string;
-  dueAt: string;
-  overdue: boolean;
-  decidedAt: string | null;
-  note: string | null;
-}
-export type ObjectionParams = GenBody<'openObjection', { entryId: string; applicant: Applicant; reason: string; evidence?: Evidence }>;
-export type Objection = GenResponse<'openObjection', CaseFallback & { objectionId: string; outcome: 'upheld' | 'rejected' | null }>;
-export type ObjectionListQuery = GenQuery<'listObjections', { entryId?: string; status?: string; overdue?: boolean; limit?: number }>;
-export type ObjectionList = GenResponse<'listObjections', { objections: Objection[] }>;
-export type ObjectionDecisionParams = GenBody<
-  'decideObjection',
-  { outcome: 'upheld' | 'rejected'; correction?: 'revoke' | 'amend'; note?: string }
->;
-export type RepairParams = GenBody<'openRepair', { entryId: string; applicant: Applicant; reason: string; pledge: string; evidence?: Evidence }>;
-export type Repair = GenResponse<'openRepair', CaseFallback & { repairId: string; outcome: 'approved' | 'denied' | null }>;
-export type RepairListQuery = GenQuery<'listRepairs', { entryId?: string; status?: string; overdue?: boolean; limit?: number }>;
-export type RepairList = GenResponse<'listRepairs', { repairs: Repair[] }>;
-export type RepairDecisionParams = GenBody<'decideRepair', { outcome: 'approved' | 'denied'; effectiveFrom?: string; note?: string }>;
+export type ObjectionParams = RequestBody<'openObjection'>;
+export type Objection = ResponseBody<'openObjection'>;
+export type ObjectionListQuery = QueryParams<'listObjections'>;
+export type ObjectionList = ResponseBody<'listObjections'>;
+export type ObjectionDecisionParams = RequestBody<'decideObjection'>;
+export type RepairParams = RequestBody<'openRepair'>;
+export type Repair = ResponseBody<'openRepair'>;
+export type RepairListQuery = QueryParams<'listRepairs'>;
+export type RepairList = ResponseBody<'listRepairs'>;
+export type RepairDecisionParams = RequestBody<'decideRepair'>;
 
 // changes
-// The feed's `limit` has a server default; the generated type marks it required, so the SDK takes it as optional.
-export type ChangesQuery = Partial<GenQuery<'listChanges', { after: string; limit: number; type: string[]; list: string[]; region: string[] }>>;
-export type ChangesPage = GenResponse<
-  'listChanges',
-  { events: Array<{ eventId: string; type: string; occurredAt: string; data?: unknown }>; nextCursor: string }
->;
+export type ChangesQuery = DefaultedQuery<'listChanges'>;
+export type ChangesPage = ResponseBody<'listChanges'>;
 export type ChangeEvent = ChangesPage['events'][number];
 
 // subscriptions and watches
+export type SubscriptionParams = RequestBody<'createSubscription'>;
 export type EventType = SubscriptionParams['events'][number];
-export type SubscriptionParams = GenBody<
-  'createSubscription',
-  { url: string; events: string[]; filters?: { lists?: string[]; regions?: string[] } }
->;
-interface SubscriptionFallback {
-  subscriptionId: string;
-  departmentId: string;
-  url: string;
-  events: string[];
-  filters: { lists?: string[]; regions?: string[] };
-  createdAt: string;
-  delivery: { delivered: number; lastDeliveredAt: string | null; failures: number; failingSince: string | null; nextAttemptAt: string; deadLetters: number };
-}
-export type CreatedSubscription = GenResponse<'createSubscription', SubscriptionFallback & { secret: string }>;
-export type Subscription = GenResponse<'getSubscription', SubscriptionFallback>;
-export type SubscriptionList = GenResponse<'listSubscriptions', { subscriptions: Subscription[] }>;
-export type DeletedSubscription = GenResponse<'deleteSubscription', { subscriptionId: string; deleted: boolean }>;
-export type DeliveriesQuery = Partial<GenQuery<'listDeliveries', { limit: number }>>;
-export type DeliveryList = GenResponse<
-  'listDeliveries',
-  {
-    attempts: Array<{ eventId: string; attempt: number; attemptedAt: string; outcome: 'delivered' | 'failed' | 'dead'; httpStatus: number | null; error: string | null; durationMs: number; replay: boolean }>;
-    deadLetters: Array<{ eventId: string; status: 'dead' | 'replay_queued' | 'replayed'; failures: number; lastError: string | null; deadAt: string }>;
-  }
->;
-export type ReplayedDelivery = GenResponse<'replayDelivery', { eventId: string; status: 'dead' | 'replay_queued' | 'replayed' }>;
-export type WatchParams = GenBody<
-  'createWatch',
-  { subject: { uscc?: string; idNumber?: string; name?: string }; matter: { type: MatterType; reference: string } }
->;
-export type Watch = GenResponse<
-  'createWatch',
-  {
-    watchId: string;
-    departmentId: string;
-    subject: { uscc: string | null; idMasked: string | null; name: string | null };
-    matter: { type: string; reference: string };
-    createdAt: string;
-  }
->;
-export type WatchListQuery = Partial<GenQuery<'listWatches', { limit: number; offset: number }>>;
-export type WatchList = GenResponse<'listWatches', { watches: Watch[] }>;
-export type DeletedWatch = GenResponse<'deleteWatch', { watchId: string; deleted: boolean }>;
+export type CreatedSubscription = ResponseBody<'createSubscription'>;
+export type Subscription = ResponseBody<'getSubscription'>;
+export type SubscriptionList = ResponseBody<'listSubscriptions'>;
+export type DeletedSubscription = ResponseBody<'deleteSubscription'>;
+export type DeliveriesQuery = DefaultedQuery<'listDeliveries'>;
+export type DeliveryList = ResponseBody<'listDeliveries'>;
+export type ReplayedDelivery = ResponseBody<'replayDelivery'>;
+export type WatchParams = RequestBody<'createWatch'>;
+export type Watch = ResponseBody<'createWatch'>;
+export type WatchListQuery = DefaultedQuery<'listWatches'>;
+export type WatchList = ResponseBody<'listWatches'>;
+export type DeletedWatch = ResponseBody<'deleteWatch'>;
 
 // stats
-export type StatsQuery = GenQuery<'getStats', { departmentId?: string; from?: string; to?: string }>;
-export type Stats = GenResponse<'getStats', Record<string, unknown>>;
+export type StatsQuery = QueryParams<'getStats'>;
+export type Stats = ResponseBody<'getStats'>;
 
 // catalog
 export type MemorandaQuery = QueryParams<'listCatalogMemoranda'>;

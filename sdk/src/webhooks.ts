@@ -2,7 +2,7 @@
 // and the timestamp inside the signed text bounds how long a captured delivery could be replayed.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookVerificationError } from './errors.js';
-import type { Entry } from './types.js';
+import type { Entry, EventType } from './types.js';
 
 type EntryStatus = Entry['status'];
 
@@ -44,24 +44,19 @@ export interface WatchHitData {
   [field: string]: unknown;
 }
 
-/** The payload of each event type the lifecycle writes; fields beyond the named ones may be added by the server. */
-export interface WebhookEventData {
-  'entry.created': EntryEventData;
-  'entry.updated': EntryEventData;
-  'entry.revoked': EntryEventData;
-  'entry.expired': EntryEventData;
-  'entry.repaired': EntryEventData;
-  'entry.objection_opened': EntryEventData;
-  'entry.reinstated': EntryEventData;
+/**
+ * The payload of each event type, keyed by the event types of the spec (so a new type on the server appears here on
+ * the next `pnpm openapi`); types without a named shape carry an open object.
+ */
+export type WebhookEventData = { [T in EventType]: T extends `entry.${string}` ? EntryEventData : Record<string, unknown> } & {
   'objection.opened': ObjectionEventData;
   'objection.decided': ObjectionEventData;
   'repair.opened': RepairEventData;
   'repair.decided': RepairEventData;
-  'catalog.changed': Record<string, unknown>;
   'watch.hit': WatchHitData;
-}
+};
 
-export type WebhookEventType = keyof WebhookEventData;
+export type WebhookEventType = EventType;
 
 /** A delivery, discriminated on `type`: `if (event.type === 'entry.revoked') event.data.entryId` is typed. */
 export type WebhookEvent = {

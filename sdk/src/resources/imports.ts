@@ -1,32 +1,31 @@
 import type { RequestOptions } from '../transport.js';
-import type { ImportFormat, ImportList, ImportListQuery, ImportMode, ImportRecord, ImportResult } from '../types.js';
+import type { ImportFormat, ImportList, ImportListQuery, ImportQuery, ImportRecord, ImportResult } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
-export interface ImportParams {
+export interface ImportParams extends ImportQuery {
   /** The file itself: CSV with the entry field names as columns, or one JSON entry per line. */
   file: string | Uint8Array;
   format: ImportFormat;
-  /** `all-or-nothing` (default on the server) writes nothing if any row is bad; `accept-valid` keeps the good rows. */
-  mode?: ImportMode;
 }
 
-const CONTENT_TYPES: Record<ImportFormat, string> = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' };
+const CONTENT_TYPES: Record<ImportFormat, string> = { csv: 'text/csv', ndjson: 'application/x-ndjson' };
 
 export class Imports extends APIResource {
-  /** Bulk publish. Rows are idempotent on (source, sourceRecordId), so re-sending a file after a lost answer is safe. */
+  /**
+   * Bulk publish; the answer comes when the import ends. `mode: 'all-or-nothing'` (the default) rejects the whole
+   * file when any row is bad: that rejects with UnprocessableEntityError (code IMPORT_REJECTED) whose `body` names
+   * the rows. Rows are idempotent on (source, sourceRecordId), so sending the file again after a lost answer writes
+   * nothing twice, and the call is retried like a GET.
+   */
   create(params: ImportParams, options?: RequestOptions): Promise<ImportResult> {
+    const { file, ...query } = params;
     return this.transport.request(
-      {
-        method: 'POST',
-        path: '/v1/imports',
-        query: { format: params.format, mode: params.mode },
-        raw: { body: params.file, contentType: CONTENT_TYPES[params.format] },
-        idempotent: true,
-      },
+      { method: 'POST', path: '/v1/imports', query, raw: { body: file, contentType: CONTENT_TYPES[params.format] }, idempotent: true },
       options,
     );
   }
 
+  /** Recent imports of this department, with progress for a running one. */
   list(query: ImportListQuery = {}, options?: RequestOptions): Promise<ImportList> {
     return this.transport.request({ method: 'GET', path: '/v1/imports', query }, options);
   }

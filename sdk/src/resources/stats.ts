@@ -3,8 +3,11 @@ import type { Stats as StatsResult, StatsQuery } from '../types.js';
 import { APIResource } from './resource.js';
 
 export class Stats extends APIResource {
-  /** 跟踪问效: checks, hits, feedback completion and objection deadlines, per department and period. */
-  get(query: StatsQuery = {} as StatsQuery, options?: RequestOptions): Promise<StatsResult> {
-    return this.transport.request({ method: 'GET', path: '/v1/stats', query: query as Record<string, string> }, options);
+  /**
+   * 跟踪问效: checks, verdicts, feedback completion, objection and repair deadlines for a period (default: this
+   * month). A department sees its own row; an admin key sees every department's, or one with `departmentId`.
+   */
+  get(query: StatsQuery = {}, options?: RequestOptions): Promise<StatsResult> {
+    return this.transport.request({ method: 'GET', path: '/v1/stats', query }, options);
   }
 }
