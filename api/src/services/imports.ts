@@ -174,7 +174,8 @@ async function isAlive(database: Database, importId: string): Promise<boolean> {
   const [r] = await query<{ alive: boolean }>(
     database.db,
     sql`select exists(select 1 from pg_locks where locktype = 'advisory' and granted and classid = ${LOCK_SPACE}::int::oid
-        and objid = ${lockKey(importId)}::int::oid and objsubid = 2) as alive`,
+        and objid = ${lockKey(importId)}::int::oid and objsubid = 2
+        and database = (select oid from pg_database where datname = current_database())) as alive`,
   );
   return r!.alive;
 }
@@ -458,12 +459,28 @@ function stage(row: ParsedRow, ctx: { catalog: Awaited<ReturnType<typeof current
 /** Counts the bytes read and stops the stream past the limit. */
 async function* limited(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
   let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
+  const it = body[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await it.next();
+    } catch {
+      // The client went away mid-upload: its problem, not a server fault.
+      throw new ApiError('BAD_REQUEST', 'the upload ended before the file did');
+    }
+    if (next.done) return;
+    total += next.value.length;
     if (total > limit) throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
-    yield chunk;
+    yield next.value;
   }
 }
+
+/**
+ * Imports running in this process. Each holds up to three pooled connections (the liveness lock and one or two
+ * writers), so more than a few at once would starve the checks that share the pool.
+ */
+let running = 0;
+export const MAX_RUNNING_IMPORTS = 2;
 
 class Rollback extends Error {}
 
@@ -473,8 +490,15 @@ export async function runImport(database: Database, caller: AuthContext, secret:
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   const ctx: Ctx = { importId, caller, actor };
   const counts = new Counts();
-  const release = await holdImportLock(database, importId);
+  if (running >= MAX_RUNNING_IMPORTS) {
+    throw new ApiError('RATE_LIMITED', `${MAX_RUNNING_IMPORTS} imports are already running on this instance; retry when one has finished`, {
+      headers: { 'retry-after': '30' },
+    });
+  }
+  running++;
+  let release = async () => {};
   try {
+    release = await holdImportLock(database, importId);
     await db.transaction(async (tx) => {
       await tx.insert(imports).values({ id: importId, departmentId: caller.department.departmentId, keyId: caller.keyId, format: opts.format, mode: opts.mode, status: 'running' });
       await audit(tx, actor, 'import.start', { type: 'import', id: importId }, { format: opts.format, mode: opts.mode, encoding: opts.encoding });
@@ -563,6 +587,8 @@ export async function runImport(database: Database, caller: AuthContext, secret:
               rowsRead: sql`greatest(${imports.rowsRead}, ${progress.rowsRead})`,
               accepted: sql`${imports.accepted} + ${r.accepted}`,
               rejected: sql`${imports.rejected} + ${progress.rejected + r.errors.length}`,
+              // The kept errors so far, when there are new ones: a crash then leaves them readable too.
+              ...(progress.rejected + r.errors.length > 0 ? { errors: { ...counts.report(), items: [...counts.errors, ...r.errors].slice(0, MAX_REPORTED_ERRORS) } } : {}),
             })
             .where(eq(imports.id, importId));
           return r;
@@ -580,6 +606,7 @@ export async function runImport(database: Database, caller: AuthContext, secret:
     throw err instanceof ApiError ? new ApiError(err.code, `${err.detail} (import ${importId}, recorded as failed)`, err.extra) : err;
   } finally {
     await release();
+    running--;
   }
   return getImport(database, caller, importId);
 }
