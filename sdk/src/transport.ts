@@ -152,15 +152,20 @@ export class Transport {
   }
 
   private async backoff(attempt: number, retryAfter: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-    // Exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so that many clients rejected by the same
-    // overload do not come back in step. A server's Retry-After replaces the computed delay.
-    const ms = retryAfter ?? Math.min(INITIAL_DELAY_MS * 2 ** attempt, MAX_DELAY_MS) * (1 - Math.random() * 0.25);
     try {
-      await delay(ms, undefined, signal ? { signal } : undefined);
+      await delay(retryDelayMs(attempt, retryAfter), undefined, signal ? { signal } : undefined);
     } catch (err) {
       throw new APIUserAbortError(undefined, { cause: err });
     }
   }
+}
+
+/**
+ * The wait before retry number `attempt + 1`: exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so that
+ * many clients turned away by the same overload do not come back in step. A server's Retry-After replaces it.
+ */
+export function retryDelayMs(attempt: number, retryAfter: number | undefined, random: () => number = Math.random): number {
+  return retryAfter ?? Math.min(INITIAL_DELAY_MS * 2 ** attempt, MAX_DELAY_MS) * (1 - random() * 0.25);
 }
 
 function shouldRetry(res: { status: number; headers: Record<string, string> }): boolean {
@@ -176,8 +181,11 @@ export function retryAfterMs(headers: Record<string, string>, now = Date.now()):
   if (headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers['retry-after'];
   if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  // A number is seconds, even a negative one (ignored); Date.parse would read "-1" as a year.
+  if (/^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+    const seconds = Number(value);
+    return seconds >= 0 ? seconds * 1000 : undefined;
+  }
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

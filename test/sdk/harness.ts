@@ -45,7 +45,9 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number }
   /** forward to the server, wait for its answer, then destroy the client's socket without answering */
-  | { kind: 'drop-answer' };
+  | { kind: 'drop-answer' }
+  /** send the server's status and headers, then hold the body back until the client gives up */
+  | { kind: 'stall-body' };
 
 export interface Seen {
   method: string;
@@ -89,6 +91,12 @@ export async function proxy(t: TestLike, target: string): Promise<Proxy> {
           if (fault?.kind === 'drop-answer') {
             upRes.resume();
             upRes.on('end', () => req.socket.destroy());
+            return;
+          }
+          if (fault?.kind === 'stall-body') {
+            upRes.resume();
+            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+            res.flushHeaders();
             return;
           }
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);

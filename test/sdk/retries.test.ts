@@ -119,6 +119,14 @@ t.test('retries, timeouts, aborts', async (t) => {
     t.ok(Date.now() - started < 4_000, 'did not wait for the slow server');
   });
 
+  t.test('the timeout covers the body too: headers sent, body stalled', async (t) => {
+    const route = isGet('/v1/catalog/memoranda');
+    p.inject(route, { kind: 'stall-body' });
+    const err = await client.catalog.memoranda.list({}, { timeout: 300, maxRetries: 0 }).catch((e: unknown) => e);
+    t.ok(err instanceof APIConnectionTimeoutError, String(err));
+    t.equal(requestsTo(route).at(-1)?.upstream, 200, 'the server had answered');
+  });
+
   t.test('the client-wide timeout applies when a call sets none', async (t) => {
     const route = isGet('/readyz');
     p.inject(route, { kind: 'delay', ms: 5_000 });
