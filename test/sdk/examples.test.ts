@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { startWorkers } from '../../api/src/services/workers.js';
 import { uscc } from '../helpers/world.js';
-import { type Served, serve, until } from './harness.js';
+import { type Served, serve, until, workers } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = join(ROOT, 'sdk/examples');
@@ -130,11 +129,10 @@ t.test('the examples run against the real server', async (t) => {
   t.test('webhook receiver: verifies deliveries and re-screens', async (t) => {
     const run = start(t, 'webhook-receiver.ts', ['0'], env(finance.key));
     await until(() => (/subscription [0-9a-f-]{36}/.test(run.out()) ? true : undefined), `the receiver to start:\n${run.out()}`, 30_000);
-    const workers = await startWorkers(s.database, { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 100, batch: 50, claim: 8, horizonMs: 60_000 });
-    t.teardown(() => workers.stop());
+    const delivery = await workers(t, s);
     const fresh = { uscc: uscc('91', '230400'), name: '鹤岗市新近失信有限公司' };
     await publish(s, market.key, 'market.serious_illegal', fresh, 'ex-2');
-    workers.wake();
+    delivery.wake();
     await until(() => (run.out().includes(`re-screened ${fresh.name}`) ? true : undefined), `the re-screen:\n${run.out()}`, 30_000);
     t.match(run.out(), new RegExp(`re-screened ${fresh.name}: \\w+ \\(entry.created on market.serious_illegal`));
     t.notMatch(run.out(), /rejected a delivery/);

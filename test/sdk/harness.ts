@@ -3,6 +3,7 @@
 import { type IncomingHttpHeaders, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
+import { type Workers, startWorkers } from '../../api/src/services/workers.js';
 import { Yingcha, type ClientOptions } from '../../sdk/src/index.js';
 import type { Built } from '../helpers/app.js';
 import { type Dept, department, world } from '../helpers/world.js';
@@ -146,4 +147,11 @@ export async function deadPort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+/** The instance's background workers (webhook delivery, watch matcher) on short timers, stopped at teardown. */
+export async function workers(t: TestLike, s: Served): Promise<Workers> {
+  const w = await startWorkers(s.database, { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 100, batch: 50, claim: 8, horizonMs: 60_000 });
+  t.teardown(() => w.stop());
+  return w;
 }

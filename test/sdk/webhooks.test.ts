@@ -4,10 +4,9 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { startWorkers } from '../../api/src/services/workers.js';
 import { SIGNATURE_HEADER, type WebhookEvent, WebhookVerificationError, signWebhook, verifyWebhook } from '../../sdk/src/index.js';
 import { uscc } from '../helpers/world.js';
-import { serve, until } from './harness.js';
+import { serve, until, workers } from './harness.js';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const NOW = 1_800_000_000;
@@ -112,8 +111,7 @@ t.test('a real delivery from the server verifies', async (t) => {
   const sub = await s.as(safety).subscriptions.create({ url, events: ['entry.created'] });
   secret = sub.secret;
   t.match(secret, /^whsec_/);
-  const workers = await startWorkers(s.database, { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 100, batch: 50, claim: 8, horizonMs: 60_000 });
-  t.teardown(() => workers.stop());
+  const delivery = await workers(t, s);
 
   const published = await s.as(safety).entries.publish({
     list: 'safety.blacklist',
@@ -124,7 +122,7 @@ t.test('a real delivery from the server verifies', async (t) => {
     source: 'sdk-webhook',
     sourceRecordId: 'w-1',
   });
-  workers.wake();
+  delivery.wake();
   const first = await until(() => received[0], 'the delivery', 20_000);
   t.equal(first.error, undefined, 'the server’s signature verifies with the SDK');
   t.equal(first.event?.type, 'entry.created');
