@@ -38,7 +38,10 @@ export class Subscriptions extends APIResource {
     return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries`, query }, options);
   }
 
-  /** Queue a dead-lettered event for delivery again, ahead of the queue. Replaying twice is harmless. */
+  /**
+   * Queue a dead-lettered event for delivery again, ahead of the queue. Retried like a GET: a repeat can at most
+   * queue one more delivery, and delivery is at least once anyway (receivers dedupe on `eventId`).
+   */
   replay(subscriptionId: string, eventId: string, options?: RequestOptions): Promise<ReplayedDelivery> {
     return this.transport.request(
       { method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries/${seg(eventId)}/replay`, idempotent: true },
