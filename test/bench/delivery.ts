@@ -6,14 +6,16 @@
 // publish response arrives (after commit), the upper one at the event's occurredAt (the transaction's start, before
 // commit). The true latency lies between them.
 //
+//   BENCH_SCENARIO=delivery pnpm bench, or tsx test/bench/delivery.ts.
 //   BENCH_ENGINE=postgres|pglite (default postgres), BENCH_EVENTS (default 2000), BENCH_PUBLISHERS (default 4),
 //   BENCH_SUBSCRIPTIONS (default 4), BENCH_DATABASE_URL as for run.ts.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
 import { startServer } from './server.js';
@@ -26,7 +28,7 @@ const KEY = 'bench-delivery-key-0123456789abcdefghij';
 const log = (s: string) => process.stdout.write(s + '\n');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function main() {
+export async function runDeliveryBench(): Promise<void> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -74,6 +76,7 @@ async function main() {
   try {
     for (let s = 0; s < SUBSCRIPTIONS; s++) await call('/v1/subscriptions', { url: `${rxUrl}/s${s}`, events: ['entry.created'] });
 
+    const load0 = loadavg()[0]!;
     const committed = new Map<string, { after: number; occurredAt?: number }>();
     let n = 0;
     const started = performance.now();
@@ -121,7 +124,7 @@ async function main() {
     lower.sort((a, b) => a - b);
     upper.sort((a, b) => a - b);
     const f = (xs: number[]) => `${pct(xs, 50).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${xs.at(-1)!.toFixed(1)}`;
-    log(`engine ${engine}, ${cpus().length} cores, Node ${process.version}`);
+    log(`engine ${engine}, ${cpus().length} cores, Node ${process.version}, load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (other work on the machine counts)`);
     log(`${EVENTS} events × ${SUBSCRIPTIONS} subscriptions, ${PUBLISHERS} publishers at ${(EVENTS / publishSeconds).toFixed(0)} events/s; received ${received}/${EVENTS * SUBSCRIPTIONS}`);
     log('| clock starts at | p50 ms | p99 ms | max ms |');
     log('| --- | ---: | ---: | ---: |');
@@ -135,7 +138,10 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run directly with tsx, or through run.ts with BENCH_SCENARIO=delivery.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runDeliveryBench().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

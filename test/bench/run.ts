@@ -21,6 +21,7 @@ import { createDepartment, createKey } from '../../api/src/services/keys.js';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
+import { runDeliveryBench } from './delivery.js';
 import { runImportBench } from './import.js';
 import { startServer } from './server.js';
 
@@ -88,6 +89,8 @@ let currentKey = ADMIN_KEY;
 async function main() {
   // BENCH_SCENARIO=import: the bulk-import bench (test/bench/import.ts) instead of the check scenarios.
   if (process.env.BENCH_SCENARIO === 'import') return runImportBench();
+  // BENCH_SCENARIO=delivery: webhook latency, commit → receipt (test/bench/delivery.ts).
+  if (process.env.BENCH_SCENARIO === 'delivery') return runDeliveryBench();
   log(`# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`);
   log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
 
