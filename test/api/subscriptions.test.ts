@@ -203,3 +203,20 @@ t.test('delivery: order, signature, retries, dead letter, replay', async (t) => 
     t.equal(rx.received.length, before);
   });
 });
+
+t.test('a commit wakes the workers: delivery does not wait for the poll interval', async (t) => {
+  const { app, database, adminKey } = await world(t);
+  const dept = await department(app, adminKey, 'finance', '230400', ['check']);
+  const safety = await department(app, adminKey, 'emergency_management', '230400', ['publish']);
+  const rx = await receiver(t);
+  await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url: rx.url, events: ['entry.created'] } });
+  // The first pass runs at start; after it the loop would sleep a minute unless a notification wakes it.
+  const workers = await startWorkers(database, { ...FAST, pollMs: 60_000, horizonMs: 60_000 });
+  t.teardown(() => workers.stop());
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  const res = await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '唤醒' } });
+  t.equal(res.statusCode, 201);
+  await rx.until((r) => r.delivered().length === 1, 20_000);
+  t.ok(Date.now() - started < 20_000, `delivered ${Date.now() - started} ms after the commit, with a 60 s poll interval`);
+});
