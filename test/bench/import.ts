@@ -137,7 +137,7 @@ export async function runImportBench(): Promise<void> {
       log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
       log(
         `| ${summary.rowsRead} | ${MODE} | ${summary.accepted} | ${summary.rejected} | ${seconds.toFixed(1)} | ${Math.round(summary.rowsRead / seconds)} | ` +
-          `${peakRss(server.pid!)} | ${serverCpu.toFixed(0)} | ${dbCpu.toFixed(0)} | ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} | ${code} |`,
+          `${peakRss(server.pid!)} | ${serverCpu.toFixed(0)} | ${dbName ? dbCpu.toFixed(0) : 'in the server (PGlite)'} | ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} | ${code} |`,
       );
     } finally {
       server.kill('SIGTERM');
