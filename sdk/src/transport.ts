@@ -70,7 +70,8 @@ export class Transport {
     const headers = this.headers(call, opts, idempotencyKey);
     const body = call.raw ? call.raw.body : call.body === undefined ? undefined : JSON.stringify(call.body);
 
-    for (let attempt = 0; ; attempt++) {
+    // Every pass either returns, throws, or waits and retries; retriesLeft reaches 0 by the last pass at the latest.
+    for (let attempt = 0; attempt <= maxRetries; attempt++) {
       const retriesLeft = retryable ? maxRetries - attempt : 0;
       if (opts.signal?.aborted) throw new APIUserAbortError(undefined, { cause: opts.signal.reason });
       let res: { status: number; headers: Record<string, string>; text: string };
@@ -88,6 +89,7 @@ export class Transport {
       if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) throw error;
       await this.backoff(attempt, wait, opts.signal);
     }
+    throw new Error('unreachable: the last attempt returns or throws');
   }
 
   private url(call: Call): string {
