@@ -44,6 +44,13 @@ t.test('retries, timeouts, aborts', async (t) => {
     t.equal(requestsTo(route).length, 3, 'one attempt and two retries');
   });
 
+  t.test('the server’s x-should-retry wins over the status', async (t) => {
+    const route = isGet('/v1/admin/receipts');
+    p.inject(route, { kind: 'status', status: 503, headers: { 'x-should-retry': 'false' } });
+    await t.rejects(client.admin.receipts.verify(), ServiceUnavailableError);
+    t.equal(requestsTo(route).length, 1);
+  });
+
   t.test('a write that is neither idempotent nor keyed is not retried', async (t) => {
     const finance = await s.department('finance', '110000', ['check', 'publish']);
     const entry = await s.as(finance, { baseUrl: p.baseUrl }).entries.publish({
@@ -172,5 +179,7 @@ t.test('retries, timeouts, aborts', async (t) => {
     t.equal(last.headers['user-agent'], USER_AGENT);
     t.match(USER_AGENT, /^yingcha-sdk\/\d+\.\d+\.\d+ node\/\d+\.\d+\.\d+$/);
     t.equal(last.headers.authorization, `Bearer ${s.adminKey}`);
+    await client.health.live({ headers: { 'X-Request-Id': 'trace-4711', 'User-Agent': 'my-app/1.0' } });
+    t.match(p.seen.at(-1)!.headers, { 'x-request-id': 'trace-4711', 'user-agent': 'my-app/1.0' }, 'per-call headers win');
   });
 });
