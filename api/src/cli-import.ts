@@ -60,14 +60,26 @@ interface Answer {
 
 function send(url: URL, headers: Record<string, string>, file: string, size: number, bar: Progress): Promise<Answer> {
   return new Promise((resolve, reject) => {
+    let answered = false;
+    const source = createReadStream(file);
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers: { ...headers, 'content-length': String(size) } }, (res) => {
+      answered = true;
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => {
+        // An early answer leaves the rest of the file unsent: stop sending, or the open socket keeps us alive.
+        source.destroy();
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body });
+      });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    // A server that refuses early (a bad key, a file over the limit) answers and closes while the file is still being
+    // sent; its answer is the news, not the broken pipe that follows.
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
     let sent = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -80,7 +92,6 @@ function send(url: URL, headers: Record<string, string>, file: string, size: num
         cb();
       },
     });
-    const source = createReadStream(file);
     source.on('error', reject);
     source.pipe(counter).pipe(req);
   });

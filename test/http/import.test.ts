@@ -191,6 +191,11 @@ t.test('kill -9 during imports, restart, limits, and the import command', async 
   const badKey = await run(['import', good, '--key', 'not-a-real-key-0123456789abcdef'], cliEnv);
   t.equal(badKey.code, 1);
   t.equal(JSON.parse(badKey.stdout).code, 'UNKNOWN_KEY');
+  const huge = join(dir, 'huge.csv');
+  writeFileSync(huge, csv(Array.from({ length: Math.ceil((1.2 * LIMIT) / 200) }, () => row({ source: 'cli-huge' }))));
+  const tooBig = await run(['import', huge], cliEnv);
+  t.equal(tooBig.code, 1, 'refused by its Content-Length while still sending');
+  t.equal(JSON.parse(tooBig.stdout).code, 'PAYLOAD_TOO_LARGE');
   t.equal((await run(['import', good, '--mode', 'sometimes'], cliEnv)).code, 1);
   t.equal((await run(['import', join(dir, 'missing.csv')], cliEnv)).code, 1);
   await server.stop('SIGTERM');

@@ -51,6 +51,11 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
   const batchSize = opts.batchSize ?? DEFAULT_IMPORT_BATCH;
   app.addSchema(ImportResult);
   app.addContentTypeParser(STREAMED_TYPES, (_request, payload, done) => done(null, payload));
+  // An answer before the whole file was read (a refusal, a 413): close the connection, so the client stops sending
+  // the rest instead of the server reading and discarding up to a gigabyte.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
 
   app.post(
     '/',
