@@ -120,6 +120,30 @@ function every(app: FastifyInstance, name: string, ms: number, task: () => Promi
   return tick;
 }
 
+/** SIGTERM/SIGINT: stop taking requests, finish those in flight, close the database, exit 0 (1 after the grace). */
+function onSignals(app: FastifyInstance): void {
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
 export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<FastifyInstance> {
   const opened = await openConfigured(config);
   let app: FastifyInstance;
@@ -147,6 +171,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     // preClose: deliveries in flight finish and are recorded before the database is released in onClose.
     app.addHook('preClose', async () => workers?.stop());
     const address = await app.listen({ port: config.port, host: config.host });
+    // Everything runs before the banner, and the signal handlers are in place: a supervisor (or a test) that waits for
+    // the "listening" line may send SIGTERM at once and still get the graceful drain.
+    startSweep();
+    if (config.workers.enabled) workers = await startWorkers(opened.database, { ...config.workers, log: app.log });
+    onSignals(app);
     // One write, so whoever waits for the "listening" line has the whole banner.
     const banner = [`应查 Yingcha listening on ${address} (${opened.database.engine})`, `API docs: ${address}/docs`];
     const { catalog } = opened;
@@ -169,32 +198,10 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       );
     }
     out(banner.join('\n'));
-    startSweep();
-    if (config.workers.enabled) workers = await startWorkers(opened.database, { ...config.workers, log: app.log });
   } catch (err) {
     await opened.release();
     throw err;
   }
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: draining in-flight requests');
-    const timer = setTimeout(() => {
-      app.log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
   return app;
 }

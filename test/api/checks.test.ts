@@ -9,6 +9,16 @@ import { verifyReceipts } from '../../api/src/services/receipts.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
 
+/**
+ * Now, returned once the clock has moved past it: record times are milliseconds, so a write in the same millisecond
+ * as an `asOf` would count as already made (or superseded) by then.
+ */
+async function instant(): Promise<string> {
+  const at = Date.now();
+  while (Date.now() <= at) await new Promise((r) => setImmediate(r));
+  return new Date(at).toISOString();
+}
+
 t.test('verdicts, matches and receipts', async (t) => {
   const { app, database, adminKey } = await world(t);
   const safety = await department(app, adminKey, 'emergency_management', '230800');
@@ -139,7 +149,7 @@ t.test('verdicts, matches and receipts', async (t) => {
 
   t.test('asOf answers as of a past moment', async (t) => {
     const s = uscc();
-    const before = new Date().toISOString();
+    const before = await instant();
     t.equal((await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: s, name: '鹤岗市后来者有限公司' } })).statusCode, 201);
     t.equal((await check(app, financeJms.key, { uscc: s }, 'government_procurement')).json().verdict, 'restricted');
     const past = (await check(app, financeJms.key, { uscc: s }, 'government_procurement', { asOf: before })).json();
@@ -164,7 +174,7 @@ t.test('verdicts, matches and receipts', async (t) => {
   t.test('revocation: gone from the list at once, still there as of before', async (t) => {
     const s = uscc();
     const p = (await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: s, name: '佳木斯市撤销测试有限公司' } })).json();
-    const before = new Date().toISOString();
+    const before = await instant();
     t.equal((await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(financeJms.key), payload: { reason: 'x' } })).json().code, 'NOT_DECIDING_DEPARTMENT', 'not the deciding department');
     const r = await app.inject({ method: 'POST', url: `/v1/entries/${p.entryId}/revoke`, headers: bearer(safety.key), payload: { reason: '认定依据不足' } });
     t.equal(r.statusCode, 200);
