@@ -363,6 +363,13 @@ t.test('expiry: the check reads validity by time; the event is written exactly o
   t.same(internal.versions.map((v: { change: string }) => v.change), ['created', 'expired']);
   t.equal((await app.inject({ method: 'POST', url: '/v1/objections', headers: bearer(safety.key), payload: { entryId, applicant: { name: 'x' }, reason: 'x' } })).json().code, 'INVALID_TRANSITION');
 
+  t.test('an ID number that already names another subject is a conflict, not an error', async (t) => {
+    const clash = await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'individual_business', uscc: uscc('92'), idNumber: person, name: '张三五金店' } });
+    t.equal(clash.statusCode, 409, clash.body);
+    t.equal(clash.json().code, 'CONFLICT');
+    t.equal(clash.json().errors[0].path, '/body/subject/idNumber');
+  });
+
   t.test('reads by subject', async (t) => {
     const byId = (await get(finance.key, `/v1/entries?subject=${person}`)).json();
     t.equal(byId.entries.length, 1);

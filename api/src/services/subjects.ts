@@ -91,7 +91,13 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
     else {
       // Another transaction created it between our read and our insert.
       const [again] = await tx.select({ id: subjects.id }).from(subjects).where(key);
-      subjectId = again!.id;
+      // Nothing under our key: the conflict was on the other identifier, which names a different subject.
+      if (!again) {
+        throw new ApiError('CONFLICT', 'the ID number belongs to another subject than this 统一社会信用代码; publish them as separate subjects', {
+          errors: [{ path: '/body/subject/idNumber', message: 'already names another subject' }],
+        });
+      }
+      subjectId = again.id;
     }
   }
   await addNames(tx, subjectId, name, former);
