@@ -6565,10 +6565,10 @@ export interface operations {
     };
     listChanges: {
         parameters: {
-            query: {
+            query?: {
                 /** @description The nextCursor of the previous page; omit to start from the beginning */
                 after?: string;
-                limit: number;
+                limit?: number;
                 /** @description Only these event types (repeat the parameter for several) */
                 type?: string[];
                 /** @description Only events of these list codes; events without a list (catalog.changed) pass */
@@ -6942,8 +6942,8 @@ export interface operations {
     };
     listDeliveries: {
         parameters: {
-            query: {
-                limit: number;
+            query?: {
+                limit?: number;
             };
             header?: never;
             path: {
@@ -7111,9 +7111,9 @@ export interface operations {
     };
     listWatches: {
         parameters: {
-            query: {
-                limit: number;
-                offset: number;
+            query?: {
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;

@@ -26,7 +26,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query;
       return changesPage(app.yc.database.db, caller(request).department.departmentId, {
         after: q.after,
-        limit: q.limit,
+        limit: q.limit ?? 100,
         filter: { types: q.type, lists: q.list, regions: q.region },
       });
     },

@@ -34,7 +34,7 @@ const csv = (item: ReturnType<typeof Type.String>, description: string) => Type.
 export const ChangesQuery = Type.Object(
   {
     after: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The nextCursor of the previous page; omit to start from the beginning' })),
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     type: csv(Type.String({ minLength: 1, maxLength: 64 }), 'Only these event types (repeat the parameter for several)'),
     list: csv(Type.String({ minLength: 1, maxLength: 100 }), 'Only events of these list codes; events without a list (catalog.changed) pass'),
     region: Type.Optional(

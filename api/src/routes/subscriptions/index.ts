@@ -109,7 +109,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Deliveries },
       },
     },
-    async (request) => listDeliveries(db(), caller(request), request.params.id, request.query.limit),
+    async (request) => listDeliveries(db(), caller(request), request.params.id, request.query.limit ?? 100),
   );
 
   app.post(

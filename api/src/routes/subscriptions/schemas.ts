@@ -66,7 +66,7 @@ export const DeletedSubscription = Type.Object(
   { examples: [{ subscriptionId: example.subscriptionId, deleted: true }] },
 );
 
-export const DeliveriesQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }, { additionalProperties: false });
+export const DeliveriesQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false });
 
 export const Deliveries = Type.Object(
   {

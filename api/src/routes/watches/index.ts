@@ -40,7 +40,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: WatchList },
       },
     },
-    async (request) => ({ watches: await listWatches(db(), caller(request), request.query) }),
+    async (request) => ({ watches: await listWatches(db(), caller(request), { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 }) }),
   );
 
   app.delete(

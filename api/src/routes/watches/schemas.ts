@@ -47,7 +47,7 @@ export const Watch = Type.Object(
 
 export const WatchList = Type.Object({ watches: Type.Array(Type.Ref('Watch')) }, { examples: [{ watches: [example] }] });
 export const WatchListQuery = Type.Object(
-  { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }) },
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })) },
   { additionalProperties: false },
 );
 export const WatchParams = Type.Object({ watchId: Uuid });
