@@ -46,15 +46,25 @@ function mediaType(header: string | undefined): { type: string; charset: string 
   return { type: type.trim().toLowerCase(), charset };
 }
 
+const LINGER_MS = 2000;
+
 const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app, opts) => {
   const limit = opts.limit ?? DEFAULT_IMPORT_LIMIT;
   const batchSize = opts.batchSize ?? DEFAULT_IMPORT_BATCH;
   app.addSchema(ImportResult);
   app.addContentTypeParser(STREAMED_TYPES, (_request, payload, done) => done(null, payload));
-  // An answer before the whole file was read (a refusal, a 413): close the connection, so the client stops sending
-  // the rest instead of the server reading and discarding up to a gigabyte.
-  app.addHook('onSend', async (request, reply) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+  // An answer before the whole file was read (a refusal, a 413). Closing at once would reset the connection while the
+  // client is still sending, and a reset can throw away the answer before the client reads it: the client would see
+  // a broken pipe instead of the 413. So Node discards what still arrives (it dumps an unread body), the client stops
+  // once it has the answer, and the connection is cut only if the client keeps sending: a lingering close, bounded
+  // in time rather than in the bytes discarded.
+  app.addHook('onResponse', async (request) => {
+    const raw = request.raw;
+    if (raw.complete) return;
+    const cut = setTimeout(() => raw.socket?.destroy(), LINGER_MS);
+    cut.unref();
+    raw.once('end', () => clearTimeout(cut));
+    raw.once('close', () => clearTimeout(cut));
   });
 
   app.post(
