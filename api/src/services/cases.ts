@@ -3,7 +3,7 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { CatalogList } from '../catalog/types.js';
 import { type Db, sqlState, type Tx } from '../db/index.js';
-import { apiKeys, objections, repairs } from '../db/schema.js';
+import { objections, repairs } from '../db/schema.js';
 import { addWorkingDays, calendarCovers, toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
@@ -72,12 +72,6 @@ export function assertCanDecide(kind: string, status: string): void {
   if (status !== 'verifying') throw new ApiError('INVALID_TRANSITION', `this ${kind} was already decided (${status})`);
 }
 
-/** The department behind a key, for showing who filed or decided a case. */
-export async function departmentOfKey(db: Db, keyId: string | null): Promise<string | null> {
-  if (!keyId) return null;
-  const [row] = await db.select({ departmentId: apiKeys.departmentId }).from(apiKeys).where(eq(apiKeys.id, keyId));
-  return row?.departmentId ?? null;
-}
 
 /** Only the parties see a case: the department that filed it, the deciding department, and admins. */
 export function assertParty(caller: AuthContext, kind: string, id: string, parties: Array<string | null>): void {
@@ -99,13 +93,16 @@ export interface CaseStored {
   rule: string;
   provisional: boolean;
   decidingDepartmentId: string;
+  /** the departments behind filedBy / decidedBy, kept when they act so reading a case needs no key lookups */
+  filedByDepartmentId: string;
+  decidedByDepartmentId?: string;
   entryStatus?: string;
 }
 
 const tableOf = (kind: CaseKind): CaseTable => (kind === 'objection' ? objections : repairs);
 
 /** The fields every case view has, from its row. */
-export async function caseView(db: Db, r: CaseRow, now = new Date()) {
+export function caseView(r: CaseRow, now = new Date()) {
   const stored = r.evidence as CaseStored;
   return {
     entryId: r.entryId,
@@ -114,20 +111,20 @@ export async function caseView(db: Db, r: CaseRow, now = new Date()) {
     evidence: stored.items,
     filedAs: stored.filedAs,
     filedAt: r.filedAt.toISOString(),
-    filedBy: { keyId: r.filedBy, departmentId: await departmentOfKey(db, r.filedBy) },
+    filedBy: { keyId: r.filedBy, departmentId: stored.filedByDepartmentId },
     dueAt: r.dueAt,
     deadlineRule: stored.rule,
     dueAtProvisional: stored.provisional,
     overdue: isOverdue(r.status, r.dueAt, now),
     decidedAt: r.decidedAt?.toISOString() ?? null,
-    decidedBy: r.decidedBy ? { keyId: r.decidedBy, departmentId: await departmentOfKey(db, r.decidedBy) } : null,
+    decidedBy: r.decidedBy ? { keyId: r.decidedBy, departmentId: stored.decidedByDepartmentId ?? null } : null,
     note: r.note,
     entryStatus: stored.entryStatus ?? null,
     decidingDepartmentId: stored.decidingDepartmentId,
   };
 }
 
-export type CaseView = Awaited<ReturnType<typeof caseView>>;
+export type CaseView = ReturnType<typeof caseView>;
 
 export async function lockCase(tx: Tx, kind: CaseKind, id: string): Promise<CaseRow> {
   const table = tableOf(kind);
@@ -141,7 +138,8 @@ export async function readCase(db: Db, caller: AuthContext, kind: CaseKind, id: 
   const table = tableOf(kind);
   const [row] = await db.select().from(table).where(eq(table.id, id));
   if (!row) throw new ApiError('NOT_FOUND', `no ${kind} ${id}`);
-  assertParty(caller, kind, id, [await departmentOfKey(db, row.filedBy), (row.evidence as CaseStored).decidingDepartmentId]);
+  const stored = row.evidence as CaseStored;
+  assertParty(caller, kind, id, [stored.filedByDepartmentId, stored.decidingDepartmentId]);
   return row;
 }
 
@@ -153,7 +151,7 @@ export async function listCases(db: Db, caller: AuthContext, kind: CaseKind, q: 
   if (q.status) where.push(sql`${table.status} = ${q.status}`);
   if (!caller.scopes.includes('admin')) {
     const dept = caller.department.departmentId;
-    where.push(sql`(${table.filedBy} in (select id from api_key where department_id = ${dept}) or ${table.evidence}->>'decidingDepartmentId' = ${dept})`);
+    where.push(sql`(${table.evidence}->>'filedByDepartmentId' = ${dept} or ${table.evidence}->>'decidingDepartmentId' = ${dept})`);
   }
   return db.select().from(table).where(and(...where)).orderBy(desc(table.filedAt)).limit(q.limit);
 }
@@ -216,6 +214,7 @@ export async function openCase<R extends CaseRow>(
         rule: due.rule,
         provisional: due.provisional,
         decidingDepartmentId: current.decidingDepartmentId,
+        filedByDepartmentId: caller.department.departmentId,
         entryStatus: current.status,
         ...extra,
       };

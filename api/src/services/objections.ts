@@ -57,11 +57,11 @@ export interface ObjectionView extends CaseView {
   correction: 'revoke' | 'amend' | null;
 }
 
-async function toView(db: Db, r: Row, now = new Date()): Promise<ObjectionView> {
+function toView(r: Row, now = new Date()): ObjectionView {
   return {
     objectionId: r.id,
     status: r.status,
-    ...(await caseView(db, r, now)),
+    ...caseView(r, now),
     outcome: (r.outcome as ObjectionView['outcome']) ?? null,
     correction: (r.correction as ObjectionView['correction']) ?? null,
   };
@@ -81,11 +81,11 @@ export async function openObjection(db: Db, caller: AuthContext, input: OpenObje
       await changeStatusIn(tx, actor, input.entryId, { to: 'objection_pending', change: 'objection_opened', detail: { objectionId: row.id }, from: ['active'], now });
     },
   });
-  return toView(db, row);
+  return toView(row);
 }
 
 export async function getObjection(db: Db, caller: AuthContext, id: string): Promise<ObjectionView> {
-  return toView(db, (await readCase(db, caller, 'objection', id)) as Row);
+  return toView((await readCase(db, caller, 'objection', id)) as Row);
 }
 
 export async function listObjections(
@@ -99,11 +99,11 @@ export async function listObjections(
     extra.push(q.overdue ? open : sql`not (${open})`);
   }
   const rows = await listCases(db, caller, 'objection', q, extra);
-  return Promise.all(rows.map((r) => toView(db, r as Row)));
+  return rows.map((r) => toView(r as Row));
 }
 
 export async function verifyObjection(db: Db, caller: AuthContext, id: string): Promise<ObjectionView> {
-  return toView(db, (await verifyCase(db, caller, 'objection', id)) as Row);
+  return toView((await verifyCase(db, caller, 'objection', id)) as Row);
 }
 
 function amendmentPatch(a: Amendment | undefined): VersionPatch {
@@ -175,7 +175,7 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
         note: input.note ?? null,
         decidedAt: now,
         decidedBy: caller.keyId,
-        evidence: { ...stored, entryStatus },
+        evidence: { ...stored, entryStatus, decidedByDepartmentId: actor.departmentId ?? undefined },
       })
       .where(eq(objections.id, id))
       .returning();
@@ -188,5 +188,5 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
     await audit(tx, actor, 'objection.decide', { type: 'objection', id }, { entryId: o.entryId, outcome: input.outcome, correction: input.correction ?? null, entryStatus });
     return updated!;
   });
-  return toView(db, row, now);
+  return toView(row, now);
 }

@@ -43,11 +43,11 @@ export interface RepairView extends CaseView {
   effectiveFrom: string | null;
 }
 
-async function toView(db: Db, r: Row, now = new Date()): Promise<RepairView> {
+function toView(r: Row, now = new Date()): RepairView {
   return {
     repairId: r.id,
     status: r.status,
-    ...(await caseView(db, r, now)),
+    ...caseView(r, now),
     pledge: r.pledge,
     listingCount: (r.evidence as Stored).listingCount,
     effectiveFrom: r.effectiveFrom?.toISOString() ?? null,
@@ -96,11 +96,11 @@ export async function openRepair(db: Db, caller: AuthContext, input: OpenRepairI
     deadline: repairDeadline,
     insert: async (tx, values) => (await tx.insert(repairs).values({ ...values, applicant: input.applicant, reason: input.reason, pledge: input.pledge }).returning())[0]!,
   });
-  return toView(db, row);
+  return toView(row);
 }
 
 export async function getRepair(db: Db, caller: AuthContext, id: string): Promise<RepairView> {
-  return toView(db, (await readCase(db, caller, 'repair', id)) as Row);
+  return toView((await readCase(db, caller, 'repair', id)) as Row);
 }
 
 export async function listRepairs(
@@ -109,11 +109,11 @@ export async function listRepairs(
   q: { entryId?: string | undefined; status?: Row['status'] | undefined; limit: number },
 ): Promise<RepairView[]> {
   const rows = await listCases(db, caller, 'repair', q);
-  return Promise.all(rows.map((r) => toView(db, r as Row)));
+  return rows.map((r) => toView(r as Row));
 }
 
 export async function verifyRepair(db: Db, caller: AuthContext, id: string): Promise<RepairView> {
-  return toView(db, (await verifyCase(db, caller, 'repair', id)) as Row);
+  return toView((await verifyCase(db, caller, 'repair', id)) as Row);
 }
 
 export async function decideRepair(db: Db, caller: AuthContext, id: string, input: DecideRepairInput): Promise<RepairView> {
@@ -149,7 +149,7 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
         decidedAt: now,
         decidedBy: caller.keyId,
         effectiveFrom: input.outcome === 'approved' ? effectiveFrom : null,
-        evidence: { ...stored, entryStatus },
+        evidence: { ...stored, entryStatus, decidedByDepartmentId: actor.departmentId ?? undefined },
       })
       .where(eq(repairs.id, id))
       .returning();
@@ -161,5 +161,5 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
     await audit(tx, actor, 'repair.decide', { type: 'repair', id }, { entryId: r.entryId, outcome: input.outcome });
     return updated!;
   });
-  return toView(db, row, now);
+  return toView(row, now);
 }

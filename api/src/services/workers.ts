@@ -1,16 +1,20 @@
-// The background work of an instance: webhook delivery and the watch matcher. Each loops over passes; a pass runs
-// at once when a commit notifies (LISTEN/NOTIFY on PostgreSQL, PGlite's own notifications in embedded mode) and
-// otherwise every pollMs, which bounds how late a retry after backoff (or a missed notification) can be.
+// The background work of an instance: webhook delivery, the watch matcher and the expiry sweep. Each loops over
+// passes. Delivery and matching run at once when a commit notifies (LISTEN/NOTIFY on PostgreSQL, PGlite's own
+// notifications in embedded mode) and otherwise every pollMs, which bounds how late a retry after backoff (or a
+// missed notification) can be. The sweep only has the clock to go by, so it runs every expirySweepMs.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/index.js';
 import { type DeliveryOptions, deliverOnce } from './delivery.js';
+import { sweepExpired } from './expiry.js';
 import { forgetKeys } from './keys.js';
 import { CACHE_CHANNEL, EVENT_CHANNEL, type Listener, listen } from './notify.js';
 import { matchWatchesOnce } from './watches.js';
 
 export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId' | 'stopping'> {
   pollMs: number;
+  /** how often expired records are moved to `expired` (their event); unset: no sweep in this worker set */
+  expirySweepMs?: number;
   workerId?: string;
   log?: { error(obj: unknown, msg: string): void };
 }
@@ -67,6 +71,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
   let stopping = false;
   const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, workerId, stopping: () => stopping }), (err) => log.error({ err }, 'delivery pass failed'));
   const matcher = loop(opts.pollMs, () => matchWatchesOnce(db), (err) => log.error({ err }, 'watch matcher pass failed'));
+  const expiry = opts.expirySweepMs ? loop(opts.expirySweepMs, () => sweepExpired(db), (err) => log.error({ err }, 'expiry sweep failed')) : undefined;
   let listener: Listener | undefined;
   try {
     listener = await listen(
@@ -95,7 +100,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
     },
     async stop() {
       stopping = true;
-      await Promise.all([delivery.stop(), matcher.stop()]);
+      await Promise.all([delivery.stop(), matcher.stop(), expiry?.stop()]);
       await listener?.close();
     },
   };
