@@ -61,7 +61,11 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
   app.addHook('onResponse', async (request) => {
     const raw = request.raw;
     if (raw.complete) return;
-    const cut = setTimeout(() => raw.socket?.destroy(), LINGER_MS);
+    // Under inject() the socket is a stand-in without destroy(); a TypeError thrown from this timer would be uncaught.
+    const cut = setTimeout(() => {
+      const socket = raw.socket as { destroy?: () => void } | null | undefined;
+      if (typeof socket?.destroy === 'function') socket.destroy();
+    }, LINGER_MS);
     cut.unref();
     raw.once('end', () => clearTimeout(cut));
     raw.once('close', () => clearTimeout(cut));
