@@ -52,6 +52,12 @@ export const apiKeys = pgTable(
     createdBy: uuid('created_by'),
     revokedAt: ts('revoked_at'),
     revokedBy: uuid('revoked_by'),
+    /** refused from this instant on (EXPIRED_KEY); set by a rotation to the end of its overlap, or at creation */
+    expiresAt: ts('expires_at'),
+    /** refreshed at most once a minute per key and instance (services/keys.ts), so a request does not cost a write */
+    lastUsedAt: ts('last_used_at'),
+    /** the key a rotation issued to replace this one */
+    successorId: uuid('successor_id'),
   },
   (t) => [index('api_key_department_idx').on(t.departmentId)],
 );
@@ -451,6 +457,9 @@ export const subscriptions = pgTable(
     filters: jsonb('filters'),
     /** needed in the clear to sign deliveries */
     secret: text('secret').notNull(),
+    /** the secret before the last rotation; deliveries are signed with both until previous_secret_until */
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: ts('previous_secret_until'),
     createdAt: createdAt(),
     createdBy: uuid('created_by'),
     deletedAt: ts('deleted_at'),
@@ -599,4 +608,29 @@ export const auditLog = pgTable(
     detail: jsonb('detail'),
   },
   (t) => [index('audit_target_idx').on(t.targetType, t.targetId)],
+);
+
+/**
+ * Reads that reveal whether a subject is listed (GET /v1/entries, GET /v1/entries/{id}, the entry search): who asked,
+ * when, and about which subject. A subject is named by its id; an asked-for subject we do not know is kept as its
+ * USCC (public) or as the keyed hash of its ID number, never the number itself.
+ */
+export const entryReads = pgTable(
+  'entry_read',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    departmentId: uuid('department_id').notNull(),
+    keyId: uuid('key_id').notNull(),
+    /** the operationId of the read */
+    operation: text('operation').notNull(),
+    /** subjects the answer was about (empty when nothing was found) */
+    subjectIds: uuid('subject_ids').array().notNull(),
+    /** how the subject was asked for: subject_id | uscc | id_number | entry_id */
+    askedBy: text('asked_by').notNull(),
+    askedUscc: char('asked_uscc', { length: 18 }),
+    askedIdHash: char('asked_id_hash', { length: 64 }),
+    entryCount: integer('entry_count').notNull(),
+  },
+  (t) => [index('entry_read_department_idx').on(t.departmentId, t.id), index('entry_read_subject_idx').using('gin', t.subjectIds)],
 );
