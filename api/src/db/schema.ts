@@ -32,6 +32,8 @@ export const departments = pgTable('department', {
   name: text('name').notNull(),
   category: text('category').notNull(),
   region: char('region', { length: 6 }).notNull(),
+  /** 告知书文号 prefix, e.g. 鹤市监告 for 鹤市监告〔2026〕第000123号; null → the department's name + 告 */
+  noticePrefix: text('notice_prefix'),
   createdAt: createdAt(),
 });
 
@@ -326,6 +328,8 @@ export const checks = pgTable(
     uniqueIndex('check_chain_seq_uq').on(t.chain, t.chainSeq),
     uniqueIndex('check_idempotency_uq').on(t.departmentId, t.idempotencyKey),
     index('check_department_time_idx').on(t.departmentId, t.checkedAt),
+    // GET /verify/{receiptHash} (the QR code on a notice) finds the receipt by its hash
+    index('check_hash_idx').on(t.hash),
   ],
 );
 
@@ -633,4 +637,41 @@ export const entryReads = pgTable(
     entryCount: integer('entry_count').notNull(),
   },
   (t) => [index('entry_read_department_idx').on(t.departmentId, t.id), index('entry_read_subject_idx').using('gin', t.subjectIds)],
+);
+
+/**
+ * 告知书 (an issued notice): one per check, numbered gaplessly per issuing department and year. The number is taken
+ * from notice_counter in the same transaction as this row, so a rolled-back issue leaves no hole.
+ */
+export const notices = pgTable(
+  'notice',
+  {
+    id: id(),
+    checkId: uuid('check_id')
+      .notNull()
+      .references(() => checks.id),
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    number: text('number').notNull(),
+    issuedAt: ts('issued_at').notNull().defaultNow(),
+    issuedByKey: uuid('issued_by_key').notNull(),
+    issuedByOperator: text('issued_by_operator'),
+  },
+  (t) => [uniqueIndex('notice_check_uq').on(t.checkId), uniqueIndex('notice_dept_year_seq_uq').on(t.departmentId, t.year, t.seq)],
+);
+
+/** The last notice number issued per department and year (the row lock orders concurrent issues). */
+export const noticeCounters = pgTable(
+  'notice_counter',
+  {
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.year] })],
 );
