@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import type { Database } from './db/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { contextPlugin } from './plugins/context.js';
+import { inputPlugin } from './plugins/input.js';
 import { problemPlugin } from './plugins/problem.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
@@ -40,6 +41,7 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   await app.register(problemPlugin);
   await app.register(authPlugin);
+  await app.register(inputPlugin);
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/v1/admin' });
