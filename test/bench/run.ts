@@ -5,9 +5,12 @@
 //   BENCH_ENGINE=postgres|pglite  (default postgres: 1,000,000 entries over 2,000,000 subjects; pglite: 100,000 / 200,000)
 //   BENCH_ENTRIES, BENCH_SUBJECTS, BENCH_SECONDS (per scenario, default 20), BENCH_CONNECTIONS (default 32)
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a yingcha_bench_* database is created
-//   and dropped), BENCH_KEEP=1 keeps it.
+//   and dropped), BENCH_KEEP=1 keeps it, BENCH_REUSE=name measures a kept one again.
+//   BENCH_ONLY=bare,exact,fuzzy,batch,names,pgbench (default all): which scenarios to run.
+//   BENCH_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+// Every scenario line carries the machine's load average (1 min) at its start and end: the machine is shared.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
@@ -21,6 +24,7 @@ import { createDepartment, createKey } from '../../api/src/services/keys.js';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
+import { runPgbench } from './pgbench.js';
 import { runDeliveryBench } from './delivery.js';
 import { runImportBench } from './import.js';
 import { startServer } from './server.js';
@@ -49,11 +53,18 @@ interface Figures {
   p95: number;
   p99: number;
   max: number;
+  /** 1-minute load average at the start and the end of the scenario */
+  load: [number, number];
 }
+
+const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const wanted = (name: string) => !ONLY || ONLY.has(name);
 
 /** `connections` loops, each sending its next request as soon as the last answered, until the deadline. */
 async function drive(name: string, pool: Pool, seconds: number, connections: number, make: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }): Promise<Figures> {
   const latencies: number[] = [];
+  const loadStart = load1();
   let errors = 0;
   let n = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -81,7 +92,9 @@ async function drive(name: string, pool: Pool, seconds: number, connections: num
   );
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { name, requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN };
+  const figures = { name, requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, load: [loadStart, load1()] as [number, number] };
+  log(`  ${name}: ${figures.rps.toFixed(0)} req/s, p99 ${figures.p99.toFixed(1)} ms, ${errors} errors (load ${figures.load[0]} → ${figures.load[1]})`);
+  return figures;
 }
 
 let currentKey = ADMIN_KEY;
@@ -95,6 +108,8 @@ async function main() {
   log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
 
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET };
+  // The server's own settings pass through (YINGCHA_*): e.g. rate limits, which the bench must lift (README).
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('YINGCHA_') && v !== undefined) env[k] = v;
   let cleanup = async () => {};
   let database;
   const reuse = process.env.BENCH_REUSE;
@@ -173,24 +188,41 @@ async function main() {
     try {
       await drive('warm-up', pool, Math.min(5, SECONDS), CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) }));
       const results: Figures[] = [];
-      results.push(await drive('bare Fastify route (GET /healthz)', pool, SECONDS, CONNECTIONS, () => ({ method: 'GET', path: '/healthz' })));
-      results.push(
-        await drive('exact-USCC check (POST /v1/checks)', pool, SECONDS, CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) })),
-      );
-      results.push(
-        await drive('fuzzy-name check (POST /v1/checks)', pool, SECONDS, Math.min(8, CONNECTIONS), (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { name: pick(fuzzy, i) }, matter }) })),
-      );
-      const batchBody = (k: number) => JSON.stringify({ matter, items: Array.from({ length: 1000 }, (_, j) => ({ subject: { uscc: pick(uscc, k * 1000 + j) } })) });
-      results.push(await drive('batch of 1000 (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: batchBody(i) })));
+      if (wanted('bare')) results.push(await drive('bare Fastify route (GET /healthz)', pool, SECONDS, CONNECTIONS, () => ({ method: 'GET', path: '/healthz' })));
+      let exact: Figures | undefined;
+      if (wanted('exact')) {
+        exact = await drive('exact-USCC check (POST /v1/checks)', pool, SECONDS, CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) }));
+        results.push(exact);
+      }
+      if (wanted('fuzzy')) {
+        results.push(
+          await drive('fuzzy-name check (POST /v1/checks)', pool, SECONDS, Math.min(8, CONNECTIONS), (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { name: pick(fuzzy, i) }, matter }) })),
+        );
+      }
+      if (wanted('batch')) {
+        const batchBody = (k: number) => JSON.stringify({ matter, items: Array.from({ length: 1000 }, (_, j) => ({ subject: { uscc: pick(uscc, k * 1000 + j) } })) });
+        results.push(await drive('batch of 1000 USCCs (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: batchBody(i) })));
+      }
+      if (wanted('names')) {
+        const namesBody = (k: number) => JSON.stringify({ matter, items: Array.from({ length: 1000 }, (_, j) => ({ subject: { name: pick(fuzzy, k * 1000 + j) } })) });
+        results.push(await drive('batch of 1000 names, fuzzy (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: namesBody(i) })));
+      }
+      let naive: Awaited<ReturnType<typeof runPgbench>> | undefined;
+      if (engine === 'postgres' && wanted('pgbench')) naive = await runPgbench(env.DATABASE_URL!, uscc, CONNECTIONS, SECONDS);
 
       log('');
-      log('| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |');
-      log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+      log('| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | load avg (start → end) |');
+      log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
       for (const r of results) {
-        log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} |`);
+        log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.load[0]} → ${r.load[1]} |`);
+      }
+      if (naive) {
+        log(`| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | ${naive.load[0]} → ${naive.load[1]} |`);
       }
       log('');
-      log(`exact-USCC check throughput is ${((results[1]!.rps / results[0]!.rps) * 100).toFixed(1)}% of the bare route's (${results[0]!.rps.toFixed(0)} → ${results[1]!.rps.toFixed(0)} req/s)`);
+      const bare = results.find((r) => r.name.startsWith('bare'));
+      if (bare && exact) log(`exact-USCC check throughput is ${((exact.rps / bare.rps) * 100).toFixed(1)}% of the bare route's (${bare.rps.toFixed(0)} → ${exact.rps.toFixed(0)} req/s)`);
+      if (naive && exact) log(`exact-USCC check / pgbench naive check transaction: ${(exact.rps / naive.tps).toFixed(2)}× (${exact.rps.toFixed(0)} / ${naive.tps.toFixed(0)})`);
     } finally {
       await pool.close();
       server.kill('SIGTERM');

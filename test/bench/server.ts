@@ -3,7 +3,8 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
+// BENCH_SERVER_BIN: another build of the server (e.g. a worktree of an older commit), to compare on the same data.
+export const BIN = process.env.BENCH_SERVER_BIN ?? fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
 
 export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ url: string; server: ChildProcessByStdio<null, Readable, null> }> {
   const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
