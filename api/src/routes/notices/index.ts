@@ -1,0 +1,206 @@
+// 告知书 routes: issue and render a check's notice (keyed), open it by a signed link and verify it by its QR code
+// (public, HTML). The public pages answer Chinese HTML, errors included: a browser, not a program, reads them.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ERRORS, type ErrorCode } from '../../errors.js';
+import { actorOf, caller } from '../../plugins/auth.js';
+import {
+  DEFAULT_NOTICE_LINK_TTL_SECONDS,
+  checkNoticeLink,
+  errorPage,
+  issueNotice,
+  noticeForLink,
+  renderNotice,
+  renderNoticeFor,
+  setNoticePrefix,
+  signNoticeLink,
+  verifyPage,
+  verifyReceipt,
+} from '../../services/notice.js';
+import { CheckParams } from '../checks/schemas.js';
+import { Uuid } from '../schemas.js';
+
+export interface NoticeRoutesOptions {
+  /** how long a signed notice link opens (YINGCHA_NOTICE_LINK_TTL, seconds) */
+  linkTtlSeconds?: number;
+  /** the public base URL links and QR codes point to (YINGCHA_PUBLIC_URL); default: the request's own origin */
+  publicUrl?: string;
+}
+
+const Html = (example: string, description = 'HTML page') => ({
+  description,
+  content: { 'text/html': { schema: Type.String({ examples: [example] }) } },
+});
+
+export const NoticeIssued = Type.Object(
+  {
+    noticeId: Uuid,
+    checkId: Uuid,
+    number: Type.String({ description: '文号, gapless per issuing department and year, e.g. 鹤市监告〔2026〕第000123号' }),
+    issuedAt: Type.String({ format: 'date-time' }),
+    issuedByKey: Uuid,
+    issuedByOperator: Type.Union([Type.String(), Type.Null()]),
+    url: Type.String({ description: 'Signed link that opens the notice as HTML without a key, until expiresAt' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  {
+    examples: [
+      {
+        noticeId: '5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b',
+        checkId: '3f5790f5-8c1e-4b0a-9d2f-6e7a8b9c0d1e',
+        number: '鹤市监告〔2026〕第000123号',
+        issuedAt: '2026-12-01T08:30:00.000Z',
+        issuedByKey: '4c3b2a19-0f8e-4d7c-8b6a-5f4e3d2c1b0a',
+        issuedByOperator: '窗口 3 号 王敏',
+        url: 'https://yingcha.example.gov.cn/v1/notices/5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b?expires=1796200200&signature=9f…',
+        expiresAt: '2026-12-02T08:30:00.000Z',
+      },
+    ],
+  },
+);
+
+const sendHtml = (reply: FastifyReply, status: number, html: string) =>
+  reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex').send(html);
+
+function sendErrorPage(reply: FastifyReply, code: ErrorCode, heading: string, text: string) {
+  return sendHtml(reply, ERRORS[code].status, errorPage(code, heading, text));
+}
+
+const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app, opts) => {
+  const db = () => app.yc.database.db;
+  const ttl = opts.linkTtlSeconds ?? DEFAULT_NOTICE_LINK_TTL_SECONDS;
+  const base = (request: FastifyRequest) => (opts.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+  const verifyUrl = (request: FastifyRequest) => (hash: string) => `${base(request)}/verify/${hash}`;
+
+  app.post(
+    '/v1/checks/:checkId/notice',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'issueCheckNotice',
+        tags: ['checks'],
+        summary: 'Issue the 惩戒告知书 of a check: a document number and a signed link',
+        description:
+          'The first call numbers the notice (per issuing department and year, gapless) and records who issued it and ' +
+          'when (201); later calls return the same number (200) with a fresh link. The link opens the HTML without a ' +
+          'key until expiresAt (YINGCHA_NOTICE_LINK_TTL, default 24 h).',
+        params: CheckParams,
+        // No body at all is the usual call, so the body may be null (Fastify validates an absent body as null).
+        body: Type.Union([
+          Type.Object(
+            { operator: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'who at the window issued it (name or staff number)' })) },
+            { additionalProperties: false, examples: [{ operator: '窗口 3 号 王敏' }] },
+          ),
+          Type.Null(),
+        ]),
+        response: { 200: NoticeIssued, 201: NoticeIssued },
+      },
+    },
+    async (request, reply) => {
+      const { notice, created } = await issueNotice(db(), caller(request), request.params.checkId, request.body?.operator);
+      const link = signNoticeLink(app.yc.secret, notice.noticeId, ttl);
+      return reply.code(created ? 201 : 200).send({ ...notice, url: `${base(request)}${link.path}`, expiresAt: link.expiresAt });
+    },
+  );
+
+  app.get(
+    '/v1/checks/:checkId/notice',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'getCheckNotice',
+        tags: ['checks'],
+        summary: 'The printable 惩戒告知书 (punishment notice) of a check, as HTML',
+        description:
+          'Rendered from the stored receipt only, with its hash and a QR code to GET /verify/{receiptHash}. Carries the ' +
+          'document number once issued (POST …/notice); before that it is marked as a draft. Print it from a browser (A4).',
+        params: CheckParams,
+        response: { 200: Html('<!doctype html><html lang="zh-CN">…<h1>失信联合惩戒告知书</h1>…</html>', 'HTML page for printing') },
+      },
+    },
+    async (request, reply) => sendHtml(reply, 200, await renderNoticeFor(db(), caller(request), request.params.checkId, verifyUrl(request))),
+  );
+
+  app.get(
+    '/v1/notices/:noticeId',
+    {
+      schema: {
+        operationId: 'openNotice',
+        tags: ['public'],
+        summary: 'An issued notice by its signed link (no key), as HTML',
+        description:
+          'The `url` of POST /v1/checks/{checkId}/notice. An expired link answers 410 NOTICE_LINK_EXPIRED and an altered ' +
+          'one 403 NOTICE_LINK_INVALID, as Chinese HTML pages.',
+        params: Type.Object({ noticeId: Type.String({ maxLength: 100 }) }),
+        querystring: Type.Object({ expires: Type.Optional(Type.String({ maxLength: 20 })), signature: Type.Optional(Type.String({ maxLength: 200 })) }),
+        response: {
+          200: Html('<!doctype html><html lang="zh-CN">…鹤市监告〔2026〕第000123号…</html>'),
+          403: Html('<!doctype html>…链接无效…</html>', 'the link was altered (NOTICE_LINK_INVALID)'),
+          404: Html('<!doctype html>…未找到…</html>', 'no such notice (NOT_FOUND)'),
+          410: Html('<!doctype html>…链接已过期…</html>', 'the link has expired (NOTICE_LINK_EXPIRED)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { noticeId } = request.params;
+      const state = checkNoticeLink(app.yc.secret, noticeId, request.query.expires, request.query.signature);
+      if (state === 'invalid') return sendErrorPage(reply, 'NOTICE_LINK_INVALID', '链接无效', '该告知书链接不完整或已被改动，无法打开。请向出具部门重新获取链接。');
+      if (state === 'expired') return sendErrorPage(reply, 'NOTICE_LINK_EXPIRED', '链接已过期', '该告知书链接已超过有效期。请向出具部门重新获取链接。');
+      const found = await noticeForLink(db(), noticeId);
+      if (!found) return sendErrorPage(reply, 'NOT_FOUND', '未找到', '未找到该告知书。');
+      return sendHtml(reply, 200, await renderNotice(db(), found.check, { notice: found.notice, verifyUrl: verifyUrl(request)(found.check.receipt.hash) }));
+    },
+  );
+
+  app.get(
+    '/verify/:receiptHash',
+    {
+      schema: {
+        operationId: 'verifyReceiptPage',
+        tags: ['public'],
+        summary: 'Whether a notice’s check receipt still matches its hash (the QR code on the paper), as HTML',
+        description:
+          'Recomputes the receipt’s hash from the stored row and shows whether it matches, with the facts the paper ' +
+          'shows (issuing department, time, matter reference, verdict, the measures’ 文号) and nothing more.',
+        params: Type.Object({ receiptHash: Type.String({ maxLength: 200 }) }),
+        response: {
+          200: Html('<!doctype html>…核验通过…</html>', 'genuine or not: meta yingcha-verification is genuine | mismatch'),
+          404: Html('<!doctype html>…未找到…</html>', 'no receipt has this hash (NOT_FOUND)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const v = await verifyReceipt(db(), request.params.receiptHash.toLowerCase());
+      if (!v) return sendErrorPage(reply, 'NOT_FOUND', '未找到', '未找到与该哈希对应的查询记录，告知书可能不是本系统出具的。');
+      return sendHtml(reply, 200, verifyPage(v));
+    },
+  );
+
+  app.put(
+    '/v1/admin/departments/:departmentId/notice-prefix',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'setDepartmentNoticePrefix',
+        tags: ['admin'],
+        summary: 'Set the 告知书文号 prefix of a department (e.g. 鹤市监告)',
+        description: 'null returns to the default, the department’s name + 告. Numbers already issued keep their text.',
+        params: Type.Object({ departmentId: Uuid }),
+        body: Type.Object(
+          { noticePrefix: Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()]) },
+          { additionalProperties: false, examples: [{ noticePrefix: '鹤市监告' }] },
+        ),
+        response: {
+          200: Type.Object(
+            { departmentId: Uuid, name: Type.String(), noticePrefix: Type.Union([Type.String(), Type.Null()]), effectivePrefix: Type.String() },
+            { examples: [{ departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', name: '鹤岗市市场监督管理局', noticePrefix: '鹤市监告', effectivePrefix: '鹤市监告' }] },
+          ),
+        },
+      },
+    },
+    async (request) => setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix),
+  );
+};
+
+export default noticeRoutes;
