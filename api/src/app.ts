@@ -4,6 +4,8 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import type { Database } from './db/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { contextPlugin } from './plugins/context.js';
+import { createMetrics } from './metrics.js';
+import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
 import { inputPlugin } from './plugins/input.js';
 import { problemPlugin } from './plugins/problem.js';
 import { swaggerPlugin } from './plugins/swagger.js';
@@ -27,6 +29,8 @@ export interface YingchaOptions {
   secret: string;
   /** bulk import limits (YINGCHA_IMPORT_LIMIT, YINGCHA_IMPORT_BATCH) */
   imports?: ImportRoutesOptions;
+  /** GET /metrics on the API's port (YINGCHA_METRICS) and process metrics; the registry is always there as app.metrics */
+  metrics?: MetricsPluginOptions;
 }
 
 /**
@@ -43,6 +47,7 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(authPlugin);
   await app.register(inputPlugin);
   await app.register(swaggerPlugin);
+  await app.register(metricsPlugin, opts.metrics ?? {});
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/v1/admin' });
   await app.register(catalogRoutes, { prefix: '/v1/catalog' });
@@ -69,6 +74,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     requestIdHeader: false,
+    // Paths have no trailing slash in the spec; a client that adds one still reaches the route.
+    routerOptions: { ignoreTrailingSlash: true },
     // A caller's x-request-id is kept when it is safe to log; otherwise we mint one.
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
@@ -79,6 +86,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await app.register(yingcha, { database: opts.database, secret: opts.secret, ...(opts.imports ? { imports: opts.imports } : {}) });
+  // The API plugin is encapsulated; its registry is shown on the root instance too, for the server and tests.
+  const metrics = createMetrics({ defaultMetrics: opts.metrics?.defaultMetrics === true });
+  app.decorate('metrics', metrics);
+  await app.register(yingcha, {
+    database: opts.database,
+    secret: opts.secret,
+    ...(opts.imports ? { imports: opts.imports } : {}),
+    metrics: { ...opts.metrics, instance: metrics },
+  });
   return app;
 }

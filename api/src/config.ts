@@ -31,6 +31,10 @@ export interface Config {
   expirySweepSeconds: number;
   /** webhook delivery and the watch matcher (services/workers.ts) */
   workers: WorkerConfig;
+  /** GET /metrics (Prometheus): on the API's port unless metricsPort is set */
+  metrics: boolean;
+  /** a separate listener for GET /metrics, so the API's port need not expose it */
+  metricsPort: number | undefined;
 }
 
 export interface WorkerConfig {
@@ -133,6 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
     expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     workers: workerConfig(env),
+    metrics: bool(env, 'YINGCHA_METRICS', true),
+    metricsPort: str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
   };
 }
 

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { listenMetrics } from './plugins/metrics.js';
 import { type Config, ensureEmbeddedSecret } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -134,12 +135,16 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       bodyLimit: config.bodyLimit,
       imports: { limit: config.importLimit, batchSize: config.importBatch },
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      // With a port of its own, /metrics is not served on the API's port.
+      metrics: { route: config.metrics && config.metricsPort === undefined, defaultMetrics: config.metrics },
     });
     app.addHook('onClose', async () => opened.release());
     let workers: Workers | undefined;
     // preClose: deliveries in flight finish and are recorded before the database is released in onClose.
     app.addHook('preClose', async () => workers?.stop());
     const address = await app.listen({ port: config.port, host: config.host });
+    const metricsAt =
+      config.metrics && config.metricsPort !== undefined ? await listenMetrics(app, config.metricsPort, config.host) : config.metrics ? `${address}/metrics` : undefined;
     // Everything runs before the banner, and the signal handlers are in place: a supervisor (or a test) that waits for
     // the "listening" line may send SIGTERM at once and still get the graceful drain.
     if (config.workers.enabled) {
@@ -148,6 +153,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     onSignals(app);
     // One write, so whoever waits for the "listening" line has the whole banner.
     const banner = [`应查 Yingcha listening on ${address} (${opened.database.engine})`, `API docs: ${address}/docs`];
+    if (metricsAt) banner.push(`Metrics (Prometheus): ${metricsAt}`);
     const { catalog } = opened;
     if (catalog.changed) banner.push(`Catalogue version ${catalog.version}: the release's seed catalogue was synced.`);
     if (catalog.kept.length > 0) {

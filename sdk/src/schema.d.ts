@@ -345,7 +345,7 @@ export interface paths {
         patch: operations["updateCatalogMeasure"];
         trace?: never;
     };
-    "/v1/checks/": {
+    "/v1/checks": {
         parameters: {
             query?: never;
             header?: never;
@@ -457,7 +457,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/entries/": {
+    "/v1/entries": {
         parameters: {
             query?: never;
             header?: never;
@@ -529,7 +529,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/objections/": {
+    "/v1/objections": {
         parameters: {
             query?: never;
             header?: never;
@@ -619,7 +619,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/repairs/": {
+    "/v1/repairs": {
         parameters: {
             query?: never;
             header?: never;
@@ -709,7 +709,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/stats/": {
+    "/v1/stats": {
         parameters: {
             query?: never;
             header?: never;
@@ -731,7 +731,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/imports/": {
+    "/v1/imports": {
         parameters: {
             query?: never;
             header?: never;
@@ -779,7 +779,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/changes/": {
+    "/v1/changes": {
         parameters: {
             query?: never;
             header?: never;
@@ -801,7 +801,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subscriptions/": {
+    "/v1/subscriptions": {
         parameters: {
             query?: never;
             header?: never;
@@ -895,7 +895,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/watches/": {
+    "/v1/watches": {
         parameters: {
             query?: never;
             header?: never;

@@ -79,7 +79,7 @@ export const problemPlugin = fp(
   async (app: FastifyInstance) => {
     // A shadow router of our own routes, so an unknown path (404) can be told from a known path with the wrong
     // method (405 + Allow). Fastify's router answers both with its not-found handler.
-    const shadow = FindMyWay();
+    const shadow = FindMyWay({ ignoreTrailingSlash: true });
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const m of methods) {

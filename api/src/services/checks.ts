@@ -262,7 +262,13 @@ export async function runCheck(
   secret: string,
   caller: AuthContext,
   input: CheckInput,
-  opts: { idempotencyKey?: string | undefined; batchId?: string | undefined; path?: string } = {},
+  opts: {
+    idempotencyKey?: string | undefined;
+    batchId?: string | undefined;
+    path?: string;
+    /** told how long the receipt append took, in seconds (the metrics) */
+    onReceiptAppended?: (seconds: number) => void;
+  } = {},
 ): Promise<{ result: CheckResult; replayed: boolean }> {
   const path = opts.path ?? '/body';
   const ids = parseIdentifiers(input.subject, secret, `${path}/subject`);
@@ -359,6 +365,7 @@ export async function runCheck(
   }));
 
   try {
+    const appendStarted = performance.now();
     const row = await appendReceipt(db, {
         id: randomUUID(),
         departmentId: department.departmentId,
@@ -380,6 +387,7 @@ export async function runCheck(
         requestHash: reqHash,
         batchId: opts.batchId ?? null,
       });
+    opts.onReceiptAppended?.((performance.now() - appendStarted) / 1000);
     return { result: toCheckResult(row), replayed: false };
   } catch (err) {
     // Two retries with one Idempotency-Key raced: the loser answers with the winner's receipt.

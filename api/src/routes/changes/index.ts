@@ -7,7 +7,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(ChangeEvent);
 
   app.get(
-    '/',
+    '',
     {
       config: { scope: 'check' },
       schema: {

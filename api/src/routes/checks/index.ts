@@ -14,9 +14,10 @@ const BATCH_PARALLEL = 8;
 const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(CheckResult);
   const db = () => app.yc.database.db;
+  const onReceiptAppended = (seconds: number) => app.metrics.receiptAppend.observe(seconds);
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: 'check' },
       schema: {
@@ -38,7 +39,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ path: '/headers/idempotency-key', message: 'has characters outside A–Z a–z 0–9 . _ : -' }],
         });
       }
-      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key });
+      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key, onReceiptAppended });
       return reply.code(replayed ? 200 : 201).send(result);
     },
   );
@@ -72,7 +73,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
               app.yc.secret,
               auth,
               { subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator },
-              { batchId, path: `/body/items/${index}` },
+              { batchId, path: `/body/items/${index}`, onReceiptAppended },
             );
             results[index] = { index, check: result };
           } catch (err) {

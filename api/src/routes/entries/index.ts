@@ -8,7 +8,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Entry);
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: 'publish' },
       schema: {
@@ -49,7 +49,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/',
+    '',
     {
       config: { scope: 'check' },
       schema: {

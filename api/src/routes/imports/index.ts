@@ -72,7 +72,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
   });
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: 'publish' },
       schema: {
@@ -139,7 +139,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
   );
 
   app.get(
-    '/',
+    '',
     {
       config: { scope: 'publish' },
       schema: {

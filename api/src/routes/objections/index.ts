@@ -14,7 +14,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ref = Type.Ref('Objection');
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: ['review', 'publish'] },
       schema: {
@@ -35,7 +35,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/',
+    '',
     {
       config: { scope: ['review', 'publish'] },
       schema: {

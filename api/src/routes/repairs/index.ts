@@ -15,7 +15,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ref = Type.Ref('Repair');
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: ['review', 'publish'] },
       schema: {
@@ -35,7 +35,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/',
+    '',
     {
       config: { scope: ['review', 'publish'] },
       schema: {

@@ -65,7 +65,7 @@ const Stats = Type.Object(
 
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/',
+    '',
     {
       config: { scope: 'check' },
       schema: {

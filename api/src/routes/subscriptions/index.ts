@@ -29,7 +29,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['subscriptions'];
 
   app.post(
-    '/',
+    '',
     {
       config,
       schema: {
@@ -49,7 +49,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/',
+    '',
     {
       config,
       schema: {

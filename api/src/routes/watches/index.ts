@@ -11,7 +11,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['watches'];
 
   app.post(
-    '/',
+    '',
     {
       config,
       schema: {
@@ -29,7 +29,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/',
+    '',
     {
       config,
       schema: {
