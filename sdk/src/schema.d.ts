@@ -117,8 +117,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Walk every receipt chain and report the first broken link
-         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered. Also available as `yingcha receipts verify`.
+         * Walk every receipt chain and report every broken link
+         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered; `broken` lists every broken link (at most 100 per chain; `chains[].brokenLinks` counts them all). Also available as `yingcha receipts verify`, which exits 2 when any is broken.
          *
          *     Scope: `admin`.
          */
@@ -345,7 +345,7 @@ export interface paths {
         patch: operations["updateCatalogMeasure"];
         trace?: never;
     };
-    "/v1/checks": {
+    "/v1/checks/": {
         parameters: {
             query?: never;
             header?: never;
@@ -457,7 +457,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/entries": {
+    "/v1/entries/": {
         parameters: {
             query?: never;
             header?: never;
@@ -529,7 +529,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/objections": {
+    "/v1/objections/": {
         parameters: {
             query?: never;
             header?: never;
@@ -619,7 +619,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/repairs": {
+    "/v1/repairs/": {
         parameters: {
             query?: never;
             header?: never;
@@ -709,7 +709,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/stats": {
+    "/v1/stats/": {
         parameters: {
             query?: never;
             header?: never;
@@ -731,7 +731,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/imports": {
+    "/v1/imports/": {
         parameters: {
             query?: never;
             header?: never;
@@ -779,7 +779,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/changes": {
+    "/v1/changes/": {
         parameters: {
             query?: never;
             header?: never;
@@ -801,7 +801,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subscriptions": {
+    "/v1/subscriptions/": {
         parameters: {
             query?: never;
             header?: never;
@@ -895,7 +895,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/watches": {
+    "/v1/watches/": {
         parameters: {
             query?: never;
             header?: never;
@@ -2807,10 +2807,12 @@ export interface operations {
                      *         {
                      *           "chain": 0,
                      *           "length": 2,
-                     *           "head": "9f86d0…"
+                     *           "head": "9f86d0…",
+                     *           "brokenLinks": 0
                      *         }
                      *       ],
-                     *       "firstBroken": null
+                     *       "firstBroken": null,
+                     *       "broken": []
                      *     }
                      */
                     "application/json": {
@@ -2820,13 +2822,27 @@ export interface operations {
                             chain: number;
                             length: number;
                             head: string;
+                            /** @description how many broken links this chain has (all of them, listed or not) */
+                            brokenLinks: number;
                         }[];
+                        /** @description the first broken link (lowest chain, then sequence) */
                         firstBroken: null | {
+                            /** @description null for a chain head that does not match its last receipt */
                             checkId: string | null;
                             chain: number;
                             chainSeq: number;
-                            problem: string;
+                            /** @enum {unknown} */
+                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
                         };
+                        /** @description every broken link, at most 100 per chain */
+                        broken: {
+                            /** @description null for a chain head that does not match its last receipt */
+                            checkId: string | null;
+                            chain: number;
+                            chainSeq: number;
+                            /** @enum {unknown} */
+                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
+                        }[];
                     };
                 };
             };

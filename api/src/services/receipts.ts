@@ -5,11 +5,16 @@
 // takes whichever head is free (FOR UPDATE SKIP LOCKED), so up to CHAINS checks append at once and a check waits only
 // when all heads are busy. Within a chain, the head row lock orders appends, and (chain, chain_seq) is unique, so a
 // chain can never fork. Verification walks every chain from its genesis.
+//
+// What is hashed is what is stored: before anything is hashed or written, storable() turns every string into exactly
+// the text PostgreSQL will hand back (the drivers encode strings as UTF-8, so a lone surrogate is stored as U+FFFD),
+// and refuses what cannot be stored at all (NUL). The hash of a receipt is therefore recomputable from its row.
 import { createHash } from 'node:crypto';
 import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { checkChains, checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
+import { ApiError } from '../errors.js';
 
 /** As created by migrations/0003_chain_heads.sql. */
 export const CHAINS = 8;
@@ -51,13 +56,44 @@ export function splitCanonical(body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): {
   return { prefix: `{${before.map((m) => m + ',').join('')}`, suffix: `${after.map((m) => ',' + m).join('')}}` };
 }
 
+// A surrogate (paired or not), a NUL or a byte order mark: only strings holding one need a closer look.
+const SUSPECT = /[\u0000\ud800-\udfff\ufeff]/;
+
+/**
+ * The value as the database will store and return it, on both engines: every string (and object key) re-encoded the
+ * way the drivers send it (UTF-8, a lone surrogate becoming U+FFFD), and without a leading U+FEFF (PGlite decodes each
+ * text value with a TextDecoder that drops one, so a stored leading BOM would read back shorter than it was hashed),
+ * at any depth. A NUL cannot be stored in text or jsonb, so it is refused (400 VALIDATION_FAILED naming the path)
+ * instead of failing the insert. Dates, numbers, booleans and null pass through unchanged.
+ */
+export function storable<T>(value: T, path = ''): T {
+  if (typeof value === 'string') {
+    if (!SUSPECT.test(value)) return value;
+    if (value.includes('\u0000')) {
+      throw new ApiError('VALIDATION_FAILED', `${path || '/'} contains a NUL character, which cannot be stored`, {
+        errors: [{ path: path || '/', message: 'contains a NUL character' }],
+      });
+    }
+    return Buffer.from(value, 'utf8').toString('utf8').replace(/^\ufeff+/, '') as T;
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v, i) => storable(v, `${path}/${i}`)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out[storable(k, path)] = storable(v, `${path}/${k}`);
+  }
+  return out as T;
+}
+
 /**
  * Appends a receipt in one statement: take a free chain head (SKIP LOCKED), hash in the database (sha256 over the
  * canonical text completed with the head's place, a newline and the head's hash), insert, advance the head. One round
  * trip instead of a five-step transaction, and a single statement is atomic by itself. When every head is busy it
  * waits for one instead.
  */
-export async function appendReceipt(db: Db | Tx, body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): Promise<ReceiptRow> {
+export async function appendReceipt(db: Db | Tx, given: Omit<ReceiptBody, 'chain' | 'chainSeq'>): Promise<ReceiptRow> {
+  const body = storable(given);
   const { prefix, suffix } = splitCanonical(body);
   for (const wait of [false, true]) {
     const lock = wait ? sql`for update` : sql`for update skip locked`;
@@ -93,27 +129,48 @@ export async function appendReceipt(db: Db | Tx, body: Omit<ReceiptBody, 'chain'
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+export type ChainProblem = 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+
+export interface BrokenLink {
+  /** null for a head that does not match its chain's last receipt */
+  checkId: string | null;
+  chain: number;
+  chainSeq: number;
+  problem: ChainProblem;
+}
+
 export interface ChainReport {
   ok: boolean;
   receipts: number;
-  chains: Array<{ chain: number; length: number; head: string }>;
-  firstBroken: null | {
-    checkId: string | null;
-    chain: number;
-    chainSeq: number;
-    problem: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
-  };
+  chains: Array<{ chain: number; length: number; head: string; brokenLinks: number }>;
+  /** the first broken link found (the lowest chain, then the lowest sequence number) */
+  firstBroken: BrokenLink | null;
+  /** every broken link, up to MAX_BROKEN_PER_CHAIN per chain; `chains[].brokenLinks` has the full count */
+  broken: BrokenLink[];
 }
 
+/** How many broken links one chain lists; more are counted, not listed. */
+export const MAX_BROKEN_PER_CHAIN = 100;
 const PAGE = 1000;
 
-/** Walks every chain from its genesis and reports the first broken link. */
+/**
+ * Walks every chain from its genesis and reports every broken link. After a broken link the walk goes on from the
+ * stored values (the next receipt is compared with the stored hash and sequence number), so one altered receipt
+ * counts once and a later alteration is still found.
+ */
 export async function verifyReceipts(db: Db): Promise<ChainReport> {
   const heads = await db.select().from(checkChains).orderBy(asc(checkChains.chain));
-  const report: ChainReport = { ok: true, receipts: 0, chains: [], firstBroken: null };
+  const report: ChainReport = { ok: true, receipts: 0, chains: [], firstBroken: null, broken: [] };
   for (const head of heads) {
     let prev = GENESIS_HASH;
     let seq = 0;
+    let brokenLinks = 0;
+    const flag = (link: BrokenLink) => {
+      brokenLinks++;
+      report.ok = false;
+      report.firstBroken ??= link;
+      if (brokenLinks <= MAX_BROKEN_PER_CHAIN) report.broken.push(link);
+    };
     for (;;) {
       const page = await db
         .select()
@@ -122,26 +179,18 @@ export async function verifyReceipts(db: Db): Promise<ChainReport> {
         .orderBy(asc(checks.chainSeq))
         .limit(PAGE);
       for (const r of page) {
-        const broken = (problem: NonNullable<ChainReport['firstBroken']>['problem']) => ({ checkId: r.id, chain: r.chain, chainSeq: r.chainSeq, problem });
-        if (r.chainSeq !== seq + 1) report.firstBroken ??= broken('sequence_gap');
-        else if (r.prevHash !== prev) report.firstBroken ??= broken('prev_hash_mismatch');
-        else if (receiptHash(r, r.prevHash) !== r.hash) report.firstBroken ??= broken('hash_mismatch');
-        if (report.firstBroken) {
-          report.ok = false;
-          return report;
-        }
+        const at = { checkId: r.id, chain: r.chain, chainSeq: r.chainSeq };
+        if (r.chainSeq !== seq + 1) flag({ ...at, problem: 'sequence_gap' });
+        if (r.prevHash !== prev) flag({ ...at, problem: 'prev_hash_mismatch' });
+        if (receiptHash(r, r.prevHash) !== r.hash) flag({ ...at, problem: 'hash_mismatch' });
         prev = r.hash;
         seq = r.chainSeq;
         report.receipts++;
       }
       if (page.length < PAGE) break;
     }
-    if (head.seq !== seq || head.hash !== prev) {
-      report.ok = false;
-      report.firstBroken = { checkId: null, chain: head.chain, chainSeq: seq, problem: 'head_mismatch' };
-      return report;
-    }
-    report.chains.push({ chain: head.chain, length: seq, head: prev });
+    if (head.seq !== seq || head.hash !== prev) flag({ checkId: null, chain: head.chain, chainSeq: seq, problem: 'head_mismatch' });
+    report.chains.push({ chain: head.chain, length: seq, head: prev, brokenLinks });
   }
   return report;
 }

@@ -110,10 +110,11 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'verifyReceipts',
         tags: ['admin'],
-        summary: 'Walk every receipt chain and report the first broken link',
+        summary: 'Walk every receipt chain and report every broken link',
         description:
           'Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first ' +
-          'receipt that was altered, removed or reordered. Also available as `yingcha receipts verify`.',
+          'receipt that was altered, removed or reordered; `broken` lists every broken link (at most 100 per chain; ' +
+          '`chains[].brokenLinks` counts them all). Also available as `yingcha receipts verify`, which exits 2 when any is broken.',
         response: { 200: ChainReport },
       },
     },

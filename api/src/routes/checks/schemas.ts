@@ -172,17 +172,29 @@ export const BatchResult = Type.Object(
 
 export const CheckParams = Type.Object({ checkId: Uuid });
 
+const BrokenLink = Type.Object({
+  checkId: Type.Union([Uuid, Type.Null()], { description: 'null for a chain head that does not match its last receipt' }),
+  chain: Type.Integer(),
+  chainSeq: Type.Integer(),
+  problem: Type.Enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch']),
+});
+
 export const ChainReport = Type.Object(
   {
     ok: Type.Boolean(),
     receipts: Type.Integer(),
-    chains: Type.Array(Type.Object({ chain: Type.Integer(), length: Type.Integer(), head: Type.String() })),
-    firstBroken: Type.Union([
-      Type.Null(),
-      Type.Object({ checkId: Type.Union([Uuid, Type.Null()]), chain: Type.Integer(), chainSeq: Type.Integer(), problem: Type.String() }),
-    ]),
+    chains: Type.Array(
+      Type.Object({
+        chain: Type.Integer(),
+        length: Type.Integer(),
+        head: Type.String(),
+        brokenLinks: Type.Integer({ description: 'how many broken links this chain has (all of them, listed or not)' }),
+      }),
+    ),
+    firstBroken: Type.Union([Type.Null(), BrokenLink], { description: 'the first broken link (lowest chain, then sequence)' }),
+    broken: Type.Array(BrokenLink, { description: 'every broken link, at most 100 per chain' }),
   },
-  { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…' }], firstBroken: null }] },
+  { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…', brokenLinks: 0 }], firstBroken: null, broken: [] }] },
 );
 
 const FeedbackAction = Type.Enum(['applied', 'not_applied', 'partially_applied'], {
