@@ -245,12 +245,20 @@ export const entries = pgTable(
     subjectId: uuid('subject_id')
       .notNull()
       .references(() => subjects.id),
+    /**
+     * The department the record belongs to: the one that published and decides it. A record is identified by
+     * (department, source, sourceRecordId), so another department's identical ids make its own record; only an admin's
+     * audited transfer (POST /v1/entries/{entryId}/transfer) moves it.
+     */
+    departmentId: uuid('department_id')
+      .notNull()
+      .references(() => departments.id),
     source: text('source').notNull(),
     sourceRecordId: text('source_record_id').notNull(),
     currentVersion: integer('current_version').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('entry_source_uq').on(t.source, t.sourceRecordId), index('entry_subject_idx').on(t.subjectId)],
+  (t) => [uniqueIndex('entry_source_uq').on(t.departmentId, t.source, t.sourceRecordId), index('entry_subject_idx').on(t.subjectId)],
 );
 
 /**
@@ -378,14 +386,27 @@ export const objections = pgTable(
     filedAt: ts('filed_at').notNull().defaultNow(),
     dueAt: date('due_at').notNull(),
     filedBy: uuid('filed_by').notNull(),
+    /** the department that filed the case (its key is filedBy) */
+    filedByDepartmentId: uuid('filed_by_department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** the record's deciding department when the case was filed: it verifies and decides */
+    decidingDepartmentId: uuid('deciding_department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** the filer's own check whose hits include the record (the path a department that applied the measures files by) */
+    checkId: uuid('check_id').references(() => checks.id),
     decidedAt: ts('decided_at'),
     decidedBy: uuid('decided_by'),
+    decidedByDepartmentId: uuid('decided_by_department_id').references(() => departments.id),
     outcome: text('outcome'),
     correction: text('correction'),
     note: text('note'),
   },
   (t) => [
     index('objection_entry_idx').on(t.entryId),
+    index('objection_filed_by_department_idx').on(t.filedByDepartmentId),
+    index('objection_deciding_department_idx').on(t.decidingDepartmentId),
     // at most one open objection per record
     uniqueIndex('objection_open_uq').on(t.entryId).where(sql`status in ('received', 'verifying')`),
     index('objection_due_idx').on(t.dueAt).where(sql`status in ('received', 'verifying')`),
@@ -408,13 +429,26 @@ export const repairs = pgTable(
     filedAt: ts('filed_at').notNull().defaultNow(),
     dueAt: date('due_at').notNull(),
     filedBy: uuid('filed_by').notNull(),
+    /** the department that filed the case (its key is filedBy) */
+    filedByDepartmentId: uuid('filed_by_department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** the record's deciding department when the case was filed: it verifies and decides */
+    decidingDepartmentId: uuid('deciding_department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** the filer's own check whose hits include the record (the path a department that applied the measures files by) */
+    checkId: uuid('check_id').references(() => checks.id),
     decidedAt: ts('decided_at'),
     decidedBy: uuid('decided_by'),
+    decidedByDepartmentId: uuid('decided_by_department_id').references(() => departments.id),
     effectiveFrom: ts('effective_from'),
     note: text('note'),
   },
   (t) => [
     index('repair_entry_idx').on(t.entryId),
+    index('repair_filed_by_department_idx').on(t.filedByDepartmentId),
+    index('repair_deciding_department_idx').on(t.decidingDepartmentId),
     uniqueIndex('repair_open_uq').on(t.entryId).where(sql`status in ('received', 'verifying')`),
   ],
 );
