@@ -456,11 +456,18 @@ export async function catalogVersion(exec: Exec): Promise<number> {
  * the last call; otherwise the whole catalogue is re-read once (concurrent callers share that read) and cached.
  */
 export async function currentCatalog(db: Db): Promise<CatalogSnapshot> {
-  const entry = entryFor(db);
   const [row] = await prepared(db, 'catalog_version', (d) =>
     d.select({ v: sql<number | null>`max(${catalogVersions.version})` }).from(catalogVersions).prepare('yc_catalog_version'),
   ).execute();
-  const version = Number(row?.v ?? 0);
+  return catalogAt(db, Number(row?.v ?? 0));
+}
+
+/**
+ * The catalogue at `version` or newer, when the caller already knows the newest version (the inline check reads it
+ * with its records, or from the cache kept by LISTEN/NOTIFY, services/check-read.ts): no query when it is cached.
+ */
+export async function catalogAt(db: Db, version: number): Promise<CatalogSnapshot> {
+  const entry = entryFor(db);
   if (entry.snapshot && entry.snapshot.version >= version) return entry.snapshot;
   for (;;) {
     if (!entry.loading) {

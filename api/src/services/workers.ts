@@ -8,6 +8,7 @@ import type { Database } from '../db/index.js';
 import { type DeliveryOptions, deliverOnce } from './delivery.js';
 import { sweepExpired } from './expiry.js';
 import { forgetKeys } from './keys.js';
+import { metaChanged, metaListening } from './check-read.js';
 import { CACHE_CHANNEL, EVENT_CHANNEL, type Listener, listen } from './notify.js';
 import { matchWatchesOnce } from './watches.js';
 
@@ -79,12 +80,15 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
       [EVENT_CHANNEL, CACHE_CHANNEL],
       (channel) => {
         if (channel === CACHE_CHANNEL) return forgetKeys(db);
+        // events were written (a catalogue change writes one too): the check's cached versions are stale
+        metaChanged(db);
         delivery.wake();
         matcher.wake();
       },
       // (Re)connected: whatever was notified meanwhile is lost, so act as if everything changed.
       () => {
         forgetKeys(db);
+        metaListening(db, true);
         delivery.wake();
         matcher.wake();
       },
@@ -101,6 +105,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
     async stop() {
       stopping = true;
       await Promise.all([delivery.stop(), matcher.stop(), expiry?.stop()]);
+      metaListening(db, false);
       await listener?.close();
     },
   };

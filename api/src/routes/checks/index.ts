@@ -3,13 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, type FieldError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { getCheck, runCheck } from '../../services/checks.js';
-import { renderNotice } from '../../services/notice.js';
+import { getCheck, runBatch, runCheck } from '../../services/checks.js';
 import { checkFeedback, recordFeedback } from '../../services/feedback.js';
 import { BatchBody, BatchResult, CheckBody, CheckFeedback, CheckParams, CheckResult, FeedbackBody, FeedbackResult } from './schemas.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
-const BATCH_PARALLEL = 8;
 
 const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(CheckResult);
@@ -59,30 +57,14 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const batchId = randomUUID();
-      const auth = caller(request);
       const { matter, operator, items } = request.body;
-      // Items run BATCH_PARALLEL at a time (each takes its own receipt chain head); results keep request order.
-      const results: Array<{ index: number; check?: Awaited<ReturnType<typeof runCheck>>['result']; error?: { code: string; detail: string; errors?: FieldError[] } }> = new Array(items.length);
-      let next = 0;
-      const worker = async () => {
-        for (let index = next++; index < items.length; index = next++) {
-          const item = items[index]!;
-          try {
-            const { result } = await runCheck(
-              db(),
-              app.yc.secret,
-              auth,
-              { subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator },
-              { batchId, path: `/body/items/${index}`, onReceiptAppended },
-            );
-            results[index] = { index, check: result };
-          } catch (err) {
-            if (!(err instanceof ApiError) || err.status >= 500) throw err;
-            results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } };
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, items.length) }, worker));
+      const results = await runBatch(
+        db(),
+        app.yc.secret,
+        caller(request),
+        items.map((item) => ({ subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator })),
+        { batchId, onReceiptAppended },
+      );
       return { batchId, results };
     },
   );
@@ -102,29 +84,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => getCheck(db(), caller(request), request.params.checkId),
   );
 
-  app.get(
-    '/:checkId/notice',
-    {
-      config: { scope: 'check' },
-      schema: {
-        operationId: 'getCheckNotice',
-        tags: ['checks'],
-        summary: 'The printable 惩戒告知书 (punishment notice) of a check, as HTML',
-        description: 'Rendered from the stored receipt only, with its hash, so the paper says exactly what the recorded check said. Print it from a browser (A4).',
-        params: CheckParams,
-        response: {
-          200: {
-            description: 'HTML page for printing',
-            content: { 'text/html': { schema: Type.String({ examples: ['<!doctype html><html lang="zh-CN">…<h1>失信联合惩戒告知书</h1>…</html>'] }) } },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const html = await renderNotice(db(), caller(request), request.params.checkId);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-    },
-  );
+  // GET/POST /:checkId/notice live in routes/notices (issuing, signed links, verification).
 
   app.post(
     '/:checkId/feedback',
