@@ -1,20 +1,21 @@
 // 应查必查: the inline check. Resolves the subject, finds the list records in force at the moment asked, asks the
 // catalogue which measures this department must apply to this matter, decides the verdict, and appends a receipt.
 import { createHmac, randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, lte, or, gt, sql } from 'drizzle-orm';
-import { type Db, prepared, sqlState } from '../db/index.js';
-import { checks, entryVersions, events } from '../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { type Db, sqlState } from '../db/index.js';
+import { checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import type { AppliesTo, EntryStatus, MatchedBy, MatterType, Polarity, Verdict } from '../domain/codes.js';
 import { type MatchedMeasure, measuresFor, regionCovers } from '../domain/measures.js';
 import { nameSimilarity, normalizeName } from '../domain/names.js';
 import { pointsStanding } from '../domain/points.js';
 import { decideVerdict, type Reason } from '../domain/verdict.js';
-import { ApiError } from '../errors.js';
-import { type CatalogSnapshot, currentCatalog, type StoredMeasure } from './catalog.js';
+import { ApiError, type FieldError } from '../errors.js';
+import { type CatalogSnapshot, catalogAt, type StoredMeasure } from './catalog.js';
+import { type CheckRead, type ReadVersion, readForCheck } from './check-read.js';
 import type { AuthContext } from './keys.js';
-import { appendReceipt, type ReceiptRow } from './receipts.js';
-import { findByIdentifiers, findByName, fuzzyCandidates, parseIdentifiers, relatedOf, type ResolvedSubject } from './subjects.js';
+import { appendReceipt, type ReceiptBody, type ReceiptRow } from './receipts.js';
+import { findByName, fuzzyCandidates, parseIdentifiers, type ResolvedSubject } from './subjects.js';
 
 /** A fuzzy candidate below this score is not a hit. Same-city, same-industry names of different firms score ≈0.69. */
 export const FUZZY_THRESHOLD = 0.75;
@@ -107,71 +108,70 @@ interface Matched {
 
 const invalid = (path: string, message: string) => new ApiError('VALIDATION_FAILED', `${path} ${message}`, { errors: [{ path, message }] });
 
-async function resolve(db: Db, input: CheckInput['subject'], ids: ReturnType<typeof parseIdentifiers>): Promise<Matched[]> {
-  const out: Matched[] = [];
-  for (const s of await findByIdentifiers(db, ids)) {
-    const byUscc = ids.uscc !== undefined && s.uscc === ids.uscc;
-    out.push({ s, matchedBy: byUscc ? 'uscc' : 'id_number', score: 1, reason: byUscc ? '统一社会信用代码一致' : '身份证号一致' });
-  }
+/**
+ * The subjects a check is about and everything it reads about them. Identifiers go out in one statement with the
+ * related persons and the versions (services/check-read.ts). A name is only consulted when no identifier was given or
+ * the identifier matched nothing: a listed record published without the code must still surface, but a known code is
+ * never overruled by a namesake; the name's matches then get their versions in a second statement.
+ */
+async function resolve(db: Db, input: CheckInput['subject'], ids: ReturnType<typeof parseIdentifiers>, at: Date): Promise<{ matched: Matched[]; read: CheckRead }> {
   const hasIdentifier = ids.uscc !== undefined || ids.idHash !== undefined;
+  let read = hasIdentifier ? await readForCheck(db, { usccs: ids.uscc ? [ids.uscc] : [], idHashes: ids.idHash ? [ids.idHash] : [], at }) : undefined;
+  const out = read ? directMatches(read, ids) : [];
   const name = input.name ? normalizeName(input.name) : '';
-  // A name is only consulted when no identifier was given or the identifier matched nothing: a listed record
-  // published without the code must still surface, but a known code is never overruled by a namesake.
   if (name && out.length === 0) {
-    for (const s of await findByName(db, name)) {
-      out.push({ s, matchedBy: s.former ? 'former_name' : 'name', score: 1, reason: s.former ? `曾用名一致: ${input.name}` : `名称一致: ${input.name}` });
-    }
-    if (out.length === 0 && !hasIdentifier) {
-      for (const c of await fuzzyCandidates(db, name)) {
-        const best = c.names.map((n) => ({ n, sim: nameSimilarity(input.name!, n) })).sort((a, b) => b.sim.score - a.sim.score)[0]!;
-        if (best.sim.score >= FUZZY_THRESHOLD) {
-          out.push({ s: c, matchedBy: 'fuzzy_name', score: Math.round(best.sim.score * 10000) / 10000, reason: `相似名称 ${best.n}: ${best.sim.reason}` });
-        }
-      }
-    }
+    out.push(...(await nameMatches(db, input.name!, name, hasIdentifier)));
+    if (out.length > 0 || !read) read = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: out.map((m) => m.s.subjectId), at });
   }
-  // 落实到人: the legal representative and principal of a matched organisation, and the organisations a matched person
-  // leads. Only from identifier matches: a namesake's relations would be guesswork twice over.
-  const certain = out.filter((m) => m.matchedBy === 'uscc' || m.matchedBy === 'id_number');
-  for (const r of await relatedOf(db, certain.map((m) => m.s.subjectId))) {
-    if (r.role === 'responsible_person') continue;
-    if (out.some((m) => m.s.subjectId === r.subjectId)) continue;
-    out.push({ s: r, matchedBy: 'related_person', score: 1, reason: r.role === 'legal_representative' ? '法定代表人' : '主要负责人', role: r.role });
+  read ??= await readForCheck(db, { usccs: [], idHashes: [], at });
+  addRelated(out, read);
+  return { matched: out, read };
+}
+
+const subjectOf = (s: ResolvedSubject): ResolvedSubject => ({ subjectId: s.subjectId, kind: s.kind, name: s.name, uscc: s.uscc, idMasked: s.idMasked });
+
+/** The subjects an item's identifiers name, out of a read that may cover a whole batch. */
+function directMatches(read: CheckRead, ids: ReturnType<typeof parseIdentifiers>): Matched[] {
+  const out: Matched[] = [];
+  for (const s of read.direct) {
+    const byUscc = ids.uscc !== undefined && s.uscc === ids.uscc;
+    if (!byUscc && (ids.idHash === undefined || s.idHash !== ids.idHash)) continue;
+    out.push({ s: subjectOf(s), matchedBy: byUscc ? 'uscc' : 'id_number', score: 1, reason: byUscc ? '统一社会信用代码一致' : '身份证号一致' });
   }
   return out;
 }
 
-type VersionRow = typeof entryVersions.$inferSelect;
-
-/** Entry versions as recorded at `at` (record time), for the given subjects. */
-async function versionsAt(db: Db, subjectIds: string[], at: Date): Promise<VersionRow[]> {
-  if (subjectIds.length === 0) return [];
-  if (subjectIds.length === 1) {
-    return prepared(db, 'versions_at_one', (d) =>
-      d
-        .select()
-        .from(entryVersions)
-        .where(
-          and(
-            eq(entryVersions.subjectId, sql.placeholder('id')),
-            lte(entryVersions.recordedAt, sql.placeholder('at')),
-            or(isNull(entryVersions.supersededAt), gt(entryVersions.supersededAt, sql.placeholder('at'))),
-          ),
-        )
-        .prepare('yc_versions_at_one'),
-    ).execute({ id: subjectIds[0], at: at.toISOString() }); // placeholders skip drizzle's Date mapping
+async function nameMatches(db: Db, asked: string, name: string, hasIdentifier: boolean): Promise<Matched[]> {
+  const out: Matched[] = [];
+  for (const s of await findByName(db, name)) {
+    out.push({ s: subjectOf(s), matchedBy: s.former ? 'former_name' : 'name', score: 1, reason: s.former ? `曾用名一致: ${asked}` : `名称一致: ${asked}` });
   }
-  return db
-    .select()
-    .from(entryVersions)
-    .where(
-      and(
-        inArray(entryVersions.subjectId, subjectIds),
-        lte(entryVersions.recordedAt, at),
-        or(isNull(entryVersions.supersededAt), gt(entryVersions.supersededAt, at)),
-      ),
-    );
+  if (out.length === 0 && !hasIdentifier) {
+    for (const c of await fuzzyCandidates(db, name)) {
+      const best = c.names.map((n) => ({ n, sim: nameSimilarity(asked, n) })).sort((a, b) => b.sim.score - a.sim.score)[0]!;
+      if (best.sim.score >= FUZZY_THRESHOLD) {
+        out.push({ s: subjectOf(c), matchedBy: 'fuzzy_name', score: Math.round(best.sim.score * 10000) / 10000, reason: `相似名称 ${best.n}: ${best.sim.reason}` });
+      }
+    }
+  }
+  return out;
 }
+
+/**
+ * 落实到人: the legal representative and principal of a matched organisation, and the organisations a matched person
+ * leads. Only from identifier matches: a namesake's relations would be guesswork twice over.
+ */
+function addRelated(out: Matched[], read: CheckRead) {
+  const certain = new Set(out.filter((m) => m.matchedBy === 'uscc' || m.matchedBy === 'id_number').map((m) => m.s.subjectId));
+  if (certain.size === 0) return;
+  for (const r of read.related) {
+    if (r.role === 'responsible_person' || !certain.has(r.via)) continue;
+    if (out.some((m) => m.s.subjectId === r.subjectId)) continue;
+    out.push({ s: subjectOf(r), matchedBy: 'related_person', score: 1, reason: r.role === 'legal_representative' ? '法定代表人' : '主要负责人', role: r.role });
+  }
+}
+
+type VersionRow = ReadVersion;
 
 // A repaired record's validity ends at the repair's effective date, so until then it is still in force.
 const inForce = (v: VersionRow, at: Date) =>
@@ -266,14 +266,16 @@ export function toCheckResult(r: ReceiptRow): CheckResult {
   };
 }
 
-export async function runCheck(
-  db: Db,
-  secret: string,
-  caller: AuthContext,
-  input: CheckInput,
-  opts: { idempotencyKey?: string | undefined; batchId?: string | undefined; path?: string } = {},
-): Promise<{ result: CheckResult; replayed: boolean }> {
-  const path = opts.path ?? '/body';
+export interface CheckOptions {
+  idempotencyKey?: string | undefined;
+  batchId?: string | undefined;
+  path?: string;
+  /** told how long the receipt append took, in seconds (the metrics) */
+  onReceiptAppended?: (seconds: number) => void;
+}
+
+/** Validates what can be validated without the database: identifiers, asOf. */
+function admit(input: CheckInput, secret: string, path: string) {
   const ids = parseIdentifiers(input.subject, secret, `${path}/subject`);
   if (!ids.uscc && !ids.idHash && !(input.subject.name && normalizeName(input.subject.name))) {
     throw invalid(`${path}/subject`, 'needs uscc, idNumber or name');
@@ -285,37 +287,40 @@ export async function runCheck(
     if (Number.isNaN(asOf.getTime())) throw invalid(`${path}/asOf`, 'is not a date-time');
     if (asOf.getTime() > now.getTime()) throw invalid(`${path}/asOf`, 'is in the future');
   }
-  const department = caller.department;
-  const reqHash = requestHash(input, secret, ids.idHash);
-  if (opts.idempotencyKey) {
-    const [prior] = await db
-      .select()
-      .from(checks)
-      .where(and(eq(checks.departmentId, department.departmentId), eq(checks.idempotencyKey, opts.idempotencyKey)));
-    if (prior) {
-      if (prior.requestHash !== reqHash) throw new ApiError('CONFLICT', 'this Idempotency-Key was used for a different check');
-      return { result: toCheckResult(prior), replayed: true };
-    }
-  }
+  return { ids, now, asOf, at: asOf ?? now };
+}
 
-  const at = asOf ?? now;
-  // Independent reads go out together. The event high-water mark is read first or alongside, so the records read
-  // after it are at least as new as the dataVersion the receipt names.
-  const [catalog, matched, lastEvent] = await Promise.all([
-    currentCatalog(db),
-    resolve(db, input.subject, ids),
-    prepared(db, 'last_event', (d) => d.select({ max: sql<number | null>`max(${events.id})` }).from(events).prepare('yc_last_event')).execute(),
-  ]);
-  const versions = await versionsAt(db, [...new Set(matched.map((m) => m.s.subjectId))], at);
-  const found = hitsFor(catalog, matched, versions, at, department.region);
+// measuresFor is pure, and its answer depends only on the query and the catalogue: memoised per catalogue snapshot
+// (a snapshot is one catalogue version) and (category, matter type, region, list, memoranda).
+const measuresMemo = new WeakMap<CatalogSnapshot, Map<string, ReturnType<typeof measuresFor<StoredMeasure>>>>();
+function measuresOf(catalog: CatalogSnapshot, q: Parameters<typeof measuresFor>[0]) {
+  let memo = measuresMemo.get(catalog);
+  if (!memo) measuresMemo.set(catalog, (memo = new Map()));
+  const key = `${q.category}|${q.matterType}|${q.region}|${q.list ?? ''}|${q.memoranda.join('|')}`;
+  let r = memo.get(key);
+  if (!r) memo.set(key, (r = measuresFor(q, catalog.memoranda)));
+  return r;
+}
+
+/** Everything of the receipt but its place in the chain: the decision over what was read. Pure. */
+function decide(
+  caller: AuthContext,
+  input: CheckInput,
+  admitted: ReturnType<typeof admit>,
+  matched: Matched[],
+  read: CheckRead,
+  catalog: CatalogSnapshot,
+  reqHash: string,
+  opts: CheckOptions,
+): Omit<ReceiptBody, 'chain' | 'chainSeq'> {
+  const { ids, now, asOf, at } = admitted;
+  const department = caller.department;
+  const found = hitsFor(catalog, matched, read.versions, at, department.region);
 
   const measures = new Map<string, CheckMeasure>();
   const perHit = found.map(({ hit, memoranda, role }) => {
     if (hit.suspended) return { hit: { ...hit, measureIds: [] as string[] }, effects: [], noDuty: false };
-    const r = measuresFor(
-      { category: department.category, matterType: input.matter.type, region: department.region, memoranda, list: hit.list.code },
-      catalog.memoranda,
-    );
+    const r = measuresOf(catalog, { category: department.category, matterType: input.matter.type, region: department.region, memoranda, list: hit.list.code });
     // A related person's record brings only the measures aimed at persons in that role (e.g. 任职限制).
     const target: AppliesTo | undefined = role === 'legal_representative' ? 'legal_representative' : role ? 'responsible_person' : undefined;
     const chosen = target ? r.measures.filter((m) => m.appliesTo.includes(target)) : r.measures;
@@ -350,8 +355,6 @@ export async function runCheck(
     }
   }
 
-  const dataVersion = `c${catalog.version}.e${Number(lastEvent[0]?.max ?? 0)}`;
-  const hits = perHit.map((p) => p.hit);
   const asked = {
     ...(input.subject.kind ? { kind: input.subject.kind } : {}),
     ...(ids.uscc ? { uscc: ids.uscc } : {}),
@@ -366,42 +369,151 @@ export async function runCheck(
     idMasked: m.s.idMasked,
     matchedBy: m.matchedBy,
   }));
+  return {
+    id: randomUUID(),
+    departmentId: department.departmentId,
+    keyId: caller.keyId,
+    operator: input.operator ?? null,
+    matterType: input.matter.type,
+    matterReference: input.matter.reference,
+    matterTitle: input.matter.title ?? null,
+    subjectAsked: asked,
+    subjectResolved: resolved,
+    hits: perHit.map((p) => p.hit),
+    measures: [...measures.values()],
+    reasons: decision.reasons,
+    verdict: decision.verdict,
+    // the catalogue used may be newer than the one read with the records (changed on this instance meanwhile)
+    dataVersion: `c${catalog.version}.e${read.lastEvent}`,
+    asOf,
+    checkedAt: now,
+    idempotencyKey: opts.idempotencyKey ?? null,
+    requestHash: reqHash,
+    batchId: opts.batchId ?? null,
+  };
+}
 
+/**
+ * Appends the receipt. No read before it for an Idempotency-Key: the insert goes first and the unique key
+ * (department, idempotency key) answers a replay, whose stored receipt is then returned (or a CONFLICT when the key
+ * was used for another question).
+ */
+async function store(db: Db, body: Omit<ReceiptBody, 'chain' | 'chainSeq'>, opts: CheckOptions): Promise<{ result: CheckResult; replayed: boolean }> {
   try {
-    const row = await appendReceipt(db, {
-        id: randomUUID(),
-        departmentId: department.departmentId,
-        keyId: caller.keyId,
-        operator: input.operator ?? null,
-        matterType: input.matter.type,
-        matterReference: input.matter.reference,
-        matterTitle: input.matter.title ?? null,
-        subjectAsked: asked,
-        subjectResolved: resolved,
-        hits,
-        measures: [...measures.values()],
-        reasons: decision.reasons,
-        verdict: decision.verdict,
-        dataVersion,
-        asOf,
-        checkedAt: now,
-        idempotencyKey: opts.idempotencyKey ?? null,
-        requestHash: reqHash,
-        batchId: opts.batchId ?? null,
-      });
+    const appendStarted = performance.now();
+    const row = await appendReceipt(db, body);
+    opts.onReceiptAppended?.((performance.now() - appendStarted) / 1000);
     return { result: toCheckResult(row), replayed: false };
   } catch (err) {
-    // Two retries with one Idempotency-Key raced: the loser answers with the winner's receipt.
     if (opts.idempotencyKey && sqlState(err) === '23505') {
       const [prior] = await db
         .select()
         .from(checks)
-        .where(and(eq(checks.departmentId, department.departmentId), eq(checks.idempotencyKey, opts.idempotencyKey)));
-      if (prior && prior.requestHash === reqHash) return { result: toCheckResult(prior), replayed: true };
+        .where(and(eq(checks.departmentId, body.departmentId), eq(checks.idempotencyKey, opts.idempotencyKey)));
+      if (prior && prior.requestHash === body.requestHash) return { result: toCheckResult(prior), replayed: true };
       if (prior) throw new ApiError('CONFLICT', 'this Idempotency-Key was used for a different check');
     }
     throw err;
   }
+}
+
+export async function runCheck(
+  db: Db,
+  secret: string,
+  caller: AuthContext,
+  input: CheckInput,
+  opts: CheckOptions = {},
+): Promise<{ result: CheckResult; replayed: boolean }> {
+  const path = opts.path ?? '/body';
+  const admitted = admit(input, secret, path);
+  const { ids } = admitted;
+  const reqHash = requestHash(input, secret, ids.idHash);
+  const { matched, read } = await resolve(db, input.subject, ids, admitted.at);
+  const catalog = await catalogAt(db, read.catalogVersion);
+  return store(db, decide(caller, input, admitted, matched, read, catalog, reqHash, opts), opts);
+}
+
+export interface BatchItemResult {
+  index: number;
+  check?: CheckResult;
+  error?: { code: string; detail: string; errors?: FieldError[] };
+}
+
+const BATCH_PARALLEL = 8;
+
+/** Runs `work` over `items`, `parallel` at a time. */
+async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+}
+
+/**
+ * A batch: every item's identifiers resolved in one statement (with related persons and versions); items that go
+ * by name alone are looked up by name, a few at a time, and get their versions in one more statement; then one
+ * receipt per item. A bad item gets its own error and the others are still checked. Results keep request order.
+ */
+export async function runBatch(
+  db: Db,
+  secret: string,
+  caller: AuthContext,
+  inputs: CheckInput[],
+  opts: { batchId: string; onReceiptAppended?: (seconds: number) => void },
+): Promise<BatchItemResult[]> {
+  const results: BatchItemResult[] = new Array(inputs.length);
+  const fail = (index: number, err: unknown) => {
+    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors as FieldError[] } : {}) } };
+  };
+  const now = new Date();
+  type Item = { index: number; input: CheckInput; admitted: ReturnType<typeof admit>; reqHash: string; matched: Matched[] };
+  const items: Item[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      const admitted = { ...admit(input, secret, `/body/items/${index}`), now, at: now };
+      items.push({ index, input, admitted, reqHash: requestHash(input, secret, admitted.ids.idHash), matched: [] });
+    } catch (err) {
+      fail(index, err);
+    }
+  }
+  const usccs = [...new Set(items.flatMap((i) => (i.admitted.ids.uscc ? [i.admitted.ids.uscc] : [])))];
+  const idHashes = [...new Set(items.flatMap((i) => (i.admitted.ids.idHash ? [i.admitted.ids.idHash] : [])))];
+  let read = await readForCheck(db, { usccs, idHashes, at: now });
+  for (const item of items) item.matched = directMatches(read, item.admitted.ids);
+  const byName = items.filter((i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name));
+  if (byName.length > 0) {
+    await pool(byName, BATCH_PARALLEL, async (item) => {
+      const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
+      item.matched = await nameMatches(db, item.input.subject.name!, normalizeName(item.input.subject.name!), hasIdentifier);
+    });
+    const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
+    if (extra.length > 0) {
+      const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at: now });
+      // one version per entry at one instant: a subject found both ways is not counted twice
+      const known = new Set(read.versions.map((v) => v.entryId));
+      read = { ...read, versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))], catalogVersion: Math.max(read.catalogVersion, more.catalogVersion) };
+    }
+  }
+  const catalog = await catalogAt(db, read.catalogVersion);
+  // versions by subject, so each item looks at its own few instead of the whole batch's
+  const bySubject = new Map<string, ReadVersion[]>();
+  for (const v of read.versions) bySubject.set(v.subjectId, [...(bySubject.get(v.subjectId) ?? []), v]);
+  const bodies: Array<{ index: number; body: Omit<ReceiptBody, 'chain' | 'chainSeq'> }> = [];
+  for (const item of items) {
+    addRelated(item.matched, read);
+    const own: CheckRead = { ...read, versions: [...new Set(item.matched.map((m) => m.s.subjectId))].flatMap((id) => bySubject.get(id) ?? []) };
+    bodies.push({ index: item.index, body: decide(caller, item.input, item.admitted, item.matched, own, catalog, item.reqHash, opts) });
+  }
+  await pool(bodies, BATCH_PARALLEL, async ({ index, body }) => {
+    try {
+      results[index] = { index, check: (await store(db, body, opts)).result };
+    } catch (err) {
+      fail(index, err);
+    }
+  });
+  return results;
 }
 
 export async function getCheck(db: Db, caller: AuthContext, checkId: string): Promise<CheckResult> {
