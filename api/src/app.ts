@@ -6,8 +6,8 @@ import { authPlugin } from './plugins/auth.js';
 import { contextPlugin } from './plugins/context.js';
 import { createMetrics } from './metrics.js';
 import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
-import { inputPlugin } from './plugins/input.js';
-import { problemPlugin } from './plugins/problem.js';
+import { inputPlugin, strictBodyValidators } from './plugins/input.js';
+import { clientErrorHandler, frameworkErrors, problemPlugin } from './plugins/problem.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
 import catalogRoutes from './routes/catalog/index.js';
@@ -82,6 +82,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Bodies are validated without type coercion (a number is not a string); query, params and headers coerce.
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidators() } },
+    // Errors raised by the router, by Node's HTTP parser and while draining are problem+json too (plugins/problem.ts).
+    frameworkErrors,
+    clientErrorHandler,
+    return503OnClosing: false,
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

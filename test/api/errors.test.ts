@@ -1,8 +1,11 @@
 // Every class of bad input gets its own 4xx problem+json with a stable code, and leaves nothing half-written.
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import t from 'tap';
 import { bearer, build } from '../helpers/app.js';
+import { countDiff, rowCounts } from '../helpers/rows.js';
 
 const DEPT = { uscc: '91350100M000100Y43', name: '鹤岗市财政局', category: 'finance', region: '230400' };
 
@@ -216,4 +219,104 @@ t.test('a database constraint violation is a 409 CONFLICT that shows no SQL', as
   t.equal(res.statusCode, 409);
   t.equal(res.json().code, 'CONFLICT');
   t.notMatch(res.body, /insert into|params/i);
+});
+
+t.test('SQLSTATE class 22 (data exception) is a 400 INVALID_DATA that shows no SQL', async (t) => {
+  // Real statements on the test engine, each failing with a data exception; the API's error handler maps them.
+  const { database } = await build(t);
+  const Fastify = (await import('fastify')).default;
+  const { sql } = await import('drizzle-orm');
+  const { problemPlugin } = await import('../../api/src/plugins/problem.js');
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(problemPlugin);
+  const statements: Record<string, ReturnType<typeof sql>> = {
+    '22003 numeric out of range': sql`select ${'99999999999'}::int4 as v`,
+    '22P02 invalid text representation': sql`select ${'twelve'}::int4 as v`,
+    '22008 datetime field overflow': sql`select ${'0000-01-01T00:00:00Z'}::timestamptz as v`,
+    '22007 invalid datetime format': sql`select ${'2026-13-45'}::date as v`,
+    '22021 character not in repertoire': sql`select convert_from(${Buffer.from([0xff, 0xfe])}::bytea, 'UTF8') as v`,
+    '22012 division by zero': sql`select 1 / ${0}::int4 as v`,
+  };
+  let i = 0;
+  const urls: Record<string, string> = {};
+  for (const [name, statement] of Object.entries(statements)) {
+    const url = `/s${i++}`;
+    urls[name] = url;
+    app.get(url, async () => {
+      await database.db.execute(statement);
+      return { ok: true };
+    });
+  }
+  for (const [name, url] of Object.entries(urls)) {
+    const res = await app.inject({ url });
+    t.equal(res.statusCode, 400, `${name}: 400`);
+    t.match(res.headers['content-type'], /^application\/problem\+json/, `${name}: problem+json`);
+    t.equal(res.json().code, 'INVALID_DATA', `${name}: INVALID_DATA`);
+    t.notMatch(res.body, /select|::|convert_from/i, `${name}: no SQL in the answer`);
+  }
+});
+
+t.test("errors Fastify and Node raise themselves are problem+json with a stable code", async (t) => {
+  const { app, adminKey } = await build(t);
+  const cases: Array<{ name: string; req: InjectOptions; status: number; code: string }> = [
+    { name: 'path parameter over maxParamLength', req: { url: `/v1/checks/${'a'.repeat(500)}`, headers: bearer(adminKey) }, status: 414, code: 'URI_TOO_LONG' },
+    { name: 'malformed percent-encoding', req: { url: '/v1/checks/%zz', headers: bearer(adminKey) }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'a lone surrogate, percent-encoded', req: { url: '/v1/catalog/lists/%ED%A0%80', headers: bearer(adminKey) }, status: 400, code: 'BAD_REQUEST' },
+  ];
+  for (const c of cases) {
+    const res = await app.inject(c.req);
+    t.equal(res.statusCode, c.status, `${c.name}: status`);
+    t.match(res.headers['content-type'], /^application\/problem\+json/, `${c.name}: problem+json`);
+    t.equal(res.json().code, c.code, `${c.name}: code`);
+  }
+
+  // Node's parser answers these before Fastify sees a request: only real HTTP shows them.
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  const raw = async (text: string) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setEncoding('latin1');
+    let out = '';
+    socket.on('data', (d) => (out += d));
+    socket.write(text);
+    await new Promise<void>((resolve) => {
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+    });
+    const [head = '', body = ''] = out.split('\r\n\r\n');
+    return { status: Number(head.split(' ')[1]), head, body };
+  };
+  const long = await raw(`GET /v1/entries?subject=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  t.equal(long.status, 431, 'an over-long URL → 431');
+  t.match(long.head, /content-type: application\/problem\+json/i);
+  t.equal(JSON.parse(long.body).code, 'HEADERS_TOO_LARGE');
+  const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+  t.equal(garbage.status, 400, 'a malformed request line → 400');
+  t.equal(JSON.parse(garbage.body).code, 'BAD_REQUEST');
+});
+
+t.test('dates, cursors and periods are range-checked before SQL', async (t) => {
+  const { app, adminKey, database } = await build(t);
+  const before = await rowCounts(database.db);
+  const cursor = (text: string) => Buffer.from(text).toString('base64url');
+  const cases: Array<{ name: string; url: string; code: string; path?: string }> = [
+    { name: 'a leap second', url: '/v1/stats?from=2026-12-31T23:59:60Z', code: 'VALIDATION_FAILED', path: '/querystring/from' },
+    { name: 'year 0', url: '/v1/stats?from=0000-01-01T00:00:00Z', code: 'VALIDATION_FAILED', path: '/querystring/from' },
+    { name: 'past year 9999 by its offset', url: '/v1/stats?from=2026-01-01T00:00:00Z&to=9999-12-31T23:59:59-01:00', code: 'VALIDATION_FAILED', path: '/querystring/to' },
+    { name: 'February 30th', url: '/v1/stats?from=2026-02-30T00:00:00Z', code: 'VALIDATION_FAILED', path: '/querystring/from' },
+    { name: 'a 20-digit xid', url: `/v1/changes?after=${cursor('99999999999999999999:1')}`, code: 'INVALID_CURSOR' },
+    { name: 'an id past 2^53', url: `/v1/changes?after=${cursor('1:99999999999999999')}`, code: 'INVALID_CURSOR' },
+  ];
+  for (const c of cases) {
+    const res = await app.inject({ url: c.url, headers: bearer(adminKey) });
+    t.equal(res.statusCode, 400, `${c.name}: 400`);
+    t.equal(res.json().code, c.code, `${c.name}: ${c.code}`);
+    if (c.path) t.ok(res.json().errors.some((e: { path: string }) => e.path === c.path), `${c.name}: names ${c.path}`);
+  }
+  const edges = await app.inject({ url: '/v1/stats?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z', headers: bearer(adminKey) });
+  t.equal(edges.statusCode, 200, 'the widest period the engines hold is answered');
+  const top = await app.inject({ url: `/v1/changes?after=${cursor('18446744073709551615:1')}`, headers: bearer(adminKey) });
+  t.equal(top.statusCode, 200, 'the largest xid8 is a valid (empty) position');
+  t.same(countDiff(before, await rowCounts(database.db)), {}, 'nothing written');
 });

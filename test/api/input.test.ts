@@ -132,3 +132,34 @@ function encodePath(s: string): string {
   }
   return out;
 }
+
+t.test('bodies are not coerced; query strings still are', async (t) => {
+  const { app, adminKey, database } = await world(t);
+  const dept = await department(app, adminKey, 'finance', '230800');
+  const key = bearer(dept.key);
+  const before = await rowCounts(database.db);
+  const cases: Array<{ what: string; payload: Record<string, unknown>; path: string }> = [
+    { what: 'a number for a string', payload: { subject: { name: 12345 }, matter: { type: 'tax', reference: 'r' } }, path: '/body/subject/name' },
+    { what: 'an array for a string', payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: ['a'] } }, path: '/body/matter/reference' },
+    { what: 'a boolean for a string', payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: true } }, path: '/body/matter/reference' },
+    { what: 'null for a string', payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: null } }, path: '/body/matter/reference' },
+    { what: 'an object for a string', payload: { subject: { name: { zh: '甲' } }, matter: { type: 'tax', reference: 'r' } }, path: '/body/subject/name' },
+  ];
+  for (const c of cases) {
+    const res = await app.inject({ method: 'POST', url: '/v1/checks', headers: key, payload: c.payload });
+    t.equal(res.statusCode, 400, c.what);
+    t.equal(res.json().code, 'VALIDATION_FAILED', c.what);
+    t.ok((res.json().errors as Array<{ path: string }>).some((e) => e.path === c.path), `${c.what} names ${c.path}`);
+  }
+  const points = await app.inject({
+    method: 'POST',
+    url: '/v1/entries',
+    headers: key,
+    payload: { list: 'finance.procurement_blacklist', subject: { kind: 'legal_person', uscc: uscc(), name: '某' }, decisionDocNo: 'd', reason: 'r', decidedAt: '2026-01-15T00:00:00.000Z', source: 's', sourceRecordId: 'x', points: '5' },
+  });
+  t.equal(points.statusCode, 400, 'a string for an integer is refused too');
+  t.same(countDiff(before, await rowCounts(database.db)), {}, 'nothing written');
+
+  const listed = await app.inject({ url: '/v1/changes?limit=2', headers: key });
+  t.equal(listed.statusCode, 200, '?limit=2 in a query string is still read as a number');
+});

@@ -1,3 +1,4 @@
+import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findUnstorable, unstorableReason, type UnstorableAt } from '../domain/text.js';
@@ -43,3 +44,65 @@ export const inputPlugin = fp(
   },
   { name: 'yingcha-input', fastify: '5.x', dependencies: ['yingcha-problem'] },
 );
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The instants PostgreSQL and Date both hold: 0001-01-01 to 9999-12-31 (UTC), so no year 0 and no +010000. */
+const FIRST_MS = new Date('0001-01-01T00:00:00Z').getTime();
+const LAST_MS = new Date('9999-12-31T23:59:59.999Z').getTime();
+
+const leap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const daysIn = (y: number, m: number) => [31, leap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+
+/** A calendar date (YYYY-MM-DD) that exists, in years 0001–9999. */
+export function isValidDate(s: string): boolean {
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo);
+}
+
+/**
+ * An RFC 3339 date-time that names a real instant between 0001 and 9999 (UTC). Stricter than ajv-formats: a leap
+ * second (:60), which Date cannot hold (new Date() gives Invalid Date and toISOString throws), and an offset that
+ * pushes the instant past either end of the range (year 0 or 10000, which PostgreSQL refuses with 22008) are refused
+ * here, as a 400 naming the field, instead of failing later in a service or in SQL.
+ */
+export function isValidDateTime(s: string): boolean {
+  const m = DATE_TIME.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  if (!(y! >= 1 && mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysIn(y!, mo!) && h! <= 23 && mi! <= 59 && se! <= 59)) return false;
+  if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return false;
+  const ms = Date.parse(s.toUpperCase().replace(' ', 'T'));
+  return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS;
+}
+
+/** Our own date and date-time formats, put in place of ajv-formats' after it is added. */
+function addFormats(ajv: { addFormat(name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown }): void {
+  ajv.addFormat('date-time', { type: 'string', validate: isValidDateTime });
+  ajv.addFormat('date', { type: 'string', validate: isValidDate });
+}
+
+/**
+ * Fastify's validator factory with one change: bodies are not coerced. With coerceTypes: 'array' everywhere, Ajv
+ * turns `name: 12345` into "12345" and `reference: ["a"]` into "a", so a client's type error is stored as if it were
+ * meant. Query strings, path parameters and headers arrive as text and still coerce (?limit=10 is a number).
+ */
+export function strictBodyValidators(): AjvCompiler.BuildCompilerFromPool {
+  const pool = AjvCompiler();
+  return (externalSchemas, options) => {
+    const onCreate = (ajv: Parameters<typeof addFormats>[0]) => {
+      addFormats(ajv);
+      (options as { onCreate?: (a: unknown) => void } | undefined)?.onCreate?.(ajv);
+    };
+    const lenientOptions = { ...options, onCreate } as typeof options;
+    const strictOptions = { ...options, onCreate, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options;
+    // At run time Fastify calls the compiler with its route definition ({ schema, httpPart, … }), not a bare schema.
+    type RouteCompiler = (route: { httpPart?: string }) => unknown;
+    const lenient = pool(externalSchemas, lenientOptions) as unknown as RouteCompiler;
+    const strict = pool(externalSchemas, strictOptions) as unknown as RouteCompiler;
+    const compile: RouteCompiler = (route) => (route.httpPart === 'body' ? strict(route) : lenient(route));
+    return compile as unknown as ReturnType<AjvCompiler.BuildCompilerFromPool>;
+  };
+}

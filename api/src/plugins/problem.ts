@@ -14,7 +14,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_INVALID_URL: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
   FST_ERR_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  FST_ERR_HANDLER_TIMEOUT: 'UNAVAILABLE',
 };
 
 // Database errors are mapped by SQLSTATE, never by message, and their text never reaches the client.
@@ -25,7 +28,19 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
   '40P01': 'UNAVAILABLE', // deadlock_detected
   '57014': 'UNAVAILABLE', // query_canceled (statement timeout)
   '53300': 'UNAVAILABLE', // too_many_connections
+  '55P03': 'UNAVAILABLE', // lock_not_available (lock_timeout)
+  '57P01': 'UNAVAILABLE', // admin_shutdown
+  '54000': 'INVALID_DATA', // program_limit_exceeded: a value too large to index
 };
+
+/**
+ * SQLSTATE class 22 (data exception: 22001 too long, 22003 out of range, 22007/22008 bad or overflowing date,
+ * 22021/22P05 NUL or untranslatable character, 22P02 bad text representation, …) is always something the request
+ * carried that the schema let through: the client's to fix, so 400, never 500.
+ */
+function mapSqlState(code: string): ErrorCode | undefined {
+  return SQLSTATE_CODES[code] ?? (code.startsWith('22') ? 'INVALID_DATA' : undefined);
+}
 
 export function sendProblem(
   reply: FastifyReply,
@@ -102,6 +117,18 @@ export const problemPlugin = fp(
       return sendProblem(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${path}`);
     });
 
+    // While the server drains (app.close()), new requests get our 503 with Retry-After instead of Fastify's own
+    // plain JSON (return503OnClosing is off in buildApp); requests already running finish normally.
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
+    app.addHook('onRequest', async (_request, reply) => {
+      if (!closing) return;
+      reply.header('connection', 'close');
+      throw new ApiError('UNAVAILABLE', 'the server is shutting down; retry the request', { headers: { 'retry-after': '1' } });
+    });
+
     app.setErrorHandler((err: FastifyError & { code?: string }, request, reply) => {
       if (err instanceof ApiError) {
         return sendProblem(reply, err.code, err.detail, err.extra);
@@ -113,14 +140,17 @@ export const problemPlugin = fp(
         });
       }
       const code = errorCode(err);
-      const mapped = code ? (FASTIFY_CODES[code] ?? SQLSTATE_CODES[code]) : undefined;
+      const fromDb = code !== undefined && !code.startsWith('FST_');
+      const mapped = code ? (fromDb ? mapSqlState(code) : FASTIFY_CODES[code]) : undefined;
       if (mapped && ERRORS[mapped].status < 500) {
-        const fromDb = code !== undefined && code in SQLSTATE_CODES;
-        return sendProblem(reply, mapped, fromDb ? 'the request conflicts with existing data' : err.message);
+        if (fromDb) request.log.info({ sqlState: code, reqId: request.id }, 'database refused a value from the request');
+        const detail = !fromDb ? err.message : mapped === 'INVALID_DATA' ? 'a value in the request is out of range or malformed for the database' : 'the request conflicts with existing data';
+        return sendProblem(reply, mapped, detail);
       }
       if (mapped) {
-        request.log.warn({ err, reqId: request.id }, 'database unavailable');
-        return sendProblem(reply, mapped, 'the database is busy; retry the request', { headers: { 'retry-after': '1' } });
+        request.log.warn({ err, reqId: request.id }, fromDb ? 'database unavailable' : 'request timed out');
+        const detail = fromDb ? 'the database is busy; retry the request' : 'the request took too long; retry it';
+        return sendProblem(reply, mapped, detail, { headers: { 'retry-after': '1' } });
       }
       if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
         return sendProblem(reply, 'BAD_REQUEST', err.message);
@@ -131,3 +161,42 @@ export const problemPlugin = fp(
   },
   { name: 'yingcha-problem', fastify: '5.x' },
 );
+
+/**
+ * Errors the router raises before any route or hook runs (a URL that does not decode, a path parameter longer than
+ * maxParamLength): Fastify's `frameworkErrors` option, so they are problem+json like everything else.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const code = FASTIFY_CODES[err.code] ?? (typeof err.statusCode === 'number' && err.statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL');
+  const detail = code === 'URI_TOO_LONG' ? 'a path segment is longer than any identifier this API uses' : code === 'INTERNAL' ? 'internal error' : 'the URL is not valid percent-encoded UTF-8';
+  return sendProblem(reply, code, detail);
+}
+
+const CLIENT_ERRORS: Record<string, ErrorCode> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
+};
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers over maxHeaderSize, including an over-long
+ * URL; a malformed request line or header; a request that was not received in time): written to the socket as
+ * problem+json, then the connection is closed, as Node does.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException & { code?: string }, socket: import('node:stream').Duplex) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code = CLIENT_ERRORS[err.code ?? ''] ?? 'BAD_REQUEST';
+  const { status, title } = ERRORS[code];
+  const body = JSON.stringify({
+    type: problemType(code),
+    title,
+    status,
+    detail: code === 'HEADERS_TOO_LARGE' ? 'the URL and headers together exceed the size limit' : code === 'REQUEST_TIMEOUT' ? 'the request was not received in time' : 'the HTTP request is malformed',
+    code,
+  });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}

@@ -12,6 +12,7 @@ export interface FeedPosition {
 }
 
 export const FEED_START: FeedPosition = { xid: '0', id: 0 };
+const MAX_XID8 = 2n ** 64n - 1n;
 
 export const EVENT_TYPES = [
   'entry.created',
@@ -54,8 +55,10 @@ export function encodeCursor(p: FeedPosition): string {
 
 export function decodeCursor(cursor: string, path = '/querystring/after'): FeedPosition {
   const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const m = /^(\d{1,20}):(\d{1,18})$/.exec(text);
-  if (!m) {
+  const m = /^(\d{1,20}):(\d{1,16})$/.exec(text);
+  // The regex bounds the digits; these bound the values, so a cursor never reaches SQL out of range (xid8 is
+  // unsigned 64-bit: 22003 otherwise) or loses precision as a JavaScript number.
+  if (!m || BigInt(m[1]!) > MAX_XID8 || Number(m[2]) > MAX_EVENT_ID) {
     throw new ApiError('INVALID_CURSOR', 'the cursor is not one this feed handed out; start without `after` or pass a nextCursor', {
       errors: [{ path, message: 'is not a valid cursor' }],
     });
