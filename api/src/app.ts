@@ -20,6 +20,7 @@ import repairRoutes from './routes/repairs/index.js';
 import statsRoutes from './routes/stats/index.js';
 import importRoutes, { type ImportRoutesOptions } from './routes/imports/index.js';
 import subscriptionRoutes from './routes/subscriptions/index.js';
+import type { WebhookPolicy } from './services/delivery.js';
 import watchRoutes from './routes/watches/index.js';
 import { SHARED_SCHEMAS } from './routes/schemas.js';
 
@@ -29,6 +30,8 @@ export interface YingchaOptions {
   secret: string;
   /** bulk import limits (YINGCHA_IMPORT_LIMIT, YINGCHA_IMPORT_BATCH) */
   imports?: ImportRoutesOptions;
+  /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
+  webhooks?: WebhookPolicy;
   /** GET /metrics on the API's port (YINGCHA_METRICS) and process metrics; the registry is always there as app.metrics */
   metrics?: MetricsPluginOptions;
 }
@@ -58,7 +61,7 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(statsRoutes, { prefix: '/v1/stats' });
   await app.register(importRoutes, { prefix: '/v1/imports', ...opts.imports });
   await app.register(changeRoutes, { prefix: '/v1/changes' });
-  await app.register(subscriptionRoutes, { prefix: '/v1/subscriptions' });
+  await app.register(subscriptionRoutes, { prefix: '/v1/subscriptions', webhooks: opts.webhooks });
   await app.register(watchRoutes, { prefix: '/v1/watches' });
 };
 
@@ -99,6 +102,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     database: opts.database,
     secret: opts.secret,
     ...(opts.imports ? { imports: opts.imports } : {}),
+    ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     metrics: { ...opts.metrics, instance: metrics },
   });
   return app;

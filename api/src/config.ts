@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type Allowlist, parseAllowlist } from './domain/address.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -53,6 +54,11 @@ export interface WorkerConfig {
   batch: number;
   /** subscriptions one pass claims */
   claim: number;
+  /**
+   * YINGCHA_WEBHOOK_ALLOW: the non-public addresses and host names webhooks may reach (everything else that is not a
+   * public address is refused, at subscription and at delivery; domain/address.ts)
+   */
+  allow: Allowlist;
 }
 
 export class ConfigError extends Error {
@@ -160,7 +166,14 @@ function workerConfig(env: Env): WorkerConfig {
     backoffMaxMs: Math.max(backoffBaseMs, int(env, 'YINGCHA_DELIVERY_BACKOFF_MAX_MS', 600_000, 1, 86_400_000)),
     batch: int(env, 'YINGCHA_DELIVERY_BATCH', 100, 1, 10_000),
     claim: int(env, 'YINGCHA_DELIVERY_CLAIM', 16, 1, 1_000),
+    allow: webhookAllow(env),
   };
+}
+
+function webhookAllow(env: Env): Allowlist {
+  const parsed = parseAllowlist(str(env, 'YINGCHA_WEBHOOK_ALLOW'));
+  if (!parsed.ok) throw new ConfigError('YINGCHA_WEBHOOK_ALLOW', parsed.detail);
+  return parsed.value;
 }
 
 /** Embedded mode: the ID-number key is generated on first start and kept beside the database. */

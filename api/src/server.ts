@@ -134,6 +134,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       secret: opened.secret,
       bodyLimit: config.bodyLimit,
       imports: { limit: config.importLimit, batchSize: config.importBatch },
+      webhooks: { allow: config.workers.allow },
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
       // With a port of its own, /metrics is not served on the API's port.
       metrics: { route: config.metrics && config.metricsPort === undefined, defaultMetrics: config.metrics },

@@ -109,6 +109,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/keys/{keyId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a successor to an API key, keeping the old one valid for an overlap
+         * @description The successor has the same department, scopes and label; its secret is in this answer only. The old key keeps working until `previous.expiresAt` (overlapSeconds from now, default 86400 = 24 h, or its own earlier expiry) and is refused with EXPIRED_KEY afterwards, on every instance. A revoked, expired or already rotated key answers CONFLICT.
+         *
+         *     Scope: `admin`.
+         */
+        post: operations["rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who looked up whom: reads that reveal whether a subject is listed
+         * @description Every GET /v1/entries (by subject), GET /v1/entries/{entryId} and entry search is recorded: the department and key, the time, and the subjects the answer was about (by subject id; a lookup by ID number keeps only its keyed hash). Oldest first; page with `after=<nextCursor>`. Filter by `departmentId` or `subjectId`.
+         *
+         *     Scope: `admin`.
+         */
+        get: operations["listReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/receipts/verify": {
         parameters: {
             query?: never;
@@ -345,7 +389,7 @@ export interface paths {
         patch: operations["updateCatalogMeasure"];
         trace?: never;
     };
-    "/v1/checks/": {
+    "/v1/checks": {
         parameters: {
             query?: never;
             header?: never;
@@ -409,28 +453,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/checks/{checkId}/notice": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The printable 惩戒告知书 (punishment notice) of a check, as HTML
-         * @description Rendered from the stored receipt only, with its hash, so the paper says exactly what the recorded check said. Print it from a browser (A4).
-         *
-         *     Scope: `check`.
-         */
-        get: operations["getCheckNotice"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/checks/{checkId}/feedback": {
         parameters: {
             query?: never;
@@ -457,7 +479,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/entries/": {
+    "/v1/entries": {
         parameters: {
             query?: never;
             header?: never;
@@ -529,7 +551,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/objections/": {
+    "/v1/objections": {
         parameters: {
             query?: never;
             header?: never;
@@ -619,7 +641,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/repairs/": {
+    "/v1/repairs": {
         parameters: {
             query?: never;
             header?: never;
@@ -709,7 +731,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/stats/": {
+    "/v1/stats": {
         parameters: {
             query?: never;
             header?: never;
@@ -731,7 +753,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/imports/": {
+    "/v1/imports": {
         parameters: {
             query?: never;
             header?: never;
@@ -779,7 +801,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/changes/": {
+    "/v1/changes": {
         parameters: {
             query?: never;
             header?: never;
@@ -801,7 +823,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subscriptions/": {
+    "/v1/subscriptions": {
         parameters: {
             query?: never;
             header?: never;
@@ -816,7 +838,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events (webhook)
-         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed.
+         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed. The URL must reach a public address (by name, every address the name resolves to; checked here and again at each delivery): loopback, private, link-local, CGNAT, unique-local, multicast, reserved and documentation addresses answer FORBIDDEN_WEBHOOK_TARGET unless the operator opened them (YINGCHA_WEBHOOK_ALLOW). Redirects are not followed.
          *
          *     Scope: `check`.
          */
@@ -895,7 +917,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/watches/": {
+    "/v1/subscriptions/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new signing secret, keeping the previous one for an overlap
+         * @description The new secret is in this answer only. Until `previousSecretValidUntil` every delivery carries two signatures (`t=…,v1=<new>,v1=<previous>`), so a receiver can switch secrets without missing one; afterwards only the new one signs. overlapSeconds defaults to 86400 (24 h); 0 retires the previous secret at once. Rotating again during an overlap retires the older secret.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["rotateSubscriptionSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/watches": {
         parameters: {
             query?: never;
             header?: never;
@@ -967,7 +1011,7 @@ export interface components {
              * @description Stable machine-readable error code; branch on this, never on title or detail
              * @enum {unknown}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "INVALID_XLSX" | "NOTICE_LINK_INVALID" | "NOTICE_LINK_EXPIRED" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "EXPIRED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "FORBIDDEN_WEBHOOK_TARGET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "INVALID_DATA" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             errors?: {
@@ -1021,7 +1065,10 @@ export interface components {
          *       "label": "行政审批系统",
          *       "hint": "yc_Qm9…",
          *       "createdAt": "2026-11-22T08:31:00.000Z",
-         *       "revokedAt": null
+         *       "revokedAt": null,
+         *       "expiresAt": null,
+         *       "lastUsedAt": "2026-11-23T02:10:00.000Z",
+         *       "successorId": null
          *     }
          */
         ApiKey: {
@@ -1045,6 +1092,23 @@ export interface components {
              */
             createdAt: string;
             revokedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request, to within a minute
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The key a rotation issued to replace this one
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            successorId: string | null;
         };
         /**
          * @description Where in the seed documents an item was read
@@ -2617,7 +2681,10 @@ export interface operations {
                      *           "label": "行政审批系统",
                      *           "hint": "yc_Qm9…",
                      *           "createdAt": "2026-11-22T08:31:00.000Z",
-                     *           "revokedAt": null
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "lastUsedAt": "2026-11-23T02:10:00.000Z",
+                     *           "successorId": null
                      *         }
                      *       ]
                      *     }
@@ -2673,6 +2740,12 @@ export interface operations {
                     departmentId: string;
                     scopes: ("check" | "publish" | "review" | "admin")[];
                     label?: string;
+                    /**
+                     * Format: date-time
+                     * @description The key is refused (EXPIRED_KEY) from this instant; must be in the future. Default: no expiry
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    expiresAt?: string;
                 };
             };
         };
@@ -2694,6 +2767,9 @@ export interface operations {
                      *       "hint": "yc_Qm9…",
                      *       "createdAt": "2026-11-22T08:31:00.000Z",
                      *       "revokedAt": null,
+                     *       "expiresAt": null,
+                     *       "lastUsedAt": "2026-11-23T02:10:00.000Z",
+                     *       "successorId": null,
                      *       "secret": "yc_Qm9vZ3JhcGgtZXhhbXBsZS1zZWNyZXQtZm9yLWRvY3M"
                      *     }
                      */
@@ -2718,6 +2794,23 @@ export interface operations {
                          */
                         createdAt: string;
                         revokedAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        expiresAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the key last authenticated a request, to within a minute
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        lastUsedAt: string | null;
+                        /**
+                         * Format: uuid
+                         * @description The key a rotation issued to replace this one
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        successorId: string | null;
                         /** @description Shown once, now. Only its hash is stored. */
                         secret: string;
                     };
@@ -2762,6 +2855,237 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "overlapSeconds": 3600
+                 *     }
+                 */
+                "application/json": {
+                    /** @description How long the old key keeps working beside its successor; default 86400 (24 h), at most 2592000 (30 days); 0 ends it now */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "successor": {
+                     *         "keyId": "7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f",
+                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *         "scopes": [
+                     *           "check"
+                     *         ],
+                     *         "label": "行政审批系统",
+                     *         "hint": "yc_Qm9…",
+                     *         "createdAt": "2026-11-22T08:31:00.000Z",
+                     *         "revokedAt": null,
+                     *         "expiresAt": null,
+                     *         "lastUsedAt": null,
+                     *         "successorId": null,
+                     *         "secret": "yc_U3VjY2Vzc29yLWV4YW1wbGUtc2VjcmV0LWZvci1kb2Nz"
+                     *       },
+                     *       "previous": {
+                     *         "keyId": "6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f",
+                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *         "scopes": [
+                     *           "check"
+                     *         ],
+                     *         "label": "行政审批系统",
+                     *         "hint": "yc_Qm9…",
+                     *         "createdAt": "2026-11-22T08:31:00.000Z",
+                     *         "revokedAt": null,
+                     *         "expiresAt": "2026-11-24T08:31:00.000Z",
+                     *         "lastUsedAt": "2026-11-23T02:10:00.000Z",
+                     *         "successorId": "7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        successor: {
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            keyId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            scopes: ("check" | "publish" | "review" | "admin")[];
+                            label: string | null;
+                            /** @description The first characters of the secret, to tell keys apart */
+                            hint: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            createdAt: string;
+                            revokedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            expiresAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the key last authenticated a request, to within a minute
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            lastUsedAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The key a rotation issued to replace this one
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            successorId: string | null;
+                            /** @description The successor's secret, shown once, now */
+                            secret: string;
+                        };
+                        previous: components["schemas"]["ApiKey"];
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReads: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                after?: string;
+                limit?: number;
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                departmentId?: string;
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                subjectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reads": [
+                     *         {
+                     *           "readId": "1042",
+                     *           "at": "2026-11-22T08:40:00.000Z",
+                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *           "keyId": "6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f",
+                     *           "operation": "listEntries",
+                     *           "subjectIds": [
+                     *             "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *           ],
+                     *           "askedBy": "uscc",
+                     *           "askedUscc": "91230400MA1B2C3D4Q",
+                     *           "askedByIdNumber": false,
+                     *           "entryCount": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first */
+                        reads: {
+                            /** @description Also the cursor: pass it as `after` */
+                            readId: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            at: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            keyId: string;
+                            /** @description The operationId of the read: getEntry, listEntries, searchEntries */
+                            operation: string;
+                            /** @description The subjects the answer was about; empty when nothing was found */
+                            subjectIds: string[];
+                            /** @enum {unknown} */
+                            askedBy: "subject_id" | "uscc" | "id_number" | "entry_id";
+                            /** @description The 统一社会信用代码 asked for, when the lookup was by USCC */
+                            askedUscc: string | null;
+                            /** @description The lookup named an ID number (kept only as its keyed hash, never shown) */
+                            askedByIdNumber: boolean;
+                            /** @description Records in the answer */
+                            entryCount: number;
+                        }[];
+                        /** @description Pass as `after` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Problem (RFC 9457) with a stable code */
@@ -4838,47 +5162,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckResult"];
-                };
-            };
-            /** @description Problem (RFC 9457) with a stable code */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem (RFC 9457); details are never shown */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCheckNotice: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
-                checkId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description HTML page for printing */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
                 };
             };
             /** @description Problem (RFC 9457) with a stable code */
@@ -6996,7 +7279,7 @@ export interface operations {
                      *           "attemptedAt": "2026-11-22T08:30:01.000Z",
                      *           "outcome": "failed",
                      *           "httpStatus": null,
-                     *           "error": "ECONNREFUSED",
+                     *           "error": "refused",
                      *           "durationMs": 2,
                      *           "replay": false,
                      *           "worker": "api-2:3977:d4e5f6"
@@ -7022,6 +7305,7 @@ export interface operations {
                              */
                             outcome: "delivered" | "failed" | "dead";
                             httpStatus: number | null;
+                            /** @description Why the attempt failed, as a category (timeout, refused, tls, http_status, forbidden_target, dns, connection, network), never the raw network error. http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); forbidden_target: the URL resolved to an address webhooks may not reach. */
                             error: string | null;
                             durationMs: number;
                             replay: boolean;
@@ -7033,6 +7317,7 @@ export interface operations {
                             /** @enum {unknown} */
                             status: "dead" | "replay_queued" | "replayed";
                             failures: number;
+                            /** @description Why the attempt failed, as a category (timeout, refused, tls, http_status, forbidden_target, dns, connection, network), never the raw network error. http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); forbidden_target: the URL resolved to an address webhooks may not reach. */
                             lastError: string | null;
                             /**
                              * Format: date-time
@@ -7102,6 +7387,79 @@ export interface operations {
                         eventId: string;
                         /** @enum {unknown} */
                         status: "dead" | "replay_queued" | "replayed";
+                    };
+                };
+            };
+            /** @description Problem (RFC 9457) with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem (RFC 9457); details are never shown */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateSubscriptionSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "overlapSeconds": 86400
+                 *     }
+                 */
+                "application/json": {
+                    /** @description How long the previous secret keeps signing beside the new one; default 86400 (24 h), at most 2592000 (30 days) */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
+                     *       "secret": "whsec_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiAzMiBieXRlcw",
+                     *       "previousSecretValidUntil": "2026-11-23T08:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        subscriptionId: string;
+                        /** @description The new signing secret, shown only here */
+                        secret: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        previousSecretValidUntil: string | null;
                     };
                 };
             };

@@ -37,6 +37,8 @@ export async function runDeliveryBench(): Promise<void> {
     LOG_LEVEL: 'warn',
     YINGCHA_BOOTSTRAP_KEY: KEY,
     YINGCHA_DEMO: 'false',
+    // the receivers are on loopback, which webhooks may reach only when allowed
+    YINGCHA_WEBHOOK_ALLOW: '127.0.0.1/32',
   };
   const cleanup: Array<() => Promise<void> | void> = [];
   if (engine === 'postgres') {

@@ -4,6 +4,7 @@ import type { Database } from '../../api/src/db/index.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
 import { syncSeedCatalog } from '../../api/src/services/catalog.js';
 import { testDatabase } from './db.js';
+import { LOOPBACK_POLICY } from './dns.js';
 
 export const TEST_SECRET = 'test-secret-for-id-number-hmac-000000';
 
@@ -20,12 +21,13 @@ interface TestLike {
 }
 
 /** The app on a fresh database with the seed catalogue, bootstrapped, ready for inject(). */
-export async function build(t: TestLike, options: Pick<BuildOptions, 'imports'> = {}): Promise<Built> {
+export async function build(t: TestLike, options: Pick<BuildOptions, 'imports' | 'webhooks'> = {}): Promise<Built> {
   const database = await testDatabase(t);
   await syncSeedCatalog(database.db);
   const boot = await bootstrap(database.db, { demo: true });
   if (!boot.created) throw new Error('bootstrap did not run on an empty database');
-  const app = await buildApp({ database, secret: TEST_SECRET, ...options });
+  // Webhooks may reach the tests' own loopback receivers (and, by name, only what helpers/dns.ts resolves).
+  const app = await buildApp({ database, secret: TEST_SECRET, webhooks: LOOPBACK_POLICY, ...options });
   t.teardown(() => app.close());
   await app.ready();
   return { app, database, adminKey: boot.key.secret, departmentId: boot.department.departmentId };

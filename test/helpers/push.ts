@@ -2,6 +2,7 @@
 // client, and publishing through HTTP.
 import { randomBytes } from 'node:crypto';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
+import { LOOPBACK_ALLOW } from './dns.js';
 import { isolatedEnv } from './process.js';
 
 export const PUSH_KEY = 'push-test-bootstrap-key-0123456789';
@@ -22,6 +23,8 @@ export async function pushEnv(t: TestLike, extra: Record<string, string> = {}): 
     YINGCHA_DELIVERY_LEASE_MS: '5000',
     YINGCHA_DELIVERY_BACKOFF_MS: '20',
     YINGCHA_DELIVERY_BACKOFF_MAX_MS: '200',
+    // the receivers are on loopback, which webhooks may reach only when allowed
+    YINGCHA_WEBHOOK_ALLOW: LOOPBACK_ALLOW,
     ...extra,
   };
 }

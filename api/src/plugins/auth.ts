@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Scope } from '../domain/codes.js';
 import { KEY_PATTERN } from '../config.js';
-import { ApiError } from '../errors.js';
+import { ApiError, type ErrorCode } from '../errors.js';
 import type { Actor } from '../services/audit.js';
 import { type AuthContext, authenticate } from '../services/keys.js';
 
@@ -15,6 +15,12 @@ declare module 'fastify' {
     auth: AuthContext | null;
   }
 }
+
+const REFUSED = {
+  unknown: ['UNKNOWN_KEY', 'no such API key'],
+  revoked: ['REVOKED_KEY', 'this API key was revoked; ask your administrator for a new one'],
+  expired: ['EXPIRED_KEY', 'this API key has expired (a rotated key stops at the end of its overlap); use its successor'],
+} as const satisfies Record<string, readonly [ErrorCode, string]>;
 
 /**
  * Bearer-key authentication for every route that declares `config.scope`. It runs on onRequest, before the body is
@@ -41,11 +47,8 @@ export const authPlugin = fp(
       }
       const result = await authenticate(app.yc.database.db, m[1]!);
       if (!result.ok) {
-        throw new ApiError(
-          result.reason === 'revoked' ? 'REVOKED_KEY' : 'UNKNOWN_KEY',
-          result.reason === 'revoked' ? 'this API key was revoked; ask your administrator for a new one' : 'no such API key',
-          { headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_token"' } },
-        );
+        const [code, detail] = REFUSED[result.reason];
+        throw new ApiError(code, detail, { headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_token"' } });
       }
       const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
       if (!anyOf.some((s) => result.auth.scopes.includes(s))) {

@@ -11,19 +11,146 @@
 //     twice the timeout). Each event costs one POST and one transaction.
 // Failures back off exponentially with full jitter; once the head event has failed for longer than the horizon it
 // moves to dead_letter and the queue goes on. A replayed dead letter is sent ahead of the cursor.
+import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { Agent, type Dispatcher, buildConnector, request } from 'undici';
 import type { WorkerConfig } from '../config.js';
 import type { Db } from '../db/index.js';
 import { deadLetters, deliveryAttempts, events, subscriptions } from '../db/schema.js';
-import { SIGNATURE_HEADER, signatureHeader } from '../domain/signature.js';
+import { type AddressCategory, type Allowlist, EMPTY_ALLOWLIST, decideAddress, hostAllowed, parseIp } from '../domain/address.js';
+import { SIGNATURE_HEADER, signature } from '../domain/signature.js';
 import { type FeedFilter, type FeedPosition, HORIZON, feedPage } from './changes.js';
 
-export type DeliveryOptions = Omit<WorkerConfig, 'enabled' | 'pollMs'> & {
+/** A resolver with dns.lookup's `{ all: true }` shape; tests pass one that answers from a table, without a packet. */
+export type Lookup = (hostname: string, options: { all: true; family?: number }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/** Where webhooks may go: the operator's allowlist, and the resolver (dns.lookup unless a test replaces it). */
+export interface WebhookPolicy {
+  allow: Allowlist;
+  lookup?: Lookup | undefined;
+}
+
+export type DeliveryOptions = Omit<WorkerConfig, 'enabled' | 'pollMs' | 'allow'> & {
   /** names this instance in leases and attempt rows */
   workerId: string;
   /** true once the instance is shutting down: no new claim, no further POST */
   stopping?: () => boolean;
+  /** YINGCHA_WEBHOOK_ALLOW; nothing beyond public addresses when absent */
+  allow?: Allowlist | undefined;
+  lookup?: Lookup | undefined;
+  /** from webhookAgent(); startWorkers makes one per worker set. Without it each pass makes its own. */
+  dispatcher?: Dispatcher | undefined;
 };
+
+/**
+ * What a subscriber sees of a failed attempt: a category, never the socket error itself. Raw errors would tell an
+ * outsider which internal ports are open (a reset) or closed (refused), which is what an SSRF scan wants to learn.
+ */
+export const FAILURE_CATEGORIES = ['timeout', 'refused', 'tls', 'http_status', 'forbidden_target', 'dns', 'connection', 'network'] as const;
+export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
+
+/** A connection the policy refuses: thrown by the connector, before any packet leaves for that address. */
+export class ForbiddenTargetError extends Error {
+  readonly code = 'ERR_YINGCHA_FORBIDDEN_TARGET';
+  constructor(readonly category: AddressCategory) {
+    super(`webhook target is a ${category} address, which YINGCHA_WEBHOOK_ALLOW does not open`);
+    this.name = 'ForbiddenTargetError';
+  }
+}
+
+/** Every address `hostname` resolves to, or the first refused one. */
+function resolveChecked(policy: WebhookPolicy, hostname: string, family: number | undefined, cb: (err: Error | null, addresses: LookupAddress[]) => void): void {
+  const lookup = policy.lookup ?? (dnsLookup as unknown as Lookup);
+  lookup(hostname, { all: true, ...(family ? { family } : {}) }, (err, addresses) => {
+    if (err) return cb(err, []);
+    if (addresses.length === 0) return cb(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+    for (const a of addresses) {
+      const ip = parseIp(a.address);
+      const decision = ip ? decideAddress(ip, policy.allow, hostname) : ({ ok: false, category: 'reserved' } as const);
+      if (!decision.ok) return cb(new ForbiddenTargetError(decision.category), []);
+    }
+    cb(null, addresses);
+  });
+}
+
+/**
+ * An undici Agent that connects only to checked addresses. A literal address in the URL is decided before connecting;
+ * a name is resolved by our lookup, which refuses the connection unless EVERY address it resolves to is allowed, and
+ * net.connect then uses exactly those addresses. There is no second resolution between check and connect, so a name
+ * that answers a public address to the check and 127.0.0.1 to the connect (DNS rebinding) gets nowhere.
+ */
+export function webhookAgent(policy: WebhookPolicy, timeoutMs = 10_000): Agent {
+  const lookup = ((hostname: string, options: { family?: number; all?: boolean }, cb: (...args: unknown[]) => void) => {
+    resolveChecked(policy, hostname, typeof options.family === 'number' ? options.family : undefined, (err, addresses) => {
+      if (err) return cb(err, options.all ? [] : undefined, undefined);
+      if (options.all) return cb(null, addresses);
+      cb(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  }) as unknown as LookupFunction;
+  const base = buildConnector({ lookup, timeout: timeoutMs });
+  return new Agent({
+    connect: (opts, callback) => {
+      const ip = parseIp(opts.hostname);
+      if (ip) {
+        const decision = decideAddress(ip, policy.allow, opts.hostname);
+        if (!decision.ok) return callback(new ForbiddenTargetError(decision.category), null);
+      }
+      return base(opts, callback);
+    },
+  });
+}
+
+/**
+ * The check at POST /v1/subscriptions, so a subscriber learns at once that a target is out of bounds. A name that does
+ * not resolve (yet) is let through: the connector checks again at every delivery, which is the check that counts.
+ */
+export async function checkWebhookTarget(policy: WebhookPolicy, url: URL, timeoutMs = 3_000): Promise<{ ok: true } | { ok: false; category: AddressCategory }> {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const ip = parseIp(host);
+  if (ip) {
+    const d = decideAddress(ip, policy.allow, host);
+    return d.ok ? { ok: true } : { ok: false, category: d.category };
+  }
+  if (hostAllowed(host, policy.allow)) return { ok: true };
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: true }), timeoutMs);
+    resolveChecked(policy, host, undefined, (err) => {
+      clearTimeout(timer);
+      resolve(err instanceof ForbiddenTargetError ? { ok: false, category: err.category } : { ok: true });
+    });
+  });
+}
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL_)/;
+
+/** The category of a failed request, from the error's code and name (never its message). */
+export function failureCategory(err: unknown): FailureCategory {
+  let e = err as { name?: string; code?: string; cause?: unknown } | undefined;
+  // undici wraps some errors; the innermost cause with a code decides.
+  for (let depth = 0; depth < 4 && e; depth++) {
+    if (e instanceof ForbiddenTargetError) return 'forbidden_target';
+    const code = e.code ?? '';
+    if (e.name === 'TimeoutError' || e.name === 'AbortError' || /TIMEOUT|ETIMEDOUT/.test(code)) return 'timeout';
+    if (code === 'ECONNREFUSED') return 'refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') return 'dns';
+    if (TLS_CODE.test(code)) return 'tls';
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'connection';
+    if (!e.cause || typeof e.cause !== 'object') break;
+    e = e.cause as typeof e;
+  }
+  return 'network';
+}
+
+/** An error column written before categories (raw socket text), shown as the category it stands for. */
+export function shownError(stored: string | null): FailureCategory | null {
+  if (stored === null) return null;
+  if ((FAILURE_CATEGORIES as readonly string[]).includes(stored)) return stored as FailureCategory;
+  if (/^HTTP \d+/.test(stored)) return 'http_status';
+  if (/timed out/.test(stored)) return 'timeout';
+  if (stored === 'ECONNREFUSED') return 'refused';
+  return 'network';
+}
 
 type Subscription = typeof subscriptions.$inferSelect;
 
@@ -53,32 +180,48 @@ export function deliveryBody(item: { eventId: number; type: string; occurredAt: 
   return JSON.stringify({ eventId: String(item.eventId), type: item.type, occurredAt: item.occurredAt.toISOString(), data: item.data });
 }
 
-export async function post(url: string, secret: string, item: Item, attempt: number, timeoutMs: number): Promise<Outcome> {
+/** `t=<unix>,v1=<hex>` with one v1 per secret: during a secret rotation both the new and the previous one sign. */
+export function signatureHeaderFor(secrets: readonly string[], body: string, now = Date.now()): string {
+  const t = Math.floor(now / 1000);
+  return [`t=${t}`, ...secrets.map((s) => `v1=${signature(s, t, body)}`)].join(',');
+}
+
+export async function post(
+  url: string,
+  secrets: readonly string[],
+  item: Item,
+  attempt: number,
+  timeoutMs: number,
+  dispatcher: Dispatcher,
+): Promise<Outcome> {
   const body = deliveryBody(item);
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   try {
-    const res = await fetch(url, {
+    // undici's request() follows no redirect: a 3xx is an answer like any other non-2xx (a redirect to an internal
+    // address would otherwise walk around the check).
+    const res = await request(url, {
       method: 'POST',
       body,
-      redirect: 'manual',
+      dispatcher,
       signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'yingcha-webhooks/1',
-        [SIGNATURE_HEADER]: signatureHeader(secret, body),
+        [SIGNATURE_HEADER]: signatureHeaderFor(secrets, body),
         'x-yingcha-event-id': String(item.eventId),
         'x-yingcha-event-type': item.type,
         'x-yingcha-attempt': String(attempt),
       },
     });
     // The body is not needed, but it must be consumed so the connection can be reused.
-    await res.arrayBuffer().catch(() => undefined);
-    const ok = res.status >= 200 && res.status < 300;
-    return { ok, httpStatus: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: Math.round(performance.now() - started) };
+    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    return { ok, httpStatus: res.statusCode, error: ok ? null : 'http_status', durationMs: elapsed() };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const error = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.message).slice(0, 200);
-    return { ok: false, httpStatus: null, error, durationMs: Math.round(performance.now() - started) };
+    return { ok: false, httpStatus: null, error: failureCategory(err), durationMs: elapsed() };
   }
 }
 
@@ -120,6 +263,10 @@ async function queuedReplays(db: Db, subscriptionId: string, limit: number): Pro
     .limit(limit);
 }
 
+/** The secrets that sign a delivery now: the current one, and the previous one while its rotation overlap lasts. */
+export const secretsOf = (s: Pick<Subscription, 'secret' | 'previousSecret' | 'previousSecretUntil'>, at: Date): string[] =>
+  s.previousSecret && s.previousSecretUntil && s.previousSecretUntil > at ? [s.secret, s.previousSecret] : [s.secret];
+
 export const filterOf = (s: Pick<Subscription, 'events' | 'filters'>): FeedFilter => {
   const f = (s.filters ?? {}) as { lists?: string[]; regions?: string[] };
   return { types: s.events, lists: f.lists, regions: f.regions };
@@ -129,7 +276,7 @@ export const filterOf = (s: Pick<Subscription, 'events' | 'filters'>): FeedFilte
  * Delivers what one leased subscription has due, up to o.batch events, then releases it. Returns how many events
  * were delivered.
  */
-async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => number): Promise<number> {
+async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => number, dispatcher: Dispatcher): Promise<number> {
   let delivered = 0;
   let failures = sub.failures;
   let failingSince = sub.failingSince;
@@ -156,7 +303,7 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
       // cannot take more than timeoutMs, and config.ts keeps leaseMs ≥ 2 × timeoutMs.
       const attempt = failures + 1;
       const attemptedAt = new Date(now());
-      const outcome = await post(sub.url, sub.secret, item, attempt, o.timeoutMs);
+      const outcome = await post(sub.url, secretsOf(sub, attemptedAt), item, attempt, o.timeoutMs, dispatcher);
       const pastHorizon = !outcome.ok && attemptedAt.getTime() - (failingSince ?? attemptedAt).getTime() >= o.horizonMs;
       const result: 'delivered' | 'failed' | 'dead' = outcome.ok ? 'delivered' : pastHorizon ? 'dead' : 'failed';
       const moved = result === 'delivered' && item.position
@@ -270,6 +417,12 @@ async function advanceDelivered(
 export async function deliverOnce(db: Db, o: DeliveryOptions, now: () => number = Date.now): Promise<number> {
   if (o.stopping?.()) return 0;
   const claimed = await claim(db, o);
-  const done = await Promise.all(claimed.map((s) => work(db, o, s, now)));
-  return done.reduce((a, b) => a + b, 0);
+  if (claimed.length === 0) return 0;
+  const dispatcher = o.dispatcher ?? webhookAgent({ allow: o.allow ?? EMPTY_ALLOWLIST, lookup: o.lookup }, o.timeoutMs);
+  try {
+    const done = await Promise.all(claimed.map((s) => work(db, o, s, now, dispatcher)));
+    return done.reduce((a, b) => a + b, 0);
+  } finally {
+    if (!o.dispatcher) await dispatcher.close();
+  }
 }

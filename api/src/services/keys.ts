@@ -1,5 +1,7 @@
 // Departments and their API keys. A key's secret is shown once; only its SHA-256 is stored. Secrets are 256-bit
-// random, so an unsalted fast hash is enough: there is nothing to brute-force.
+// random, so an unsalted fast hash is enough: there is nothing to brute-force. A key may expire (expiresAt); rotating
+// one issues a successor with the same department and scopes and sets the old key's expiry to the end of an overlap,
+// during which both work, so a system can switch keys without a moment when neither does.
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { KEY_PATTERN } from '../config.js';
@@ -27,6 +29,12 @@ export interface KeyInfo {
   hint: string;
   createdAt: string;
   revokedAt: string | null;
+  /** refused (EXPIRED_KEY) from this instant on */
+  expiresAt: string | null;
+  /** to within a minute (LAST_USED_RESOLUTION_MS) */
+  lastUsedAt: string | null;
+  /** the key a rotation issued to replace this one */
+  successorId: string | null;
 }
 
 export interface AuthContext {
@@ -56,6 +64,9 @@ const toKey = (r: typeof apiKeys.$inferSelect): KeyInfo => ({
   hint: r.hint,
   createdAt: r.createdAt.toISOString(),
   revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
+  expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
+  lastUsedAt: r.lastUsedAt ? r.lastUsedAt.toISOString() : null,
+  successorId: r.successorId,
 });
 
 export async function createDepartment(
@@ -95,27 +106,65 @@ export async function findDepartment(db: Db, idOrUscc: string): Promise<Departme
 export async function createKey(
   db: Db,
   actor: Actor,
-  input: { departmentId: string; scopes: Scope[]; label?: string | undefined; secret?: string | undefined },
+  input: { departmentId: string; scopes: Scope[]; label?: string | undefined; secret?: string | undefined; expiresAt?: string | undefined },
 ): Promise<KeyInfo & { secret: string }> {
   const secret = input.secret ?? newSecret();
   if (!KEY_PATTERN.test(secret)) throw new ApiError('VALIDATION_FAILED', 'a key must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
-  const scopes = [...new Set(input.scopes)];
+  const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
+  if (expiresAt && !(expiresAt.getTime() > Date.now())) {
+    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ path: '/body/expiresAt', message: 'must be in the future' }] });
+  }
   return db.transaction(async (tx) => {
     const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, input.departmentId));
     if (!dept) throw new ApiError('NOT_FOUND', `no department ${input.departmentId}`);
-    const [row] = await tx
-      .insert(apiKeys)
-      .values({
-        departmentId: input.departmentId,
-        scopes,
-        label: input.label ?? null,
-        secretHash: hashSecret(secret),
-        hint: hintOf(secret),
-        createdBy: actor.keyId,
+    return insertKey(tx, actor, { departmentId: input.departmentId, scopes: input.scopes, label: input.label ?? null, expiresAt }, secret);
+  });
+}
+
+async function insertKey(
+  tx: Db,
+  actor: Actor,
+  k: { departmentId: string; scopes: Scope[]; label: string | null; expiresAt: Date | null },
+  secret: string,
+): Promise<KeyInfo & { secret: string }> {
+  const scopes = [...new Set(k.scopes)];
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({ departmentId: k.departmentId, scopes, label: k.label, secretHash: hashSecret(secret), hint: hintOf(secret), createdBy: actor.keyId, expiresAt: k.expiresAt })
+    .returning();
+  await audit(tx, actor, 'key.create', { type: 'api_key', id: row!.id }, { departmentId: k.departmentId, scopes, expiresAt: k.expiresAt?.toISOString() ?? null });
+  return { ...toKey(row!), secret };
+}
+
+/** How long a rotated key keeps working beside its successor, unless the caller says otherwise; and the longest allowed. */
+export const KEY_OVERLAP_DEFAULT_S = 24 * 3600;
+export const KEY_OVERLAP_MAX_S = 30 * 86_400;
+
+/**
+ * Issues a successor to `keyId` (same department, scopes and label) and sets the old key to expire `overlapSeconds`
+ * from now (or at its own earlier expiry). A revoked, expired or already rotated key cannot be rotated (CONFLICT):
+ * rotating twice would leave two successors, and only one is meant to replace it.
+ */
+export async function rotateKey(db: Db, actor: Actor, keyId: string, overlapSeconds: number): Promise<{ successor: KeyInfo & { secret: string }; previous: KeyInfo }> {
+  const secret = newSecret();
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).for('update');
+    if (!row) throw new ApiError('NOT_FOUND', `no key ${keyId}`);
+    if (row.revokedAt) throw new ApiError('CONFLICT', 'a revoked key cannot be rotated; create a new key instead');
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new ApiError('CONFLICT', 'an expired key cannot be rotated; create a new key instead');
+    if (row.successorId) throw new ApiError('CONFLICT', `this key was already rotated; its successor is ${row.successorId}`);
+    const successor = await insertKey(tx, actor, { departmentId: row.departmentId, scopes: row.scopes, label: row.label, expiresAt: null }, secret);
+    const [updated] = await tx
+      .update(apiKeys)
+      .set({
+        successorId: successor.keyId,
+        expiresAt: sql`least(${apiKeys.expiresAt}, now() + ${overlapSeconds} * interval '1 second')`,
       })
+      .where(eq(apiKeys.id, keyId))
       .returning();
-    await audit(tx, actor, 'key.create', { type: 'api_key', id: row!.id }, { departmentId: input.departmentId, scopes });
-    return { ...toKey(row!), secret };
+    await audit(tx, actor, 'key.rotate', { type: 'api_key', id: keyId }, { successorId: successor.keyId, overlapSeconds, expiresAt: updated!.expiresAt?.toISOString() ?? null });
+    cacheOf(db).clear();
+    return { successor, previous: toKey(updated!) };
   });
 }
 
@@ -160,9 +209,34 @@ export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<Ke
 // Every request authenticates, and a check must be fast, so a known key is remembered for a few seconds. Revoking
 // clears this process's cache at once, and other instances clear theirs when the api_key trigger's NOTIFY reaches
 // them (services/workers.ts); if that notification is lost, they accept a revoked key for at most KEY_CACHE_MS.
+// The expiry travels with the cached key and is compared on every hit, so an expiry passes on time whatever the
+// cache holds.
 export const KEY_CACHE_MS = 5_000;
 const KEY_CACHE_MAX = 10_000;
-const keyCache = new WeakMap<object, Map<string, { auth: AuthContext; until: number }>>();
+const keyCache = new WeakMap<object, Map<string, { auth: AuthContext; until: number; expiresAt: number | null }>>();
+
+// lastUsedAt is for operators deciding which keys are dead, so a minute's resolution is enough, and a write per request
+// is not: each instance touches a key at most once a LAST_USED_RESOLUTION_MS, and the statement itself skips the write
+// when another instance touched it within that time.
+export const LAST_USED_RESOLUTION_MS = 60_000;
+const touched = new WeakMap<object, Map<string, number>>();
+
+function touch(db: Db, keyId: string, now: number): void {
+  let seen = touched.get(db);
+  if (!seen) touched.set(db, (seen = new Map()));
+  const last = seen.get(keyId);
+  if (last !== undefined && now - last < LAST_USED_RESOLUTION_MS) return;
+  if (seen.size >= KEY_CACHE_MAX) seen.clear();
+  seen.set(keyId, now);
+  // Not awaited: a request never waits for bookkeeping, and a failed touch only leaves lastUsedAt a minute older.
+  db.update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, keyId), sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - ${LAST_USED_RESOLUTION_MS} * interval '1 millisecond')`))
+    .then(
+      () => undefined,
+      () => seen.delete(keyId),
+    );
+}
 
 /** Drops every cached key, e.g. when another instance changed keys (services/workers.ts listens for that). */
 export function forgetKeys(db: Db): void {
@@ -179,11 +253,16 @@ function cacheOf(db: Db) {
 export async function authenticate(
   db: Db,
   secret: string,
-): Promise<{ ok: true; auth: AuthContext } | { ok: false; reason: 'unknown' | 'revoked' }> {
+): Promise<{ ok: true; auth: AuthContext } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' }> {
   const hash = hashSecret(secret);
   const cache = cacheOf(db);
+  const now = Date.now();
   const hit = cache.get(hash);
-  if (hit && hit.until > Date.now()) return { ok: true, auth: hit.auth };
+  if (hit && hit.until > now) {
+    if (hit.expiresAt !== null && hit.expiresAt <= now) return { ok: false, reason: 'expired' };
+    touch(db, hit.auth.keyId, now);
+    return { ok: true, auth: hit.auth };
+  }
   const [row] = await db
     .select({ key: apiKeys, department: departments })
     .from(apiKeys)
@@ -195,8 +274,14 @@ export async function authenticate(
     cache.delete(hash);
     return { ok: false, reason: 'revoked' };
   }
+  const expiresAt = row.key.expiresAt?.getTime() ?? null;
+  if (expiresAt !== null && expiresAt <= now) {
+    cache.delete(hash);
+    return { ok: false, reason: 'expired' };
+  }
   const auth: AuthContext = { keyId: row.key.id, scopes: row.key.scopes, department: toDepartment(row.department) };
   if (cache.size >= KEY_CACHE_MAX) cache.clear();
-  cache.set(hash, { auth, until: Date.now() + KEY_CACHE_MS });
+  cache.set(hash, { auth, until: now + KEY_CACHE_MS, expiresAt });
+  touch(db, auth.keyId, now);
   return { ok: true, auth };
 }

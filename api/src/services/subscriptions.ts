@@ -1,5 +1,6 @@
 // Webhook subscriptions. A department manages its own; an admin manages all. The signing secret is shown once, at
-// creation; it is stored in the clear because the server must sign with it.
+// creation or rotation; it is stored in the clear because the server must sign with it. A target that is not a
+// public address is refused unless the operator's allowlist opens it (services/delivery.ts checks again at delivery).
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
@@ -8,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog } from './catalog.js';
 import { feedHead } from './changes.js';
+import { type WebhookPolicy, checkWebhookTarget, shownError } from './delivery.js';
 import type { AuthContext } from './keys.js';
 
 export interface SubscriptionInput {
@@ -53,11 +55,18 @@ const toView = (s: Row, dead: number): SubscriptionView => ({
   },
 });
 
+const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+
 const isAdmin = (caller: AuthContext) => caller.scopes.includes('admin');
 const actorOf = (caller: AuthContext): Actor => ({ keyId: caller.keyId, departmentId: caller.department.departmentId });
 const invalid = (path: string, message: string) => new ApiError('VALIDATION_FAILED', `${path} ${message}`, { errors: [{ path, message }] });
 
-export async function createSubscription(db: Db, caller: AuthContext, input: SubscriptionInput): Promise<SubscriptionView & { secret: string }> {
+export async function createSubscription(
+  db: Db,
+  caller: AuthContext,
+  input: SubscriptionInput,
+  policy: WebhookPolicy,
+): Promise<SubscriptionView & { secret: string }> {
   let url: URL;
   try {
     url = new URL(input.url);
@@ -66,6 +75,13 @@ export async function createSubscription(db: Db, caller: AuthContext, input: Sub
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('/body/url', 'must be http:// or https://');
   if (url.username || url.password) throw invalid('/body/url', 'must not carry credentials; verify the signature instead');
+  const target = await checkWebhookTarget(policy, url);
+  if (!target.ok) {
+    const what = `the host is or resolves to an address webhooks may not reach (${target.category.replace('_', '-')})`;
+    throw new ApiError('FORBIDDEN_WEBHOOK_TARGET', `${what}; an operator can open it with YINGCHA_WEBHOOK_ALLOW`, {
+      errors: [{ path: '/body/url', message: what }],
+    });
+  }
   const catalog = await currentCatalog(db);
   const lists = input.filters?.lists ? [...new Set(input.filters.lists)] : undefined;
   lists?.forEach((code, i) => {
@@ -73,7 +89,7 @@ export async function createSubscription(db: Db, caller: AuthContext, input: Sub
   });
   const regions = input.filters?.regions ? [...new Set(input.filters.regions)] : undefined;
   const filters = { ...(lists ? { lists } : {}), ...(regions ? { regions } : {}) };
-  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  const secret = newWebhookSecret();
   return db.transaction(async (tx) => {
     // A new subscription receives what commits from now on; the feed (GET /v1/changes) has the past.
     const head = await feedHead(tx);
@@ -152,7 +168,7 @@ export async function listDeliveries(db: Db, caller: AuthContext, id: string, li
       attemptedAt: a.attemptedAt.toISOString(),
       outcome: a.outcome,
       httpStatus: a.httpStatus,
-      error: a.error,
+      error: shownError(a.error),
       durationMs: a.durationMs,
       replay: a.replay,
       worker: a.worker,
@@ -161,7 +177,7 @@ export async function listDeliveries(db: Db, caller: AuthContext, id: string, li
       eventId: String(d.eventId),
       status: d.status,
       failures: d.failures,
-      lastError: d.lastError,
+      lastError: shownError(d.lastError),
       deadAt: d.deadAt.toISOString(),
       replayRequestedAt: d.replayRequestedAt?.toISOString() ?? null,
       replayedAt: d.replayedAt?.toISOString() ?? null,
@@ -183,5 +199,33 @@ export async function replayDeadLetter(db: Db, caller: AuthContext, id: string, 
     await tx.update(subscriptions).set({ nextAttemptAt: new Date() }).where(eq(subscriptions.id, id));
     await audit(tx, actorOf(caller), 'subscription.replay', { type: 'subscription', id }, { eventId });
     return { eventId, status: row.status };
+  });
+}
+
+/** How long the previous secret keeps signing after a rotation, unless the caller says otherwise. */
+export const SECRET_OVERLAP_DEFAULT_S = 24 * 3600;
+export const SECRET_OVERLAP_MAX_S = 30 * 86_400;
+
+/**
+ * A new signing secret. Until `overlapSeconds` from now deliveries carry two signatures (`v1=` for the new secret, then
+ * `v1=` for the previous one), so receivers can switch at their own pace; afterwards only the new one. Rotating again
+ * during an overlap retires the older secret at once: only the one being replaced keeps signing.
+ */
+export async function rotateSecret(db: Db, caller: AuthContext, id: string, overlapSeconds: number) {
+  await owned(db, caller, id);
+  const secret = newWebhookSecret();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(subscriptions)
+      .set({
+        previousSecret: overlapSeconds > 0 ? sql`${subscriptions.secret}` : null,
+        previousSecretUntil: overlapSeconds > 0 ? sql`now() + ${overlapSeconds} * interval '1 second'` : null,
+        secret,
+      })
+      .where(and(eq(subscriptions.id, id), isNull(subscriptions.deletedAt)))
+      .returning();
+    if (!row) throw new ApiError('NOT_FOUND', `no subscription ${id}`);
+    await audit(tx, actorOf(caller), 'subscription.rotate_secret', { type: 'subscription', id }, { overlapSeconds });
+    return { subscriptionId: id, secret, previousSecretValidUntil: row.previousSecretUntil?.toISOString() ?? null };
   });
 }

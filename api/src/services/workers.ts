@@ -5,14 +5,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/index.js';
-import { type DeliveryOptions, deliverOnce } from './delivery.js';
+import { type DeliveryOptions, deliverOnce, webhookAgent } from './delivery.js';
+import { EMPTY_ALLOWLIST } from '../domain/address.js';
 import { sweepExpired } from './expiry.js';
 import { forgetKeys } from './keys.js';
 import { metaChanged, metaListening } from './check-read.js';
 import { CACHE_CHANNEL, EVENT_CHANNEL, type Listener, listen } from './notify.js';
 import { matchWatchesOnce } from './watches.js';
 
-export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId' | 'stopping'> {
+export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId' | 'stopping' | 'dispatcher'> {
   pollMs: number;
   /** how often expired records are moved to `expired` (their event); unset: no sweep in this worker set */
   expirySweepMs?: number;
@@ -70,7 +71,9 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
   const log = opts.log ?? { error: () => {} };
   const { db } = database;
   let stopping = false;
-  const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, workerId, stopping: () => stopping }), (err) => log.error({ err }, 'delivery pass failed'));
+  // One connection pool for this worker set's webhooks, connecting only where the policy allows (delivery.ts).
+  const dispatcher = webhookAgent({ allow: opts.allow ?? EMPTY_ALLOWLIST, lookup: opts.lookup }, opts.timeoutMs);
+  const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, dispatcher, workerId, stopping: () => stopping }), (err) => log.error({ err }, 'delivery pass failed'));
   const matcher = loop(opts.pollMs, () => matchWatchesOnce(db), (err) => log.error({ err }, 'watch matcher pass failed'));
   const expiry = opts.expirySweepMs ? loop(opts.expirySweepMs, () => sweepExpired(db), (err) => log.error({ err }, 'expiry sweep failed')) : undefined;
   let listener: Listener | undefined;
@@ -106,7 +109,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
       stopping = true;
       await Promise.all([delivery.stop(), matcher.stop(), expiry?.stop()]);
       metaListening(db, false);
-      await listener?.close();
+      await Promise.all([listener?.close(), dispatcher.close()]);
     },
   };
 }

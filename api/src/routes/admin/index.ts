@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../plugins/auth.js';
-import { createDepartment, createKey, listDepartments, listKeys, revokeKey } from '../../services/keys.js';
+import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, listKeys, revokeKey, rotateKey } from '../../services/keys.js';
+import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipts.js';
 import { ChainReport } from '../checks/schemas.js';
 import {
@@ -12,6 +13,10 @@ import {
   KeyList,
   KeyListQuery,
   KeyParams,
+  ReadList,
+  ReadListQuery,
+  RotateKeyBody,
+  RotatedKey,
 } from './schemas.js';
 import { Type } from 'typebox';
 
@@ -101,6 +106,57 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => revokeKey(db(), actorOf(request), request.params.keyId),
+  );
+
+  app.post(
+    '/keys/:keyId/rotate',
+    {
+      config,
+      schema: {
+        operationId: 'rotateKey',
+        tags: ['admin'],
+        summary: 'Issue a successor to an API key, keeping the old one valid for an overlap',
+        description:
+          'The successor has the same department, scopes and label; its secret is in this answer only. The old key keeps ' +
+          `working until \`previous.expiresAt\` (overlapSeconds from now, default ${KEY_OVERLAP_DEFAULT_S} = 24 h, or its own ` +
+          'earlier expiry) and is refused with EXPIRED_KEY afterwards, on every instance. A revoked, expired or already ' +
+          'rotated key answers CONFLICT.',
+        params: KeyParams,
+        body: RotateKeyBody,
+        response: { 200: RotatedKey },
+      },
+    },
+    async (request, reply) => {
+      const rotated = await rotateKey(db(), actorOf(request), request.params.keyId, request.body?.overlapSeconds ?? KEY_OVERLAP_DEFAULT_S);
+      return reply.header('cache-control', 'no-store').send(rotated);
+    },
+  );
+
+  app.get(
+    '/reads',
+    {
+      config,
+      schema: {
+        operationId: 'listReads',
+        tags: ['admin'],
+        summary: 'Who looked up whom: reads that reveal whether a subject is listed',
+        description:
+          'Every GET /v1/entries (by subject), GET /v1/entries/{entryId} and entry search is recorded: the department and ' +
+          'key, the time, and the subjects the answer was about (by subject id; a lookup by ID number keeps only its keyed ' +
+          'hash). Oldest first; page with `after=<nextCursor>`. Filter by `departmentId` or `subjectId`.',
+        querystring: ReadListQuery,
+        response: { 200: ReadList },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const page = await listReads(db(), { after: q.after, limit: q.limit ?? 100, departmentId: q.departmentId, subjectId: q.subjectId });
+      if (page.nextCursor) {
+        const next = new URLSearchParams({ ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), after: page.nextCursor, limit: String(q.limit ?? 100) });
+        reply.header('link', `</v1/admin/reads?${next}>; rel="next"`);
+      }
+      return page;
+    },
   );
 
   app.get(

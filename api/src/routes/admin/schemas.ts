@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { SCOPES } from '../../domain/codes.js';
-import { Category, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { KEY_OVERLAP_DEFAULT_S, KEY_OVERLAP_MAX_S } from '../../services/keys.js';
+import { Category, Nullable, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 
 export { Category };
 
@@ -53,6 +54,9 @@ const keyFields = {
   hint: Type.String({ description: 'The first characters of the secret, to tell keys apart' }),
   createdAt: Timestamp,
   revokedAt: Type.Union([Timestamp, Type.Null()]),
+  expiresAt: Nullable(Timestamp),
+  lastUsedAt: Nullable({ ...Timestamp, description: 'When the key last authenticated a request, to within a minute' }),
+  successorId: Nullable({ ...Uuid, description: 'The key a rotation issued to replace this one' }),
 };
 const EXAMPLE_KEY = {
   keyId: '6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f',
@@ -62,6 +66,9 @@ const EXAMPLE_KEY = {
   hint: 'yc_Qm9…',
   createdAt: '2026-11-22T08:31:00.000Z',
   revokedAt: null,
+  expiresAt: null,
+  lastUsedAt: '2026-11-23T02:10:00.000Z',
+  successorId: null,
 };
 
 export const ApiKey = Type.Object(keyFields, { $id: 'ApiKey', examples: [EXAMPLE_KEY] });
@@ -76,6 +83,7 @@ export const CreateKeyBody = Type.Object(
     departmentId: Uuid,
     scopes: Type.Array(Scope, { minItems: 1, maxItems: 4, uniqueItems: true }),
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    expiresAt: Type.Optional({ ...Timestamp, description: 'The key is refused (EXPIRED_KEY) from this instant; must be in the future. Default: no expiry' }),
   },
   {
     additionalProperties: false,
@@ -86,5 +94,84 @@ export const CreateKeyBody = Type.Object(
 export const KeyList = Type.Object({ keys: Type.Array(Type.Ref('ApiKey')) }, { examples: [{ keys: [EXAMPLE_KEY] }] });
 export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid) }, { additionalProperties: false });
 export const KeyParams = Type.Object({ keyId: Uuid });
+
+export const RotateKeyBody = Type.Object(
+  {
+    overlapSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: KEY_OVERLAP_MAX_S,
+        description: `How long the old key keeps working beside its successor; default ${KEY_OVERLAP_DEFAULT_S} (24 h), at most ${KEY_OVERLAP_MAX_S} (30 days); 0 ends it now`,
+      }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ overlapSeconds: 3600 }] },
+);
+
+export const RotatedKey = Type.Object(
+  {
+    successor: Type.Object({ ...keyFields, secret: Type.String({ description: 'The successor\'s secret, shown once, now' }) }),
+    previous: Type.Ref('ApiKey'),
+  },
+  {
+    examples: [
+      {
+        successor: { ...EXAMPLE_KEY, keyId: '7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f', lastUsedAt: null, secret: 'yc_U3VjY2Vzc29yLWV4YW1wbGUtc2VjcmV0LWZvci1kb2Nz' },
+        previous: { ...EXAMPLE_KEY, expiresAt: '2026-11-24T08:31:00.000Z', successorId: '7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f' },
+      },
+    ],
+  },
+);
+
+const ReadRecord = Type.Object({
+  readId: Type.String({ description: 'Also the cursor: pass it as `after`' }),
+  at: Timestamp,
+  departmentId: Uuid,
+  keyId: Uuid,
+  operation: Type.String({ description: 'The operationId of the read: getEntry, listEntries, searchEntries' }),
+  subjectIds: Type.Array(Uuid, { description: 'The subjects the answer was about; empty when nothing was found' }),
+  askedBy: Type.Enum(['subject_id', 'uscc', 'id_number', 'entry_id']),
+  askedUscc: Nullable(Type.String({ description: 'The 统一社会信用代码 asked for, when the lookup was by USCC' })),
+  askedByIdNumber: Type.Boolean({ description: 'The lookup named an ID number (kept only as its keyed hash, never shown)' }),
+  entryCount: Type.Integer({ description: 'Records in the answer' }),
+});
+
+export const ReadList = Type.Object(
+  {
+    reads: Type.Array(ReadRecord, { description: 'Oldest first' }),
+    nextCursor: Nullable(Type.String({ description: 'Pass as `after` for the next page; null on the last page' })),
+  },
+  {
+    examples: [
+      {
+        reads: [
+          {
+            readId: '1042',
+            at: '2026-11-22T08:40:00.000Z',
+            departmentId: EXAMPLE_DEPARTMENT.departmentId,
+            keyId: EXAMPLE_KEY.keyId,
+            operation: 'listEntries',
+            subjectIds: ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'],
+            askedBy: 'uscc',
+            askedUscc: '91230400MA1B2C3D4Q',
+            askedByIdNumber: false,
+            entryCount: 1,
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
+  },
+);
+
+export const ReadListQuery = Type.Object(
+  {
+    after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'The nextCursor of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    departmentId: Type.Optional(Uuid),
+    subjectId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
 
 export const ADMIN_SCHEMAS = [Department, ApiKey];

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
 import { findEntries, getEntry, publishEntry, revokeEntry } from '../../services/entries.js';
+import { askedFor, recordEntryRead } from '../../services/reads.js';
 import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody } from './schemas.js';
 
 const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -45,7 +46,12 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Entry') },
       },
     },
-    async (request) => getEntry(app.yc.database.db, caller(request), request.params.entryId, request.query.view ?? 'public'),
+    async (request) => {
+      const entry = await getEntry(app.yc.database.db, caller(request), request.params.entryId, request.query.view ?? 'public');
+      // Who read which record is recorded (services/reads.ts, GET /v1/admin/reads).
+      await recordEntryRead(app.yc.database.db, caller(request), 'getEntry', { askedBy: 'entry_id' }, [entry]);
+      return entry;
+    },
   );
 
   app.get(
@@ -61,14 +67,16 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: EntryList },
       },
     },
-    async (request) => ({
-      entries: await findEntries(app.yc.database.db, app.yc.secret, caller(request), {
+    async (request) => {
+      const entries = await findEntries(app.yc.database.db, app.yc.secret, caller(request), {
         subject: request.query.subject,
         list: request.query.list,
         view: request.query.view ?? 'public',
         limit: request.query.limit ?? 100,
-      }),
-    }),
+      });
+      await recordEntryRead(app.yc.database.db, caller(request), 'listEntries', askedFor(request.query.subject, app.yc.secret), entries);
+      return { entries };
+    },
   );
 
   app.post(

@@ -8,7 +8,11 @@ import {
   listDeliveries,
   listSubscriptions,
   replayDeadLetter,
+  rotateSecret,
+  SECRET_OVERLAP_DEFAULT_S,
 } from '../../services/subscriptions.js';
+import type { WebhookPolicy } from '../../services/delivery.js';
+import { EMPTY_ALLOWLIST } from '../../domain/address.js';
 import {
   CreatedSubscription,
   CreateSubscriptionBody,
@@ -17,13 +21,21 @@ import {
   DeliveriesQuery,
   ReplayParams,
   Replayed,
+  RotateSecretBody,
+  RotatedSecret,
   Subscription,
   SubscriptionList,
   SubscriptionParams,
 } from './schemas.js';
 
-const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface SubscriptionRoutesOptions {
+  /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
+  webhooks?: WebhookPolicy | undefined;
+}
+
+const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> = async (app, opts) => {
   app.addSchema(Subscription);
+  const policy: WebhookPolicy = opts.webhooks ?? { allow: EMPTY_ALLOWLIST };
   const db = () => app.yc.database.db;
   const config = { scope: 'check' as const };
   const tags = ['subscriptions'];
@@ -40,12 +52,15 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and ' +
           'in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the ' +
           'secret returned here, which is shown only once. Failures are retried with exponential backoff; an event ' +
-          'failing for longer than the horizon goes to dead-letter and can be replayed.',
+          'failing for longer than the horizon goes to dead-letter and can be replayed. The URL must reach a public ' +
+          'address (by name, every address the name resolves to; checked here and again at each delivery): loopback, ' +
+          'private, link-local, CGNAT, unique-local, multicast, reserved and documentation addresses answer ' +
+          'FORBIDDEN_WEBHOOK_TARGET unless the operator opened them (YINGCHA_WEBHOOK_ALLOW). Redirects are not followed.',
         body: CreateSubscriptionBody,
         response: { 201: CreatedSubscription },
       },
     },
-    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body)),
+    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy)),
   );
 
   app.get(
@@ -126,6 +141,30 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => reply.code(202).send(await replayDeadLetter(db(), caller(request), request.params.id, request.params.eventId)),
+  );
+
+  app.post(
+    '/:id/rotate-secret',
+    {
+      config,
+      schema: {
+        operationId: 'rotateSubscriptionSecret',
+        tags,
+        summary: 'Issue a new signing secret, keeping the previous one for an overlap',
+        description:
+          'The new secret is in this answer only. Until `previousSecretValidUntil` every delivery carries two signatures ' +
+          '(`t=…,v1=<new>,v1=<previous>`), so a receiver can switch secrets without missing one; afterwards only the new ' +
+          `one signs. overlapSeconds defaults to ${SECRET_OVERLAP_DEFAULT_S} (24 h); 0 retires the previous secret at ` +
+          'once. Rotating again during an overlap retires the older secret.',
+        params: SubscriptionParams,
+        body: RotateSecretBody,
+        response: { 200: RotatedSecret },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('cache-control', 'no-store')
+        .send(await rotateSecret(db(), caller(request), request.params.id, request.body?.overlapSeconds ?? SECRET_OVERLAP_DEFAULT_S)),
   );
 };
 

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import { EventType } from '../changes/schemas.js';
+import { SECRET_OVERLAP_DEFAULT_S, SECRET_OVERLAP_MAX_S } from '../../services/subscriptions.js';
+import { FAILURE_CATEGORIES } from '../../services/delivery.js';
 import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
 
 const Filters = Type.Object(
@@ -68,6 +70,11 @@ export const DeletedSubscription = Type.Object(
 
 export const DeliveriesQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false });
 
+const ERROR_DESCRIPTION =
+  `Why the attempt failed, as a category (${FAILURE_CATEGORIES.join(', ')}), never the raw network error. ` +
+  'http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); ' +
+  'forbidden_target: the URL resolved to an address webhooks may not reach.';
+
 export const Deliveries = Type.Object(
   {
     attempts: Type.Array(
@@ -77,7 +84,7 @@ export const Deliveries = Type.Object(
         attemptedAt: Timestamp,
         outcome: Type.Enum(['delivered', 'failed', 'dead'], { description: 'dead: failed, and the event has been failing for longer than the horizon' }),
         httpStatus: Nullable(Type.Integer()),
-        error: Nullable(Type.String()),
+        error: Nullable(Type.String({ description: ERROR_DESCRIPTION })),
         durationMs: Type.Integer(),
         replay: Type.Boolean(),
         worker: Type.String({ description: 'The instance that made the attempt (host:pid:random)' }),
@@ -89,7 +96,7 @@ export const Deliveries = Type.Object(
         eventId: Type.String(),
         status: Type.Enum(['dead', 'replay_queued', 'replayed']),
         failures: Type.Integer(),
-        lastError: Nullable(Type.String()),
+        lastError: Nullable(Type.String({ description: ERROR_DESCRIPTION })),
         deadAt: Timestamp,
         replayRequestedAt: Nullable(Timestamp),
         replayedAt: Nullable(Timestamp),
@@ -101,7 +108,7 @@ export const Deliveries = Type.Object(
       {
         attempts: [
           { eventId: '1043', attempt: 2, attemptedAt: '2026-11-22T08:30:02.100Z', outcome: 'delivered', httpStatus: 200, error: null, durationMs: 14, replay: false, worker: 'api-1:4121:a1b2c3' },
-          { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'ECONNREFUSED', durationMs: 2, replay: false, worker: 'api-2:3977:d4e5f6' },
+          { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'refused', durationMs: 2, replay: false, worker: 'api-2:3977:d4e5f6' },
         ],
         deadLetters: [],
       },
@@ -112,4 +119,30 @@ export const Deliveries = Type.Object(
 export const Replayed = Type.Object(
   { eventId: Type.String(), status: Type.Enum(['dead', 'replay_queued', 'replayed']) },
   { examples: [{ eventId: '1040', status: 'replay_queued' }] },
+);
+
+export const RotateSecretBody = Type.Object(
+  {
+    overlapSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: SECRET_OVERLAP_MAX_S,
+        description: `How long the previous secret keeps signing beside the new one; default ${SECRET_OVERLAP_DEFAULT_S} (24 h), at most ${SECRET_OVERLAP_MAX_S} (30 days)`,
+      }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ overlapSeconds: 86_400 }] },
+);
+
+export const RotatedSecret = Type.Object(
+  {
+    subscriptionId: Uuid,
+    secret: Type.String({ description: 'The new signing secret, shown only here' }),
+    previousSecretValidUntil: Nullable(Timestamp),
+  },
+  {
+    examples: [
+      { subscriptionId: example.subscriptionId, secret: 'whsec_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiAzMiBieXRlcw', previousSecretValidUntil: '2026-11-23T08:30:00.000Z' },
+    ],
+  },
 );
