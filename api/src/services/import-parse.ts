@@ -3,7 +3,7 @@
 import type { PublishInput } from './entries.js';
 import { ApiError } from '../errors.js';
 
-export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
+export const IMPORT_FORMATS = ['csv', 'ndjson', 'xlsx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export const IMPORT_ENCODINGS = ['utf-8', 'gb18030', 'gbk'] as const;
 export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
@@ -30,6 +30,73 @@ export const IMPORT_COLUMNS = [
   'sourceRecordId',
 ] as const;
 const KNOWN = new Set<string>(IMPORT_COLUMNS);
+type Column = (typeof IMPORT_COLUMNS)[number];
+
+/** The Chinese names departments' exports use for each column (DESIGN.md: imports). */
+export const COLUMN_ALIASES: Record<Column, readonly string[]> = {
+  list: ['名单', '名单类型', '名单代码'],
+  kind: ['主体类型'],
+  uscc: ['统一社会信用代码', '社会信用代码'],
+  idNumber: ['身份证号码', '身份证号', '居民身份证号码', '居民身份证号'],
+  name: ['主体名称', '企业名称', '姓名', '名称'],
+  formerNames: ['曾用名'],
+  decisionDocNo: ['认定文书号', '决定文书号', '文书号'],
+  reason: ['失信行为', '认定事由', '守信行为'],
+  decidedAt: ['认定日期', '决定日期'],
+  validFrom: ['有效期起', '有效期自'],
+  validUntil: ['有效期至', '有效期止'],
+  points: ['分值', '记分'],
+  scopeRegion: ['适用地区', '适用地区代码'],
+  source: ['来源', '数据来源'],
+  sourceRecordId: ['来源记录号', '来源记录编号'],
+};
+const BY_HEADER = new Map<string, Column>(
+  (Object.entries(COLUMN_ALIASES) as Array<[Column, readonly string[]]>).flatMap(([c, names]) => [[c, c] as [string, Column], ...names.map((n) => [n, c] as [string, Column])]),
+);
+/** "list (名单), kind (主体类型), …": the names a header may use, in both languages. */
+export const ACCEPTED_HEADERS = IMPORT_COLUMNS.map((c) => `${c} (${COLUMN_ALIASES[c].join('/')})`).join(', ');
+
+/** The column a header names: the field name or a Chinese alias; a required-marker star and spaces are ignored. */
+export function columnOf(header: string): Column | undefined {
+  return BY_HEADER.get(header.replace(/^\uFEFF/, '').replace(/[*＊\s]/g, ''));
+}
+
+/** Subject kinds as exports write them. */
+const KIND_ALIASES: Record<string, string> = { 企业: 'enterprise', 法人: 'enterprise', 个人: 'person', 自然人: 'person', 个体工商户: 'individual_business', 其他组织: 'other_org' };
+
+const DATE_COLUMNS = ['decidedAt', 'validFrom', 'validUntil'] as const;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * A date-only value as departments write it (2026-06-01, 2026/6/1, 2026年6月1日, 2026.6.1) → that day's start in
+ * Asia/Shanghai as an ISO instant; null when the text is not date-only (a full date-time passes through unchanged);
+ * 'invalid' for an impossible day such as 2026-02-30.
+ */
+export function dateOnly(text: string): string | null | 'invalid' {
+  const m = /^(\d{4})(?:-|\/|\.|年)(\d{1,2})(?:-|\/|\.|月)(\d{1,2})日?$/.exec(text.trim());
+  if (!m) return null;
+  return shanghaiDay(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+export function shanghaiDay(y: number, mo: number, d: number): string | 'invalid' {
+  const utc = Date.UTC(y, mo - 1, d);
+  const back = new Date(utc);
+  if (mo < 1 || mo > 12 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return 'invalid';
+  return new Date(utc - SHANGHAI_OFFSET_MS).toISOString();
+}
+
+/** Rewrites date-only values and Chinese kinds in place; the first impossible date is returned as a message. */
+function normalizeValues(o: Record<string, unknown>): string | null {
+  for (const k of DATE_COLUMNS) {
+    const v = o[k];
+    if (typeof v !== 'string' || v === '') continue;
+    const day = dateOnly(v);
+    if (day === 'invalid') return `${k} ${v} is not a date (no such day)`;
+    if (day !== null) o[k] = day;
+  }
+  if (typeof o.kind === 'string' && KIND_ALIASES[o.kind.trim()]) o.kind = KIND_ALIASES[o.kind.trim()];
+  return null;
+}
 const REQUIRED = ['list', 'kind', 'name', 'decisionDocNo', 'reason', 'decidedAt', 'source', 'sourceRecordId'];
 
 export interface RowError {
@@ -178,28 +245,45 @@ export function toPublishInput(o: Record<string, unknown>): PublishInput {
 }
 
 /**
+ * The columns a header row names, in order (Chinese names read as their field). An unknown, repeated or missing
+ * required column stops the import: no row of such a file could be read as meant. `where` names the sheet for XLSX.
+ */
+export function readHeader(cells: string[], where = 'the header'): Column[] {
+  const header = cells.map((h) => h.trim());
+  const cols = header.map(columnOf);
+  const unknown = header.filter((_, i) => cols[i] === undefined);
+  const repeated = header.filter((_, i) => cols[i] !== undefined && cols.indexOf(cols[i]) !== i);
+  const missing = REQUIRED.filter((c) => !cols.includes(c as Column));
+  if (unknown.length || repeated.length || missing.length) {
+    const parts = [
+      unknown.length ? `unknown column(s) ${unknown.map((h) => JSON.stringify(h)).join(', ')}` : '',
+      repeated.length ? `repeated column(s) ${repeated.join(', ')}` : '',
+      missing.length ? `missing column(s) ${missing.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new ApiError('INVALID_CSV_HEADER', `${where}: ${parts.join('; ')}; accepted columns: ${ACCEPTED_HEADERS}`);
+  }
+  return cols as Column[];
+}
+
+/** A row's fields → the publish body, or a row error for a value no record could carry (an impossible date). */
+export function rowOf(row: number, o: Record<string, unknown>, locate: (field: string) => string = (f) => f): ParsedRow {
+  const bad = normalizeValues(o);
+  if (bad) return rowError(row, 'VALIDATION_FAILED', locate(bad.split(' ')[0]!) + bad.slice(bad.indexOf(' ')));
+  return { row, input: toPublishInput(o) };
+}
+
+/**
  * Rows of a CSV file. `row` is the record's 1-based position in the file with the header as row 1, so the first data
  * row is 2, as a spreadsheet numbers it. A header naming an unknown or repeated column, or missing a required one,
  * stops the import (INVALID_CSV_HEADER): no row of such a file could be read as meant.
  */
 export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
-  let header: string[] | undefined;
+  let header: Column[] | undefined;
   let row = 0;
   for await (const rec of csvRecords(text)) {
     row++;
     if (!header) {
-      header = rec.map((h) => h.trim());
-      const unknown = header.filter((h) => !KNOWN.has(h));
-      const repeated = header.filter((h, i) => header!.indexOf(h) !== i);
-      const missing = REQUIRED.filter((h) => !header!.includes(h));
-      if (unknown.length || repeated.length || missing.length) {
-        const parts = [
-          unknown.length ? `unknown column(s) ${unknown.join(', ')}` : '',
-          repeated.length ? `repeated column(s) ${repeated.join(', ')}` : '',
-          missing.length ? `missing column(s) ${missing.join(', ')}` : '',
-        ].filter(Boolean);
-        throw new ApiError('INVALID_CSV_HEADER', `${parts.join('; ')}; the columns are ${IMPORT_COLUMNS.join(', ')}`);
-      }
+      header = readHeader(rec);
       continue;
     }
     if (rec.length !== header.length) {
@@ -208,7 +292,7 @@ export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<Pars
     }
     const o: Record<string, string> = {};
     for (let i = 0; i < header.length; i++) o[header[i]!] = rec[i]!.trim();
-    yield { row, input: toPublishInput(o) };
+    yield rowOf(row, o);
   }
 }
 
@@ -245,6 +329,32 @@ export async function* ndjsonRows(text: AsyncIterable<string>): AsyncGenerator<P
       yield rowError(row, 'VALIDATION_FAILED', `${unknown.join(', ')} is not a known field; fields: ${IMPORT_COLUMNS.join(', ')}`);
       continue;
     }
-    yield { row, input: toPublishInput(o) };
+    yield rowOf(row, o);
   }
+}
+
+/** The rows of an import body in any format; XLSX is binary, so it is not decoded as text. */
+export async function* parseRows(body: AsyncIterable<Uint8Array>, format: ImportFormat, encoding: ImportEncoding, layout?: XlsxLayout): AsyncGenerator<ParsedRow> {
+  if (format === 'xlsx') {
+    const { xlsxRows } = await import('./import-xlsx.js');
+    yield* xlsxRows(body, layout);
+    return;
+  }
+  const text = decode(body, encoding);
+  yield* format === 'csv' ? csvRows(text) : ndjsonRows(text);
+}
+
+/** Where an XLSX import's rows came from, filled in as it is read, so row errors can name sheet and column. */
+export interface XlsxLayout {
+  sheet?: string;
+  /** field → [column letter, header text] */
+  columns?: Record<string, [string, string]>;
+}
+
+/** "工作表「名单」第 5 行 C 列（认定日期）": a row error of an XLSX import, located the way a clerk finds a cell. */
+export function locateXlsxError(e: RowError, layout: XlsxLayout): RowError {
+  if (!layout.sheet || e.message.startsWith('sheet ')) return e;
+  const field = /^([A-Za-z]+)\b/.exec(e.message)?.[1];
+  const col = field ? layout.columns?.[field] : undefined;
+  return { ...e, message: `sheet "${layout.sheet}", row ${e.row}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${e.message}` };
 }

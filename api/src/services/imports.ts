@@ -22,9 +22,8 @@ import {
   type ImportFormat,
   type ParsedRow,
   type RowError,
-  csvRows,
-  decode,
-  ndjsonRows,
+  type XlsxLayout,
+  parseRows,
 } from './import-parse.js';
 import type { AuthContext } from './keys.js';
 
@@ -44,6 +43,8 @@ export interface ImportOptions {
   limit: number;
   /** the schema check of POST /v1/entries' body: an error message, or null when the row fits */
   checkShape: (input: unknown) => string | null;
+  /** XLSX: filled in with the sheet and columns read, so the route can locate row errors */
+  layout?: XlsxLayout;
 }
 
 export interface ImportSummary {
@@ -505,8 +506,7 @@ export async function runImport(database: Database, caller: AuthContext, secret:
     });
     const catalog = await currentCatalog(db);
     const stageCtx = { catalog, caller, secret, now: new Date(), opts };
-    const text = decode(limited(body, opts.limit), opts.encoding);
-    const rows = opts.format === 'csv' ? csvRows(text) : ndjsonRows(text);
+    const rows = parseRows(limited(body, opts.limit), opts.format, opts.encoding, opts.layout);
     const allOrNothing = opts.mode === 'all-or-nothing';
 
     // Batches are written while the next ones are parsed and validated, so the database and the parser overlap. In

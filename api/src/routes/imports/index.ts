@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ApiError, ERRORS, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
+import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS, type XlsxLayout, locateXlsxError } from '../../services/import-parse.js';
 import { getImport, listImports, runImport } from '../../services/imports.js';
 import { PublishBody } from '../entries/schemas.js';
 import { ImportFile, ImportList, ImportListQuery, ImportParams, ImportQuery, ImportRejected, ImportResult } from './schemas.js';
@@ -19,12 +19,14 @@ export interface ImportRoutesOptions {
 export const DEFAULT_IMPORT_LIMIT = 1024 ** 3;
 export const DEFAULT_IMPORT_BATCH = 2000;
 
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
   'text/csv': 'csv',
   'application/csv': 'csv',
   'application/x-ndjson': 'ndjson',
   'application/ndjson': 'ndjson',
   'application/jsonl': 'ndjson',
+  [XLSX_TYPE]: 'xlsx',
 };
 // Bodies these routes take as a raw stream. The app-wide parsers buffer up to the 1 MiB body limit; a file is read
 // as it arrives instead, under its own limit.
@@ -78,7 +80,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       schema: {
         operationId: 'createImport',
         tags: ['imports'],
-        summary: 'Bulk-publish list records from a CSV or NDJSON file',
+        summary: 'Bulk-publish list records from a CSV, NDJSON or XLSX file',
         description:
           'Each row passes the same rules as POST /v1/entries and is idempotent on (source, sourceRecordId): importing ' +
           'the same file again writes nothing new (replayed), changed rows write new versions. Rows apply in file ' +
@@ -99,7 +101,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       }
       const format = request.query.format ?? FORMAT_BY_TYPE[type];
       if (!format) {
-        throw new ApiError('VALIDATION_FAILED', 'say ?format=csv or ?format=ndjson, or send text/csv or application/x-ndjson', {
+        throw new ApiError('VALIDATION_FAILED', 'say ?format=csv, ndjson or xlsx, or send text/csv, application/x-ndjson or the .xlsx media type', {
           errors: [{ path: '/querystring/format', message: 'is required for this content type' }],
         });
       }
@@ -113,7 +115,10 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       if (declared > limit) throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
 
       const mode = request.query.mode ?? 'all-or-nothing';
-      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape }, body as Readable);
+      const layout: XlsxLayout = {};
+      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape, layout }, body as Readable);
+      // An XLSX row error names the sheet, row and column (the cell a clerk looks for), not only the row.
+      if (format === 'xlsx') result.errors = result.errors.map((e) => locateXlsxError(e, layout));
       if (result.status === 'rejected') {
         const { status, title } = ERRORS.IMPORT_REJECTED;
         return reply

@@ -1,0 +1,115 @@
+// Rows of an .xlsx import, read with exceljs's streaming reader: the zip is read entry by entry and the sheet row by
+// row, so memory is bounded by the shared-string table (one copy of each distinct text), never by the row count.
+// The first sheet with a header row is the list; other sheets are read past and ignored. Row numbers are the sheet's
+// own, as Excel shows them, and errors name the sheet, row and column.
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { ApiError } from '../errors.js';
+import { ACCEPTED_HEADERS, type ParsedRow, type XlsxLayout, columnOf, readHeader, rowOf, shanghaiDay } from './import-parse.js';
+
+const DATE_FIELDS = new Set(['decidedAt', 'validFrom', 'validUntil']);
+/** Excel's day 0 (1899-12-30, which absorbs the 1900 leap-year bug for every date after February 1900). */
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const DAY_MS = 86_400_000;
+
+export const columnLetter = (n: number): string => (n <= 0 ? '' : columnLetter(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+
+/**
+ * A cell as text. exceljs gives an Excel date as a Date whose UTC fields are the wall-clock value shown in the cell,
+ * so a date-only cell is that day in Asia/Shanghai and a date-time cell that moment there.
+ */
+export function cellText(value: ExcelJS.CellValue, dateField: boolean): string | { error: string } {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return { error: 'is not a valid date' };
+    const day = shanghaiDay(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
+    if (day === 'invalid') return { error: 'is not a valid date' };
+    return new Date(Date.parse(day) + (value.getTime() % DAY_MS)).toISOString();
+  }
+  if (typeof value === 'number') {
+    // A date column formatted as a number still holds Excel's day serial.
+    if (dateField && value > 0 && value < 2_958_466) return cellText(new Date(EXCEL_EPOCH_MS + Math.round(value * DAY_MS)), true);
+    return String(value);
+  }
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
+    if ('error' in value) return { error: `holds the Excel error ${value.error}` };
+    if ('result' in value) return cellText((value.result ?? null) as ExcelJS.CellValue, dateField);
+    if ('text' in value) return String(value.text).trim();
+  }
+  return String(value);
+}
+
+export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLayout = {}): AsyncGenerator<ParsedRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(body), {
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to tell date cells from numbers
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let done = false;
+  try {
+    for await (const sheet of reader) {
+      if (done) {
+        for await (const _row of sheet) void _row; // read past: the zip is one stream
+        continue;
+      }
+      const name = (sheet as unknown as { name: string }).name;
+      let fields: string[] | undefined;
+      let skip = false;
+      // Every row is iterated, even of a skipped sheet: leaving the loop early would abort the one zip stream.
+      for await (const row of sheet) {
+        if (skip) continue;
+        const values = (row.values ?? []) as ExcelJS.CellValue[];
+        if (!fields) {
+          const cells: string[] = [];
+          for (let c = 1; c < values.length; c++) {
+            const t = cellText(values[c] ?? null, false);
+            cells[c - 1] = typeof t === 'string' ? t : '';
+          }
+          while (cells.length && !cells.at(-1)) cells.pop();
+          if (cells.length === 0) continue;
+          // A cover sheet (说明, 填表说明 …) names no column at all: skip it. A sheet that names some is the list,
+          // and its header must then be right.
+          if (!cells.some((c) => columnOf(c) !== undefined)) {
+            skip = true;
+            continue;
+          }
+          fields = readHeader(cells, `sheet "${name}", row ${row.number}`);
+          layout.sheet = name;
+          layout.columns = Object.fromEntries(fields.map((f, i) => [f, [columnLetter(i + 1), cells[i]!]]));
+          continue;
+        }
+        const o: Record<string, string> = {};
+        let error: string | undefined;
+        for (let i = 0; i < fields.length; i++) {
+          const t = cellText(values[i + 1] ?? null, DATE_FIELDS.has(fields[i]!));
+          if (typeof t !== 'string') {
+            error ??= `sheet "${name}", row ${row.number}, column ${columnLetter(i + 1)} (${layout.columns![fields[i]!]![1]}): ${fields[i]} ${t.error}`;
+            continue;
+          }
+          o[fields[i]!] = t;
+        }
+        if (Object.values(o).every((v) => v === '') && !error) continue; // a blank row
+        if (error) {
+          yield { row: row.number, error: { row: row.number, code: 'VALIDATION_FAILED', message: error } };
+          continue;
+        }
+        yield rowOf(row.number, o, (f) => {
+          const col = layout.columns![f];
+          return `sheet "${name}", row ${row.number}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${f}`;
+        });
+      }
+      if (fields) done = true;
+    }
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof ApiError) throw cause;
+    throw new ApiError('INVALID_XLSX', `the file cannot be read as an .xlsx workbook (${(err as Error).message ?? 'unreadable'})`);
+  }
+  if (!done) throw new ApiError('INVALID_CSV_HEADER', `no sheet of the workbook has a header row naming the import columns; accepted columns: ${ACCEPTED_HEADERS}`);
+}
