@@ -8,7 +8,7 @@ import { createMetrics } from './metrics.js';
 import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
 import { inputPlugin, strictBodyValidators } from './plugins/input.js';
 import { clientErrorHandler, frameworkErrors, problemPlugin } from './plugins/problem.js';
-import { swaggerPlugin } from './plugins/swagger.js';
+import { type SwaggerOptions, swaggerPlugin } from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
 import catalogRoutes from './routes/catalog/index.js';
 import changeRoutes from './routes/changes/index.js';
@@ -34,6 +34,8 @@ export interface YingchaOptions {
   webhooks?: WebhookPolicy;
   /** GET /metrics on the API's port (YINGCHA_METRICS) and process metrics; the registry is always there as app.metrics */
   metrics?: MetricsPluginOptions;
+  /** the spec's `servers` (YINGCHA_PUBLIC_URL) */
+  openapi?: SwaggerOptions;
 }
 
 /**
@@ -49,7 +51,7 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(problemPlugin);
   await app.register(authPlugin);
   await app.register(inputPlugin);
-  await app.register(swaggerPlugin);
+  await app.register(swaggerPlugin, opts.openapi ?? {});
   await app.register(metricsPlugin, opts.metrics ?? {});
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/v1/admin' });
@@ -104,6 +106,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ...(opts.imports ? { imports: opts.imports } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     metrics: { ...opts.metrics, instance: metrics },
+    ...(opts.openapi ? { openapi: opts.openapi } : {}),
   });
   return app;
 }

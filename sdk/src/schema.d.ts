@@ -109,50 +109,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/keys/{keyId}/rotate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Issue a successor to an API key, keeping the old one valid for an overlap
-         * @description The successor has the same department, scopes and label; its secret is in this answer only. The old key keeps working until `previous.expiresAt` (overlapSeconds from now, default 86400 = 24 h, or its own earlier expiry) and is refused with EXPIRED_KEY afterwards, on every instance. A revoked, expired or already rotated key answers CONFLICT.
-         *
-         *     Scope: `admin`.
-         */
-        post: operations["rotateKey"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/reads": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Who looked up whom: reads that reveal whether a subject is listed
-         * @description Every GET /v1/entries (by subject), GET /v1/entries/{entryId} and entry search is recorded: the department and key, the time, and the subjects the answer was about (by subject id; a lookup by ID number keeps only its keyed hash). Oldest first; page with `after=<nextCursor>`. Filter by `departmentId` or `subjectId`.
-         *
-         *     Scope: `admin`.
-         */
-        get: operations["listReads"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/admin/receipts/verify": {
         parameters: {
             query?: never;
@@ -161,8 +117,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Walk every receipt chain and report every broken link
-         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered; `broken` lists every broken link (at most 100 per chain; `chains[].brokenLinks` counts them all). Also available as `yingcha receipts verify`, which exits 2 when any is broken.
+         * Walk every receipt chain and report the first broken link
+         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered. Also available as `yingcha receipts verify`.
          *
          *     Scope: `admin`.
          */
@@ -445,6 +401,28 @@ export interface paths {
          * @description Scope: `check`.
          */
         get: operations["getCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/checks/{checkId}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The printable 惩戒告知书 (punishment notice) of a check, as HTML
+         * @description Rendered from the stored receipt only, with its hash, so the paper says exactly what the recorded check said. Print it from a browser (A4).
+         *
+         *     Scope: `check`.
+         */
+        get: operations["getCheckNotice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -838,7 +816,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events (webhook)
-         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed. The URL must reach a public address (by name, every address the name resolves to; checked here and again at each delivery): loopback, private, link-local, CGNAT, unique-local, multicast, reserved and documentation addresses answer FORBIDDEN_WEBHOOK_TARGET unless the operator opened them (YINGCHA_WEBHOOK_ALLOW). Redirects are not followed.
+         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed.
          *
          *     Scope: `check`.
          */
@@ -917,28 +895,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subscriptions/{id}/rotate-secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Issue a new signing secret, keeping the previous one for an overlap
-         * @description The new secret is in this answer only. Until `previousSecretValidUntil` every delivery carries two signatures (`t=…,v1=<new>,v1=<previous>`), so a receiver can switch secrets without missing one; afterwards only the new one signs. overlapSeconds defaults to 86400 (24 h); 0 retires the previous secret at once. Rotating again during an overlap retires the older secret.
-         *
-         *     Scope: `check`.
-         */
-        post: operations["rotateSubscriptionSecret"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/watches": {
         parameters: {
             query?: never;
@@ -1011,7 +967,7 @@ export interface components {
              * @description Stable machine-readable error code; branch on this, never on title or detail
              * @enum {unknown}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "INVALID_XLSX" | "NOTICE_LINK_INVALID" | "NOTICE_LINK_EXPIRED" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "EXPIRED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "FORBIDDEN_WEBHOOK_TARGET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "INVALID_DATA" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             errors?: {
@@ -1065,10 +1021,7 @@ export interface components {
          *       "label": "行政审批系统",
          *       "hint": "yc_Qm9…",
          *       "createdAt": "2026-11-22T08:31:00.000Z",
-         *       "revokedAt": null,
-         *       "expiresAt": null,
-         *       "lastUsedAt": "2026-11-23T02:10:00.000Z",
-         *       "successorId": null
+         *       "revokedAt": null
          *     }
          */
         ApiKey: {
@@ -1092,23 +1045,6 @@ export interface components {
              */
             createdAt: string;
             revokedAt: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-22T08:30:00.000Z
-             */
-            expiresAt: string | null;
-            /**
-             * Format: date-time
-             * @description When the key last authenticated a request, to within a minute
-             * @example 2026-11-22T08:30:00.000Z
-             */
-            lastUsedAt: string | null;
-            /**
-             * Format: uuid
-             * @description The key a rotation issued to replace this one
-             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-             */
-            successorId: string | null;
         };
         /**
          * @description Where in the seed documents an item was read
@@ -2462,7 +2398,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2471,7 +2416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2510,7 +2455,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2519,7 +2473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2564,7 +2518,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2573,7 +2554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2631,7 +2612,43 @@ export interface operations {
                     "application/json": components["schemas"]["Department"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2640,7 +2657,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2681,10 +2698,7 @@ export interface operations {
                      *           "label": "行政审批系统",
                      *           "hint": "yc_Qm9…",
                      *           "createdAt": "2026-11-22T08:31:00.000Z",
-                     *           "revokedAt": null,
-                     *           "expiresAt": null,
-                     *           "lastUsedAt": "2026-11-23T02:10:00.000Z",
-                     *           "successorId": null
+                     *           "revokedAt": null
                      *         }
                      *       ]
                      *     }
@@ -2694,7 +2708,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2703,7 +2753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2740,12 +2790,6 @@ export interface operations {
                     departmentId: string;
                     scopes: ("check" | "publish" | "review" | "admin")[];
                     label?: string;
-                    /**
-                     * Format: date-time
-                     * @description The key is refused (EXPIRED_KEY) from this instant; must be in the future. Default: no expiry
-                     * @example 2026-11-22T08:30:00.000Z
-                     */
-                    expiresAt?: string;
                 };
             };
         };
@@ -2767,9 +2811,6 @@ export interface operations {
                      *       "hint": "yc_Qm9…",
                      *       "createdAt": "2026-11-22T08:31:00.000Z",
                      *       "revokedAt": null,
-                     *       "expiresAt": null,
-                     *       "lastUsedAt": "2026-11-23T02:10:00.000Z",
-                     *       "successorId": null,
                      *       "secret": "yc_Qm9vZ3JhcGgtZXhhbXBsZS1zZWNyZXQtZm9yLWRvY3M"
                      *     }
                      */
@@ -2794,29 +2835,48 @@ export interface operations {
                          */
                         createdAt: string;
                         revokedAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @example 2026-11-22T08:30:00.000Z
-                         */
-                        expiresAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @description When the key last authenticated a request, to within a minute
-                         * @example 2026-11-22T08:30:00.000Z
-                         */
-                        lastUsedAt: string | null;
-                        /**
-                         * Format: uuid
-                         * @description The key a rotation issued to replace this one
-                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                         */
-                        successorId: string | null;
                         /** @description Shown once, now. Only its hash is stored. */
                         secret: string;
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2825,7 +2885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2857,7 +2917,52 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2866,238 +2971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    rotateKey: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
-                keyId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "overlapSeconds": 3600
-                 *     }
-                 */
-                "application/json": {
-                    /** @description How long the old key keeps working beside its successor; default 86400 (24 h), at most 2592000 (30 days); 0 ends it now */
-                    overlapSeconds?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "successor": {
-                     *         "keyId": "7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f",
-                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
-                     *         "scopes": [
-                     *           "check"
-                     *         ],
-                     *         "label": "行政审批系统",
-                     *         "hint": "yc_Qm9…",
-                     *         "createdAt": "2026-11-22T08:31:00.000Z",
-                     *         "revokedAt": null,
-                     *         "expiresAt": null,
-                     *         "lastUsedAt": null,
-                     *         "successorId": null,
-                     *         "secret": "yc_U3VjY2Vzc29yLWV4YW1wbGUtc2VjcmV0LWZvci1kb2Nz"
-                     *       },
-                     *       "previous": {
-                     *         "keyId": "6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f",
-                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
-                     *         "scopes": [
-                     *           "check"
-                     *         ],
-                     *         "label": "行政审批系统",
-                     *         "hint": "yc_Qm9…",
-                     *         "createdAt": "2026-11-22T08:31:00.000Z",
-                     *         "revokedAt": null,
-                     *         "expiresAt": "2026-11-24T08:31:00.000Z",
-                     *         "lastUsedAt": "2026-11-23T02:10:00.000Z",
-                     *         "successorId": "7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        successor: {
-                            /**
-                             * Format: uuid
-                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                             */
-                            keyId: string;
-                            /**
-                             * Format: uuid
-                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                             */
-                            departmentId: string;
-                            scopes: ("check" | "publish" | "review" | "admin")[];
-                            label: string | null;
-                            /** @description The first characters of the secret, to tell keys apart */
-                            hint: string;
-                            /**
-                             * Format: date-time
-                             * @example 2026-11-22T08:30:00.000Z
-                             */
-                            createdAt: string;
-                            revokedAt: string | null;
-                            /**
-                             * Format: date-time
-                             * @example 2026-11-22T08:30:00.000Z
-                             */
-                            expiresAt: string | null;
-                            /**
-                             * Format: date-time
-                             * @description When the key last authenticated a request, to within a minute
-                             * @example 2026-11-22T08:30:00.000Z
-                             */
-                            lastUsedAt: string | null;
-                            /**
-                             * Format: uuid
-                             * @description The key a rotation issued to replace this one
-                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                             */
-                            successorId: string | null;
-                            /** @description The successor's secret, shown once, now */
-                            secret: string;
-                        };
-                        previous: components["schemas"]["ApiKey"];
-                    };
-                };
-            };
-            /** @description Problem (RFC 9457) with a stable code */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem (RFC 9457); details are never shown */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listReads: {
-        parameters: {
-            query?: {
-                /** @description The nextCursor of the previous page */
-                after?: string;
-                limit?: number;
-                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
-                departmentId?: string;
-                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
-                subjectId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "reads": [
-                     *         {
-                     *           "readId": "1042",
-                     *           "at": "2026-11-22T08:40:00.000Z",
-                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
-                     *           "keyId": "6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f",
-                     *           "operation": "listEntries",
-                     *           "subjectIds": [
-                     *             "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
-                     *           ],
-                     *           "askedBy": "uscc",
-                     *           "askedUscc": "91230400MA1B2C3D4Q",
-                     *           "askedByIdNumber": false,
-                     *           "entryCount": 1
-                     *         }
-                     *       ],
-                     *       "nextCursor": null
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Oldest first */
-                        reads: {
-                            /** @description Also the cursor: pass it as `after` */
-                            readId: string;
-                            /**
-                             * Format: date-time
-                             * @example 2026-11-22T08:30:00.000Z
-                             */
-                            at: string;
-                            /**
-                             * Format: uuid
-                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                             */
-                            departmentId: string;
-                            /**
-                             * Format: uuid
-                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                             */
-                            keyId: string;
-                            /** @description The operationId of the read: getEntry, listEntries, searchEntries */
-                            operation: string;
-                            /** @description The subjects the answer was about; empty when nothing was found */
-                            subjectIds: string[];
-                            /** @enum {unknown} */
-                            askedBy: "subject_id" | "uscc" | "id_number" | "entry_id";
-                            /** @description The 统一社会信用代码 asked for, when the lookup was by USCC */
-                            askedUscc: string | null;
-                            /** @description The lookup named an ID number (kept only as its keyed hash, never shown) */
-                            askedByIdNumber: boolean;
-                            /** @description Records in the answer */
-                            entryCount: number;
-                        }[];
-                        /** @description Pass as `after` for the next page; null on the last page */
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description Problem (RFC 9457) with a stable code */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3131,12 +3005,10 @@ export interface operations {
                      *         {
                      *           "chain": 0,
                      *           "length": 2,
-                     *           "head": "9f86d0…",
-                     *           "brokenLinks": 0
+                     *           "head": "9f86d0…"
                      *         }
                      *       ],
-                     *       "firstBroken": null,
-                     *       "broken": []
+                     *       "firstBroken": null
                      *     }
                      */
                     "application/json": {
@@ -3146,31 +3018,44 @@ export interface operations {
                             chain: number;
                             length: number;
                             head: string;
-                            /** @description how many broken links this chain has (all of them, listed or not) */
-                            brokenLinks: number;
                         }[];
-                        /** @description the first broken link (lowest chain, then sequence) */
                         firstBroken: null | {
-                            /** @description null for a chain head that does not match its last receipt */
                             checkId: string | null;
                             chain: number;
                             chainSeq: number;
-                            /** @enum {unknown} */
-                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
+                            problem: string;
                         };
-                        /** @description every broken link, at most 100 per chain */
-                        broken: {
-                            /** @description null for a chain head that does not match its last receipt */
-                            checkId: string | null;
-                            chain: number;
-                            chainSeq: number;
-                            /** @enum {unknown} */
-                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
-                        }[];
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3179,7 +3064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3288,7 +3173,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3297,7 +3218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3582,7 +3503,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3591,7 +3548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3739,7 +3696,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3748,7 +3750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3956,7 +3958,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3965,7 +4012,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4037,7 +4084,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4046,7 +4129,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4138,7 +4221,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4147,7 +4266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4265,7 +4384,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4274,7 +4429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4343,7 +4498,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4352,7 +4552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4462,7 +4662,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4471,7 +4716,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4526,7 +4771,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4535,7 +4807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4590,7 +4862,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4599,7 +4898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4752,7 +5051,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4761,7 +5105,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4893,7 +5237,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4902,7 +5291,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4996,7 +5385,43 @@ export interface operations {
                     "application/json": components["schemas"]["CheckResult"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5005,7 +5430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5123,7 +5548,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5132,7 +5593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5164,7 +5625,52 @@ export interface operations {
                     "application/json": components["schemas"]["CheckResult"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5173,7 +5679,93 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCheckNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page for printing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5316,7 +5908,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5325,7 +5962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5508,7 +6145,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5517,7 +6199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5564,7 +6246,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5573,7 +6291,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5746,7 +6464,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5755,7 +6509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5790,7 +6544,52 @@ export interface operations {
                     "application/json": components["schemas"]["Entry"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5799,7 +6598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5865,7 +6664,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5874,7 +6718,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5917,7 +6761,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5926,7 +6806,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6000,7 +6880,43 @@ export interface operations {
                     "application/json": components["schemas"]["Objection"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6009,7 +6925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6041,7 +6957,52 @@ export interface operations {
                     "application/json": components["schemas"]["Objection"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6050,7 +7011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6082,7 +7043,52 @@ export interface operations {
                     "application/json": components["schemas"]["Objection"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6091,7 +7097,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6159,7 +7165,52 @@ export interface operations {
                     "application/json": components["schemas"]["Objection"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6168,7 +7219,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6209,7 +7260,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6218,7 +7305,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6294,7 +7381,43 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6303,7 +7426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6335,7 +7458,52 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6344,7 +7512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6376,7 +7544,52 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6385,7 +7598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6437,7 +7650,52 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6446,7 +7704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6585,7 +7843,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6594,7 +7888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6658,7 +7952,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6667,7 +7997,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6742,6 +8072,33 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description all-or-nothing with rejected rows: nothing was written, and the errors name the rows (GET the import for the rest) */
             422: {
                 headers: {
@@ -6801,7 +8158,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6810,7 +8176,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6842,7 +8208,52 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6851,7 +8262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6912,7 +8323,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6921,7 +8368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6982,7 +8429,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6991,7 +8465,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7124,7 +8598,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7133,7 +8643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7165,7 +8675,52 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7174,7 +8729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7219,7 +8774,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7228,7 +8828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7279,7 +8879,7 @@ export interface operations {
                      *           "attemptedAt": "2026-11-22T08:30:01.000Z",
                      *           "outcome": "failed",
                      *           "httpStatus": null,
-                     *           "error": "refused",
+                     *           "error": "ECONNREFUSED",
                      *           "durationMs": 2,
                      *           "replay": false,
                      *           "worker": "api-2:3977:d4e5f6"
@@ -7305,7 +8905,6 @@ export interface operations {
                              */
                             outcome: "delivered" | "failed" | "dead";
                             httpStatus: number | null;
-                            /** @description Why the attempt failed, as a category (timeout, refused, tls, http_status, forbidden_target, dns, connection, network), never the raw network error. http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); forbidden_target: the URL resolved to an address webhooks may not reach. */
                             error: string | null;
                             durationMs: number;
                             replay: boolean;
@@ -7317,7 +8916,6 @@ export interface operations {
                             /** @enum {unknown} */
                             status: "dead" | "replay_queued" | "replayed";
                             failures: number;
-                            /** @description Why the attempt failed, as a category (timeout, refused, tls, http_status, forbidden_target, dns, connection, network), never the raw network error. http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); forbidden_target: the URL resolved to an address webhooks may not reach. */
                             lastError: string | null;
                             /**
                              * Format: date-time
@@ -7338,7 +8936,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7347,7 +8990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7390,7 +9033,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7399,80 +9087,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    rotateSubscriptionSecret: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "overlapSeconds": 86400
-                 *     }
-                 */
-                "application/json": {
-                    /** @description How long the previous secret keeps signing beside the new one; default 86400 (24 h), at most 2592000 (30 days) */
-                    overlapSeconds?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
-                     *       "secret": "whsec_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiAzMiBieXRlcw",
-                     *       "previousSecretValidUntil": "2026-11-23T08:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /**
-                         * Format: uuid
-                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
-                         */
-                        subscriptionId: string;
-                        /** @description The new signing secret, shown only here */
-                        secret: string;
-                        /**
-                         * Format: date-time
-                         * @example 2026-11-22T08:30:00.000Z
-                         */
-                        previousSecretValidUntil: string | null;
-                    };
-                };
-            };
-            /** @description Problem (RFC 9457) with a stable code */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7526,7 +9141,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7535,7 +9186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7601,7 +9252,43 @@ export interface operations {
                     "application/json": components["schemas"]["Watch"];
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7610,7 +9297,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7655,7 +9342,52 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem (RFC 9457) with a stable code */
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7664,7 +9396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem (RFC 9457); details are never shown */
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
             "5XX": {
                 headers: {
                     [name: string]: unknown;

@@ -2,24 +2,74 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { ERRORS, ERROR_CODES, type ErrorCode, problemType } from '../errors.js';
 
 export const API_VERSION = '1.0.0';
 
-const problemContent = { content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } };
+const PROBLEM_JSON = 'application/problem+json';
+
+/** A documented problem response: the Problem schema with one example per code, each a body of that status. */
+function problemResponse(description: string, codes: readonly ErrorCode[]) {
+  const examples: Record<string, { summary: string; value: unknown }> = {};
+  for (const code of codes) {
+    const { status, title } = ERRORS[code];
+    examples[code] = {
+      summary: `${status} ${code}`,
+      value: {
+        type: problemType(code),
+        title,
+        status,
+        detail: EXAMPLE_DETAIL[code] ?? title,
+        code,
+        requestId: '8e0c1b7e-5c1a-4f7e-9a51-0d1f7c2b9a10',
+        ...(code === 'VALIDATION_FAILED' ? { errors: [{ path: '/body/matter/type', message: 'must be equal to one of the allowed values' }] } : {}),
+      },
+    };
+  }
+  const list = codes.map((c) => `\`${c}\``).join(', ');
+  return { description: `${description}. Codes: ${list}.`, content: { [PROBLEM_JSON]: { schema: { $ref: 'Problem#' }, examples } } };
+}
+
+const EXAMPLE_DETAIL: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_FAILED: '/body/matter/type must be equal to one of the allowed values',
+  UNAUTHENTICATED: 'send Authorization: Bearer <api key>',
+  FORBIDDEN_SCOPE: 'this operation needs scope `publish`',
+  NOT_FOUND: 'no such resource for this department',
+  INTERNAL: 'internal error; quote request id 8e0c1b7e-5c1a-4f7e-9a51-0d1f7c2b9a10',
+  RATE_LIMITED: 'too many requests; retry after 1 s',
+  UNAVAILABLE: 'the database is busy; retry the request',
+};
+
+const AUTH_CODES = ERROR_CODES.filter((c) => ERRORS[c].status === 401);
+/** 4xx codes any route may answer that have no status of their own in a route's documentation */
+const GENERAL_4XX = ERROR_CODES.filter((c) => {
+  const s: number = ERRORS[c].status;
+  return s >= 400 && s < 500 && ![400, 401, 403, 404, 429].includes(s);
+});
 
 /**
  * Every route answers errors as problem+json, and a route with `config.scope` needs the bearer key. Declared here
  * once, so no route can forget it: fastify serialises errors through the Problem schema (nothing else can leak), and
- * the OpenAPI spec shows the security requirement and the error shape on every operation.
+ * the OpenAPI spec shows the security requirement and, per status, the codes and an example body of that status:
+ * 400 when the route takes input, 401/403 when it needs a key, 404 when its path names a resource, 429 always, the
+ * other 4xx codes together, and 5xx. A route documents a status itself by declaring it (it is then left alone).
  */
 function completeRouteSchema(route: RouteOptions) {
   if (route.schema?.hide) return;
   const schema = (route.schema ??= {}) as Record<string, unknown>;
   const response = (schema.response ??= {}) as Record<string, unknown>;
-  response['4xx'] ??= { description: 'Problem (RFC 9457) with a stable code', ...problemContent };
-  response['5xx'] ??= { description: 'Problem (RFC 9457); details are never shown', ...problemContent };
   const declared = route.config?.scope;
   const scope = declared === undefined ? undefined : typeof declared === 'string' ? declared : declared.join('` or `');
+  const takesInput = ['body', 'querystring', 'params', 'headers'].some((k) => schema[k] !== undefined);
+  if (takesInput) response['400'] ??= problemResponse('The request is malformed', schema.body ? ['VALIDATION_FAILED', 'MALFORMED_JSON'] : ['VALIDATION_FAILED']);
+  if (scope) {
+    response['401'] ??= problemResponse('No valid API key', AUTH_CODES);
+    response['403'] ??= problemResponse('The key may not do this', ['FORBIDDEN_SCOPE']);
+  }
+  if (route.url.includes(':')) response['404'] ??= problemResponse('No such resource (or not visible to this department)', ['NOT_FOUND']);
+  response['429'] ??= problemResponse('Over the rate limit; see Retry-After', ['RATE_LIMITED']);
+  response['4xx'] ??= problemResponse('Other client errors (RFC 9457) with a stable code', GENERAL_4XX);
+  response['5xx'] ??= problemResponse('Server errors; details are never shown', ['INTERNAL', 'UNAVAILABLE']);
   schema.security ??= scope ? [{ bearerAuth: [] }] : [];
   if (scope && typeof schema.description === 'string' && !schema.description.includes('Scope:')) {
     schema.description += `\n\nScope: \`${scope}\`.`;
@@ -28,8 +78,13 @@ function completeRouteSchema(route: RouteOptions) {
   }
 }
 
+export interface SwaggerOptions {
+  /** the spec's `servers` (YINGCHA_PUBLIC_URL); default: relative to where the spec is served */
+  servers?: Array<{ url: string; description?: string }>;
+}
+
 export const swaggerPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, opts: SwaggerOptions) => {
     app.addHook('onRoute', completeRouteSchema);
     await app.register(swagger, {
       openapi: {
@@ -37,11 +92,13 @@ export const swaggerPlugin = fp(
         info: {
           title: 'Yingcha 应查 API',
           version: API_VERSION,
+          license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
           description:
             '应查必查、奖惩到位: inline joint reward and punishment list checks for departments. One call returns the ' +
             'verdict, the list hits, the measures this department must apply, a tamper-evident receipt and a printable ' +
             '惩戒告知书. Errors are application/problem+json with a stable `code`.',
         },
+        servers: opts.servers?.length ? opts.servers : [{ url: '/', description: 'The server that serves this document' }],
         components: {
           securitySchemes: {
             bearerAuth: {
