@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { Database } from './db/index.js';
 import { authPlugin } from './plugins/auth.js';
+import { type LimitOptions, rateLimitPlugin } from './plugins/rate-limit.js';
 import { contextPlugin } from './plugins/context.js';
 import { createMetrics } from './metrics.js';
 import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
@@ -30,6 +31,8 @@ export interface YingchaOptions {
   secret: string;
   /** bulk import limits (YINGCHA_IMPORT_LIMIT, YINGCHA_IMPORT_BATCH) */
   imports?: ImportRoutesOptions;
+  /** request budgets, failed-authentication budget, job gates (YINGCHA_RATE_*, YINGCHA_REDIS_URL); defaults when absent */
+  limits?: Partial<LimitOptions>;
   /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
   webhooks?: WebhookPolicy;
   /** GET /metrics on the API's port (YINGCHA_METRICS) and process metrics; the registry is always there as app.metrics */
@@ -49,6 +52,8 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   app.removeContentTypeParser('text/plain');
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
   await app.register(problemPlugin);
+  // Before auth: an address with too many failed authentications is refused without a key lookup.
+  await app.register(rateLimitPlugin, opts.limits ?? {});
   await app.register(authPlugin);
   await app.register(inputPlugin);
   await app.register(swaggerPlugin, opts.openapi ?? {});
@@ -104,6 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     database: opts.database,
     secret: opts.secret,
     ...(opts.imports ? { imports: opts.imports } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     metrics: { ...opts.metrics, instance: metrics },
     ...(opts.openapi ? { openapi: opts.openapi } : {}),

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_LIMITS, type LimitOptions } from './plugins/rate-limit.js';
 import { type Allowlist, parseAllowlist } from './domain/address.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -32,6 +33,11 @@ export interface Config {
   expirySweepSeconds: number;
   /** webhook delivery and the watch matcher (services/workers.ts) */
   workers: WorkerConfig;
+  /** request budgets per scope class, failed authentications, department job gates (plugins/rate-limit.ts) */
+  limits: LimitOptions;
+  /** per pool connection: statement_timeout and idle_in_transaction_session_timeout (0 = none) */
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
   /** GET /metrics (Prometheus): on the API's port unless metricsPort is set */
   metrics: boolean;
   /** a separate listener for GET /metrics, so the API's port need not expose it */
@@ -143,8 +149,30 @@ export function loadConfig(env: Env = process.env): Config {
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
     expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     workers: workerConfig(env),
+    limits: limitsConfig(env),
+    statementTimeoutMs: int(env, 'YINGCHA_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    idleInTransactionTimeoutMs: int(env, 'YINGCHA_IDLE_TX_TIMEOUT_MS', 60_000, 0, 3_600_000),
     metrics: bool(env, 'YINGCHA_METRICS', true),
     metricsPort: str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
+  };
+}
+
+function limitsConfig(env: Env): LimitOptions {
+  const d = DEFAULT_LIMITS;
+  const redisUrl = str(env, 'YINGCHA_REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('YINGCHA_REDIS_URL', 'must start with redis:// or rediss://');
+  return {
+    enabled: bool(env, 'YINGCHA_RATE_LIMIT', d.enabled),
+    windowMs: int(env, 'YINGCHA_RATE_WINDOW_MS', d.windowMs, 1_000, 3_600_000),
+    checks: int(env, 'YINGCHA_RATE_CHECKS', d.checks, 1, 1e9),
+    batchItems: int(env, 'YINGCHA_RATE_BATCH_ITEMS', d.batchItems, 1, 1e9),
+    publishing: int(env, 'YINGCHA_RATE_PUBLISH', d.publishing, 1, 1e9),
+    admin: int(env, 'YINGCHA_RATE_ADMIN', d.admin, 1, 1e9),
+    authFailures: int(env, 'YINGCHA_RATE_AUTH_FAILURES', d.authFailures, 1, 1e9),
+    departmentJobs: int(env, 'YINGCHA_DEPARTMENT_JOBS', d.departmentJobs, 1, 1_000),
+    batchSlots: int(env, 'YINGCHA_BATCH_SLOTS', d.batchSlots, 1, 256),
+    redisUrl,
+    redisPrefix: str(env, 'YINGCHA_REDIS_PREFIX') ?? d.redisPrefix,
   };
 }
 

@@ -44,6 +44,7 @@ export const ERRORS = {
   INVALID_DATA: { status: 400, title: 'A value in the request cannot be stored or compared (out of range or malformed)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request content type is not supported' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  DEPARTMENT_BUSY: { status: 429, title: 'The department already runs as many batch or import jobs as it may' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

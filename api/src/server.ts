@@ -70,7 +70,7 @@ async function prepare(database: Database): Promise<SeedSyncResult> {
 /** Opens, migrates and seeds the configured database. Used by `serve` and by the command-line tools alike. */
 export async function openConfigured(config: Config): Promise<Opened> {
   if (config.databaseUrl) {
-    const database = await openDatabase({ url: config.databaseUrl });
+    const database = await openDatabase({ url: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs, idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs });
     const catalog = await prepare(database);
     return { database, secret: config.secret!, catalog, release: () => database.close() };
   }
@@ -134,6 +134,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       secret: opened.secret,
       bodyLimit: config.bodyLimit,
       imports: { limit: config.importLimit, batchSize: config.importBatch },
+      limits: config.limits,
       webhooks: { allow: config.workers.allow },
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
       // With a port of its own, /metrics is not served on the API's port.

@@ -21,7 +21,7 @@ interface TestLike {
 }
 
 /** The app on a fresh database with the seed catalogue, bootstrapped, ready for inject(). */
-export async function build(t: TestLike, options: Pick<BuildOptions, 'imports' | 'webhooks'> = {}): Promise<Built> {
+export async function build(t: TestLike, options: Pick<BuildOptions, 'imports' | 'webhooks' | 'limits'> = {}): Promise<Built> {
   const database = await testDatabase(t);
   await syncSeedCatalog(database.db);
   const boot = await bootstrap(database.db, { demo: true });

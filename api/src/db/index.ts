@@ -28,14 +28,30 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** pool size for PostgreSQL */
   max?: number;
+  /**
+   * PostgreSQL only, per pool connection: a statement running longer is cancelled (57014, answered 503 UNAVAILABLE
+   * with Retry-After), and a session idle inside a transaction longer is ended. 0 = none. PGlite runs in this process
+   * and has no timer to cancel a statement with, so it ignores both.
+   */
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
 }
+
+/** Defaults of the pool's timeouts (YINGCHA_STATEMENT_TIMEOUT_MS, YINGCHA_IDLE_TX_TIMEOUT_MS). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_IDLE_TX_TIMEOUT_MS = 60_000;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const client = postgres(opts.url, {
       max: opts.max ?? 10,
       onnotice: () => {},
-      connection: { application_name: 'yingcha' },
+      // Startup parameters: every connection of the pool gets them, including those opened later.
+      connection: {
+        application_name: 'yingcha',
+        statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_TX_TIMEOUT_MS,
+      },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     return {

@@ -58,14 +58,23 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const batchId = randomUUID();
       const { matter, operator, items } = request.body;
-      const results = await runBatch(
-        db(),
-        app.yc.secret,
-        caller(request),
-        items.map((item) => ({ subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator })),
-        { batchId, onReceiptAppended },
-      );
-      return { batchId, results };
+      // A department runs a bounded number of batch/import jobs at once (429 DEPARTMENT_BUSY), and batches of all
+      // departments share a few slots, so one department's batches cannot take every connection from single checks.
+      const leave = app.jobs.enter(caller(request).department.departmentId);
+      try {
+        const results = await app.jobs.slot(() =>
+          runBatch(
+            db(),
+            app.yc.secret,
+            caller(request),
+            items.map((item) => ({ subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator })),
+            { batchId, onReceiptAppended },
+          ),
+        );
+        return { batchId, results };
+      } finally {
+        leave();
+      }
     },
   );
 

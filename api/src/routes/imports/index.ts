@@ -116,7 +116,9 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
 
       const mode = request.query.mode ?? 'all-or-nothing';
       const layout: XlsxLayout = {};
-      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape, layout }, body as Readable);
+      // At most YINGCHA_DEPARTMENT_JOBS batch/import jobs per department at once (429 DEPARTMENT_BUSY).
+      const leave = app.jobs.enter(caller(request).department.departmentId);
+      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape, layout }, body as Readable).finally(leave);
       // An XLSX row error names the sheet, row and column (the cell a clerk looks for), not only the row.
       if (format === 'xlsx') result.errors = result.errors.map((e) => locateXlsxError(e, layout));
       if (result.status === 'rejected') {
