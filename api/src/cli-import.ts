@@ -7,14 +7,20 @@ import { extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
 
-const FORMATS = ['csv', 'ndjson'];
+const FORMATS = ['csv', 'ndjson', 'xlsx'];
+const CONTENT_TYPES: Record<string, string> = {
+  csv: 'text/csv',
+  ndjson: 'application/x-ndjson',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+const FORMAT_BY_EXTENSION: Record<string, string> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.xlsx': 'xlsx' };
 const MODES = ['all-or-nothing', 'accept-valid'];
 const ENCODINGS = ['utf-8', 'gb18030', 'gbk'];
 const REDRAW_MS = 200;
 const LINE_MS = 5000;
 
 export const IMPORT_USAGE =
-  'import FILE [--format csv|ndjson] [--mode all-or-nothing|accept-valid] [--encoding utf-8|gb18030|gbk] [--url http://127.0.0.1:3000] [--key yc_…]';
+  'import FILE [--format csv|ndjson|xlsx] [--mode all-or-nothing|accept-valid] [--encoding utf-8|gb18030|gbk] [--url http://127.0.0.1:3000] [--key yc_…]';
 
 class UsageError extends Error {}
 
@@ -112,8 +118,8 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   }
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError(`usage: yingcha ${IMPORT_USAGE}`);
-  const format = values.format ?? (extname(file).toLowerCase() === '.csv' ? 'csv' : ['.ndjson', '.jsonl'].includes(extname(file).toLowerCase()) ? 'ndjson' : undefined);
-  if (!format || !FORMATS.includes(format)) throw new UsageError('--format must be csv or ndjson (or name the file .csv / .ndjson)');
+  const format = values.format ?? FORMAT_BY_EXTENSION[extname(file).toLowerCase()];
+  if (!format || !FORMATS.includes(format)) throw new UsageError('--format must be csv, ndjson or xlsx (or name the file .csv / .ndjson / .xlsx)');
   const mode = values.mode ?? 'all-or-nothing';
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}`);
   if (values.encoding && !ENCODINGS.includes(values.encoding.toLowerCase())) throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}`);
@@ -121,7 +127,7 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (!key) throw new UsageError('--key or YINGCHA_API_KEY is required (a key with scope publish)');
   let base: URL;
   try {
-    base = new URL(values.url ?? env.YINGCHA_URL ?? 'http://127.0.0.1:3000');
+    base = new URL(values.url ?? serviceUrl(env));
   } catch {
     throw new UsageError('--url must be an http(s) URL such as http://127.0.0.1:3000');
   }
@@ -129,7 +135,8 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   try {
     size = statSync(file).size;
   } catch {
-    throw new UsageError(`cannot read ${file}`);
+    // Not a usage error: the command was right, the file is not there (exit 1).
+    throw new Error(`cannot read ${file}`);
   }
 
   const url = new URL('v1/imports', base.href.endsWith('/') ? base.href : `${base.href}/`);
@@ -139,7 +146,7 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const started = Date.now();
   const answer = await send(
     url,
-    { authorization: `Bearer ${key}`, 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson' },
+    { authorization: `Bearer ${key}`, 'content-type': CONTENT_TYPES[format]! },
     file,
     size,
     progress(size, process.stderr),
@@ -158,6 +165,19 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (answer.status === 201) return Number(body.rejected ?? 0) > 0 ? 2 : 0;
   if (answer.status === 422 && body.code === 'IMPORT_REJECTED') return 2;
   return 1;
+}
+
+/**
+ * The service's address for the command line, the same variable the SDK reads: YINGCHA_BASE_URL. YINGCHA_URL, its
+ * old name, still works and says so once on stderr.
+ */
+export function serviceUrl(env: NodeJS.ProcessEnv, warn: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
+  if (env.YINGCHA_BASE_URL) return env.YINGCHA_BASE_URL;
+  if (env.YINGCHA_URL) {
+    warn('yingcha: YINGCHA_URL is deprecated; set YINGCHA_BASE_URL (the name the SDK reads) instead');
+    return env.YINGCHA_URL;
+  }
+  return 'http://127.0.0.1:3000';
 }
 
 export const isUsageError = (err: unknown): err is Error => err instanceof UsageError;

@@ -175,7 +175,7 @@ t.test('kill -9 during imports, restart, limits, and the import command', async 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const good = join(dir, 'good.csv');
   writeFileSync(good, csv(Array.from({ length: 120 }, () => row({ source: 'cli' }))));
-  const cliEnv = { YINGCHA_URL: server.url, YINGCHA_API_KEY: ADMIN_KEY };
+  const cliEnv = { YINGCHA_BASE_URL: server.url, YINGCHA_API_KEY: ADMIN_KEY };
   const ok = await run(['import', good], cliEnv);
   t.equal(ok.code, 0, ok.stderr);
   t.match(JSON.parse(ok.stdout), { status: 'completed', accepted: 120, created: 120 });
@@ -196,7 +196,7 @@ t.test('kill -9 during imports, restart, limits, and the import command', async 
   const tooBig = await run(['import', huge], cliEnv);
   t.equal(tooBig.code, 1, 'refused by its Content-Length while still sending');
   t.equal(JSON.parse(tooBig.stdout).code, 'PAYLOAD_TOO_LARGE');
-  t.equal((await run(['import', good, '--mode', 'sometimes'], cliEnv)).code, 1);
+  t.equal((await run(['import', good, '--mode', 'sometimes'], cliEnv)).code, 2, 'wrong usage');
   t.equal((await run(['import', join(dir, 'missing.csv')], cliEnv)).code, 1);
   await server.stop('SIGTERM');
 
