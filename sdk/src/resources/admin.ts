@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../transport.js';
-import type { ApiKey, CreatedKey, Department, DepartmentParams, KeyParams, KeysQuery, ReceiptChainReport, ResponseBody } from '../types.js';
+import type { ApiKey, CreatedKey, Department, DepartmentParams, KeyParams, KeysQuery, QueryParams, ReceiptChainReport, RequestBody, ResponseBody } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 class Departments extends APIResource {
@@ -23,6 +23,24 @@ class Keys extends APIResource {
   revoke(keyId: string, options?: RequestOptions): Promise<ApiKey> {
     return this.transport.request({ method: 'DELETE', path: `/v1/admin/keys/${seg(keyId)}` }, options);
   }
+  /**
+   * Issue a successor to a key (same department, scopes and label; `successor.secret` is shown this once). The old key
+   * keeps working until `previous.expiresAt` (`overlapSeconds`, default 24 h) and then answers EXPIRED_KEY. Not
+   * retried without an idempotency key: a repeat would find the key already rotated (CONFLICT).
+   */
+  rotate(keyId: string, params: RequestBody<'rotateKey'> = {}, options?: RequestOptions): Promise<ResponseBody<'rotateKey'>> {
+    return this.transport.request({ method: 'POST', path: `/v1/admin/keys/${seg(keyId)}/rotate`, body: params }, options);
+  }
+}
+
+class Reads extends APIResource {
+  /**
+   * Who looked up whom: reads that reveal whether a subject is listed, oldest first. Page with
+   * `{ after: page.nextCursor }` until `nextCursor` is null; filter with `departmentId` or `subjectId`.
+   */
+  list(query: Partial<QueryParams<'listReads'>> = {}, options?: RequestOptions): Promise<ResponseBody<'listReads'>> {
+    return this.transport.request({ method: 'GET', path: '/v1/admin/reads', query }, options);
+  }
 }
 
 class Receipts extends APIResource {
@@ -37,4 +55,5 @@ export class Admin extends APIResource {
   readonly departments = new Departments(this.transport);
   readonly keys = new Keys(this.transport);
   readonly receipts = new Receipts(this.transport);
+  readonly reads = new Reads(this.transport);
 }

@@ -7,6 +7,8 @@ import type {
   ReplayedDelivery,
   Subscription,
   SubscriptionList,
+  RequestBody,
+  ResponseBody,
   SubscriptionParams,
 } from '../types.js';
 import { APIResource, seg } from './resource.js';
@@ -42,6 +44,15 @@ export class Subscriptions extends APIResource {
    * Queue a dead-lettered event for delivery again, ahead of the queue. Retried like a GET: a repeat can at most
    * queue one more delivery, and delivery is at least once anyway (receivers dedupe on `eventId`).
    */
+  /**
+   * A new signing secret (in the answer, this once). Until `previousSecretValidUntil` (`overlapSeconds`, default 24 h)
+   * deliveries carry a `v1=` for each secret, so pass both to `verifyWebhook({ secret: [next, previous] })` while you
+   * switch. Not retried without an idempotency key: a repeat would rotate again and retire the secret just issued.
+   */
+  rotateSecret(subscriptionId: string, params: RequestBody<'rotateSubscriptionSecret'> = {}, options?: RequestOptions): Promise<ResponseBody<'rotateSubscriptionSecret'>> {
+    return this.transport.request({ method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/rotate-secret`, body: params }, options);
+  }
+
   replay(subscriptionId: string, eventId: string, options?: RequestOptions): Promise<ReplayedDelivery> {
     return this.transport.request(
       { method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries/${seg(eventId)}/replay`, idempotent: true },
