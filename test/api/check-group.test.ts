@@ -68,7 +68,8 @@ t.test('receipts written together: parallel checks, batches and replays form unb
     requests.push(check(app, finance.key, { uscc: uscc() }, 'tax').then((r) => ({ kind: 'plain', status: r.statusCode, body: r.json() })));
     if (i % 5 === 0) {
       const r = replays[(i / 5) % KEYS]!;
-      // three tries of one key in flight at once, from two departments (keys are per department)
+      // three tries of one key in flight at once, from two departments (keys are per department); two batches at
+      // most at once (a department runs at most two batch jobs)
       for (const [dept, n] of [[finance, 0], [finance, 1], [other, 2]] as const) {
         requests.push(
           check(app, dept.key, r.subject, 'tax', { matter: { type: 'tax', reference: r.key } }, { 'idempotency-key': r.key }).then((res) => ({
@@ -80,7 +81,7 @@ t.test('receipts written together: parallel checks, batches and replays form unb
         );
       }
     }
-    if (i % 20 === 0) {
+    if (i % 40 === 0) {
       requests.push(
         app
           .inject({ method: 'POST', url: '/v1/checks/batch', headers: bearer(finance.key), payload: { matter: { type: 'tax', reference: `batch-${i}` }, items: Array.from({ length: 25 }, () => ({ subject: { uscc: uscc() } })) } })
@@ -90,7 +91,8 @@ t.test('receipts written together: parallel checks, batches and replays form unb
   }
   const done = await Promise.all(requests);
   t.same([...new Set(done.filter((d) => d.kind === 'plain').map((d) => d.status))], [201], 'every plain check landed');
-  t.ok(done.filter((d) => d.kind === 'batch').every((d) => d.status === 200 && (d.body.results as Array<{ check?: unknown }>).every((r) => r.check)), 'every batch item landed');
+  const badBatch = done.find((d) => d.kind === 'batch' && !(d.status === 200 && (d.body.results as Array<{ check?: unknown }>).every((r) => r.check)));
+  t.notOk(badBatch, `every batch item landed ${badBatch ? JSON.stringify(badBatch.body).slice(0, 500) : ""}`);
   const byKey = new Map<string, Set<string>>();
   for (const d of done.filter((x) => x.key)) {
     t.ok(d.status === 200 || d.status === 201, `replay answered ${d.status}`);
@@ -103,5 +105,5 @@ t.test('receipts written together: parallel checks, batches and replays form unb
   t.equal(report.ok, true, JSON.stringify(report.firstBroken));
   const [all] = await database.db.select({ n: sql<number>`count(*)::int` }).from(checks);
   t.equal(report.receipts, all?.n, 'every stored receipt is on a chain');
-  t.equal(all?.n, 80 + byKey.size + 4 * 25);
+  t.equal(all?.n, 80 + byKey.size + 2 * 25);
 });

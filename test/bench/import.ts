@@ -58,7 +58,7 @@ async function writeFile(path: string, rows: number) {
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
@@ -68,7 +68,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** CPU seconds of the PostgreSQL backends serving `database` (same machine only). */
-function backendCpuSeconds(database: string): number {
+export function backendCpuSeconds(database: string): number {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {

@@ -26,7 +26,7 @@ import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
 import { runPgbench } from './pgbench.js';
 import { runDeliveryBench } from './delivery.js';
-import { runImportBench } from './import.js';
+import { backendCpuSeconds, cpuSeconds, runImportBench } from './import.js';
 import { startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
@@ -55,7 +55,14 @@ interface Figures {
   max: number;
   /** 1-minute load average at the start and the end of the scenario */
   load: [number, number];
+  /** CPU milliseconds per request of the server process and of the PostgreSQL backends (robust to a shared machine) */
+  cpuServerMs: number;
+  cpuDbMs: number;
 }
+
+/** Where the CPU time of a scenario is read from: the server's pid and, on PostgreSQL, the bench database's name. */
+const cpuOf: { serverPid?: number; database?: string } = {};
+const cpuNow = () => ({ server: cpuOf.serverPid ? cpuSeconds(cpuOf.serverPid) : NaN, db: cpuOf.database ? backendCpuSeconds(cpuOf.database) : NaN });
 
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
@@ -65,6 +72,8 @@ const wanted = (name: string) => !ONLY || ONLY.has(name);
 async function drive(name: string, pool: Pool, seconds: number, connections: number, make: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }): Promise<Figures> {
   const latencies: number[] = [];
   const loadStart = load1();
+  const cpuStart = cpuNow();
+  let firstError: string | undefined;
   let errors = 0;
   let n = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -81,10 +90,14 @@ async function drive(name: string, pool: Pool, seconds: number, connections: num
             headers: { authorization: `Bearer ${currentKey}`, 'content-type': 'application/json' },
             ...(req.body ? { body: req.body } : {}),
           });
-          await res.body.text();
-          if (res.statusCode >= 400) errors++;
-        } catch {
+          const text = await res.body.text();
+          if (res.statusCode >= 400) {
+            errors++;
+            firstError ??= `${res.statusCode} ${text.slice(0, 300)}`;
+          }
+        } catch (err) {
           errors++;
+          firstError ??= String(err);
         }
         latencies.push(performance.now() - t0);
       }
@@ -92,8 +105,16 @@ async function drive(name: string, pool: Pool, seconds: number, connections: num
   );
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  const figures = { name, requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, load: [loadStart, load1()] as [number, number] };
-  log(`  ${name}: ${figures.rps.toFixed(0)} req/s, p99 ${figures.p99.toFixed(1)} ms, ${errors} errors (load ${figures.load[0]} → ${figures.load[1]})`);
+  const cpuEnd = cpuNow();
+  const count = latencies.length;
+  const figures = {
+    name, requests: count, errors, rps: count / elapsed, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN,
+    load: [loadStart, load1()] as [number, number],
+    cpuServerMs: ((cpuEnd.server - cpuStart.server) * 1000) / count,
+    cpuDbMs: ((cpuEnd.db - cpuStart.db) * 1000) / count,
+  };
+  if (firstError) log(`  ${name}: first error: ${firstError}`);
+  log(`  ${name}: ${figures.requests} requests, ${figures.rps.toFixed(1)} req/s, p50 ${figures.p50.toFixed(1)} p95 ${figures.p95.toFixed(1)} p99 ${figures.p99.toFixed(1)} max ${figures.max.toFixed(1)} ms, ${errors} errors, CPU per request: server ${figures.cpuServerMs.toFixed(2)} ms, PostgreSQL ${figures.cpuDbMs.toFixed(2)} ms (load ${figures.load[0]} → ${figures.load[1]})`);
   return figures;
 }
 
@@ -108,7 +129,9 @@ async function main() {
   log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
 
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET };
-  // The server's own settings pass through (YINGCHA_*): e.g. rate limits, which the bench must lift (README).
+  // Rate limits are off: the bench measures the check, not the limiter. The server's own settings pass through
+  // (YINGCHA_*), so YINGCHA_RATE_LIMIT=true measures with them.
+  env.YINGCHA_RATE_LIMIT = 'false';
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('YINGCHA_') && v !== undefined) env[k] = v;
   let cleanup = async () => {};
   let database;
@@ -178,6 +201,8 @@ async function main() {
 
     const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
     const { url, server } = await startServer(env, nodeArgs);
+    cpuOf.serverPid = server.pid;
+    if (engine === 'postgres') cpuOf.database = new URL(env.DATABASE_URL!).pathname.slice(1);
     const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
     const matter = { type: 'government_procurement', reference: 'BENCH-1' };
     const pick = <T>(a: T[], i: number) => a[(i * 2654435761) % a.length]!;
@@ -208,16 +233,22 @@ async function main() {
         results.push(await drive('batch of 1000 names, fuzzy (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: namesBody(i) })));
       }
       let naive: Awaited<ReturnType<typeof runPgbench>> | undefined;
-      if (engine === 'postgres' && wanted('pgbench')) naive = await runPgbench(env.DATABASE_URL!, uscc, CONNECTIONS, SECONDS);
+      if (engine === 'postgres' && wanted('pgbench')) {
+        naive = await runPgbench(env.DATABASE_URL!, uscc, CONNECTIONS, SECONDS).catch((err: unknown) => {
+          log(`pgbench failed: ${err instanceof Error ? err.message.slice(0, 1000) : String(err)}`);
+          return undefined;
+        });
+        if (naive) log(`  pgbench naive check transaction: ${naive.tps.toFixed(0)} tps, mean ${naive.latencyMs} ms (load ${naive.load[0]} → ${naive.load[1]})`);
+      }
 
       log('');
-      log('| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | load avg (start → end) |');
-      log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+      log('| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | PostgreSQL CPU ms/req | load avg (start → end) |');
+      log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
       for (const r of results) {
-        log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.load[0]} → ${r.load[1]} |`);
+        log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(r.rps < 10 ? 2 : 0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuServerMs.toFixed(2)} | ${r.cpuDbMs.toFixed(2)} | ${r.load[0]} → ${r.load[1]} |`);
       }
       if (naive) {
-        log(`| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | ${naive.load[0]} → ${naive.load[1]} |`);
+        log(`| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | | | ${naive.load[0]} → ${naive.load[1]} |`);
       }
       log('');
       const bare = results.find((r) => r.name.startsWith('bare'));

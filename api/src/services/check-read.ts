@@ -45,25 +45,33 @@ export interface CheckRead {
 }
 
 // $1 usccs, $2 id hashes, $3 instant, $4 extra subject ids (name matches), $5 whether to read the versions.
+// Every step is an index lookup per key (lateral joins), whatever the planner guesses about the array sizes; the
+// identifiers are compared as char(n), the columns' own type, so the unique indexes on uscc and id_hash apply.
 const READ_SQL = `
 with d as (
-  select s.id, s.kind, s.name, s.uscc, s.id_masked, s.id_hash from subject s where s.uscc = any($1::text[])
+  select s.id, s.kind, s.name, s.uscc, s.id_masked, s.id_hash
+    from unnest($1::char(18)[]) as q(uscc) join lateral (select * from subject s where s.uscc = q.uscc) s on true
   union
-  select s.id, s.kind, s.name, s.uscc, s.id_masked, s.id_hash from subject s where s.id_hash = any($2::text[])
+  select s.id, s.kind, s.name, s.uscc, s.id_masked, s.id_hash
+    from unnest($2::char(64)[]) as q(h) join lateral (select * from subject s where s.id_hash = q.h) s on true
 ), r as (
   select o.id, o.kind, o.name, o.uscc, o.id_masked, rp.role, d.id as via
-    from d join related_person rp on rp.subject_id = d.id join subject o on o.id = rp.person_id
+    from d join lateral (select * from related_person rp where rp.subject_id = d.id) rp on true
+    join lateral (select * from subject o where o.id = rp.person_id) o on true
   union all
   select o.id, o.kind, o.name, o.uscc, o.id_masked, rp.role, d.id as via
-    from d join related_person rp on rp.person_id = d.id join subject o on o.id = rp.subject_id
+    from d join lateral (select * from related_person rp where rp.person_id = d.id) rp on true
+    join lateral (select * from subject o where o.id = rp.subject_id) o on true
 ), ids as (
   select id from d union select id from r union select unnest($4::uuid[])
 ), v as (
   select v.entry_id, v.list_code, v.subject_id, v.deciding_department_id, v.decision_doc_no, v.reason, v.points,
          v.decided_at, v.valid_from, v.valid_until, v.status, v.scope_region
-    from entry_version v
-   where v.subject_id in (select id from ids)
-     and v.recorded_at <= $3::timestamptz and (v.superseded_at is null or v.superseded_at > $3::timestamptz)
+    from ids join lateral (
+      select * from entry_version v
+       where v.subject_id = ids.id
+         and v.recorded_at <= $3::timestamptz and (v.superseded_at is null or v.superseded_at > $3::timestamptz)
+    ) v on true
 )
 select (select coalesce(json_agg(d), '[]') from d)::text as d,
        (select coalesce(json_agg(r), '[]') from r)::text as r,

@@ -14,7 +14,8 @@ import { ApiError, type FieldError } from '../errors.js';
 import { type CatalogSnapshot, catalogAt, type StoredMeasure } from './catalog.js';
 import { type CheckRead, type ReadVersion, readForCheck } from './check-read.js';
 import type { AuthContext } from './keys.js';
-import { appendReceipt, type ReceiptBody, type ReceiptRow } from './receipts.js';
+import { commitReceipt, landBatch } from './receipt-batch.js';
+import type { ReceiptBody, ReceiptRow } from './receipts.js';
 import { findByName, fuzzyCandidates, parseIdentifiers, type ResolvedSubject } from './subjects.js';
 
 /** A fuzzy candidate below this score is not a hit. Same-city, same-industry names of different firms score ≈0.69. */
@@ -401,7 +402,7 @@ function decide(
 async function store(db: Db, body: Omit<ReceiptBody, 'chain' | 'chainSeq'>, opts: CheckOptions): Promise<{ result: CheckResult; replayed: boolean }> {
   try {
     const appendStarted = performance.now();
-    const row = await appendReceipt(db, body);
+    const row = await commitReceipt(db, body);
     opts.onReceiptAppended?.((performance.now() - appendStarted) / 1000);
     return { result: toCheckResult(row), replayed: false };
   } catch (err) {
@@ -506,12 +507,14 @@ export async function runBatch(
     const own: CheckRead = { ...read, versions: [...new Set(item.matched.map((m) => m.s.subjectId))].flatMap((id) => bySubject.get(id) ?? []) };
     bodies.push({ index: item.index, body: decide(caller, item.input, item.admitted, item.matched, own, catalog, item.reqHash, opts) });
   }
-  await pool(bodies, BATCH_PARALLEL, async ({ index, body }) => {
-    try {
-      results[index] = { index, check: (await store(db, body, opts)).result };
-    } catch (err) {
-      fail(index, err);
-    }
+  // receipts in one statement per chain head (services/receipt-batch.ts)
+  const appendStarted = performance.now();
+  const landed = await landBatch(db, bodies.map((b) => b.body));
+  opts.onReceiptAppended?.((performance.now() - appendStarted) / 1000);
+  landed.forEach((r, i) => {
+    const { index } = bodies[i]!;
+    if ('row' in r) results[index] = { index, check: toCheckResult(r.row) };
+    else fail(index, r.error);
   });
   return results;
 }

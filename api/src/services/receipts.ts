@@ -4,7 +4,9 @@
 // Why shards: one chain would make every check in the country wait on one row lock. There are CHAINS chains; a check
 // takes whichever head is free (FOR UPDATE SKIP LOCKED), so up to CHAINS checks append at once and a check waits only
 // when all heads are busy. Within a chain, the head row lock orders appends, and (chain, chain_seq) is unique, so a
-// chain can never fork. Verification walks every chain from its genesis.
+// chain can never fork. Verification walks every chain from its genesis. Checks append through the group commit of
+// services/receipt-batch.ts (many receipts on one head in one statement); appendReceipt() below is its one-at-a-time
+// fallback and the path for writers outside the check.
 //
 // What is hashed is what is stored: before anything is hashed or written, storable() turns every string into exactly
 // the text PostgreSQL will hand back (the drivers encode strings as UTF-8, so a lone surrogate is stored as U+FFFD),
@@ -43,17 +45,19 @@ export function receiptHash(body: ReceiptBody, prevHash: string): string {
  * database can complete it once it has picked a head: prefix + "chain":N,"chainSeq":M + suffix is exactly what
  * receiptHash() hashes.
  */
-export function splitCanonical(body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): { prefix: string; suffix: string } {
+export function splitCanonical(body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): { prefix: string; suffix: string; texts: Partial<Record<keyof ReceiptRow, string>> } {
   const members: Array<[string, string]> = [];
+  // each column's canonical JSON, made once: the hash text and the jsonb parameters are both built from it
+  const texts: Partial<Record<keyof ReceiptRow, string>> = {};
   for (const k of HASHED_COLUMNS) {
     if (k === 'chain' || k === 'chainSeq') continue;
     const v = (body as Partial<ReceiptRow>)[k];
-    if (v !== null && v !== undefined) members.push([k, `${JSON.stringify(k)}:${canonicalJson(v)}`]);
+    if (v !== null && v !== undefined) members.push([k, `${JSON.stringify(k)}:${(texts[k] = canonicalJson(v))}`]);
   }
   members.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const before = members.filter(([k]) => k < 'chain').map(([, m]) => m);
   const after = members.filter(([k]) => k > 'chainSeq').map(([, m]) => m);
-  return { prefix: `{${before.map((m) => m + ',').join('')}`, suffix: `${after.map((m) => ',' + m).join('')}}` };
+  return { prefix: `{${before.map((m) => m + ',').join('')}`, suffix: `${after.map((m) => ',' + m).join('')}}`, texts };
 }
 
 // A surrogate (paired or not), a NUL or a byte order mark: only strings holding one need a closer look.
