@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { serverLogger } from './logging.js';
 import { listenMetrics } from './plugins/metrics.js';
 import { type Config, ensureEmbeddedSecret } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -136,7 +137,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       imports: { limit: config.importLimit, batchSize: config.importBatch },
       limits: config.limits,
       webhooks: { allow: config.workers.allow },
-      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      logger: serverLogger(config.logLevel),
       // With a port of its own, /metrics is not served on the API's port.
       metrics: { route: config.metrics && config.metricsPort === undefined, defaultMetrics: config.metrics },
     });

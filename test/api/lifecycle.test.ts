@@ -35,7 +35,7 @@ t.test('objections', async (t) => {
   }
   const applicant = { name: '佳木斯市某某建筑有限公司', relation: 'subject', contact: '0454-1234567' };
 
-  t.test('filed on the subject’s behalf: suspended at once, deadline in working days, then rejected', async (t) => {
+  t.test('filed by the credit office of the record’s region: suspended at once, deadline in working days, then rejected', async (t) => {
     const { firm, entryId } = await listed('佳木斯市异议一有限公司');
     const before = (await check(app, finance.key, { uscc: firm }, 'government_procurement')).json();
     t.equal(before.verdict, 'restricted');
@@ -43,7 +43,7 @@ t.test('objections', async (t) => {
     const opened = await post(creditOffice.key, '/v1/objections', { entryId, applicant, reason: '认定事实有误', evidence: [{ title: '复议决定书' }] });
     t.equal(opened.statusCode, 201, opened.body);
     const o = opened.json();
-    t.match(o, { status: 'received', entryId, filedAs: 'on_behalf', deadlineRule: '15 working days', overdue: false, entryStatus: 'objection_pending' });
+    t.match(o, { status: 'received', entryId, filedAs: 'credit_office', checkId: null, deadlineRule: '15 working days', overdue: false, entryStatus: 'objection_pending' });
     t.equal(o.dueAt, addWorkingDays(toShanghaiDate(new Date(o.filedAt)), 15));
     t.equal(o.filedBy.departmentId, creditOffice.departmentId);
     t.equal(o.decidingDepartmentId, safety.departmentId);
@@ -126,9 +126,9 @@ t.test('objections', async (t) => {
     const { entryId } = await listed('佳木斯市异议四有限公司');
     const checkOnly = await post(finance.key, '/v1/objections', { entryId, applicant, reason: 'x' });
     t.equal(checkOnly.statusCode, 403);
-    t.equal(checkOnly.json().code, 'FORBIDDEN_SCOPE');
+    t.equal(checkOnly.json().code, 'NOT_ENTITLED_TO_FILE', 'a department without a check that hit the record');
     const notDecider = await post(otherSafety.key, '/v1/objections', { entryId, applicant, reason: 'x' });
-    t.equal(notDecider.json().code, 'FORBIDDEN_SCOPE', 'a publisher that did not decide the record may not file for the subject');
+    t.equal(notDecider.json().code, 'NOT_ENTITLED_TO_FILE', 'a publisher that did not decide the record may not file for the subject');
     const unknown = await post(creditOffice.key, '/v1/objections', { entryId: '00000000-0000-4000-8000-000000000000', applicant, reason: 'x' });
     t.equal(unknown.json().code, 'NOT_FOUND');
     const badBody = await post(creditOffice.key, '/v1/objections', { entryId, applicant: { name: '' }, reason: 'x', extra: 1 });
@@ -206,7 +206,7 @@ t.test('credit repair', async (t) => {
     const entryId = (await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: firm, name: '佳木斯市修复一有限公司' } })).json().entryId;
     const r = await post(creditOffice.key, '/v1/repairs', body(entryId));
     t.equal(r.statusCode, 201, r.body);
-    t.match(r.json(), { status: 'received', listingCount: 1, deadlineRule: '15 working days', filedAs: 'on_behalf' });
+    t.match(r.json(), { status: 'received', listingCount: 1, deadlineRule: '15 working days', filedAs: 'credit_office' });
     t.equal((await post(creditOffice.key, '/v1/repairs', body(entryId))).json().code, 'REPAIR_ALREADY_OPEN');
     const repairId = r.json().repairId;
     t.equal((await post(safety.key, `/v1/repairs/${repairId}/decision`, { outcome: 'approved' })).json().code, 'INVALID_TRANSITION');
@@ -283,7 +283,7 @@ t.test('credit repair', async (t) => {
     const repairId = (await post(safety.key, '/v1/repairs', body(e))).json().repairId;
     t.equal((await post(housing.key, `/v1/repairs/${repairId}/verify`, {})).json().code, 'NOT_DECIDING_DEPARTMENT');
     t.equal((await get(housing.key, `/v1/repairs/${repairId}`)).json().code, 'NOT_FOUND');
-    t.equal((await post(finance.key, '/v1/repairs', body(e))).json().code, 'FORBIDDEN_SCOPE');
+    t.equal((await post(finance.key, '/v1/repairs', body(e))).json().code, 'NOT_ENTITLED_TO_FILE');
     t.equal((await post(safety.key, '/v1/repairs', { ...body(e), pledge: '' })).json().code, 'VALIDATION_FAILED');
   });
 
@@ -371,7 +371,11 @@ t.test('expiry: the check reads validity by time; the event is written exactly o
   });
 
   t.test('reads by subject', async (t) => {
-    const byId = (await get(finance.key, `/v1/entries?subject=${person}`)).json();
+    const inUrl = await get(finance.key, `/v1/entries?subject=${person}`);
+    t.equal(inUrl.statusCode, 400);
+    t.equal(inUrl.json().code, 'ID_NUMBER_IN_URL', 'an ID number never travels in a URL');
+    t.notOk(inUrl.body.includes(person), 'and the refusal does not repeat it');
+    const byId = (await app.inject({ method: 'POST', url: '/v1/entries/search', headers: bearer(finance.key), payload: { idNumber: person } })).json();
     t.equal(byId.entries.length, 1);
     t.match(byId.entries[0].subject, { kind: 'person', name: '张三', uscc: null, idMasked: /\*/ });
     t.notOk(byId.entries[0].versions, 'a public read has no history');

@@ -80,7 +80,8 @@ t.test('watches', async (t) => {
     await matchWatchesOnce(database.db);
     const again = await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'person', idNumber: person, name: '张三' }, sourceRecordId: 'p-1', reason: '更正后的事由' });
     t.equal(again.json().version, 2);
-    await app.inject({ method: 'POST', url: `/v1/entries/${pub.json().entryId}/revoke`, headers: bearer(adminKey), payload: { reason: '撤销' } });
+    const revoked = await app.inject({ method: 'POST', url: `/v1/entries/${pub.json().entryId}/revoke`, headers: bearer(safety.key), payload: { reason: '撤销' } });
+    t.equal(revoked.statusCode, 200, revoked.body);
     await matchWatchesOnce(database.db);
     const hits = (await feed(finance.key)).filter((e) => e.data.watchId === w2.json().watchId);
     t.same(hits.map((e) => e.data.entry.version), [1, 2]);

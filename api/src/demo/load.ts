@@ -1,10 +1,14 @@
-// Bulk-loads generated subjects and list records, for the demo set on a fresh start and for the bench. It writes the
-// same rows publishing would (subject, names, bigrams, entry, entry_version) but in bulk: COPY on PostgreSQL, batched
-// multi-row inserts on PGlite. It writes no events, so it is for empty databases, not for live ones.
-import { createHash, randomUUID } from 'node:crypto';
+// Bulk-loads generated subjects and list records, for the demo set on a fresh start and for the bench. The entry,
+// entry_version and event rows come from the same builder publishing and import use (services/entry-rows.ts), so the
+// ownership, the content hash and the events are the ones a publish would write; they are written in bulk: COPY on
+// PostgreSQL, batched multi-row inserts on PGlite. One audit row records the load. For empty databases: it does not
+// look for records already there.
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { Database } from '../db/index.js';
-import { entries, entryVersions, nameBigrams, subjectNames, subjects } from '../db/schema.js';
+import { entries, entryVersions, events, nameBigrams, subjectNames, subjects } from '../db/schema.js';
+import { audit } from '../services/audit.js';
+import { type EntryInsert, type EventInsert, type RecordContent, type VersionInsert, entryRow, versionEvent, versionRow } from '../services/entry-rows.js';
 import { hashIdNumber, maskIdNumber } from '../domain/idcard.js';
 import { bigrams, normalizeName } from '../domain/names.js';
 import { type DemoSubject, iterateSubjects } from './generate.js';
@@ -47,7 +51,19 @@ export interface LoadResult {
   sample: { listedUscc: string[]; clearUscc: string[]; names: string[]; personIds: string[] };
 }
 
-type Rows = { subject: unknown[][]; name: unknown[][]; bigram: unknown[][]; entry: unknown[][]; version: unknown[][] };
+type Rows = { subject: unknown[][]; name: unknown[][]; bigram: unknown[][]; entry: EntryInsert[]; version: VersionInsert[]; event: EventInsert[] };
+const emptyRows = (): Rows => ({ subject: [], name: [], bigram: [], entry: [], version: [], event: [] });
+
+/**
+ * A generated record as a publish by `departmentId` would write it (for the bench's own loaders too): the entry,
+ * version and event rows from the shared builder.
+ */
+export function demoRecordRows(departmentId: string, subjectId: string, content: RecordContent, now: Date) {
+  const entryId = randomUUID();
+  const publisher = { departmentId, keyId: null };
+  const version = versionRow(publisher, content, subjectId, { entryId, version: 1, status: 'active', change: 'created', now });
+  return { entry: entryRow(publisher, content, subjectId, entryId), version, event: versionEvent(version) };
+}
 
 function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, now: number, rows: Rows) {
   const id = randomUUID();
@@ -67,28 +83,47 @@ function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, 
   if (!listed) return;
   const lists = s.kind === 'person' ? PERSON_LISTS : ORG_LISTS;
   const list = lists[i % lists.length]!;
-  const entryId = randomUUID();
   const validFrom = new Date(now - ((i * 7919) % 300) * DAY_MS);
   const validUntil = new Date(validFrom.getTime() + 365 * DAY_MS);
   const decidedAt = new Date(validFrom.getTime() - 5 * DAY_MS);
-  const sourceRecordId = `demo-${opts.seed}-${i}`;
-  rows.entry.push([entryId, list, id, 'demo', sourceRecordId, 1]);
-  rows.version.push([
-    entryId, 1, list, id, opts.departmentId, `演示〔${validFrom.getUTCFullYear()}〕${i}号`, '演示数据', null, decidedAt, validFrom, validUntil,
-    'active', '000000', validFrom, createHash('sha256').update(sourceRecordId).digest('hex'), 'created', validFrom,
-  ]);
+  const content: RecordContent = {
+    list,
+    subject: { name: s.name, formerNames: s.formerNames },
+    decisionDocNo: `演示〔${validFrom.getUTCFullYear()}〕${i}号`,
+    reason: '演示数据',
+    source: 'demo',
+    sourceRecordId: `demo-${opts.seed}-${i}`,
+    decidedAt,
+    validFrom,
+    validUntil,
+    givenValidFrom: true,
+    givenValidUntil: true,
+  };
+  const r = demoRecordRows(opts.departmentId, id, content, validFrom);
+  rows.entry.push(r.entry);
+  rows.version.push(r.version);
+  rows.event.push(r.event);
 }
 
 const COLUMNS = {
   subject: ['id', 'kind', 'uscc', 'id_hash', 'id_masked', 'name'],
   subject_name: ['subject_id', 'name', 'normalized', 'former'],
   name_bigram: ['bigram', 'subject_id'],
-  entry: ['id', 'list_code', 'subject_id', 'source', 'source_record_id', 'current_version'],
+  entry: ['id', 'department_id', 'list_code', 'subject_id', 'source', 'source_record_id', 'current_version'],
   entry_version: [
     'entry_id', 'version', 'list_code', 'subject_id', 'deciding_department_id', 'decision_doc_no', 'reason', 'points', 'decided_at',
     'valid_from', 'valid_until', 'status', 'scope_region', 'published_at', 'content_hash', 'change', 'recorded_at',
   ],
+  event: ['type', 'entry_id', 'list_code', 'region', 'data'],
 } as const;
+
+// The builder's rows as COPY columns, in COLUMNS order.
+const entryCells = (e: EntryInsert) => [e.id, e.departmentId, e.listCode, e.subjectId, e.source, e.sourceRecordId, e.currentVersion];
+const versionCells = (v: VersionInsert) => [
+  v.entryId, v.version, v.listCode, v.subjectId, v.decidingDepartmentId, v.decisionDocNo, v.reason, v.points, v.decidedAt,
+  v.validFrom, v.validUntil, v.status, v.scopeRegion, v.publishedAt, v.contentHash, v.change, v.recordedAt,
+];
+const eventCells = (e: EventInsert) => [e.type, e.entryId, e.listCode, e.region, JSON.stringify(e.data)];
 
 const tsv = (v: unknown) =>
   v === null || v === undefined ? '\\N' : v instanceof Date ? v.toISOString() : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
@@ -113,13 +148,9 @@ async function insertRows(database: Database, rows: Rows) {
       await tx.insert(subjectNames).values(b.map(([subjectId, name, normalized, former]) => ({ subjectId, name, normalized, former }) as typeof subjectNames.$inferInsert));
     for (const b of batches(rows.bigram, 8000))
       await tx.insert(nameBigrams).values(b.map(([bigram, subjectId]) => ({ bigram, subjectId }) as typeof nameBigrams.$inferInsert));
-    for (const b of batches(rows.entry, 2000))
-      await tx.insert(entries).values(b.map(([id, listCode, subjectId, source, sourceRecordId, currentVersion]) => ({ id, listCode, subjectId, source, sourceRecordId, currentVersion }) as typeof entries.$inferInsert));
-    for (const b of batches(rows.version, 1000))
-      await tx.insert(entryVersions).values(
-        b.map(([entryId, version, listCode, subjectId, decidingDepartmentId, decisionDocNo, reason, points, decidedAt, validFrom, validUntil, status, scopeRegion, publishedAt, contentHash, change, recordedAt]) =>
-          ({ entryId, version, listCode, subjectId, decidingDepartmentId, decisionDocNo, reason, points, decidedAt, validFrom, validUntil, status, scopeRegion, publishedAt, contentHash, change, recordedAt }) as typeof entryVersions.$inferInsert),
-      );
+    for (const b of batches(rows.entry, 2000)) await tx.insert(entries).values(b);
+    for (const b of batches(rows.version, 1000)) await tx.insert(entryVersions).values(b);
+    for (const b of batches(rows.event, 2000)) await tx.insert(events).values(b);
   });
 }
 
@@ -130,17 +161,18 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
   const sql = database.engine === 'postgres' ? postgres(database.url!, { max: 1, onnotice: () => {} }) : null;
   const now = Date.now();
   let listedCount = 0;
-  let rows: Rows = { subject: [], name: [], bigram: [], entry: [], version: [] };
+  let rows: Rows = emptyRows();
   const flush = async () => {
     if (sql) {
       // Parent rows first: the foreign keys are checked row by row. One connection, so one COPY at a time.
       await copyRows(sql, 'subject', rows.subject);
       await copyRows(sql, 'subject_name', rows.name);
       await copyRows(sql, 'name_bigram', rows.bigram);
-      await copyRows(sql, 'entry', rows.entry);
-      await copyRows(sql, 'entry_version', rows.version);
+      await copyRows(sql, 'entry', rows.entry.map(entryCells));
+      await copyRows(sql, 'entry_version', rows.version.map(versionCells));
+      await copyRows(sql, 'event', rows.event.map(eventCells));
     } else await insertRows(database, rows);
-    rows = { subject: [], name: [], bigram: [], entry: [], version: [] };
+    rows = emptyRows();
   };
   if (sql) {
     // Bulk loading into an empty database: skip the per-row foreign-key triggers (the loader writes parents first and
@@ -165,6 +197,7 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
     }
     await flush();
     opts.onProgress?.(i);
+    await audit(database.db, { keyId: null, departmentId: opts.departmentId }, 'entry.load', { type: 'department', id: opts.departmentId }, { subjects: i, entries: listedCount, seed: opts.seed });
     // Statistics for the planner, and a visibility map so name-bigram lookups are index-only.
     if (sql) await sql`vacuum analyze`;
     return { subjects: i, entries: listedCount, sample };

@@ -3,7 +3,8 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { CatalogList } from '../catalog/types.js';
 import { type Db, sqlState, type Tx } from '../db/index.js';
-import { objections, repairs } from '../db/schema.js';
+import { checks, departments, objections, repairs } from '../db/schema.js';
+import { regionCovers } from '../domain/measures.js';
 import { addWorkingDays, calendarCovers, toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
@@ -51,14 +52,42 @@ export function isOverdue(status: string, dueAt: string, now = new Date()): bool
   return OPEN_CASE.includes(status as CaseStatus) && toShanghaiDate(now) > dueAt;
 }
 
+/** How a case came in; `on_behalf` is only on cases filed before the three paths (any department with scope review). */
+export type FiledAs = 'deciding_department' | 'check_hit' | 'credit_office' | 'on_behalf';
+
 /**
- * A case is filed by the deciding department itself, or on the subject's behalf by a department holding scope
- * `review` (e.g. the 信用办 window that receives the subject's application).
+ * Who may file an objection or a repair (and so suspend a record), 003:L71, L157, L477:
+ * - the deciding department itself (谁决定、谁负责);
+ * - a department that found the record while applying the measures: it names its own check (`checkId`), whose
+ *   receipt belongs to it and has this record among its hits (在执行…时主动发现…应及时告知信息提供单位核实);
+ * - a `credit_office` (信用办, the 联席会议办公室 window) whose region covers the record's region: the record's scope
+ *   region, or, for a nationwide record, its deciding department's region.
+ * Anyone else: 403 NOT_ENTITLED_TO_FILE; a `checkId` that is not the caller's: 403 CHECK_NOT_OURS; a check that did not
+ * hit this record: 403 CHECK_DID_NOT_HIT.
  */
-export function filedAs(caller: AuthContext, decidedBy: string): 'deciding_department' | 'on_behalf' {
-  if (caller.department.departmentId === decidedBy) return 'deciding_department';
-  if (caller.scopes.includes('review') || caller.scopes.includes('admin')) return 'on_behalf';
-  throw new ApiError('FORBIDDEN_SCOPE', 'only the deciding department, or a department with scope "review" acting for the subject, may file this');
+export async function filingPath(tx: Tx, caller: AuthContext, record: VersionRow, checkId: string | undefined): Promise<FiledAs> {
+  const dept = caller.department;
+  if (dept.departmentId === record.decidingDepartmentId) return 'deciding_department';
+  if (checkId !== undefined) {
+    const [receipt] = await tx.select({ departmentId: checks.departmentId, hits: checks.hits }).from(checks).where(eq(checks.id, checkId));
+    // Another department's receipt is as unknown as a missing one.
+    if (!receipt || receipt.departmentId !== dept.departmentId) throw new ApiError('CHECK_NOT_OURS', `check ${checkId} is not one of this department's checks`);
+    const hits = (receipt.hits as Array<{ entryId?: string }> | null) ?? [];
+    if (!hits.some((h) => h.entryId === record.entryId)) throw new ApiError('CHECK_DID_NOT_HIT', `check ${checkId} did not hit record ${record.entryId}`);
+    return 'check_hit';
+  }
+  if (dept.category === 'credit_office') {
+    let region = record.scopeRegion;
+    if (region === '000000') {
+      const [decider] = await tx.select({ region: departments.region }).from(departments).where(eq(departments.id, record.decidingDepartmentId));
+      region = decider?.region ?? region;
+    }
+    if (regionCovers(dept.region, region)) return 'credit_office';
+  }
+  throw new ApiError(
+    'NOT_ENTITLED_TO_FILE',
+    'only the deciding department, a department whose own check hit this record (name it in checkId), or the credit office of the record’s region may file this',
+  );
 }
 
 /** received → verifying; anything else is INVALID_TRANSITION. */
@@ -79,9 +108,10 @@ export function assertParty(caller: AuthContext, kind: string, id: string, parti
   if (!parties.includes(caller.department.departmentId)) throw new ApiError('NOT_FOUND', `no ${kind} ${id}`);
 }
 
-// ---- The storage both kinds share. Both tables have the same case columns; bookkeeping with no column of its own
-// (filed-as, deadline rule, the record's decider, the record's status after the last step) rides in the evidence
-// jsonb next to the evidence list.
+// ---- The storage both kinds share. Both tables have the same case columns, among them who filed, who decides and who
+// decided (indexed, foreign-keyed department columns that authorisation and statistics read); bookkeeping with no
+// column of its own (filed-as, deadline rule, the record's status after the last step) rides in the evidence jsonb
+// next to the evidence list.
 
 type CaseTable = typeof objections | typeof repairs;
 type CaseRow = typeof objections.$inferSelect | typeof repairs.$inferSelect;
@@ -89,13 +119,9 @@ export type CaseKind = 'objection' | 'repair';
 
 export interface CaseStored {
   items: Array<{ title: string; url?: string | undefined; sha256?: string | undefined }>;
-  filedAs: 'deciding_department' | 'on_behalf';
+  filedAs: FiledAs;
   rule: string;
   provisional: boolean;
-  decidingDepartmentId: string;
-  /** the departments behind filedBy / decidedBy, kept when they act so reading a case needs no key lookups */
-  filedByDepartmentId: string;
-  decidedByDepartmentId?: string;
   entryStatus?: string;
 }
 
@@ -111,16 +137,17 @@ export function caseView(r: CaseRow, now = new Date()) {
     evidence: stored.items,
     filedAs: stored.filedAs,
     filedAt: r.filedAt.toISOString(),
-    filedBy: { keyId: r.filedBy, departmentId: stored.filedByDepartmentId },
+    filedBy: { keyId: r.filedBy, departmentId: r.filedByDepartmentId },
+    checkId: r.checkId,
     dueAt: r.dueAt,
     deadlineRule: stored.rule,
     dueAtProvisional: stored.provisional,
     overdue: isOverdue(r.status, r.dueAt, now),
     decidedAt: r.decidedAt?.toISOString() ?? null,
-    decidedBy: r.decidedBy ? { keyId: r.decidedBy, departmentId: stored.decidedByDepartmentId ?? null } : null,
+    decidedBy: r.decidedBy ? { keyId: r.decidedBy, departmentId: r.decidedByDepartmentId } : null,
     note: r.note,
     entryStatus: stored.entryStatus ?? null,
-    decidingDepartmentId: stored.decidingDepartmentId,
+    decidingDepartmentId: r.decidingDepartmentId,
   };
 }
 
@@ -138,8 +165,7 @@ export async function readCase(db: Db, caller: AuthContext, kind: CaseKind, id: 
   const table = tableOf(kind);
   const [row] = await db.select().from(table).where(eq(table.id, id));
   if (!row) throw new ApiError('NOT_FOUND', `no ${kind} ${id}`);
-  const stored = row.evidence as CaseStored;
-  assertParty(caller, kind, id, [stored.filedByDepartmentId, stored.decidingDepartmentId]);
+  assertParty(caller, kind, id, [row.filedByDepartmentId, row.decidingDepartmentId]);
   return row;
 }
 
@@ -151,7 +177,7 @@ export async function listCases(db: Db, caller: AuthContext, kind: CaseKind, q: 
   if (q.status) where.push(sql`${table.status} = ${q.status}`);
   if (!caller.scopes.includes('admin')) {
     const dept = caller.department.departmentId;
-    where.push(sql`(${table.evidence}->>'filedByDepartmentId' = ${dept} or ${table.evidence}->>'decidingDepartmentId' = ${dept})`);
+    where.push(sql`(${table.filedByDepartmentId} = ${dept} or ${table.decidingDepartmentId} = ${dept})`);
   }
   return db.select().from(table).where(and(...where)).orderBy(desc(table.filedAt)).limit(q.limit);
 }
@@ -161,7 +187,7 @@ export async function verifyCase(db: Db, caller: AuthContext, kind: CaseKind, id
   const table = tableOf(kind);
   return db.transaction(async (tx) => {
     const row = await lockCase(tx, kind, id);
-    assertDecider(caller, (row.evidence as CaseStored).decidingDepartmentId, `verify a ${kind} about its record`);
+    assertDecider(caller, row.decidingDepartmentId, `verify a ${kind} about its record`);
     assertCanVerify(kind, row.status);
     const [updated] = await tx.update(table).set({ status: 'verifying' }).where(eq(table.id, id)).returning();
     await audit(tx, { keyId: caller.keyId, departmentId: caller.department.departmentId }, `${kind}.verify`, { type: kind, id }, { entryId: row.entryId });
@@ -188,11 +214,24 @@ export async function openCase<R extends CaseRow>(
   db: Db,
   caller: AuthContext,
   kind: CaseKind,
-  input: { entryId: string; evidence?: CaseStored['items'] | undefined },
+  input: { entryId: string; evidence?: CaseStored['items'] | undefined; checkId?: string | undefined },
   steps: {
     admit: (tx: Tx, c: OpenContext) => Promise<Record<string, unknown>>;
     deadline: (list: StoredList, filedAt: Date) => Deadline;
-    insert: (tx: Tx, values: { entryId: string; evidence: CaseStored; status: 'received'; filedAt: Date; dueAt: string; filedBy: string }) => Promise<R>;
+    insert: (
+      tx: Tx,
+      values: {
+        entryId: string;
+        evidence: CaseStored;
+        status: 'received';
+        filedAt: Date;
+        dueAt: string;
+        filedBy: string;
+        filedByDepartmentId: string;
+        decidingDepartmentId: string;
+        checkId: string | null;
+      },
+    ) => Promise<R>;
     after?: (tx: Tx, c: OpenContext, row: R) => Promise<void>;
   },
 ): Promise<R> {
@@ -202,7 +241,7 @@ export async function openCase<R extends CaseRow>(
   try {
     return await db.transaction(async (tx) => {
       const current = await lockCurrentVersion(tx, input.entryId);
-      const as = filedAs(caller, current.decidingDepartmentId);
+      const as = await filingPath(tx, caller, current, input.checkId);
       const list = catalog.listByCode.get(current.listCode);
       if (!list) throw new ApiError('CONFLICT', `the record's list ${current.listCode} is no longer in the catalogue`);
       const c: OpenContext = { current, list, now, actor };
@@ -213,12 +252,20 @@ export async function openCase<R extends CaseRow>(
         filedAs: as,
         rule: due.rule,
         provisional: due.provisional,
-        decidingDepartmentId: current.decidingDepartmentId,
-        filedByDepartmentId: caller.department.departmentId,
         entryStatus: current.status,
         ...extra,
       };
-      const row = await steps.insert(tx, { entryId: input.entryId, evidence, status: 'received', filedAt: now, dueAt: due.dueAt, filedBy: caller.keyId });
+      const row = await steps.insert(tx, {
+        entryId: input.entryId,
+        evidence,
+        status: 'received',
+        filedAt: now,
+        dueAt: due.dueAt,
+        filedBy: caller.keyId,
+        filedByDepartmentId: caller.department.departmentId,
+        decidingDepartmentId: current.decidingDepartmentId,
+        checkId: as === 'check_hit' ? input.checkId! : null,
+      });
       await steps.after?.(tx, c, row);
       await writeEvent(tx, `${kind}.opened`, input.entryId, current.listCode, current.scopeRegion, { [`${kind}Id`]: row.id, status: 'received', dueAt: due.dueAt });
       await audit(tx, actor, `${kind}.open`, { type: kind, id: row.id }, { entryId: input.entryId, filedAs: as, dueAt: due.dueAt });
@@ -234,7 +281,7 @@ export async function openCase<R extends CaseRow>(
 export async function lockForDecision(tx: Tx, caller: AuthContext, kind: CaseKind, id: string) {
   const row = await lockCase(tx, kind, id);
   const stored = row.evidence as CaseStored;
-  assertDecider(caller, stored.decidingDepartmentId, `decide a ${kind} about its record`);
+  assertDecider(caller, row.decidingDepartmentId, `decide a ${kind} about its record`);
   assertCanDecide(kind, row.status);
   const current = await lockCurrentVersion(tx, row.entryId);
   return { row, stored, current, actor: { keyId: caller.keyId, departmentId: caller.department.departmentId } as Actor };

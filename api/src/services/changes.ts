@@ -23,6 +23,8 @@ export const EVENT_TYPES = [
   'entry.objection_opened',
   'entry.reinstated',
   'entry.corrected',
+  'entry.transferred',
+  'subject.renamed',
   'objection.opened',
   'objection.decided',
   'repair.opened',

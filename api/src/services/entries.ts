@@ -1,10 +1,10 @@
 // 名单记录: publishing is idempotent on (source, sourceRecordId). The same content again returns the same version;
 // changed content writes a new version row and supersedes the old one, so any past moment can be answered exactly.
 // Every change writes its event in the same transaction.
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { entries, entryVersions, events, subjects } from '../db/schema.js';
+import { departments, entries, entryVersions, events, subjects } from '../db/schema.js';
 import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
@@ -12,6 +12,7 @@ import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog
 import type { AuthContext } from './keys.js';
 import { hashIdNumber, parseIdNumber } from '../domain/idcard.js';
 import { parseUscc } from '../domain/uscc.js';
+import { entryEvent, entryRow, type Publisher, type RecordContent, versionEvent, versionRow } from './entry-rows.js';
 import { findByIdentifiers, type Identifiers, parseIdentifiers, upsertSubject } from './subjects.js';
 
 const DAY_MS = 86_400_000;
@@ -55,26 +56,26 @@ function parseInstant(value: string, path: string): Date {
   return d;
 }
 
-// The content that makes a version: a replay with the same content is the same version. The subject is hashed by
-// what identifies it, never with a plain ID number.
-export function contentHash(input: PublishInput, resolved: { subjectId: string; validFrom: Date; validUntil: Date | null; decidedAt: Date }) {
-  const canonical = JSON.stringify([
-    input.list,
-    resolved.subjectId,
-    input.subject.name.trim(),
-    [...(input.subject.formerNames ?? [])].sort(),
-    input.decisionDocNo,
-    input.reason,
-    resolved.decidedAt.toISOString(),
-    // As given, not as defaulted: a default validFrom is the moment of publishing, so hashing it would make every
-    // replay of a record without validFrom look changed.
-    input.validFrom ? resolved.validFrom.toISOString() : null,
-    input.validUntil ? (resolved.validUntil?.toISOString() ?? null) : null,
-    input.points ?? null,
-    input.scopeRegion ?? '000000',
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+/** A validated publish as the row builder (services/entry-rows.ts) takes it. */
+export function recordContent(input: PublishInput, v: Pick<ValidatedEntry, 'list' | 'decidedAt' | 'validFrom' | 'validUntil'>): RecordContent {
+  return {
+    list: v.list.code,
+    subject: { name: input.subject.name, formerNames: input.subject.formerNames },
+    decisionDocNo: input.decisionDocNo,
+    reason: input.reason,
+    points: input.points,
+    scopeRegion: input.scopeRegion,
+    source: input.source,
+    sourceRecordId: input.sourceRecordId,
+    decidedAt: v.decidedAt,
+    validFrom: v.validFrom,
+    validUntil: v.validUntil,
+    givenValidFrom: Boolean(input.validFrom),
+    givenValidUntil: Boolean(input.validUntil),
+  };
 }
+
+export const publisherOf = (caller: AuthContext): Publisher => ({ departmentId: caller.department.departmentId, keyId: caller.keyId });
 
 /** A record that passed every publishing rule, with its dates resolved; nothing is written yet. */
 export interface ValidatedEntry {
@@ -128,74 +129,71 @@ export function validateEntry(catalog: CatalogSnapshot, caller: AuthContext, inp
   return { list, ids, decidedAt, validFrom, validUntil };
 }
 
+/**
+ * Publishes a record in the caller's namespace: (caller's department, source, sourceRecordId). Another department's
+ * record with the same ids is a different record and is never touched; the same ids again from the same department
+ * are a replay (same content) or a new version.
+ */
 export async function publishEntry(db: Db, caller: AuthContext, input: PublishInput, secret: string): Promise<PublishResult> {
   // The cached catalogue snapshot, as the check reads it: no query per publish.
   const now = new Date();
-  const { list, decidedAt, validFrom, validUntil } = validateEntry(await currentCatalog(db), caller, input, secret, now);
+  const validated = validateEntry(await currentCatalog(db), caller, input, secret, now);
+  const content = recordContent(input, validated);
+  const owner = publisherOf(caller);
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
-    const subjectId = await upsertSubject(tx, input.subject, secret);
-    const hash = contentHash(input, { subjectId, validFrom, validUntil, decidedAt });
-    const version = {
-      listCode: list.code,
-      subjectId,
-      decidingDepartmentId: caller.department.departmentId,
-      decisionDocNo: input.decisionDocNo,
-      reason: input.reason,
-      points: input.points ?? null,
-      decidedAt,
-      validFrom,
-      validUntil,
-      status: 'active' as const,
-      scopeRegion: input.scopeRegion ?? '000000',
-      publishedAt: now,
-      contentHash: hash,
-      recordedAt: now,
-      recordedBy: caller.keyId,
-    };
-
+    const subjectId = await upsertSubject(tx, input.subject, secret, { onRenamed: (r) => subjectRenamed(tx, actor, r) });
     const [inserted] = await tx
       .insert(entries)
-      .values({ listCode: list.code, subjectId, source: input.source, sourceRecordId: input.sourceRecordId, currentVersion: 1 })
-      .onConflictDoNothing({ target: [entries.source, entries.sourceRecordId] })
+      .values(entryRow(owner, content, subjectId, randomUUID()))
+      .onConflictDoNothing({ target: [entries.departmentId, entries.source, entries.sourceRecordId] })
       .returning();
     if (inserted) {
-      await tx.insert(entryVersions).values({ ...version, entryId: inserted.id, version: 1, change: 'created' });
-      await writeEvent(tx, 'entry.created', inserted.id, version.listCode, version.scopeRegion, { version: 1, status: 'active' });
-      await audit(tx, actor, 'entry.publish', { type: 'entry', id: inserted.id }, { list: list.code, source: input.source });
+      const version = versionRow(owner, content, subjectId, { entryId: inserted.id, version: 1, status: 'active', change: 'created', now });
+      await tx.insert(entryVersions).values(version);
+      await tx.insert(events).values(versionEvent(version));
+      await audit(tx, actor, 'entry.publish', { type: 'entry', id: inserted.id }, { list: content.list, source: input.source });
       return { entryId: inserted.id, version: 1, status: 'active', replayed: false, created: true };
     }
 
-    // A replay: lock the record so concurrent replays version it one at a time.
+    // The caller's own record: lock it so concurrent replays version it one at a time.
     const [entry] = await tx
       .select()
       .from(entries)
-      .where(sql`${entries.source} = ${input.source} and ${entries.sourceRecordId} = ${input.sourceRecordId}`)
+      .where(and(eq(entries.departmentId, owner.departmentId), eq(entries.source, input.source), eq(entries.sourceRecordId, input.sourceRecordId)))
       .for('update');
-    if (entry!.listCode !== list.code || entry!.subjectId !== subjectId) {
+    if (entry!.listCode !== content.list || entry!.subjectId !== subjectId) {
       throw new ApiError('CONFLICT', 'this (source, sourceRecordId) already names a record for another list or subject');
     }
     const [current] = await tx
       .select()
       .from(entryVersions)
       .where(sql`${entryVersions.entryId} = ${entry!.id} and ${entryVersions.version} = ${entry!.currentVersion}`);
-    if (current!.contentHash === hash) {
+    const next = versionRow(owner, content, subjectId, { entryId: entry!.id, version: current!.version + 1, status: current!.status, change: 'updated', now });
+    if (current!.contentHash.trim() === next.contentHash) {
       return { entryId: entry!.id, version: current!.version, status: current!.status, replayed: true, created: false };
     }
-    const next = current!.version + 1;
     // A correction keeps the record's state (an objection pending stays pending); only revoked records are final.
     if (current!.status === 'revoked') throw new ApiError('CONFLICT', 'a revoked record cannot be republished; publish a new record');
     await tx.update(entryVersions).set({ supersededAt: now }).where(sql`${entryVersions.entryId} = ${entry!.id} and ${entryVersions.version} = ${current!.version}`);
-    await tx.insert(entryVersions).values({ ...version, status: current!.status, entryId: entry!.id, version: next, change: 'updated' });
-    await tx.update(entries).set({ currentVersion: next }).where(eq(entries.id, entry!.id));
-    await writeEvent(tx, 'entry.updated', entry!.id, version.listCode, version.scopeRegion, { version: next, status: current!.status });
-    await audit(tx, actor, 'entry.update', { type: 'entry', id: entry!.id }, { version: next });
-    return { entryId: entry!.id, version: next, status: current!.status, replayed: false, created: false };
+    await tx.insert(entryVersions).values(next);
+    await tx.update(entries).set({ currentVersion: next.version }).where(eq(entries.id, entry!.id));
+    await tx.insert(events).values(versionEvent(next));
+    await audit(tx, actor, 'entry.update', { type: 'entry', id: entry!.id }, { version: next.version });
+    return { entryId: entry!.id, version: next.version, status: current!.status, replayed: false, created: false };
   });
+}
+
+/** A publisher renamed a subject (the new name in a publish): a `subject.renamed` event and an audit row naming the key. */
+export async function subjectRenamed(tx: Tx, actor: Actor, r: { subjectId: string; from: string; to: string }): Promise<void> {
+  await tx.insert(events).values({ type: 'subject.renamed', data: { subjectId: r.subjectId, name: r.to, formerName: r.from } });
+  await audit(tx, actor, 'subject.rename', { type: 'subject', id: r.subjectId }, { from: r.from, to: r.to, keyId: actor.keyId });
 }
 
 /** What a status change may also correct in the new version (term restart, 异议 amendment, repair end). */
 export interface VersionPatch {
+  /** only a transfer changes it */
+  decidingDepartmentId?: string;
   validFrom?: Date;
   validUntil?: Date | null;
   reason?: string;
@@ -256,14 +254,47 @@ export async function changeStatus(db: Db, actor: Actor, entryId: string, c: Sta
   return { entryId: r.entryId, version: r.version, status: r.status };
 }
 
-/** The deciding department (认定部门) acts on its own records; an admin key may act for it. */
+/**
+ * The deciding department (认定部门) acts on its own records, and nobody else: not another department, not an admin
+ * key of another department. An admin moves a record to another department only by an audited transfer.
+ */
 export function assertDecider(caller: AuthContext, decidedBy: string, what: string): void {
-  if (decidedBy !== caller.department.departmentId && !caller.scopes.includes('admin')) {
+  if (decidedBy !== caller.department.departmentId) {
     throw new ApiError('NOT_DECIDING_DEPARTMENT', `only the deciding department may ${what}`);
   }
 }
 
-/** 撤销: only the deciding department (or an admin) may revoke, and a revoked record stays revoked. */
+/**
+ * 移交: an admin moves a record to another department (merged or renamed departments). The record gets a new version
+ * naming the new deciding department, an `entry.transferred` event and an audit row with the reason. The new owner
+ * must not already have a record with the same (source, sourceRecordId).
+ */
+export async function transferEntry(db: Db, caller: AuthContext, entryId: string, to: { departmentId: string; reason: string }) {
+  if (!caller.scopes.includes('admin')) throw new ApiError('FORBIDDEN_SCOPE', 'transferring a record needs scope "admin"');
+  const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
+  return db.transaction(async (tx) => {
+    const current = await lockCurrentVersion(tx, entryId);
+    const [target] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, to.departmentId));
+    if (!target) throw new ApiError('NOT_FOUND', `no department ${to.departmentId}`);
+    if (current.decidingDepartmentId === to.departmentId) throw new ApiError('CONFLICT', 'the record already belongs to that department');
+    const [entry] = await tx.select().from(entries).where(eq(entries.id, entryId));
+    const [clash] = await tx
+      .select({ id: entries.id })
+      .from(entries)
+      .where(and(eq(entries.departmentId, to.departmentId), eq(entries.source, entry!.source), eq(entries.sourceRecordId, entry!.sourceRecordId)));
+    if (clash) throw new ApiError('CONFLICT', `that department already has a record with this (source, sourceRecordId): ${clash.id}`);
+    await tx.update(entries).set({ departmentId: to.departmentId }).where(eq(entries.id, entryId));
+    const r = await changeStatusIn(tx, actor, entryId, {
+      to: current.status,
+      change: 'transferred',
+      detail: { fromDepartmentId: current.decidingDepartmentId, toDepartmentId: to.departmentId, reason: to.reason },
+      patch: { decidingDepartmentId: to.departmentId },
+    });
+    return { entryId, version: r.version, status: r.status, decidedBy: to.departmentId };
+  });
+}
+
+/** 撤销: only the deciding department may revoke, and a revoked record stays revoked. */
 export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string) {
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
@@ -275,7 +306,7 @@ export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, 
 }
 
 export async function writeEvent(tx: Tx, type: string, entryId: string, listCode: string, region: string, data: Record<string, unknown>) {
-  await tx.insert(events).values({ type, entryId, listCode, region, data: { entryId, list: listCode, ...data } });
+  await tx.insert(events).values(entryEvent(type, entryId, listCode, region, data));
 }
 
 export type EntryReadView = 'public' | 'internal';
@@ -380,12 +411,13 @@ export async function getEntry(db: Db, caller: AuthContext, entryId: string, vie
 }
 
 /**
- * Records about one subject, named by its 统一社会信用代码, its ID number (hashed at once, never stored or logged) or
- * its subject id.
+ * Records about one subject, named by its 统一社会信用代码 or its subject id (GET /v1/entries?subject=). An ID number
+ * never travels in a URL, where it would land in access logs and proxies: it is refused with ID_NUMBER_IN_URL, which
+ * points to POST /v1/entries/search.
  */
 export async function findEntries(
   db: Db,
-  secret: string,
+  _secret: string,
   caller: AuthContext,
   q: { subject: string; list?: string | undefined; view: EntryReadView; limit: number },
 ): Promise<EntryView[]> {
@@ -395,19 +427,39 @@ export async function findEntries(
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) {
     subjectIds = [raw.toLowerCase()];
   } else {
-    // An ID number and a USCC are both 18 characters, and a few strings pass both checksums, so try each.
-    const ids: Identifiers = {};
     const asUscc = parseUscc(raw);
-    if (asUscc.ok) ids.uscc = asUscc.value;
-    const asId = parseIdNumber(raw);
-    if (asId.ok) ids.idHash = hashIdNumber(asId.value, secret);
-    if (!asUscc.ok && !asId.ok) {
-      throw new ApiError('VALIDATION_FAILED', 'subject must be a 统一社会信用代码, a 居民身份证号 or a subject id', {
-        errors: [{ path: '/querystring/subject', message: `not a valid USCC (${asUscc.detail}) nor ID number (${asId.detail})` }],
+    if (!asUscc.ok) {
+      // Anything that looks like an ID number (18 characters of digits and X, valid or not) is refused the same way,
+      // so the answer says nothing about whether the number is valid. The message never repeats the value.
+      if (/^\s*[0-9]{17}[0-9Xx]\s*$/.test(q.subject) || parseIdNumber(raw).ok) {
+        throw new ApiError('ID_NUMBER_IN_URL', 'an ID number may not be sent in a URL; look it up with POST /v1/entries/search { idNumber }', {
+          errors: [{ path: '/querystring/subject', message: 'is an ID number; use POST /v1/entries/search' }],
+        });
+      }
+      throw new ApiError('VALIDATION_FAILED', 'subject must be a 统一社会信用代码 or a subject id', {
+        errors: [{ path: '/querystring/subject', message: `not a valid USCC (${asUscc.detail}) nor a subject id` }],
       });
     }
-    subjectIds = (await findByIdentifiers(db, ids)).map((s) => s.subjectId);
+    subjectIds = (await findByIdentifiers(db, { uscc: asUscc.value })).map((s) => s.subjectId);
   }
+  return entriesOf(db, subjectIds, q);
+}
+
+/** Records about the person with this ID number (POST /v1/entries/search): hashed at once, never stored or logged. */
+export async function searchEntriesByIdNumber(
+  db: Db,
+  secret: string,
+  caller: AuthContext,
+  q: { idNumber: string; list?: string | undefined; view: EntryReadView; limit: number },
+): Promise<EntryView[]> {
+  assertView(caller, q.view);
+  const ids = parseIdentifiers({ idNumber: q.idNumber }, secret, '/body');
+  if (!ids.idHash) throw new ApiError('VALIDATION_FAILED', 'idNumber is required', { errors: [{ path: '/body/idNumber', message: 'is empty' }] });
+  const subjectIds = (await findByIdentifiers(db, { idHash: ids.idHash })).map((s) => s.subjectId);
+  return entriesOf(db, subjectIds, q);
+}
+
+async function entriesOf(db: Db, subjectIds: string[], q: { list?: string | undefined; view: EntryReadView; limit: number }): Promise<EntryView[]> {
   if (subjectIds.length === 0) return [];
   const where = [inArray(entries.subjectId, subjectIds)];
   if (q.list) where.push(eq(entries.listCode, q.list));

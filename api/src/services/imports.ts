@@ -12,11 +12,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/index.js';
 import { imports } from '../db/schema.js';
+import type { EntryStatus } from '../domain/codes.js';
 import { bigrams, normalizeName } from '../domain/names.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog } from './catalog.js';
-import { type PublishInput, type ValidatedEntry, contentHash, validateEntry } from './entries.js';
+import { type PublishInput, type ValidatedEntry, publisherOf, recordContent, subjectRenamed, validateEntry } from './entries.js';
+import { contentHash, entryRow, versionEvent, versionRow } from './entry-rows.js';
 import {
   type ImportEncoding,
   type ImportFormat,
@@ -263,7 +265,7 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     tx,
     sql`select e.id, e.source, e.source_record_id, e.list_code, e.subject_id, v.version, v.content_hash, v.status
         from jsonb_to_recordset(${json(batch.rows.map((r) => ({ s: r.input.source, r: r.input.sourceRecordId })))}) as k(s text, r text)
-        join entry e on e.source = k.s and e.source_record_id = k.r
+        join entry e on e.department_id = ${ctx.caller.department.departmentId}::uuid and e.source = k.s and e.source_record_id = k.r
         join entry_version v on v.entry_id = e.id and v.version = e.current_version
         order by e.id for update of e`,
   );
@@ -285,7 +287,7 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
       subjectId = uuidv7();
       newSubjects.set(r.subjectKey, { id: subjectId, r });
     }
-    const hash = contentHash(r.input, { subjectId, validFrom: r.v.validFrom, validUntil: r.v.validUntil, decidedAt: r.v.decidedAt });
+    const hash = contentHash(recordContent(r.input, r.v), subjectId);
     if (!entry) {
       creates.push({ r, subjectId, hash, entryId: uuidv7() });
     } else if (entry.content_hash.trim() === hash) {
@@ -317,7 +319,7 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     if (inserted.length !== fresh.length) throw BUSY();
   }
   const nameRows = new Map<string, { s: string; n: string; z: string; f: boolean }>();
-  const renamed: Array<{ id: string; n: string }> = [];
+  const renamed: Array<{ id: string; n: string; from: string }> = [];
   const addName = (s: string, n: string, f: boolean) => {
     const z = normalizeName(n);
     const k = `${s}\u0000${z}`;
@@ -329,7 +331,7 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     const former = w.r.input.subject.formerNames ?? [];
     if (!seenSubject.has(w.subjectId)) {
       seenSubject.add(w.subjectId);
-      if (known && known.name !== w.r.name) renamed.push({ id: known.id, n: w.r.name });
+      if (known && known.name !== w.r.name) renamed.push({ id: known.id, n: w.r.name, from: known.name });
       // A known subject under the same name and no former names has all its names already.
       if (!known || known.name !== w.r.name || former.length > 0) addName(w.subjectId, w.r.name, false);
       if (known && known.name !== w.r.name) addName(w.subjectId, known.name, true);
@@ -337,7 +339,8 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     for (const f of former) addName(w.subjectId, f, true);
   }
   if (renamed.length > 0) {
-    const r = json(renamed);
+    for (const x of renamed) await subjectRenamed(tx, ctx.actor, { subjectId: x.id, from: x.from, to: x.n });
+    const r = json(renamed.map(({ id, n }) => ({ id, n })));
     await query(tx, sql`update subject s set name = x.n from jsonb_to_recordset(${r}) as x(id uuid, n text) where s.id = x.id`);
     await query(tx, sql`update subject_name set former = true where subject_id in (select x.id from jsonb_to_recordset(${r}) as x(id uuid))`);
   }
@@ -371,14 +374,17 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     }
   }
 
+  // The rows publishEntry writes, from the same builder (services/entry-rows.ts), sent as one recordset each.
+  const owner = publisherOf(ctx.caller);
+  const now = new Date(stamp);
   if (creates.length > 0) {
     const inserted = await query<{ id: string }>(
       tx,
-      sql`insert into entry (id, list_code, subject_id, source, source_record_id, current_version)
-          select x.id, x.l, x.s, x.src, x.rid, 1
-          from jsonb_to_recordset(${json(creates.map((c) => ({ id: c.entryId, l: c.r.v.list.code, s: c.subjectId, src: c.r.input.source, rid: c.r.input.sourceRecordId })))})
-            as x(id uuid, l text, s uuid, src text, rid text)
-          on conflict (source, source_record_id) do nothing returning id`,
+      sql`insert into entry (id, department_id, list_code, subject_id, source, source_record_id, current_version)
+          select x."id", x."departmentId", x."listCode", x."subjectId", x."source", x."sourceRecordId", x."currentVersion"
+          from jsonb_to_recordset(${json(creates.map((c) => entryRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, c.entryId)))})
+            as x("id" uuid, "departmentId" uuid, "listCode" text, "subjectId" uuid, "source" text, "sourceRecordId" text, "currentVersion" int)
+          on conflict (department_id, source, source_record_id) do nothing returning id`,
     );
     if (inserted.length !== creates.length) throw BUSY();
   }
@@ -389,42 +395,22 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     await query(tx, sql`update entry e set current_version = x.v + 1 from jsonb_to_recordset(${u}) as x(e uuid, v int) where e.id = x.e`);
   }
   const versions = [
-    ...creates.map((c) => ({ e: c.entryId, v: 1, st: 'active', c: 'created', r: c.r, s: c.subjectId, h: c.hash })),
-    ...updates.map((u) => ({ e: u.e.id, v: u.e.version + 1, st: u.e.status, c: 'updated', r: u.r, s: u.subjectId, h: u.hash })),
+    ...creates.map((c) => versionRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, { entryId: c.entryId, version: 1, status: 'active', change: 'created', now })),
+    ...updates.map((u) =>
+      versionRow(owner, recordContent(u.r.input, u.r.v), u.subjectId, { entryId: u.e.id, version: u.e.version + 1, status: u.e.status as EntryStatus, change: 'updated', now }),
+    ),
   ];
   await query(tx, sql`insert into entry_version (entry_id, version, list_code, subject_id, deciding_department_id, decision_doc_no, reason,
         points, decided_at, valid_from, valid_until, status, scope_region, published_at, content_hash, change, recorded_at, recorded_by)
-      select x.e, x.v, x.l, x.s, ${ctx.caller.department.departmentId}::uuid, x.d, x.r, x.p, x.da, x.vf, x.vu, x.st, x.sr, ${stamp}::timestamptz,
-        x.h, x.c, ${stamp}::timestamptz, ${ctx.caller.keyId}::uuid
-      from jsonb_to_recordset(${json(
-        versions.map(({ e, v, st, c, r, s, h }) => ({
-          e,
-          v,
-          l: r.v.list.code,
-          s,
-          d: r.input.decisionDocNo,
-          r: r.input.reason,
-          p: r.input.points ?? null,
-          da: r.v.decidedAt.toISOString(),
-          vf: r.v.validFrom.toISOString(),
-          vu: r.v.validUntil?.toISOString() ?? null,
-          st,
-          sr: r.input.scopeRegion ?? '000000',
-          h,
-          c,
-        })),
-      )}) as x(e uuid, v int, l text, s uuid, d text, r text, p int, da timestamptz, vf timestamptz, vu timestamptz, st text, sr text, h text, c text)`);
+      select x."entryId", x."version", x."listCode", x."subjectId", x."decidingDepartmentId", x."decisionDocNo", x."reason", x."points",
+        x."decidedAt", x."validFrom", x."validUntil", x."status", x."scopeRegion", x."publishedAt", x."contentHash", x."change", x."recordedAt", x."recordedBy"
+      from jsonb_to_recordset(${json(versions)}) as x("entryId" uuid, "version" int, "listCode" text, "subjectId" uuid, "decidingDepartmentId" uuid,
+        "decisionDocNo" text, "reason" text, "points" int, "decidedAt" timestamptz, "validFrom" timestamptz, "validUntil" timestamptz, "status" text,
+        "scopeRegion" text, "publishedAt" timestamptz, "contentHash" text, "change" text, "recordedAt" timestamptz, "recordedBy" uuid)`);
   // The same event publishEntry writes for each record, in file order.
   await query(tx, sql`insert into event (type, entry_id, list_code, region, data)
-      select x.t, x.e, x.l, x.g, x.d from jsonb_to_recordset(${json(
-        versions.map(({ e, v, st, c, r }) => ({
-          t: `entry.${c}`,
-          e,
-          l: r.v.list.code,
-          g: r.input.scopeRegion ?? '000000',
-          d: { entryId: e, list: r.v.list.code, version: v, status: st },
-        })),
-      )}) as x(t text, e uuid, l text, g text, d jsonb)`);
+      select x."type", x."entryId", x."listCode", x."region", x."data" from jsonb_to_recordset(${json(versions.map(versionEvent))})
+        as x("type" text, "entryId" uuid, "listCode" text, "region" text, "data" jsonb)`);
   await audit(tx, ctx.actor, 'entry.import', { type: 'import', id: ctx.importId }, {
     rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
     created: creates.length,

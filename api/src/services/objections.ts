@@ -31,6 +31,8 @@ export interface OpenObjectionInput {
   applicant: Applicant;
   reason: string;
   evidence?: Evidence[] | undefined;
+  /** the filer's own check whose hits include the record (the path of a department that applied its measures) */
+  checkId?: string | undefined;
 }
 
 export interface Amendment {
@@ -175,7 +177,8 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
         note: input.note ?? null,
         decidedAt: now,
         decidedBy: caller.keyId,
-        evidence: { ...stored, entryStatus, decidedByDepartmentId: actor.departmentId ?? undefined },
+        decidedByDepartmentId: caller.department.departmentId,
+        evidence: { ...stored, entryStatus },
       })
       .where(eq(objections.id, id))
       .returning();

@@ -20,6 +20,8 @@ export interface OpenRepairInput {
   /** 信用承诺 */
   pledge: string;
   evidence?: Evidence[] | undefined;
+  /** the filer's own check whose hits include the record (the path of a department that applied its measures) */
+  checkId?: string | undefined;
 }
 
 export interface DecideRepairInput {
@@ -148,8 +150,9 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
         note: input.note ?? null,
         decidedAt: now,
         decidedBy: caller.keyId,
+        decidedByDepartmentId: caller.department.departmentId,
         effectiveFrom: input.outcome === 'approved' ? effectiveFrom : null,
-        evidence: { ...stored, entryStatus, decidedByDepartmentId: actor.departmentId ?? undefined },
+        evidence: { ...stored, entryStatus },
       })
       .where(eq(repairs.id, id))
       .returning();

@@ -82,9 +82,9 @@ export async function departmentStats(
     db.execute(sql`
       select kind, decider, status, due_at::text as due_at, decided_at
       from (
-        select 'objection' as kind, evidence->>'decidingDepartmentId' as decider, status, due_at, decided_at, filed_at from objection
+        select 'objection' as kind, deciding_department_id::text as decider, status, due_at, decided_at, filed_at from objection
         union all
-        select 'repair', evidence->>'decidingDepartmentId', status, due_at, decided_at, filed_at from repair
+        select 'repair', deciding_department_id::text, status, due_at, decided_at, filed_at from repair
       ) c
       where (filed_at < ${t}) and (decided_at is null or decided_at >= ${f}) ${deptFilter(sql.raw('decider'))}`),
   ]);

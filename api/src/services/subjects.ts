@@ -61,7 +61,12 @@ async function addNames(tx: Db | Tx, subjectId: string, current: string, former:
  * Finds or creates the subject of a published record. Organisations are keyed by 统一社会信用代码 and persons by the
  * keyed hash of their ID number. A new current name demotes the previous one to a former name (曾用名).
  */
-export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: SubjectKind; name: string }, secret: string): Promise<string> {
+export interface UpsertOptions {
+  /** called (in the transaction) when the publish renames a known subject, so the caller can write its event and audit row */
+  onRenamed?: (r: { subjectId: string; from: string; to: string }) => Promise<void>;
+}
+
+export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: SubjectKind; name: string }, secret: string, opts: UpsertOptions = {}): Promise<string> {
   const ids = parseIdentifiers(input, secret, '/body/subject');
   if (input.kind === 'person' ? !ids.idHash : !ids.uscc) {
     const field = input.kind === 'person' ? 'idNumber' : 'uscc';
@@ -80,6 +85,7 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
       former.push(existing.name);
       await tx.update(subjects).set({ name }).where(eq(subjects.id, subjectId));
       await tx.update(subjectNames).set({ former: true }).where(eq(subjectNames.subjectId, subjectId));
+      await opts.onRenamed?.({ subjectId, from: existing.name, to: name });
     }
   } else {
     const [row] = await tx
@@ -106,7 +112,7 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
     const personIds = parseIdentifiers({ idNumber: p.idNumber }, secret, `/body/subject/relatedPersons/${i}`);
     let personId: string;
     if (personIds.idHash) {
-      personId = await upsertSubject(tx, { kind: 'person', idNumber: p.idNumber, name: p.name }, secret);
+      personId = await upsertSubject(tx, { kind: 'person', idNumber: p.idNumber, name: p.name }, secret, opts);
     } else {
       // Without an ID number a person can only be told apart by name within this organisation.
       const [known] = await tx

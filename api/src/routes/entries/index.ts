@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
-import { findEntries, getEntry, publishEntry, revokeEntry } from '../../services/entries.js';
+import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
-import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody } from './schemas.js';
+import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody, SearchBody, TransferBody, TransferResult } from './schemas.js';
 
 const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Entry);
@@ -17,6 +17,8 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['entries'],
         summary: 'Publish a list record (名单记录)',
         description:
+          'A record is identified by (the calling department, source, sourceRecordId): another department sending the same ' +
+          'ids makes its own record and never touches this one. ' +
           'Idempotent on (source, sourceRecordId): the same content again returns the same version (200, replayed); ' +
           'changed content writes a new version (200); a new record answers 201. The calling department must be a ' +
           'publisher of the list (FORBIDDEN_LIST otherwise).',
@@ -62,7 +64,9 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listEntries',
         tags: ['entries'],
         summary: 'Find the list records of a subject',
-        description: 'By 统一社会信用代码, ID number or subject id; newest first.',
+        description:
+          'By 统一社会信用代码 or subject id; newest first. An ID number never travels in a URL: it is refused with ' +
+          'ID_NUMBER_IN_URL; use POST /v1/entries/search.',
         querystring: EntryListQuery,
         response: { 200: EntryList },
       },
@@ -88,7 +92,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['entries'],
         summary: 'Revoke a list record (撤销)',
         description:
-          'Only the deciding department (or an admin) may revoke. The record leaves the list at once; its history stays, ' +
+          'Only the deciding department may revoke (NOT_DECIDING_DEPARTMENT otherwise, admins included). The record leaves the list at once; its history stays, ' +
           'and a check with an earlier asOf still sees it. Revoking twice is INVALID_TRANSITION.',
         params: EntryParams,
         body: RevokeBody,
@@ -99,6 +103,54 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await revokeEntry(app.yc.database.db, caller(request), request.params.entryId, request.body.reason);
       return { ...r, replayed: false };
     },
+  );
+
+  app.post(
+    '/search',
+    {
+      config: { scope: 'check' },
+      schema: {
+        operationId: 'searchEntries',
+        tags: ['entries'],
+        summary: 'Find the list records of a person by ID number',
+        description:
+          'The lookup by 居民身份证号, in the body so the number never appears in a URL or an access log. The number is ' +
+          'hashed at once with the instance key; the answer shows only the masked form. Same answer as GET /v1/entries.',
+        body: SearchBody,
+        response: { 200: EntryList },
+      },
+    },
+    async (request) => {
+      const entries = await searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), {
+        idNumber: request.body.idNumber,
+        list: request.body.list,
+        view: request.body.view ?? 'public',
+        limit: request.body.limit ?? 100,
+      });
+      await recordEntryRead(app.yc.database.db, caller(request), 'searchEntries', askedFor(request.body.idNumber, app.yc.secret), entries);
+      return { entries };
+    },
+  );
+
+  app.post(
+    '/:entryId/transfer',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'transferEntry',
+        tags: ['entries'],
+        summary: 'Transfer a list record to another department (移交, admin only)',
+        description:
+          'For a department that was merged or renamed. The record gets a new version naming the new deciding department, ' +
+          'an entry.transferred event and an audit row with the reason. The only way a record changes hands: publishing ' +
+          'never takes over another department’s record. CONFLICT when it already belongs there or the new department ' +
+          'already has a record with the same (source, sourceRecordId); NOT_FOUND for an unknown department.',
+        params: EntryParams,
+        body: TransferBody,
+        response: { 200: TransferResult },
+      },
+    },
+    async (request) => transferEntry(app.yc.database.db, caller(request), request.params.entryId, request.body),
   );
 };
 

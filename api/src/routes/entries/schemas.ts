@@ -170,7 +170,7 @@ export const EntryListQuery = Type.Object(
     subject: Type.String({
       minLength: 1,
       maxLength: 64,
-      description: '统一社会信用代码, 居民身份证号 (hashed at once, never stored) or subject id',
+      description: '统一社会信用代码 or subject id. An ID number is refused (ID_NUMBER_IN_URL): look it up with POST /v1/entries/search',
       examples: ['91230400MA1B2C3D4Q'],
     }),
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
@@ -183,4 +183,27 @@ export const EntryListQuery = Type.Object(
 export const EntryList = Type.Object(
   { entries: Type.Array(Type.Ref('Entry')) },
   { examples: [{ entries: [] }] },
+);
+
+export const SearchBody = Type.Object(
+  {
+    idNumber: Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号: hashed at once, never stored, echoed or logged' }),
+    list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
+    view: Type.Optional(View),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false, examples: [{ idNumber: '11010519800101123X' }] },
+);
+
+export const TransferBody = Type.Object(
+  {
+    departmentId: Uuid,
+    reason: Type.String({ minLength: 1, maxLength: 2000, description: '移交理由, e.g. the department was merged or renamed' }),
+  },
+  { additionalProperties: false, examples: [{ departmentId: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', reason: '机构改革，职责划入市场监督管理局' }] },
+);
+
+export const TransferResult = Type.Object(
+  { entryId: Uuid, version: Type.Integer(), status: Type.Enum(ENTRY_STATUSES), decidedBy: Uuid },
+  { examples: [{ entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f', version: 3, status: 'active', decidedBy: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' }] },
 );

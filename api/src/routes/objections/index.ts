@@ -1,5 +1,5 @@
-// 异议: filed for the subject by a department with scope review, or by the deciding department; verified and decided
-// by the deciding department.
+// 异议: filed by the deciding department, a department whose own check hit the record, or the credit office of the
+// record's region (services/cases.ts filingPath); verified and decided by the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
@@ -16,7 +16,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
-      config: { scope: ['review', 'publish'] },
+      config: { scope: ['review', 'publish', 'check'] },
       schema: {
         operationId: 'openObjection',
         tags: ['objections'],
@@ -24,8 +24,9 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The record becomes objection_pending at once: checks show its hits as suspended and apply none of its ' +
           'measures (核实期间暂不执行). The deadline is the list\'s working days (15 by default, 20 in Nanning), counted ' +
-          'with the holiday calendar and 调休. Filed by the deciding department, or on the subject\'s behalf by a ' +
-          'department with scope review. OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the ' +
+          'with the holiday calendar and 调休. ' +
+          "Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. " +
+          'OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the ' +
           'record is active.',
         body: OpenObjectionBody,
         response: { 201: ref },

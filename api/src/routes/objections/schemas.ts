@@ -39,7 +39,10 @@ export const CaseFields = {
   applicant: Applicant,
   reason: Type.String(),
   evidence: Evidence,
-  filedAs: Type.Enum(['deciding_department', 'on_behalf']),
+  filedAs: Type.Enum(['deciding_department', 'check_hit', 'credit_office', 'on_behalf'], {
+    description: 'deciding_department | check_hit (a department whose own check hit the record) | credit_office (信用办 of the record’s region) | on_behalf (cases filed before these paths)',
+  }),
+  checkId: Nullable(Type.String({ format: 'uuid', description: 'the check a check_hit filing named' })),
   filedAt: Timestamp,
   filedBy: Party,
   ...DeadlineFields,
@@ -68,7 +71,8 @@ export const Objection = Type.Object(
         applicant: { name: '鹤岗市恒达建筑工程有限公司', relation: 'subject', contact: '0468-1234567' },
         reason: '事故责任认定已被行政复议撤销',
         evidence: [{ title: '行政复议决定书' }],
-        filedAs: 'on_behalf',
+        filedAs: 'credit_office',
+        checkId: null,
         filedAt: '2026-09-30T02:00:00.000Z',
         filedBy: { keyId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', departmentId: '1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' },
         dueAt: '2026-10-28',
@@ -93,6 +97,12 @@ export const OpenObjectionBody = Type.Object(
     applicant: Applicant,
     reason: Type.String({ minLength: 1, maxLength: 4000, description: '异议理由' }),
     evidence: Type.Optional(Evidence),
+    checkId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
+      }),
+    ),
   },
   {
     additionalProperties: false,

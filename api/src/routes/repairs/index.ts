@@ -17,13 +17,15 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
-      config: { scope: ['review', 'publish'] },
+      config: { scope: ['review', 'publish', 'check'] },
       schema: {
         operationId: 'openRepair',
         tags: ['repairs'],
         summary: 'Apply for credit repair (信用修复) of a list record',
         description:
-          'Needs evidence and a credit pledge (信用承诺). Per-list locks apply: REPAIR_LOCKED while the waiting time has ' +
+          'Needs evidence and a credit pledge (信用承诺). ' +
+          "Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. " +
+          'Per-list locks apply: REPAIR_LOCKED while the waiting time has ' +
           'not passed (e.g. MOHURD: 1 year after the first listing, 3 years after the second), REPAIR_NOT_ALLOWED when ' +
           'the list never allows it (incentive lists, or the listing count the list excludes). REPAIR_ALREADY_OPEN if a ' +
           'request is being handled; INVALID_TRANSITION unless the record is active.',

@@ -22,7 +22,8 @@ export const Repair = Type.Object(
         reason: '已完成整改并缴清罚款',
         pledge: '本单位承诺今后严格遵守安全生产法律法规',
         evidence: [{ title: '整改验收报告' }],
-        filedAs: 'on_behalf',
+        filedAs: 'credit_office',
+        checkId: null,
         filedAt: '2026-11-02T02:00:00.000Z',
         filedBy: { keyId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', departmentId: '1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' },
         dueAt: '2026-11-23',
@@ -48,6 +49,12 @@ export const OpenRepairBody = Type.Object(
     reason: Type.String({ minLength: 1, maxLength: 4000, description: '修复理由' }),
     pledge: Type.String({ minLength: 1, maxLength: 4000, description: '信用承诺 (credit pledge)' }),
     evidence: Type.Optional(Evidence),
+    checkId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
+      }),
+    ),
   },
   {
     additionalProperties: false,
