@@ -109,6 +109,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/keys/{keyId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a successor to an API key, keeping the old one valid for an overlap
+         * @description The successor has the same department, scopes and label; its secret is in this answer only. The old key keeps working until `previous.expiresAt` (overlapSeconds from now, default 86400 = 24 h, or its own earlier expiry) and is refused with EXPIRED_KEY afterwards, on every instance. A revoked, expired or already rotated key answers CONFLICT.
+         *
+         *     Scope: `admin`.
+         */
+        post: operations["rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who looked up whom: reads that reveal whether a subject is listed
+         * @description Every GET /v1/entries (by subject), GET /v1/entries/{entryId} and entry search is recorded: the department and key, the time, and the subjects the answer was about (by subject id; a lookup by ID number keeps only its keyed hash). Oldest first; page with `after=<nextCursor>`. Filter by `departmentId` or `subjectId`.
+         *
+         *     Scope: `admin`.
+         */
+        get: operations["listReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/receipts/verify": {
         parameters: {
             query?: never;
@@ -117,8 +161,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Walk every receipt chain and report the first broken link
-         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered. Also available as `yingcha receipts verify`.
+         * Walk every receipt chain and report every broken link
+         * @description Recomputes each receipt hash from its stored content and the previous hash. `firstBroken` names the first receipt that was altered, removed or reordered; `broken` lists every broken link (at most 100 per chain; `chains[].brokenLinks` counts them all). Also available as `yingcha receipts verify`, which exits 2 when any is broken.
          *
          *     Scope: `admin`.
          */
@@ -409,28 +453,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/checks/{checkId}/notice": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The printable 惩戒告知书 (punishment notice) of a check, as HTML
-         * @description Rendered from the stored receipt only, with its hash, so the paper says exactly what the recorded check said. Print it from a browser (A4).
-         *
-         *     Scope: `check`.
-         */
-        get: operations["getCheckNotice"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/checks/{checkId}/feedback": {
         parameters: {
             query?: never;
@@ -466,7 +488,7 @@ export interface paths {
         };
         /**
          * Find the list records of a subject
-         * @description By 统一社会信用代码, ID number or subject id; newest first.
+         * @description By 统一社会信用代码 or subject id; newest first. An ID number never travels in a URL: it is refused with ID_NUMBER_IN_URL; use POST /v1/entries/search.
          *
          *     Scope: `check`.
          */
@@ -474,7 +496,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a list record (名单记录)
-         * @description Idempotent on (source, sourceRecordId): the same content again returns the same version (200, replayed); changed content writes a new version (200); a new record answers 201. The calling department must be a publisher of the list (FORBIDDEN_LIST otherwise).
+         * @description A record is identified by (the calling department, source, sourceRecordId): another department sending the same ids makes its own record and never touches this one. Idempotent on (source, sourceRecordId): the same content again returns the same version (200, replayed); changed content writes a new version (200); a new record answers 201. The calling department must be a publisher of the list (FORBIDDEN_LIST otherwise).
          *
          *     Scope: `publish`.
          */
@@ -518,11 +540,55 @@ export interface paths {
         put?: never;
         /**
          * Revoke a list record (撤销)
-         * @description Only the deciding department (or an admin) may revoke. The record leaves the list at once; its history stays, and a check with an earlier asOf still sees it. Revoking twice is INVALID_TRANSITION.
+         * @description Only the deciding department may revoke (NOT_DECIDING_DEPARTMENT otherwise, admins included). The record leaves the list at once; its history stays, and a check with an earlier asOf still sees it. Revoking twice is INVALID_TRANSITION.
          *
          *     Scope: `publish`.
          */
         post: operations["revokeEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entries/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find the list records of a person by ID number
+         * @description The lookup by 居民身份证号, in the body so the number never appears in a URL or an access log. The number is hashed at once with the instance key; the answer shows only the masked form. Same answer as GET /v1/entries.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["searchEntries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entries/{entryId}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer a list record to another department (移交, admin only)
+         * @description For a department that was merged or renamed. The record gets a new version naming the new deciding department, an entry.transferred event and an audit row with the reason. The only way a record changes hands: publishing never takes over another department’s record. CONFLICT when it already belongs there or the new department already has a record with the same (source, sourceRecordId); NOT_FOUND for an unknown department.
+         *
+         *     Scope: `admin`.
+         */
+        post: operations["transferEntry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -544,9 +610,9 @@ export interface paths {
         put?: never;
         /**
          * File an objection (异议) to a list record
-         * @description The record becomes objection_pending at once: checks show its hits as suspended and apply none of its measures (核实期间暂不执行). The deadline is the list's working days (15 by default, 20 in Nanning), counted with the holiday calendar and 调休. Filed by the deciding department, or on the subject's behalf by a department with scope review. OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the record is active.
+         * @description The record becomes objection_pending at once: checks show its hits as suspended and apply none of its measures (核实期间暂不执行). The deadline is the list's working days (15 by default, 20 in Nanning), counted with the holiday calendar and 调休. Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the record is active.
          *
-         *     Scope: `review` or `publish`.
+         *     Scope: `review` or `publish` or `check`.
          */
         post: operations["openObjection"];
         delete?: never;
@@ -634,9 +700,9 @@ export interface paths {
         put?: never;
         /**
          * Apply for credit repair (信用修复) of a list record
-         * @description Needs evidence and a credit pledge (信用承诺). Per-list locks apply: REPAIR_LOCKED while the waiting time has not passed (e.g. MOHURD: 1 year after the first listing, 3 years after the second), REPAIR_NOT_ALLOWED when the list never allows it (incentive lists, or the listing count the list excludes). REPAIR_ALREADY_OPEN if a request is being handled; INVALID_TRANSITION unless the record is active.
+         * @description Needs evidence and a credit pledge (信用承诺). Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. Per-list locks apply: REPAIR_LOCKED while the waiting time has not passed (e.g. MOHURD: 1 year after the first listing, 3 years after the second), REPAIR_NOT_ALLOWED when the list never allows it (incentive lists, or the listing count the list excludes). REPAIR_ALREADY_OPEN if a request is being handled; INVALID_TRANSITION unless the record is active.
          *
-         *     Scope: `review` or `publish`.
+         *     Scope: `review` or `publish` or `check`.
          */
         post: operations["openRepair"];
         delete?: never;
@@ -745,7 +811,7 @@ export interface paths {
         get: operations["listImports"];
         put?: never;
         /**
-         * Bulk-publish list records from a CSV or NDJSON file
+         * Bulk-publish list records from a CSV, NDJSON or XLSX file
          * @description Each row passes the same rules as POST /v1/entries and is idempotent on (source, sourceRecordId): importing the same file again writes nothing new (replayed), changed rows write new versions. Rows apply in file order, so a key repeated later in the file versions the record. all-or-nothing (default) answers 422 IMPORT_REJECTED with the row errors and writes nothing if any row is rejected; accept-valid answers 201 with the rejected rows listed. The answer comes when the import ends; GET /v1/imports shows progress.
          *
          *     Scope: `publish`.
@@ -816,7 +882,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events (webhook)
-         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed.
+         * @description Each matching event committed from now on is POSTed as `{ eventId, type, occurredAt, data }`, at least once and in commit order, signed in x-yingcha-signature (`t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the secret returned here, which is shown only once. Failures are retried with exponential backoff; an event failing for longer than the horizon goes to dead-letter and can be replayed. The URL must reach a public address (by name, every address the name resolves to; checked here and again at each delivery): loopback, private, link-local, CGNAT, unique-local, multicast, reserved and documentation addresses answer FORBIDDEN_WEBHOOK_TARGET unless the operator opened them (YINGCHA_WEBHOOK_ALLOW). Redirects are not followed.
          *
          *     Scope: `check`.
          */
@@ -895,6 +961,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subscriptions/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new signing secret, keeping the previous one for an overlap
+         * @description The new secret is in this answer only. Until `previousSecretValidUntil` every delivery carries two signatures (`t=…,v1=<new>,v1=<previous>`), so a receiver can switch secrets without missing one; afterwards only the new one signs. overlapSeconds defaults to 86400 (24 h); 0 retires the previous secret at once. Rotating again during an overlap retires the older secret.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["rotateSubscriptionSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/watches": {
         parameters: {
             query?: never;
@@ -967,7 +1055,7 @@ export interface components {
              * @description Stable machine-readable error code; branch on this, never on title or detail
              * @enum {unknown}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "INVALID_USCC" | "INVALID_ID_NUMBER" | "MALFORMED_ROW" | "INVALID_CSV_HEADER" | "INVALID_ENCODING" | "EMPTY_IMPORT" | "INVALID_XLSX" | "NOTICE_LINK_INVALID" | "NOTICE_LINK_EXPIRED" | "IMPORT_REJECTED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "MALFORMED_KEY" | "UNKNOWN_KEY" | "REVOKED_KEY" | "EXPIRED_KEY" | "FORBIDDEN_SCOPE" | "FORBIDDEN_LIST" | "FORBIDDEN_WEBHOOK_TARGET" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "LAST_ADMIN_KEY" | "INVALID_TRANSITION" | "NOT_DECIDING_DEPARTMENT" | "NOT_ENTITLED_TO_FILE" | "CHECK_NOT_OURS" | "CHECK_DID_NOT_HIT" | "ID_NUMBER_IN_URL" | "OBJECTION_ALREADY_OPEN" | "REPAIR_ALREADY_OPEN" | "REPAIR_LOCKED" | "REPAIR_NOT_ALLOWED" | "MEASURE_NOT_IN_CHECK" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "INVALID_DATA" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "DEPARTMENT_BUSY" | "INTERNAL" | "UNAVAILABLE";
             /** @description Quote this when reporting a problem */
             requestId?: string;
             errors?: {
@@ -1021,7 +1109,10 @@ export interface components {
          *       "label": "行政审批系统",
          *       "hint": "yc_Qm9…",
          *       "createdAt": "2026-11-22T08:31:00.000Z",
-         *       "revokedAt": null
+         *       "revokedAt": null,
+         *       "expiresAt": null,
+         *       "lastUsedAt": "2026-11-23T02:10:00.000Z",
+         *       "successorId": null
          *     }
          */
         ApiKey: {
@@ -1045,6 +1136,23 @@ export interface components {
              */
             createdAt: string;
             revokedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request, to within a minute
+             * @example 2026-11-22T08:30:00.000Z
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The key a rotation issued to replace this one
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            successorId: string | null;
         };
         /**
          * @description Where in the seed documents an item was read
@@ -1911,7 +2019,8 @@ export interface components {
          *           "title": "行政复议决定书"
          *         }
          *       ],
-         *       "filedAs": "on_behalf",
+         *       "filedAs": "credit_office",
+         *       "checkId": null,
          *       "filedAt": "2026-09-30T02:00:00.000Z",
          *       "filedBy": {
          *         "keyId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
@@ -1964,8 +2073,16 @@ export interface components {
                 url?: string;
                 sha256?: string;
             }[];
-            /** @enum {unknown} */
-            filedAs: "deciding_department" | "on_behalf";
+            /**
+             * @description deciding_department | check_hit (a department whose own check hit the record) | credit_office (信用办 of the record’s region) | on_behalf (cases filed before these paths)
+             * @enum {unknown}
+             */
+            filedAs: "deciding_department" | "check_hit" | "credit_office" | "on_behalf";
+            /**
+             * Format: uuid
+             * @description the check a check_hit filing named
+             */
+            checkId: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T08:30:00.000Z
@@ -2029,7 +2146,8 @@ export interface components {
          *           "title": "整改验收报告"
          *         }
          *       ],
-         *       "filedAs": "on_behalf",
+         *       "filedAs": "credit_office",
+         *       "checkId": null,
          *       "filedAt": "2026-11-02T02:00:00.000Z",
          *       "filedBy": {
          *         "keyId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
@@ -2085,8 +2203,16 @@ export interface components {
                 url?: string;
                 sha256?: string;
             }[];
-            /** @enum {unknown} */
-            filedAs: "deciding_department" | "on_behalf";
+            /**
+             * @description deciding_department | check_hit (a department whose own check hit the record) | credit_office (信用办 of the record’s region) | on_behalf (cases filed before these paths)
+             * @enum {unknown}
+             */
+            filedAs: "deciding_department" | "check_hit" | "credit_office" | "on_behalf";
+            /**
+             * Format: uuid
+             * @description the check a check_hit filing named
+             */
+            checkId: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T08:30:00.000Z
@@ -2407,7 +2533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2464,7 +2590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2518,7 +2644,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2545,7 +2671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2621,7 +2747,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2648,7 +2774,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2698,7 +2824,10 @@ export interface operations {
                      *           "label": "行政审批系统",
                      *           "hint": "yc_Qm9…",
                      *           "createdAt": "2026-11-22T08:31:00.000Z",
-                     *           "revokedAt": null
+                     *           "revokedAt": null,
+                     *           "expiresAt": null,
+                     *           "lastUsedAt": "2026-11-23T02:10:00.000Z",
+                     *           "successorId": null
                      *         }
                      *       ]
                      *     }
@@ -2717,7 +2846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2744,7 +2873,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2790,6 +2919,12 @@ export interface operations {
                     departmentId: string;
                     scopes: ("check" | "publish" | "review" | "admin")[];
                     label?: string;
+                    /**
+                     * Format: date-time
+                     * @description The key is refused (EXPIRED_KEY) from this instant; must be in the future. Default: no expiry
+                     * @example 2026-11-22T08:30:00.000Z
+                     */
+                    expiresAt?: string;
                 };
             };
         };
@@ -2811,6 +2946,9 @@ export interface operations {
                      *       "hint": "yc_Qm9…",
                      *       "createdAt": "2026-11-22T08:31:00.000Z",
                      *       "revokedAt": null,
+                     *       "expiresAt": null,
+                     *       "lastUsedAt": "2026-11-23T02:10:00.000Z",
+                     *       "successorId": null,
                      *       "secret": "yc_Qm9vZ3JhcGgtZXhhbXBsZS1zZWNyZXQtZm9yLWRvY3M"
                      *     }
                      */
@@ -2835,6 +2973,23 @@ export interface operations {
                          */
                         createdAt: string;
                         revokedAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        expiresAt: string | null;
+                        /**
+                         * Format: date-time
+                         * @description When the key last authenticated a request, to within a minute
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        lastUsedAt: string | null;
+                        /**
+                         * Format: uuid
+                         * @description The key a rotation issued to replace this one
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        successorId: string | null;
                         /** @description Shown once, now. Only its hash is stored. */
                         secret: string;
                     };
@@ -2849,7 +3004,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2876,7 +3031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2926,7 +3081,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2962,7 +3117,319 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "overlapSeconds": 3600
+                 *     }
+                 */
+                "application/json": {
+                    /** @description How long the old key keeps working beside its successor; default 86400 (24 h), at most 2592000 (30 days); 0 ends it now */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "successor": {
+                     *         "keyId": "7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f",
+                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *         "scopes": [
+                     *           "check"
+                     *         ],
+                     *         "label": "行政审批系统",
+                     *         "hint": "yc_Qm9…",
+                     *         "createdAt": "2026-11-22T08:31:00.000Z",
+                     *         "revokedAt": null,
+                     *         "expiresAt": null,
+                     *         "lastUsedAt": null,
+                     *         "successorId": null,
+                     *         "secret": "yc_U3VjY2Vzc29yLWV4YW1wbGUtc2VjcmV0LWZvci1kb2Nz"
+                     *       },
+                     *       "previous": {
+                     *         "keyId": "6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f",
+                     *         "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *         "scopes": [
+                     *           "check"
+                     *         ],
+                     *         "label": "行政审批系统",
+                     *         "hint": "yc_Qm9…",
+                     *         "createdAt": "2026-11-22T08:31:00.000Z",
+                     *         "revokedAt": null,
+                     *         "expiresAt": "2026-11-24T08:31:00.000Z",
+                     *         "lastUsedAt": "2026-11-23T02:10:00.000Z",
+                     *         "successorId": "7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        successor: {
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            keyId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            scopes: ("check" | "publish" | "review" | "admin")[];
+                            label: string | null;
+                            /** @description The first characters of the secret, to tell keys apart */
+                            hint: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            createdAt: string;
+                            revokedAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            expiresAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the key last authenticated a request, to within a minute
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            lastUsedAt: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The key a rotation issued to replace this one
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            successorId: string | null;
+                            /** @description The successor's secret, shown once, now */
+                            secret: string;
+                        };
+                        previous: components["schemas"]["ApiKey"];
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReads: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                after?: string;
+                limit?: number;
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                departmentId?: string;
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                subjectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reads": [
+                     *         {
+                     *           "readId": "1042",
+                     *           "at": "2026-11-22T08:40:00.000Z",
+                     *           "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *           "keyId": "6a3e2f9c-1b7d-4c8e-9f0a-5d4c3b2a1e0f",
+                     *           "operation": "listEntries",
+                     *           "subjectIds": [
+                     *             "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *           ],
+                     *           "askedBy": "uscc",
+                     *           "askedUscc": "91230400MA1B2C3D4Q",
+                     *           "askedByIdNumber": false,
+                     *           "entryCount": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Oldest first */
+                        reads: {
+                            /** @description Also the cursor: pass it as `after` */
+                            readId: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-22T08:30:00.000Z
+                             */
+                            at: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            departmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                             */
+                            keyId: string;
+                            /** @description The operationId of the read: getEntry, listEntries, searchEntries */
+                            operation: string;
+                            /** @description The subjects the answer was about; empty when nothing was found */
+                            subjectIds: string[];
+                            /** @enum {unknown} */
+                            askedBy: "subject_id" | "uscc" | "id_number" | "entry_id";
+                            /** @description The 统一社会信用代码 asked for, when the lookup was by USCC */
+                            askedUscc: string | null;
+                            /** @description The lookup named an ID number (kept only as its keyed hash, never shown) */
+                            askedByIdNumber: boolean;
+                            /** @description Records in the answer */
+                            entryCount: number;
+                        }[];
+                        /** @description Pass as `after` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3005,10 +3472,12 @@ export interface operations {
                      *         {
                      *           "chain": 0,
                      *           "length": 2,
-                     *           "head": "9f86d0…"
+                     *           "head": "9f86d0…",
+                     *           "brokenLinks": 0
                      *         }
                      *       ],
-                     *       "firstBroken": null
+                     *       "firstBroken": null,
+                     *       "broken": []
                      *     }
                      */
                     "application/json": {
@@ -3018,17 +3487,31 @@ export interface operations {
                             chain: number;
                             length: number;
                             head: string;
+                            /** @description how many broken links this chain has (all of them, listed or not) */
+                            brokenLinks: number;
                         }[];
+                        /** @description the first broken link (lowest chain, then sequence) */
                         firstBroken: null | {
+                            /** @description null for a chain head that does not match its last receipt */
                             checkId: string | null;
                             chain: number;
                             chainSeq: number;
-                            problem: string;
+                            /** @enum {unknown} */
+                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
                         };
+                        /** @description every broken link, at most 100 per chain */
+                        broken: {
+                            /** @description null for a chain head that does not match its last receipt */
+                            checkId: string | null;
+                            chain: number;
+                            chainSeq: number;
+                            /** @enum {unknown} */
+                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
+                        }[];
                     };
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,7 +3538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3182,7 +3665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3209,7 +3692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3512,7 +3995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3539,7 +4022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3705,7 +4188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3741,7 +4224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3967,7 +4450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4003,7 +4486,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4093,7 +4576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4120,7 +4603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4230,7 +4713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4257,7 +4740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4393,7 +4876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4420,7 +4903,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4507,7 +4990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4543,7 +5026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4671,7 +5154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4707,7 +5190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4771,7 +5254,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4798,7 +5281,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -4862,7 +5345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,7 +5372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5060,7 +5543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5096,7 +5579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5246,7 +5729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5282,7 +5765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5394,7 +5877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5421,7 +5904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5557,7 +6040,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5584,7 +6067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5634,7 +6117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5670,93 +6153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
-            "5XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCheckNotice: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
-                checkId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description HTML page for printing */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -5917,7 +6314,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5953,7 +6350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6154,7 +6551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6190,7 +6587,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6214,7 +6611,7 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description 统一社会信用代码, 居民身份证号 (hashed at once, never stored) or subject id
+                 * @description 统一社会信用代码 or subject id. An ID number is refused (ID_NUMBER_IN_URL): look it up with POST /v1/entries/search
                  * @example 91230400MA1B2C3D4Q
                  */
                 subject: string;
@@ -6255,7 +6652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6282,7 +6679,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6473,7 +6870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6500,7 +6897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6553,7 +6950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6589,7 +6986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6673,7 +7070,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6709,7 +7106,236 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchEntries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "11010519800101123X"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 居民身份证号: hashed at once, never stored, echoed or logged */
+                    idNumber: string;
+                    /** @description only this list code */
+                    list?: string;
+                    /**
+                     * @description public: only records on the list right now (公示), without history. internal (scope publish, review or admin): every record, including expired, repaired and revoked ones, with its version history.
+                     * @default public
+                     * @enum {unknown}
+                     */
+                    view?: "public" | "internal";
+                    /** @default 100 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entries": []
+                     *     }
+                     */
+                    "application/json": {
+                        entries: components["schemas"]["Entry"][];
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transferEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "departmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                 *       "reason": "机构改革，职责划入市场监督管理局"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                     */
+                    departmentId: string;
+                    /** @description 移交理由, e.g. the department was merged or renamed */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+                     *       "version": 3,
+                     *       "status": "active",
+                     *       "decidedBy": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        entryId: string;
+                        version: number;
+                        /** @enum {unknown} */
+                        status: "active" | "objection_pending" | "repaired" | "revoked" | "expired";
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        decidedBy: string;
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6770,7 +7396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6797,7 +7423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6867,6 +7493,11 @@ export interface operations {
                         url?: string;
                         sha256?: string;
                     }[];
+                    /**
+                     * Format: uuid
+                     * @description For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record
+                     */
+                    checkId?: string;
                 };
             };
         };
@@ -6889,7 +7520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6916,7 +7547,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -6966,7 +7597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7002,7 +7633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7052,7 +7683,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7088,7 +7719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7174,7 +7805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7210,7 +7841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7269,7 +7900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7296,7 +7927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7368,6 +7999,11 @@ export interface operations {
                         url?: string;
                         sha256?: string;
                     }[];
+                    /**
+                     * Format: uuid
+                     * @description For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record
+                     */
+                    checkId?: string;
                 };
             };
         };
@@ -7390,7 +8026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7417,7 +8053,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7467,7 +8103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7503,7 +8139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7553,7 +8189,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7589,7 +8225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7659,7 +8295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7695,7 +8331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7852,7 +8488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7879,7 +8515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7961,7 +8597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7988,7 +8624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8012,7 +8648,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description csv or ndjson; default from the Content-Type (text/csv, application/x-ndjson) */
-                format?: "csv" | "ndjson";
+                format?: "csv" | "ndjson" | "xlsx";
                 /** @description all-or-nothing: one transaction, committed only if no row is rejected. accept-valid: valid rows are committed batch by batch and rejected rows are reported. */
                 mode?: "all-or-nothing" | "accept-valid";
                 /** @description Text encoding; default the charset of the Content-Type, else utf-8 (a BOM is accepted) */
@@ -8054,6 +8690,11 @@ export interface operations {
                  * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
                  *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
                  */
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                /**
+                 * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
+                 *     safety.blacklist,enterprise,91230400MA1B2C3D4Q,鹤岗市恒达建筑工程有限公司,鹤应急罚〔2026〕12号,发生较大生产安全责任事故,2026-11-01T00:00:00Z,鹤岗市应急管理局执法系统,HG-2026-000123
+                 */
                 "application/octet-stream": unknown;
                 /**
                  * @example list,kind,uscc,name,decisionDocNo,reason,decidedAt,source,sourceRecordId
@@ -8081,7 +8722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8167,7 +8808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8217,7 +8858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8253,7 +8894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8332,7 +8973,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8359,7 +9000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8429,7 +9070,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8456,7 +9097,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8503,7 +9144,7 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL that receives a signed POST per event */
                     url: string;
-                    events: ("entry.created" | "entry.updated" | "entry.revoked" | "entry.expired" | "entry.repaired" | "entry.objection_opened" | "entry.reinstated" | "entry.corrected" | "objection.opened" | "objection.decided" | "repair.opened" | "repair.decided" | "catalog.changed" | "watch.hit")[];
+                    events: ("entry.created" | "entry.updated" | "entry.revoked" | "entry.expired" | "entry.repaired" | "entry.objection_opened" | "entry.reinstated" | "entry.corrected" | "entry.transferred" | "subject.renamed" | "objection.opened" | "objection.decided" | "repair.opened" | "repair.decided" | "catalog.changed" | "watch.hit")[];
                     filters?: {
                         /** @description List codes */
                         lists?: string[];
@@ -8607,7 +9248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8634,7 +9275,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8684,7 +9325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8720,7 +9361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8783,7 +9424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8819,7 +9460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8879,7 +9520,7 @@ export interface operations {
                      *           "attemptedAt": "2026-11-22T08:30:01.000Z",
                      *           "outcome": "failed",
                      *           "httpStatus": null,
-                     *           "error": "ECONNREFUSED",
+                     *           "error": "refused",
                      *           "durationMs": 2,
                      *           "replay": false,
                      *           "worker": "api-2:3977:d4e5f6"
@@ -8905,6 +9546,7 @@ export interface operations {
                              */
                             outcome: "delivered" | "failed" | "dead";
                             httpStatus: number | null;
+                            /** @description Why the attempt failed, as a category (timeout, refused, tls, http_status, forbidden_target, dns, connection, network), never the raw network error. http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); forbidden_target: the URL resolved to an address webhooks may not reach. */
                             error: string | null;
                             durationMs: number;
                             replay: boolean;
@@ -8916,6 +9558,7 @@ export interface operations {
                             /** @enum {unknown} */
                             status: "dead" | "replay_queued" | "replayed";
                             failures: number;
+                            /** @description Why the attempt failed, as a category (timeout, refused, tls, http_status, forbidden_target, dns, connection, network), never the raw network error. http_status: the receiver answered a non-2xx status (httpStatus has it; a redirect is not followed); forbidden_target: the URL resolved to an address webhooks may not reach. */
                             lastError: string | null;
                             /**
                              * Format: date-time
@@ -8945,7 +9588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8981,7 +9624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -9042,7 +9685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9078,7 +9721,125 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateSubscriptionSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "overlapSeconds": 86400
+                 *     }
+                 */
+                "application/json": {
+                    /** @description How long the previous secret keeps signing beside the new one; default 86400 (24 h), at most 2592000 (30 days) */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "subscriptionId": "6a1f0c7e-2b9d-4c3e-8f1a-0d2c3b4a5e6f",
+                     *       "secret": "whsec_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiAzMiBieXRlcw",
+                     *       "previousSecretValidUntil": "2026-11-23T08:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        subscriptionId: string;
+                        /** @description The new signing secret, shown only here */
+                        secret: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-22T08:30:00.000Z
+                         */
+                        previousSecretValidUntil: string | null;
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -9150,7 +9911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9177,7 +9938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -9261,7 +10022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9288,7 +10049,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -9351,7 +10112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`. */
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9387,7 +10148,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Other client errors (RFC 9457) with a stable code. Codes: `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`. */
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;

@@ -40,6 +40,9 @@ export type EntryQuery = QueryParams<'getEntry'>;
 export type EntryListQuery = QueryParams<'listEntries'>;
 export type EntryList = ResponseBody<'listEntries'>;
 export type RevokeParams = RequestBody<'revokeEntry'>;
+export type SearchEntriesParams = RequestBody<'searchEntries'>;
+export type TransferParams = RequestBody<'transferEntry'>;
+export type TransferResult = ResponseBody<'transferEntry'>;
 
 // imports
 export type ImportQuery = QueryParams<'createImport'>;

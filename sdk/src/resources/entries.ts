@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../transport.js';
-import type { Entry, EntryList, EntryQuery, EntryListQuery, PublishParams, PublishResult, RevokeParams } from '../types.js';
+import type { Entry, EntryList, EntryQuery, EntryListQuery, PublishParams, PublishResult, RevokeParams, SearchEntriesParams, TransferParams, TransferResult } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export class Entries extends APIResource {
@@ -19,9 +19,22 @@ export class Entries extends APIResource {
     return this.transport.request({ method: 'GET', path: `/v1/entries/${seg(entryId)}`, query }, options);
   }
 
-  /** The records of one subject (`subject`: a 统一社会信用代码, an ID number or a subject id), newest first. */
+  /**
+   * The records of one subject (`subject`: a 统一社会信用代码 or a subject id), newest first. An ID number is refused
+   * (ID_NUMBER_IN_URL): use `search`.
+   */
   list(query: EntryListQuery, options?: RequestOptions): Promise<EntryList> {
     return this.transport.request({ method: 'GET', path: '/v1/entries', query }, options);
+  }
+
+  /** The records of a person by ID number, sent in the body so the number never appears in a URL. A read: retried. */
+  search(params: SearchEntriesParams, options?: RequestOptions): Promise<EntryList> {
+    return this.transport.request({ method: 'POST', path: '/v1/entries/search', body: params, idempotent: true }, options);
+  }
+
+  /** Transfer a record to another department (admin only, audited). Not retried: a repeat answers CONFLICT. */
+  transfer(entryId: string, params: TransferParams, options?: RequestOptions): Promise<TransferResult> {
+    return this.transport.request({ method: 'POST', path: `/v1/entries/${seg(entryId)}/transfer`, body: params }, options);
   }
 
   /**
