@@ -9,6 +9,7 @@ import { type Config, ensureEmbeddedSecret } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { migrateDatabase } from './db/migrate.js';
 import { loadDemoData } from './demo/load.js';
+import { loadShowcase, showcaseBanner } from './demo/showcase.js';
 import { bootstrap } from './services/bootstrap.js';
 import { type SeedSyncResult, syncSeedCatalog } from './services/catalog.js';
 import { markOrphansInterrupted } from './services/imports.js';
@@ -130,6 +131,8 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       boot.created && config.demo
         ? await loadDemoData(opened.database, { subjects: DEMO_SUBJECTS, entries: DEMO_SUBJECTS / 2, seed: 1, departmentId: boot.department.departmentId, secret: opened.secret })
         : null;
+    // Records chosen so that the first check shows measures with their legal basis, and a second (市场监管) key.
+    const showcase = demo && boot.created ? await loadShowcase(opened.database, opened.secret, { keyId: boot.key.keyId, scopes: boot.key.scopes, department: boot.department }) : null;
     app = await buildApp({
       database: opened.database,
       secret: opened.secret,
@@ -173,8 +176,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     }
     if (demo) {
       banner.push(
-        `Demo data: ${demo.subjects} subjects, ${demo.entries} list records. Try a listed code: ${demo.sample.listedUscc[0]}, or a clear one: ${demo.sample.clearUscc[0]}.`,
+        `Demo data: ${demo.subjects} subjects, ${demo.entries} list records (a listed code: ${demo.sample.listedUscc[0]}, a clear one: ${demo.sample.clearUscc[0]}).`,
       );
+      if (showcase && boot.created) banner.push(...showcaseBanner(address, config.bootstrapKey ? '$YINGCHA_BOOTSTRAP_KEY' : boot.key.secret, showcase));
     }
     out(banner.join('\n'));
   } catch (err) {

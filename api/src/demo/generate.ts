@@ -373,3 +373,61 @@ export function* iterateSubjects(n: number, seed: number, opts: GenerateOptions 
 export function generateSubjects(n: number, seed: number, opts: GenerateOptions = {}): DemoSubject[] {
   return [...iterateSubjects(n, seed, opts)];
 }
+
+// --- The showcase: a first run that shows the point ---------------------------------------------------------------
+
+/** A fixed 统一社会信用代码 in 鹤岗 (230400). 'MD' bodies never come out of the generator ('MA…' or digits). */
+const showcaseUscc = (prefix: string, n: number) => {
+  const body = `${prefix}230400MD${String(n).padStart(7, '0')}`;
+  return body + usccCheckChar(body);
+};
+
+export interface ShowcaseRecord {
+  list: string;
+  subject: DemoSubject;
+  decisionDocNo: string;
+  reason: string;
+  /** the matter type whose check shows this record's measures */
+  matterType: string;
+  /** which demo key sees measures for it: the demo department (信用办) or the 市场监管 department */
+  shownTo: 'demo' | 'market';
+}
+
+/**
+ * Hand-picked records for the first start, published like any record (so they raise their events), each chosen so
+ * that a check by one of the demo keys returns measures with their memorandum and legal basis, not just a hit.
+ */
+export const DEMO_SHOWCASE: readonly ShowcaseRecord[] = [
+  {
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', uscc: showcaseUscc('91', 1), name: '鹤岗市演示矿业有限责任公司', relatedPersons: [] },
+    decisionDocNo: '鹤应急罚〔2026〕演示1号',
+    reason: '发生较大生产安全责任事故（演示数据）',
+    matterType: 'fiscal_funds',
+    shownTo: 'demo',
+  },
+  {
+    list: 'quality.serious_violation',
+    subject: { kind: 'enterprise', uscc: showcaseUscc('91', 2), name: '鹤岗市演示食品加工有限公司', formerNames: ['鹤岗市演示副食品厂'] },
+    decisionDocNo: '鹤市监罚〔2026〕演示2号',
+    reason: '生产销售不合格产品，情节严重（演示数据）',
+    matterType: 'administrative_licensing',
+    shownTo: 'demo',
+  },
+  {
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', uscc: showcaseUscc('91', 3), name: '鹤岗市演示建筑工程有限公司' },
+    decisionDocNo: '鹤应急罚〔2026〕演示3号',
+    reason: '瞒报生产安全事故（演示数据）',
+    matterType: 'administrative_licensing',
+    shownTo: 'market',
+  },
+];
+
+/** The second demo department: a 市场监管 office in the same region, with a key of scope check. */
+export const DEMO_MARKET_DEPARTMENT = {
+  uscc: showcaseUscc('11', 9),
+  name: '鹤岗市市场监督管理局（演示）',
+  category: 'market_regulation',
+  region: '230400',
+} as const;

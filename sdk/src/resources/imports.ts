@@ -3,12 +3,16 @@ import type { ImportFormat, ImportList, ImportListQuery, ImportQuery, ImportReco
 import { APIResource, seg } from './resource.js';
 
 export interface ImportParams extends ImportQuery {
-  /** The file itself: CSV with the entry field names as columns, or one JSON entry per line. */
+  /** The file itself: CSV with the entry field names as columns, one JSON entry per line, or an .xlsx workbook. */
   file: string | Uint8Array;
   format: ImportFormat;
 }
 
-const CONTENT_TYPES: Record<ImportFormat, string> = { csv: 'text/csv', ndjson: 'application/x-ndjson' };
+const CONTENT_TYPES: Record<ImportFormat, string> = {
+  csv: 'text/csv',
+  ndjson: 'application/x-ndjson',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
 
 export class Imports extends APIResource {
   /**
