@@ -20,6 +20,8 @@ import objectionRoutes from './routes/objections/index.js';
 import repairRoutes from './routes/repairs/index.js';
 import statsRoutes from './routes/stats/index.js';
 import importRoutes, { type ImportRoutesOptions } from './routes/imports/index.js';
+import noticeRoutes, { type NoticeRoutesOptions } from './routes/notices/index.js';
+import screeningRoutes from './routes/screenings/index.js';
 import subscriptionRoutes from './routes/subscriptions/index.js';
 import type { WebhookPolicy } from './services/delivery.js';
 import watchRoutes from './routes/watches/index.js';
@@ -31,6 +33,8 @@ export interface YingchaOptions {
   secret: string;
   /** bulk import limits (YINGCHA_IMPORT_LIMIT, YINGCHA_IMPORT_BATCH) */
   imports?: ImportRoutesOptions;
+  /** signed notice links and QR codes (YINGCHA_NOTICE_LINK_TTL, YINGCHA_PUBLIC_URL) */
+  notices?: NoticeRoutesOptions;
   /** request budgets, failed-authentication budget, job gates (YINGCHA_RATE_*, YINGCHA_REDIS_URL); defaults when absent */
   limits?: Partial<LimitOptions>;
   /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
@@ -62,6 +66,8 @@ export const yingcha: FastifyPluginAsync<YingchaOptions> = async (app, opts) => 
   await app.register(adminRoutes, { prefix: '/v1/admin' });
   await app.register(catalogRoutes, { prefix: '/v1/catalog' });
   await app.register(checkRoutes, { prefix: '/v1/checks' });
+  await app.register(noticeRoutes, opts.notices ?? {});
+  await app.register(screeningRoutes, { prefix: '/v1/screenings' });
   await app.register(entryRoutes, { prefix: '/v1/entries' });
   await app.register(objectionRoutes, { prefix: '/v1/objections' });
   await app.register(repairRoutes, { prefix: '/v1/repairs' });
@@ -109,6 +115,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     database: opts.database,
     secret: opts.secret,
     ...(opts.imports ? { imports: opts.imports } : {}),
+    ...(opts.notices ? { notices: opts.notices } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     metrics: { ...opts.metrics, instance: metrics },

@@ -351,10 +351,15 @@ export interface XlsxLayout {
   columns?: Record<string, [string, string]>;
 }
 
+/** The column a row error's code is about when its message does not start with the field. */
+const FIELD_OF_CODE: Record<string, string> = { INVALID_USCC: 'uscc', INVALID_ID_NUMBER: 'idNumber', FORBIDDEN_LIST: 'list' };
+
 /** "工作表「名单」第 5 行 C 列（认定日期）": a row error of an XLSX import, located the way a clerk finds a cell. */
 export function locateXlsxError(e: RowError, layout: XlsxLayout): RowError {
   if (!layout.sheet || e.message.startsWith('sheet ')) return e;
-  const field = /^([A-Za-z]+)\b/.exec(e.message)?.[1];
+  const lead = /^([A-Za-z]+)\b/.exec(e.message)?.[1];
+  const field = lead && KNOWN.has(lead) ? lead : FIELD_OF_CODE[e.code];
   const col = field ? layout.columns?.[field] : undefined;
-  return { ...e, message: `sheet "${layout.sheet}", row ${e.row}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${e.message}` };
+  const text = field && field !== lead ? `${field} ${e.message}` : e.message;
+  return { ...e, message: `sheet "${layout.sheet}", row ${e.row}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${text}` };
 }

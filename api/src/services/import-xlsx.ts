@@ -42,7 +42,8 @@ export function cellText(value: ExcelJS.CellValue, dateField: boolean): string |
   return String(value);
 }
 
-export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLayout = {}): AsyncGenerator<ParsedRow> {
+/** Every row of every sheet, in file order, as exceljs reads them (values are 1-based: values[1] is column A). */
+export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ sheet: string; row: number; values: ExcelJS.CellValue[] }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(body), {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
@@ -50,60 +51,11 @@ export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLay
     worksheets: 'emit',
     entries: 'ignore',
   });
-  let done = false;
   try {
+    // Every row is iterated, even of a sheet the caller ignores: leaving a loop early would abort the one zip stream.
     for await (const sheet of reader) {
-      if (done) {
-        for await (const _row of sheet) void _row; // read past: the zip is one stream
-        continue;
-      }
       const name = (sheet as unknown as { name: string }).name;
-      let fields: string[] | undefined;
-      let skip = false;
-      // Every row is iterated, even of a skipped sheet: leaving the loop early would abort the one zip stream.
-      for await (const row of sheet) {
-        if (skip) continue;
-        const values = (row.values ?? []) as ExcelJS.CellValue[];
-        if (!fields) {
-          const cells: string[] = [];
-          for (let c = 1; c < values.length; c++) {
-            const t = cellText(values[c] ?? null, false);
-            cells[c - 1] = typeof t === 'string' ? t : '';
-          }
-          while (cells.length && !cells.at(-1)) cells.pop();
-          if (cells.length === 0) continue;
-          // A cover sheet (说明, 填表说明 …) names no column at all: skip it. A sheet that names some is the list,
-          // and its header must then be right.
-          if (!cells.some((c) => columnOf(c) !== undefined)) {
-            skip = true;
-            continue;
-          }
-          fields = readHeader(cells, `sheet "${name}", row ${row.number}`);
-          layout.sheet = name;
-          layout.columns = Object.fromEntries(fields.map((f, i) => [f, [columnLetter(i + 1), cells[i]!]]));
-          continue;
-        }
-        const o: Record<string, string> = {};
-        let error: string | undefined;
-        for (let i = 0; i < fields.length; i++) {
-          const t = cellText(values[i + 1] ?? null, DATE_FIELDS.has(fields[i]!));
-          if (typeof t !== 'string') {
-            error ??= `sheet "${name}", row ${row.number}, column ${columnLetter(i + 1)} (${layout.columns![fields[i]!]![1]}): ${fields[i]} ${t.error}`;
-            continue;
-          }
-          o[fields[i]!] = t;
-        }
-        if (Object.values(o).every((v) => v === '') && !error) continue; // a blank row
-        if (error) {
-          yield { row: row.number, error: { row: row.number, code: 'VALIDATION_FAILED', message: error } };
-          continue;
-        }
-        yield rowOf(row.number, o, (f) => {
-          const col = layout.columns![f];
-          return `sheet "${name}", row ${row.number}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${f}`;
-        });
-      }
-      if (fields) done = true;
+      for await (const row of sheet) yield { sheet: name, row: row.number, values: (row.values ?? []) as ExcelJS.CellValue[] };
     }
   } catch (err) {
     if (err instanceof ApiError) throw err;
@@ -111,5 +63,67 @@ export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLay
     if (cause instanceof ApiError) throw cause;
     throw new ApiError('INVALID_XLSX', `the file cannot be read as an .xlsx workbook (${(err as Error).message ?? 'unreadable'})`);
   }
+}
+
+/** A row's cells as text, trailing empty cells dropped; an Excel error cell reads as empty. */
+export function rowTexts(values: ExcelJS.CellValue[]): string[] {
+  const cells: string[] = [];
+  for (let c = 1; c < values.length; c++) {
+    const t = cellText(values[c] ?? null, false);
+    cells[c - 1] = typeof t === 'string' ? t : '';
+  }
+  for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+  while (cells.length && !cells.at(-1)) cells.pop();
+  return cells;
+}
+
+export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLayout = {}): AsyncGenerator<ParsedRow> {
+  let done = false;
+  let current: string | undefined;
+  let fields: string[] | undefined;
+  let skip = false;
+  for await (const { sheet: name, row, values } of sheetRows(body)) {
+    if (name !== current) {
+      if (fields) done = true;
+      current = name;
+      fields = undefined;
+      skip = false;
+    }
+    if (done || skip) continue;
+    if (!fields) {
+      const cells = rowTexts(values);
+      if (cells.length === 0) continue;
+      // A cover sheet (说明, 填表说明 …) names no column at all: skip it. A sheet that names some is the list, and
+      // its header must then be right.
+      if (!cells.some((c) => columnOf(c) !== undefined)) {
+        skip = true;
+        continue;
+      }
+      fields = readHeader(cells, `sheet "${name}", row ${row}`);
+      layout.sheet = name;
+      layout.columns = Object.fromEntries(fields.map((f, i) => [f, [columnLetter(i + 1), cells[i]!]]));
+      continue;
+    }
+    const o: Record<string, string> = {};
+    let error: string | undefined;
+    for (let i = 0; i < fields.length; i++) {
+      const t = cellText(values[i + 1] ?? null, DATE_FIELDS.has(fields[i]!));
+      if (typeof t !== 'string') {
+        error ??= `sheet "${name}", row ${row}, column ${columnLetter(i + 1)} (${layout.columns![fields[i]!]![1]}): ${fields[i]} ${t.error}`;
+        continue;
+      }
+      o[fields[i]!] = t;
+    }
+    if (!error && Object.values(o).every((v) => v === '')) continue; // a blank row
+    if (error) {
+      yield { row, error: { row, code: 'VALIDATION_FAILED', message: error } };
+      continue;
+    }
+    yield rowOf(row, o, (f) => {
+      const col = layout.columns![f];
+      return `sheet "${name}", row ${row}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${f}`;
+    });
+  }
+  if (fields) done = true;
   if (!done) throw new ApiError('INVALID_CSV_HEADER', `no sheet of the workbook has a header row naming the import columns; accepted columns: ${ACCEPTED_HEADERS}`);
 }

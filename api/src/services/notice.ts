@@ -24,7 +24,7 @@ export const NOTICE_PREFIX = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const VERDICT_TEXT: Record<CheckResult['verdict'], string> = {
+export const VERDICT_TEXT: Record<CheckResult['verdict'], string> = {
   prohibited: '禁止办理',
   restricted: '限制办理',
   review: '需人工审查',
@@ -35,7 +35,7 @@ const VERDICT_TEXT: Record<CheckResult['verdict'], string> = {
 const BEIJING_MS = 8 * 3_600_000;
 
 /** Beijing time, as the paper is read in China whatever the server's zone. */
-function beijing(iso: string | Date): string {
+export function beijing(iso: string | Date): string {
   const d = new Date(new Date(iso).getTime() + BEIJING_MS);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}年${p(d.getUTCMonth() + 1)}月${p(d.getUTCDate())}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
