@@ -21,6 +21,7 @@ import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
 import { syncSeedCatalog } from '../../api/src/services/catalog.js';
 import { createKey } from '../../api/src/services/keys.js';
+import { usccCheckChar } from '../../api/src/domain/uscc.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (engine === 'postgres' ? 1_000_000 : 50_000));
@@ -109,7 +110,7 @@ export async function runImportBench(): Promise<void> {
     if (!boot.created) throw new Error('expected an empty database');
     await syncSeedCatalog(database.db);
     // 信用办 may publish to every list.
-    const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: boot.department.departmentId, scopes: ['publish'] });
+    const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: boot.department.departmentId, scopes: ['publish', 'check'] });
     await database.close();
 
     const file = join(dir, 'bench.csv');
@@ -126,7 +127,12 @@ export async function runImportBench(): Promise<void> {
       const cli = spawn(process.execPath, [BIN, 'import', file, '--mode', MODE, '--url', url], { env: { ...env, YINGCHA_API_KEY: key.secret }, stdio: ['ignore', 'pipe', 'inherit'] });
       let result = '';
       cli.stdout.on('data', (d) => (result += d));
-      const code = await new Promise<number | null>((r) => cli.once('exit', r));
+      const exited = new Promise<number | null>((r) => cli.once('exit', r));
+      // BENCH_IMPORT_CHECKS=1: one exact-USCC check after another while the import runs (issue #13: how checks
+      // interleave with an import, above all on PGlite's single connection)
+      const checks = process.env.BENCH_IMPORT_CHECKS ? checksDuring(url, key.secret, exited) : Promise.resolve(undefined);
+      const code = await exited;
+      const during = await checks;
       const seconds = (performance.now() - t0) / 1000;
       // The machine is shared: CPU seconds say what the import cost, whatever else was running.
       const serverCpu = cpuSeconds(server.pid!);
@@ -139,6 +145,10 @@ export async function runImportBench(): Promise<void> {
         `| ${summary.rowsRead} | ${MODE} | ${summary.accepted} | ${summary.rejected} | ${seconds.toFixed(1)} | ${Math.round(summary.rowsRead / seconds)} | ` +
           `${peakRss(server.pid!)} | ${serverCpu.toFixed(0)} | ${dbName ? dbCpu.toFixed(0) : 'in the server (PGlite)'} | ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} | ${code} |`,
       );
+      if (during) {
+        log('');
+        log(`checks during the import (one at a time): ${during.n} in ${seconds.toFixed(1)}s, ${during.errors} errors, p50 ${during.p50.toFixed(1)} ms, p99 ${during.p99.toFixed(1)} ms, max ${during.max.toFixed(1)} ms`);
+      }
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
@@ -154,4 +164,28 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
   });
+}
+
+/** Sequential exact-USCC checks against `url` until `done` settles: their latencies. */
+async function checksDuring(url: string, key: string, done: Promise<unknown>) {
+  let finished = false;
+  void done.then(() => (finished = true));
+  const latencies: number[] = [];
+  let errors = 0;
+  const body = JSON.stringify({ subject: { uscc: '91230400MA1B2C3D4' + usccCheckChar('91230400MA1B2C3D4') }, matter: { type: 'tax', reference: 'during-import' } });
+  for (let i = 0; !finished && i < 1_000_000; i++) {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${url}/v1/checks`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      await res.text();
+      if (res.status >= 400) errors++;
+    } catch {
+      errors++;
+    }
+    latencies.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { n: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? NaN };
 }

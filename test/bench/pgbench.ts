@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { backendCpuSeconds, cpuSeconds } from './import.js';
 
 export interface PgbenchFigures {
   tps: number;
@@ -15,6 +16,9 @@ export interface PgbenchFigures {
   clients: number;
   seconds: number;
   load: [number, number];
+  /** CPU ms per transaction of the PostgreSQL backends (and of pgbench itself, the client) */
+  cpuDbMs: number;
+  cpuClientMs: number;
 }
 
 /** ~2 KB of JSON shaped like a receipt (subject, a hit, two measures). */
@@ -74,6 +78,9 @@ export async function runPgbench(url: string, usccs: string[], clients: number, 
     ].join('\n'),
   );
   const start = Math.round(loadavg()[0]! * 100) / 100;
+  const database = new URL(url).pathname.slice(1);
+  let dbCpu = 0;
+  let clientCpu = 0;
   try {
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, url], {
@@ -83,12 +90,31 @@ export async function runPgbench(url: string, usccs: string[], clients: number, 
       child.stdout.on('data', (d) => (text += d));
       child.stderr.on('data', (d) => (text += d));
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}: ${text.slice(-2000)}`))));
+      // the backends exist only while pgbench runs: sample their CPU just before it ends
+      const before = backendCpuSeconds(database);
+      const sampler = setTimeout(() => {
+        dbCpu = backendCpuSeconds(database) - before;
+        clientCpu = cpuSeconds(child.pid!);
+      }, Math.max(0, seconds * 1000 - 500));
+      child.once('exit', (code) => {
+        clearTimeout(sampler);
+        if (code === 0) resolve(text);
+        else reject(new Error(`pgbench exited ${code}: ${text.slice(-2000)}`));
+      });
     });
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
     const lat = /latency average = ([\d.]+) ms/.exec(out);
     if (!tps) throw new Error(`pgbench: no tps in its output:\n${out}`);
-    return { tps: Number(tps[1]), latencyMs: Number(lat?.[1] ?? NaN), clients, seconds, load: [start, Math.round(loadavg()[0]! * 100) / 100] };
+    const done = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? NaN);
+    return {
+      tps: Number(tps[1]),
+      latencyMs: Number(lat?.[1] ?? NaN),
+      clients,
+      seconds,
+      load: [start, Math.round(loadavg()[0]! * 100) / 100],
+      cpuDbMs: (dbCpu * 1000) / done,
+      cpuClientMs: (clientCpu * 1000) / done,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     const again = postgres(url, { max: 1, onnotice: () => {} });

@@ -1,5 +1,6 @@
 // Summarises a V8 CPU profile (node --cpu-prof) by layer: where the server's time went. Self time of every sampled
-// function, grouped by the package or source folder it belongs to, plus the top functions.
+// function, grouped by the package or source folder it belongs to (native code charged to its JavaScript caller),
+// plus the top functions.
 //
 //   BENCH_ONLY=exact BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" pnpm bench
 //   tsx test/bench/profile.ts /tmp/prof/CPU.*.cpuprofile [requests served]
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: Node[];
@@ -50,9 +52,21 @@ export function summarise(profile: Profile) {
   const layers = new Map<string, number>();
   const fns = new Map<string, { layer: string; us: number }>();
   let busy = 0;
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Native code (a builtin, JSON.parse, a regex, hashing) is charged to the nearest JavaScript frame that called it.
+  const layerWithNative = (node: Node): string => {
+    const own = layerOf(node);
+    if (own !== 'V8 builtins / native') return own;
+    for (let p = parent.get(node.id); p !== undefined; p = parent.get(p)) {
+      const up = byId.get(p)!;
+      if (up.callFrame.url !== '') return layerOf(up);
+    }
+    return own;
+  };
   for (const [id, us] of self) {
     const node = byId.get(id)!;
-    const layer = layerOf(node);
+    const layer = layerWithNative(node);
     layers.set(layer, (layers.get(layer) ?? 0) + us);
     if (layer !== 'idle') busy += us;
     const f = node.callFrame;
@@ -74,7 +88,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   out('');
   out('| layer | self s | share of busy |');
   out('| --- | ---: | ---: |');
-  for (const [layer, us] of layers) if (layer !== 'idle') out(`| ${layer} | ${(us / 1e6).toFixed(2)} | ${((us / busy) * 100).toFixed(1)}% |`);
+  let rest = 0;
+  for (const [layer, us] of layers) {
+    if (layer === 'idle') continue;
+    if (us / busy < 0.005) rest += us;
+    else out(`| ${layer} | ${(us / 1e6).toFixed(2)} | ${((us / busy) * 100).toFixed(1)}% |`);
+  }
+  out(`| everything under 0.5% each | ${(rest / 1e6).toFixed(2)} | ${((rest / busy) * 100).toFixed(1)}% |`);
   out('');
   out('top functions by self time:');
   for (const [key, { layer, us }] of functions.slice(0, 25)) out(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${key}  [${layer}]`);

@@ -27,6 +27,7 @@ import { createBenchDatabase } from './database.js';
 import { runPgbench } from './pgbench.js';
 import { runDeliveryBench } from './delivery.js';
 import { backendCpuSeconds, cpuSeconds, runImportBench } from './import.js';
+import { runFairnessBench } from './fairness.js';
 import { startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
@@ -125,6 +126,8 @@ async function main() {
   if (process.env.BENCH_SCENARIO === 'import') return runImportBench();
   // BENCH_SCENARIO=delivery: webhook latency, commit → receipt (test/bench/delivery.ts).
   if (process.env.BENCH_SCENARIO === 'delivery') return runDeliveryBench();
+  // BENCH_SCENARIO=fairness: a single check's p99 while another department batches (test/bench/fairness.ts).
+  if (process.env.BENCH_SCENARIO === 'fairness') return runFairnessBench();
   log(`# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`);
   log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
 
@@ -238,7 +241,7 @@ async function main() {
           log(`pgbench failed: ${err instanceof Error ? err.message.slice(0, 1000) : String(err)}`);
           return undefined;
         });
-        if (naive) log(`  pgbench naive check transaction: ${naive.tps.toFixed(0)} tps, mean ${naive.latencyMs} ms (load ${naive.load[0]} → ${naive.load[1]})`);
+        if (naive) log(`  pgbench naive check transaction: ${naive.tps.toFixed(0)} tps, mean ${naive.latencyMs} ms, CPU per transaction: PostgreSQL ${naive.cpuDbMs.toFixed(2)} ms, pgbench ${naive.cpuClientMs.toFixed(2)} ms (load ${naive.load[0]} → ${naive.load[1]})`);
       }
 
       log('');
@@ -248,7 +251,7 @@ async function main() {
         log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(r.rps < 10 ? 2 : 0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuServerMs.toFixed(2)} | ${r.cpuDbMs.toFixed(2)} | ${r.load[0]} → ${r.load[1]} |`);
       }
       if (naive) {
-        log(`| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | | | ${naive.load[0]} → ${naive.load[1]} |`);
+        log(`| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | ${naive.cpuClientMs.toFixed(2)} (pgbench) | ${naive.cpuDbMs.toFixed(2)} | ${naive.load[0]} → ${naive.load[1]} |`);
       }
       log('');
       const bare = results.find((r) => r.name.startsWith('bare'));
