@@ -3,6 +3,7 @@
 // approval granted yesterday is looked at again today (事中事后监管).
 //
 //   YINGCHA_API_KEY=<key> npx tsx sdk/examples/webhook-receiver.ts [port]
+// It listens on 127.0.0.1: start the server with YINGCHA_WEBHOOK_ALLOW=127.0.0.1/32, or webhooks may not reach it.
 // Stop it with Ctrl-C; it deletes the subscription it created.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

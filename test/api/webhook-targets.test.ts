@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { failureCategory } from '../../api/src/services/delivery.js';
+import { failureCategory, shownError } from '../../api/src/services/delivery.js';
 import { startWorkers } from '../../api/src/services/workers.js';
 import { bearer, build } from '../helpers/app.js';
 import { LOOPBACK_ALLOW, policy } from '../helpers/dns.js';
@@ -219,4 +219,11 @@ t.test('failureCategory reads codes, never messages', async (t) => {
   t.equal(failureCategory(Object.assign(new Error('fetch failed'), { cause: err('ECONNREFUSED') })), 'refused');
   t.equal(failureCategory(err('EHOSTUNREACH')), 'network');
   t.equal(failureCategory(undefined), 'network');
+  // Attempts recorded before categories kept the raw text; they are shown as the category they stand for.
+  t.equal(shownError('UND_ERR_SOCKET'), 'network');
+  t.equal(shownError('ECONNREFUSED'), 'refused');
+  t.equal(shownError('HTTP 503'), 'http_status');
+  t.equal(shownError('timed out after 10000 ms'), 'timeout');
+  t.equal(shownError('tls'), 'tls');
+  t.equal(shownError(null), null);
 });

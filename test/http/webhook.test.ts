@@ -1,9 +1,10 @@
 // Webhooks against a real server process and a real local receiver: the receiver down then up (every event
-// arrives, in order for each subscription), and signature verification (tampered body, old timestamp).
+// arrives, in order for each subscription), signature verification (tampered body, old timestamp), and
+// YINGCHA_WEBHOOK_ALLOW read from the environment (a loopback receiver refused without it, reached with it).
 import t from 'tap';
 import { signatureHeader, verifySignature } from '../../api/src/domain/signature.js';
-import { serve } from '../helpers/process.js';
-import { client, createdEvents, firstArrivals, publishOne, pushEnv } from '../helpers/push.js';
+import { run, serve } from '../helpers/process.js';
+import { PUSH_KEY, client, createdEvents, firstArrivals, publishOne, pushEnv } from '../helpers/push.js';
 import { receiver } from '../helpers/receiver.js';
 
 t.test('receiver down, then up: every event arrives, in order for each subscription', async (t) => {
@@ -65,5 +66,43 @@ t.test('signatures: a receiver rejects a tampered body and an old timestamp', as
   t.same(verifySignature(sub.secret, 'garbage', d.body), { ok: false, reason: 'malformed' });
   t.same(verifySignature(sub.secret, undefined, d.body), { ok: false, reason: 'malformed' });
   t.ok(verifySignature(sub.secret, signatureHeader(sub.secret, d.body), d.body).ok, 'signatureHeader and verifySignature agree');
+  t.equal(await server.stop(), 0);
+});
+
+t.test('YINGCHA_WEBHOOK_ALLOW: without it a loopback receiver is refused at registration and at delivery', async (t) => {
+  const env = await pushEnv(t);
+  const closed = { ...env, YINGCHA_WEBHOOK_ALLOW: '' };
+  const rx = await receiver(t);
+
+  const bad = await run(['serve'], { ...env, YINGCHA_WEBHOOK_ALLOW: '10.0.0.0/8, 0.0.0.0/0' });
+  t.equal(bad.code, 1, 'a bad allowlist stops the server');
+  t.match(bad.stderr, /^yingcha: YINGCHA_WEBHOOK_ALLOW: .*0\.0\.0\.0\/0/, 'one line naming the variable and the entry');
+
+  // Registered while the operator allowed loopback (the other tests here deliver that way); then the allowlist is
+  // withdrawn and the instance restarted.
+  let server = await serve(t, env);
+  const sub = await client(server.url).post('/v1/subscriptions', { url: rx.url, events: ['entry.created'] });
+  t.equal(await server.stop(), 0);
+  server = await serve(t, closed);
+  const refused = await fetch(`${server.url}/v1/subscriptions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${PUSH_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: rx.url, events: ['entry.created'] }),
+  });
+  t.equal(refused.status, 400);
+  t.equal(refused.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+  t.equal(((await refused.json()) as { code: string }).code, 'FORBIDDEN_WEBHOOK_TARGET');
+
+  const api = client(server.url);
+  await publishOne(api, '收回');
+  const deadline = Date.now() + 30_000;
+  let attempts: Array<{ outcome: string; error: string | null; httpStatus: number | null }> = [];
+  while (attempts.length < 2 && Date.now() < deadline) {
+    attempts = (await api.get(`/v1/subscriptions/${sub.subscriptionId}/deliveries`)).attempts;
+    if (attempts.length < 2) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.ok(attempts.length >= 2, 'attempts recorded');
+  for (const a of attempts) t.match(a, { outcome: 'failed', error: 'forbidden_target', httpStatus: null });
+  t.equal(rx.received.length, 0, 'no request reached the receiver');
   t.equal(await server.stop(), 0);
 });

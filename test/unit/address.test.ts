@@ -10,6 +10,7 @@ import {
   parseAllowlist,
   parseIp,
 } from '../../api/src/domain/address.js';
+import { ConfigError, loadConfig } from '../../api/src/config.js';
 
 const TABLE: Array<[string, AddressCategory]> = [
   // loopback, in every spelling a URL or a resolver may give
@@ -163,5 +164,21 @@ t.test('bad allowlist entries are refused with the entry named', async (t) => {
     const r = parseAllowlist(bad);
     t.equal(r.ok, false, bad);
     if (!r.ok) t.ok(r.detail.includes(bad), r.detail);
+  }
+});
+
+t.test('YINGCHA_WEBHOOK_ALLOW in the configuration', async (t) => {
+  t.same(loadConfig({}).workers.allow, { cidrs: [], hosts: [] }, 'unset: nothing beyond public addresses');
+  const allow = loadConfig({ YINGCHA_WEBHOOK_ALLOW: '10.20.0.0/16, hooks.intranet.gov.cn' }).workers.allow;
+  t.equal(allow.cidrs.length, 1);
+  t.same(allow.hosts, ['hooks.intranet.gov.cn']);
+  for (const bad of ['0.0.0.0/0', 'not a host!', '10.0.0.0/99']) {
+    let thrown: unknown;
+    try {
+      loadConfig({ YINGCHA_WEBHOOK_ALLOW: bad });
+    } catch (err) {
+      thrown = err;
+    }
+    t.ok(thrown instanceof ConfigError && thrown.variable === 'YINGCHA_WEBHOOK_ALLOW', `${bad}: ConfigError naming the variable`);
   }
 });

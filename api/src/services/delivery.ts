@@ -11,6 +11,9 @@
 //     twice the timeout). Each event costs one POST and one transaction.
 // Failures back off exponentially with full jitter; once the head event has failed for longer than the horizon it
 // moves to dead_letter and the queue goes on. A replayed dead letter is sent ahead of the cursor.
+// Every POST goes through webhookAgent(), which connects only to addresses domain/address.ts allows (public ones, and
+// what YINGCHA_WEBHOOK_ALLOW opens), checked after resolution and before connecting; what a subscriber reads of a
+// failure is a category, never the socket error (an SSRF port scan learns nothing from it).
 import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { and, asc, eq, sql } from 'drizzle-orm';

@@ -192,7 +192,8 @@ export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<Ke
       const [count] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(apiKeys)
-        .where(and(isNull(apiKeys.revokedAt), sql`'admin' = any(${apiKeys.scopes})`));
+        // An expired key (a rotated one past its overlap) locks no one out any less than a revoked one.
+        .where(and(isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`, sql`'admin' = any(${apiKeys.scopes})`));
       if ((count?.n ?? 0) <= 1) throw new ApiError('LAST_ADMIN_KEY', 'create another admin key before revoking this one');
     }
     const [updated] = await tx
