@@ -15,6 +15,8 @@ import { requestHash } from '../../api/src/services/checks.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, uscc, world } from '../helpers/world.js';
 import { ENGINE } from '../helpers/db.js';
+
+const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
 import { bodyArb } from '../helpers/unicode.js';
 
 const RECEIPTS = Number(process.env.RECEIPT_FUZZ_RECEIPTS ?? 2_000);
@@ -107,12 +109,17 @@ t.test('verification reports every broken link, not just the first', async (t) =
   );
   t.ok(report.firstBroken && [first, second].includes(report.firstBroken.checkId!));
   t.equal(report.chains.reduce((n, c) => n + c.brokenLinks, 0), 2);
-  // A removed receipt: the gap and the broken link after it are both reported, the other alterations still are.
-  const [third] = await database.db.execute<{ chain: number; chain_seq: number }>(sql`select chain, chain_seq from check_receipt where id = ${ids[20]!}`).then((r) => (r as unknown as { rows?: unknown[] }).rows ?? (r as unknown as unknown[])) as Array<{ chain: number; chain_seq: number }>;
-  await database.db.execute(sql`delete from check_receipt where id = ${ids[20]!}`);
+  // A removed receipt (the first of a chain that has more): the gap and the broken link after it are both reported,
+  // and the other alterations still are.
+  const [third] = rows<{ id: string; chain: number }>(
+    await database.db.execute(sql`select id, chain from check_receipt where chain_seq = 1 and id not in (${first}, ${second})
+      and chain in (select chain from check_receipt group by chain having count(*) >= 2) order by chain limit 1`),
+  );
+  await database.db.execute(sql`delete from check_receipt where id = ${third!.id}`);
   const after = (await app.inject({ url: '/v1/admin/receipts/verify', headers: bearer(adminKey) })).json();
   t.equal(after.ok, false);
   t.ok(after.broken.some((b: { problem: string; chain: number }) => b.problem === 'sequence_gap' && b.chain === Number(third!.chain)), 'the gap');
+  t.ok(after.broken.some((b: { problem: string; chain: number }) => b.problem === 'prev_hash_mismatch' && b.chain === Number(third!.chain)), 'the link after it');
   t.ok(after.broken.some((b: { checkId: string }) => b.checkId === first) && after.broken.some((b: { checkId: string }) => b.checkId === second), 'and the two alterations');
 });
 

@@ -1,12 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
 import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
+import { type Page, setNextLink } from '../../services/paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
 import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody, SearchBody, TransferBody, TransferResult } from './schemas.js';
 
+type Lookup = { list?: string | undefined; view: 'public' | 'internal'; limit: number; after?: string | undefined };
+
 const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Entry);
+
+  /** A lookup by subject (query or body): its defaults, and the read recorded (services/reads.ts) before answering. */
+  async function lookup<T extends { subjectId: string }>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    operation: string,
+    asked: string,
+    given: { list?: string | undefined; view?: 'public' | 'internal' | undefined; limit?: number | undefined; after?: string | undefined },
+    find: (q: Lookup) => Promise<Page<T>>,
+  ): Promise<{ entries: T[]; nextCursor: string | null }> {
+    const page = await find({ list: given.list, view: given.view ?? 'public', limit: given.limit ?? 100, after: given.after });
+    await recordEntryRead(app.yc.database.db, caller(request), operation, askedFor(asked, app.yc.secret), page.items);
+    setNextLink(request, reply, page.nextCursor);
+    return { entries: page.items, nextCursor: page.nextCursor };
+  }
 
   app.post(
     '',
@@ -71,16 +90,8 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: EntryList },
       },
     },
-    async (request) => {
-      const entries = await findEntries(app.yc.database.db, app.yc.secret, caller(request), {
-        subject: request.query.subject,
-        list: request.query.list,
-        view: request.query.view ?? 'public',
-        limit: request.query.limit ?? 100,
-      });
-      await recordEntryRead(app.yc.database.db, caller(request), 'listEntries', askedFor(request.query.subject, app.yc.secret), entries);
-      return { entries };
-    },
+    async (request, reply) =>
+      lookup(request, reply, 'listEntries', request.query.subject, request.query, (q) => findEntries(app.yc.database.db, app.yc.secret, caller(request), { ...q, subject: request.query.subject })),
   );
 
   app.post(
@@ -120,16 +131,10 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: EntryList },
       },
     },
-    async (request) => {
-      const entries = await searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), {
-        idNumber: request.body.idNumber,
-        list: request.body.list,
-        view: request.body.view ?? 'public',
-        limit: request.body.limit ?? 100,
-      });
-      await recordEntryRead(app.yc.database.db, caller(request), 'searchEntries', askedFor(request.body.idNumber, app.yc.secret), entries);
-      return { entries };
-    },
+    async (request, reply) =>
+      lookup(request, reply, 'searchEntries', request.body.idNumber, request.body, (q) =>
+        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), { ...q, idNumber: request.body.idNumber }),
+      ),
   );
 
   app.post(
