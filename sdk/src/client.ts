@@ -9,6 +9,7 @@ import { Checks } from './resources/checks.js';
 import { Entries } from './resources/entries.js';
 import { Health } from './resources/health.js';
 import { Imports } from './resources/imports.js';
+import { Notices, Screenings } from './resources/notices.js';
 import { Objections } from './resources/objections.js';
 import { Repairs } from './resources/repairs.js';
 import { Stats } from './resources/stats.js';
@@ -42,6 +43,8 @@ export class Yingcha {
   readonly checks: Checks;
   readonly entries: Entries;
   readonly imports: Imports;
+  readonly notices: Notices;
+  readonly screenings: Screenings;
   readonly objections: Objections;
   readonly repairs: Repairs;
   /** The change feed; `for await (const e of client.changes.list())`. */
@@ -76,6 +79,8 @@ export class Yingcha {
     this.checks = new Checks(transport);
     this.entries = new Entries(transport);
     this.imports = new Imports(transport);
+    this.notices = new Notices(transport);
+    this.screenings = new Screenings(transport);
     this.objections = new Objections(transport);
     this.repairs = new Repairs(transport);
     this.changes = new Changes(transport);

@@ -479,6 +479,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/checks/{checkId}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The printable 惩戒告知书 (punishment notice) of a check, as HTML
+         * @description Rendered from the stored receipt only, with its hash and a QR code to GET /verify/{receiptHash}. Carries the document number once issued (POST …/notice); before that it is marked as a draft. Print it from a browser (A4).
+         *
+         *     Scope: `check`.
+         */
+        get: operations["getCheckNotice"];
+        put?: never;
+        /**
+         * Issue the 惩戒告知书 of a check: a document number and a signed link
+         * @description The first call numbers the notice (per issuing department and year, gapless) and records who issued it and when (201); later calls return the same number (200) with a fresh link. The link opens the HTML without a key until expiresAt (YINGCHA_NOTICE_LINK_TTL, default 24 h).
+         *
+         *     Scope: `check`.
+         */
+        post: operations["issueCheckNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notices/{noticeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An issued notice by its signed link (no key), as HTML
+         * @description The `url` of POST /v1/checks/{checkId}/notice. An expired link answers 410 NOTICE_LINK_EXPIRED and an altered one 403 NOTICE_LINK_INVALID, as Chinese HTML pages.
+         */
+        get: operations["openNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verify/{receiptHash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a notice’s check receipt still matches its hash (the QR code on the paper), as HTML
+         * @description Recomputes the receipt’s hash from the stored row and shows whether it matches, with the facts the paper shows (issuing department, time, matter reference, verdict, the measures’ 文号) and nothing more.
+         */
+        get: operations["verifyReceiptPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/departments/{departmentId}/notice-prefix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the 告知书文号 prefix of a department (e.g. 鹤市监告)
+         * @description null returns to the default, the department’s name + 告. Numbers already issued keep their text.
+         *
+         *     Scope: `admin`.
+         */
+        put: operations["setDepartmentNoticePrefix"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Screen a bidder roll (.xlsx or .csv) and get the result file
+         * @description Every bidder is checked as by POST /v1/checks/batch, each with its own receipt. The answer is the roll screened: one row per bidder with the verdict, the lists (Chinese names), the measures with their 文号, the check id and the receipt hash, and (.xlsx) a summary sheet. A bidder with a bad code is a row of the result saying why, not a failure. Columns read: 统一社会信用代码, 投标人名称 (or 单位名称, 企业名称 …), 身份证号码, 办件号; others are ignored. At most 5000 bidders.
+         *
+         *     Scope: `check`.
+         */
+        post: operations["createScreening"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/entries": {
         parameters: {
             query?: never;
@@ -6607,6 +6719,632 @@ export interface operations {
             };
         };
     };
+    getCheckNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page for printing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueCheckNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description who at the window issued it (name or staff number) */
+                    operator?: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "noticeId": "5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b",
+                     *       "checkId": "3f5790f5-8c1e-4b0a-9d2f-6e7a8b9c0d1e",
+                     *       "number": "鹤市监告〔2026〕第000123号",
+                     *       "issuedAt": "2026-12-01T08:30:00.000Z",
+                     *       "issuedByKey": "4c3b2a19-0f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *       "issuedByOperator": "窗口 3 号 王敏",
+                     *       "url": "https://yingcha.example.gov.cn/v1/notices/5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b?expires=1796200200&signature=9f…",
+                     *       "expiresAt": "2026-12-02T08:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        noticeId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        checkId: string;
+                        /** @description 文号, gapless per issuing department and year, e.g. 鹤市监告〔2026〕第000123号 */
+                        number: string;
+                        /** Format: date-time */
+                        issuedAt: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        issuedByKey: string;
+                        issuedByOperator: string | null;
+                        /** @description Signed link that opens the notice as HTML without a key, until expiresAt */
+                        url: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "noticeId": "5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b",
+                     *       "checkId": "3f5790f5-8c1e-4b0a-9d2f-6e7a8b9c0d1e",
+                     *       "number": "鹤市监告〔2026〕第000123号",
+                     *       "issuedAt": "2026-12-01T08:30:00.000Z",
+                     *       "issuedByKey": "4c3b2a19-0f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *       "issuedByOperator": "窗口 3 号 王敏",
+                     *       "url": "https://yingcha.example.gov.cn/v1/notices/5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b?expires=1796200200&signature=9f…",
+                     *       "expiresAt": "2026-12-02T08:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        noticeId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        checkId: string;
+                        /** @description 文号, gapless per issuing department and year, e.g. 鹤市监告〔2026〕第000123号 */
+                        number: string;
+                        /** Format: date-time */
+                        issuedAt: string;
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        issuedByKey: string;
+                        issuedByOperator: string | null;
+                        /** @description Signed link that opens the notice as HTML without a key, until expiresAt */
+                        url: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openNotice: {
+        parameters: {
+            query?: {
+                expires?: string;
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the link was altered (NOTICE_LINK_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description no such notice (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description the link has expired (NOTICE_LINK_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyReceiptPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                receiptHash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description genuine or not: meta yingcha-verification is genuine | mismatch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no receipt has this hash (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setDepartmentNoticePrefix: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
+                departmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "noticePrefix": "鹤市监告"
+                 *     }
+                 */
+                "application/json": {
+                    noticePrefix: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "departmentId": "0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *       "name": "鹤岗市市场监督管理局",
+                     *       "noticePrefix": "鹤市监告",
+                     *       "effectivePrefix": "鹤市监告"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                         */
+                        departmentId: string;
+                        name: string;
+                        noticePrefix: string | null;
+                        effectivePrefix: string;
+                    };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not visible to this department). Codes: `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createScreening: {
+        parameters: {
+            query: {
+                /** @description 事项类型: administrative_licensing 行政许可, project_approval 项目审批核准, government_procurement 政府采购, public_bidding 招标投标, fiscal_funds 财政资金/补贴, science_tech_projects 科技项目, land_and_mining 土地与矿业权, concession 特许经营, honours 评优评先/荣誉, financing_and_securities 融资与证券, market_entry_and_office 市场准入与任职, advertising 广告, tax 税收, customs 海关, supervision 日常监管, publication 信息公示 */
+                matter: "administrative_licensing" | "project_approval" | "government_procurement" | "public_bidding" | "fiscal_funds" | "science_tech_projects" | "land_and_mining" | "concession" | "honours" | "financing_and_securities" | "market_entry_and_office" | "advertising" | "tax" | "customs" | "supervision" | "publication";
+                /** @description 办件号: the tender or project number */
+                reference: string;
+                title?: string;
+                /** @description the roll: csv or xlsx; default from the Content-Type */
+                format?: "csv" | "xlsx";
+                /** @description xlsx (with a summary sheet) or csv (UTF-8 with BOM) */
+                output?: "xlsx" | "csv";
+                /** @description a CSV roll’s encoding; default utf-8 */
+                encoding?: "utf-8" | "gb18030" | "gbk";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The roll file itself (text/csv or the .xlsx media type) */
+        requestBody: {
+            content: {
+                "text/csv": unknown;
+                "application/csv": unknown;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                "application/octet-stream": unknown;
+            };
+        };
+        responses: {
+            /** @description The screened roll */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key may not do this. Codes: `FORBIDDEN_SCOPE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server errors; details are never shown. Codes: `INTERNAL`, `UNAVAILABLE`. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEntries: {
         parameters: {
             query: {
@@ -6620,6 +7358,8 @@ export interface operations {
                 /** @description public: only records on the list right now (公示), without history. internal (scope publish, review or admin): every record, including expired, repaired and revoked ones, with its version history. */
                 view?: "public" | "internal";
                 limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
             };
             header?: never;
             path?: never;
@@ -6635,11 +7375,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "entries": []
+                     *       "entries": [],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         entries: components["schemas"]["Entry"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -7153,6 +7896,8 @@ export interface operations {
                     view?: "public" | "internal";
                     /** @default 100 */
                     limit?: number;
+                    /** @description a nextCursor from the previous page */
+                    after?: string;
                 };
             };
         };
@@ -7165,11 +7910,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "entries": []
+                     *       "entries": [],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         entries: components["schemas"]["Entry"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import t from 'tap';
@@ -20,6 +20,8 @@ import { bearer } from '../helpers/app.js';
 import { check, department, publish, uscc, world } from '../helpers/world.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// jsqr is CommonJS: its default export is the function itself or sits on .default, depending on the loader.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 const ARTEFACTS = fileURLToPath(new URL('../artefacts/notice/', import.meta.url));
 const A4_POINTS = { w: 595.28, h: 841.89 };
 /** @page margins of the notice (services/notice.ts): 20 mm top, 22 mm bottom */
@@ -85,7 +87,7 @@ t.test('the notice in a real browser', async (t) => {
   const open = async (name: string, url: string) => {
     const res = await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
     t.equal(res?.status(), 200, `${name}: the signed link opens without a key`);
-    await page.evaluate(() => document.fonts.ready);
+    await page.evaluate('document.fonts.ready');
     await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     writeFileSync(join(ARTEFACTS, `${name}.pdf`), pdf);
@@ -102,7 +104,7 @@ t.test('the notice in a real browser', async (t) => {
 
     // Font coverage: every character on the page is in one installed font (a missing glyph would print as a box),
     // and Chromium drew the text with the Noto CJK fonts, not a fallback.
-    const text = (await page.evaluate(() => document.body.innerText)).replace(/\s/g, '');
+    const text = (await page.evaluate<string>('document.body.innerText')).replace(/\s/g, '');
     const codepoints = [...new Set([...text].map((c) => c.codePointAt(0)!.toString(16)))];
     const covering = execFileSync('fc-list', [`:charset=${codepoints.join(' ')}`, 'family'], { encoding: 'utf8' });
     t.match(covering, /Noto (Serif|Sans) CJK SC/, `all ${codepoints.length} distinct characters are covered by Noto CJK SC`);
@@ -140,13 +142,13 @@ t.test('the notice in a real browser', async (t) => {
     // moving any block that would cross a page boundary (break-inside: avoid) to the next page.
     await page.emulateMedia({ media: 'print' });
     await page.setViewportSize({ width: Math.round((170 / 25.4) * 96), height: 1200 });
-    const blocks = await page.evaluate(() =>
+    // (A string, evaluated in the page: the test's TypeScript has no DOM types.)
+    const blocks = await page.evaluate<Array<{ top: number; height: number; avoid: boolean }>>(`
       [...document.querySelectorAll('h1, .no, p, li, .close, .foot')].map((el) => {
         const r = el.getBoundingClientRect();
         const s = getComputedStyle(el);
         return { top: r.top + window.scrollY - parseFloat(s.marginTop), height: r.height + parseFloat(s.marginTop) + parseFloat(s.marginBottom), avoid: s.breakInside === 'avoid' };
-      }),
-    );
+      })`);
     let pages = 1;
     let offset = 0; // where the current page starts, in layout pixels
     for (const b of blocks) {
@@ -160,7 +162,7 @@ t.test('the notice in a real browser', async (t) => {
     t.ok(printed >= 3, `${printed} pages for 20 hits and 40 measures`);
     t.equal(printed, pages, `the PDF has ${printed} pages; the layout gives ${pages}`);
     t.equal(await page.locator('li.item').count(), 60, '20 hits and 40 measures on the paper');
-    const css = await page.evaluate(() => [...document.styleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'));
+    const css = await page.evaluate<string>("[...document.styleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\\n')");
     t.match(css, /counter\(pages\)/, 'the footer counts 第 N 页 共 M 页');
     t.match(css, /break-inside: avoid/);
   });
