@@ -13,6 +13,11 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
   db: Db;
+  /**
+   * A small pool of its own for bulk work (check batches): a department's batch of 1,000 fuzzy names runs its
+   * queries here, so single checks keep the main pool's connections. The same handle as `db` on PGlite.
+   */
+  batchDb: Db;
   engine: 'pglite' | 'postgres';
   /** the PostgreSQL URL, for work that needs its own connection (migrations, LISTEN) */
   url?: string;
@@ -35,6 +40,8 @@ export interface OpenOptions {
    */
   statementTimeoutMs?: number;
   idleInTransactionTimeoutMs?: number;
+  /** connections of the bulk pool (`batchDb`) on PostgreSQL; default 2 */
+  batchMax?: number;
 }
 
 /** Defaults of the pool's timeouts (YINGCHA_STATEMENT_TIMEOUT_MS, YINGCHA_IDLE_TX_TIMEOUT_MS). */
@@ -43,25 +50,27 @@ export const DEFAULT_IDLE_TX_TIMEOUT_MS = 60_000;
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
-    const client = postgres(opts.url, {
-      max: opts.max ?? 10,
-      onnotice: () => {},
-      // Startup parameters: every connection of the pool gets them, including those opened later.
-      connection: {
-        application_name: 'yingcha',
-        statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-        idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_TX_TIMEOUT_MS,
-      },
+    // Startup parameters: every connection of the pool gets them, including those opened later.
+    const connection = (name: string) => ({
+      application_name: name,
+      statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_TX_TIMEOUT_MS,
     });
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: connection('yingcha') });
+    const bulk = postgres(opts.url, { max: opts.batchMax ?? 2, onnotice: () => {}, connection: connection('yingcha-batch') });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const batchDb = drizzlePostgres(bulk, { schema }) as unknown as Db;
     return {
       db,
+      batchDb,
       engine: 'postgres',
       url: opts.url,
       ping: async () => {
         await client`select 1`;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), bulk.end({ timeout: 5 })]);
+      },
     };
   }
   const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
@@ -69,6 +78,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
+    batchDb: db,
     engine: 'pglite',
     ping: async () => {
       await db.execute(sql`select 1`);

@@ -64,7 +64,8 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const results = await app.jobs.slot(() =>
           runBatch(
-            db(),
+            // the bulk pool: a batch's queries never hold more than its few connections (db/index.ts)
+            app.yc.database.batchDb,
             app.yc.secret,
             caller(request),
             items.map((item) => ({ subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator })),
