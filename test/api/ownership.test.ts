@@ -108,6 +108,18 @@ t.test('records belong to the department that decided them', async (t) => {
     t.equal(clash.json().code, 'CONFLICT');
   });
 
+  t.test('open cases go with a transferred record', async (t) => {
+    const p = (await publish(app, a.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '佳木斯市归属四有限公司' } })).json();
+    const o = await post(a.key, '/v1/objections', { entryId: p.entryId, applicant: { name: '申请人' }, reason: '认定有误' });
+    t.equal(o.statusCode, 201, o.body);
+    t.equal((await post(adminKey, `/v1/entries/${p.entryId}/transfer`, { departmentId: c.departmentId, reason: '职责划转' })).statusCode, 200);
+    const url = `/v1/objections/${o.json().objectionId}/verify`;
+    t.equal((await post(a.key, url, {})).json().code, 'NOT_DECIDING_DEPARTMENT', 'the old department no longer decides it');
+    const verified = await post(c.key, url, {});
+    t.equal(verified.statusCode, 200, verified.body);
+    t.equal(verified.json().decidingDepartmentId, c.departmentId);
+  });
+
   t.test('a publisher renaming a subject writes subject.renamed and an audit row naming the key', async (t) => {
     const firm = uscc();
     const first = await publish(app, a.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: firm, name: '佳木斯市旧名有限公司' } });

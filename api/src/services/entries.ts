@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { departments, entries, entryVersions, events, subjects } from '../db/schema.js';
+import { departments, entries, entryVersions, events, objections, repairs, subjects } from '../db/schema.js';
 import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
@@ -284,6 +284,10 @@ export async function transferEntry(db: Db, caller: AuthContext, entryId: string
       .where(and(eq(entries.departmentId, to.departmentId), eq(entries.source, entry!.source), eq(entries.sourceRecordId, entry!.sourceRecordId)));
     if (clash) throw new ApiError('CONFLICT', `that department already has a record with this (source, sourceRecordId): ${clash.id}`);
     await tx.update(entries).set({ departmentId: to.departmentId }).where(eq(entries.id, entryId));
+    // Open objections and repairs go with the record: the new department verifies and decides them.
+    for (const table of [objections, repairs]) {
+      await tx.update(table).set({ decidingDepartmentId: to.departmentId }).where(and(eq(table.entryId, entryId), inArray(table.status, ['received', 'verifying'])));
+    }
     const r = await changeStatusIn(tx, actor, entryId, {
       to: current.status,
       change: 'transferred',
