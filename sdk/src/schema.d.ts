@@ -7040,13 +7040,13 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            /** @description too many requests from this address (RATE_LIMITED) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
             /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */
@@ -7107,13 +7107,13 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Over the rate limit; see Retry-After. Codes: `RATE_LIMITED`. */
+            /** @description too many requests from this address (RATE_LIMITED) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
             /** @description Other client errors (RFC 9457) with a stable code. Codes: `NOTICE_LINK_EXPIRED`, `IMPORT_REJECTED`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `CONFLICT`, `LAST_ADMIN_KEY`, `INVALID_TRANSITION`, `OBJECTION_ALREADY_OPEN`, `REPAIR_ALREADY_OPEN`, `REPAIR_LOCKED`, `REPAIR_NOT_ALLOWED`, `MEASURE_NOT_IN_CHECK`, `PAYLOAD_TOO_LARGE`, `URI_TOO_LONG`, `HEADERS_TOO_LARGE`, `REQUEST_TIMEOUT`, `UNSUPPORTED_MEDIA_TYPE`. */

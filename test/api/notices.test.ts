@@ -3,6 +3,7 @@
 // not after one stored column changes; unknown → 未找到), and the department's 文号 prefix.
 import { sql } from 'drizzle-orm';
 import t from 'tap';
+import { buildApp } from '../../api/src/app.js';
 import { signNoticeLink } from '../../api/src/services/notice.js';
 import { TEST_SECRET, bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
@@ -169,5 +170,20 @@ t.test('notices', async (t) => {
     t.match(unknown.headers['content-type'], /^text\/html/);
     t.match(unknown.body, /未找到/);
     t.equal((await app.inject({ url: '/verify/not-a-hash' })).statusCode, 404);
+  });
+
+  t.test('the public pages are budgeted per client address: 429 as a Chinese page', async (t) => {
+    const strict = await buildApp({ database, secret: TEST_SECRET, notices: { publicPagesPerMinute: 3 } });
+    t.teardown(() => strict.close());
+    const c = await newCheck();
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await strict.inject({ url: `/verify/${c.receipt.hash}`, remoteAddress: '198.51.100.7' }));
+    t.same(answers.map((a) => a.statusCode), [200, 200, 200, 429]);
+    const refused = answers[3]!;
+    t.match(refused.headers['content-type'], /^text\/html/);
+    t.match(refused.body, /RATE_LIMITED/);
+    t.ok(Number(refused.headers['retry-after']) >= 1, 'Retry-After');
+    t.equal(refused.headers['ratelimit-limit'], '3');
+    t.equal((await strict.inject({ url: `/verify/${c.receipt.hash}`, remoteAddress: '198.51.100.8' })).statusCode, 200, 'another address has its own budget');
   });
 });

@@ -26,7 +26,11 @@ export interface NoticeRoutesOptions {
   linkTtlSeconds?: number;
   /** the public base URL links and QR codes point to (YINGCHA_PUBLIC_URL); default: the request's own origin */
   publicUrl?: string;
+  /** requests per client address per minute to the public pages (signed links, /verify) */
+  publicPagesPerMinute?: number;
 }
+
+export const DEFAULT_PUBLIC_PAGES_PER_MINUTE = 120;
 
 const Html = (example: string, description = 'HTML page') => ({
   description,
@@ -72,6 +76,21 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
   const ttl = opts.linkTtlSeconds ?? DEFAULT_NOTICE_LINK_TTL_SECONDS;
   const base = (request: FastifyRequest) => (opts.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
   const verifyUrl = (request: FastifyRequest) => (hash: string) => `${base(request)}/verify/${hash}`;
+
+  // The public pages have no key to budget, so they are budgeted per client address, through the same limiter (and
+  // Redis store) as the keyed routes (plugins/rate-limit.ts); absent when limits are switched off.
+  const perAddress = app.hasDecorator('createRateLimit')
+    ? app.createRateLimit({ max: opts.publicPagesPerMinute ?? DEFAULT_PUBLIC_PAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: (r) => `public:${r.ip}` })
+    : undefined;
+  const publicBudget = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!perAddress) return;
+    const r = await perAddress(request);
+    if (r.isAllowed) return;
+    reply.header('ratelimit-limit', r.max).header('ratelimit-remaining', Math.max(0, r.remaining)).header('ratelimit-reset', r.ttlInSeconds);
+    if (!r.isExceeded) return;
+    reply.header('retry-after', String(Math.max(1, r.ttlInSeconds)));
+    return sendErrorPage(reply, 'RATE_LIMITED', '请求过于频繁', `请 ${Math.max(1, r.ttlInSeconds)} 秒后再试。`);
+  };
 
   app.post(
     '/v1/checks/:checkId/notice',
@@ -125,6 +144,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
   app.get(
     '/v1/notices/:noticeId',
     {
+      onRequest: publicBudget,
       schema: {
         operationId: 'openNotice',
         tags: ['public'],
@@ -138,6 +158,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
           200: Html('<!doctype html><html lang="zh-CN">…鹤市监告〔2026〕第000123号…</html>'),
           403: Html('<!doctype html>…链接无效…</html>', 'the link was altered (NOTICE_LINK_INVALID)'),
           404: Html('<!doctype html>…未找到…</html>', 'no such notice (NOT_FOUND)'),
+          429: Html('<!doctype html>…请求过于频繁…</html>', 'too many requests from this address (RATE_LIMITED)'),
           410: Html('<!doctype html>…链接已过期…</html>', 'the link has expired (NOTICE_LINK_EXPIRED)'),
         },
       },
@@ -156,6 +177,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
   app.get(
     '/verify/:receiptHash',
     {
+      onRequest: publicBudget,
       schema: {
         operationId: 'verifyReceiptPage',
         tags: ['public'],
@@ -167,6 +189,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
         response: {
           200: Html('<!doctype html>…核验通过…</html>', 'genuine or not: meta yingcha-verification is genuine | mismatch'),
           404: Html('<!doctype html>…未找到…</html>', 'no receipt has this hash (NOT_FOUND)'),
+          429: Html('<!doctype html>…请求过于频繁…</html>', 'too many requests from this address (RATE_LIMITED)'),
         },
       },
     },
