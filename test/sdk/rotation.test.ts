@@ -108,5 +108,10 @@ t.test('a subscription secret rotated through the SDK: two signatures during the
   t.equal((bad as APIError).code, 'VALIDATION_FAILED');
   const other = await s.department('taxation', '230400', ['check']);
   const foreign = await s.as(other).subscriptions.rotateSecret(sub.subscriptionId).catch((err: unknown) => err);
+  // Without a body (curl -X POST) the defaults apply: a 24 h overlap.
+  const bare = await fetch(`${s.baseUrl}/v1/subscriptions/${sub.subscriptionId}/rotate-secret`, { method: 'POST', headers: { authorization: `Bearer ${finance.key}` } });
+  t.equal(bare.status, 200);
+  const bareBody = (await bare.json()) as { previousSecretValidUntil: string };
+  t.ok(Date.parse(bareBody.previousSecretValidUntil) - Date.now() > 23 * 3600_000, 'the default overlap is 24 h');
   t.equal((foreign as APIError).code, 'NOT_FOUND', "another department's subscription is not found");
 });

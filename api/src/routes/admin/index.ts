@@ -4,6 +4,7 @@ import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, li
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipts.js';
 import { ChainReport } from '../checks/schemas.js';
+import { absentBodyIsEmpty } from '../schemas.js';
 import {
   ADMIN_SCHEMAS,
   CreateDepartmentBody,
@@ -125,6 +126,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: RotateKeyBody,
         response: { 200: RotatedKey },
       },
+      preValidation: absentBodyIsEmpty,
     },
     async (request, reply) => {
       const rotated = await rotateKey(db(), actorOf(request), request.params.keyId, request.body?.overlapSeconds ?? KEY_OVERLAP_DEFAULT_S);

@@ -13,6 +13,7 @@ import {
 } from '../../services/subscriptions.js';
 import type { WebhookPolicy } from '../../services/delivery.js';
 import { EMPTY_ALLOWLIST } from '../../domain/address.js';
+import { absentBodyIsEmpty } from '../schemas.js';
 import {
   CreatedSubscription,
   CreateSubscriptionBody,
@@ -160,6 +161,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         body: RotateSecretBody,
         response: { 200: RotatedSecret },
       },
+      preValidation: absentBodyIsEmpty,
     },
     async (request, reply) =>
       reply
