@@ -155,13 +155,23 @@ export async function screenRoll(
   return { batchId, department: dept?.name ?? '', matter, screenedAt: new Date().toISOString(), items };
 }
 
+/** What a clerk reads for the codes a bidder row can be refused with; the code and the API's detail follow. */
+const ERROR_TEXT: Record<string, string> = {
+  INVALID_USCC: '统一社会信用代码有误',
+  INVALID_ID_NUMBER: '身份证号码有误',
+  VALIDATION_FAILED: '投标人信息不完整或格式有误',
+};
+
 const RESULT_HEADER = ['行号', '投标人名称', '统一社会信用代码', '身份证号码（脱敏）', '查询结果', '名单', '措施及文号', '查询编号', '回执哈希', '说明'];
 
 /** One row per bidder. An error row names the code that refused it; an ID number appears only masked. */
 function resultRows(s: Screening): string[][] {
   return s.items.map(({ roll, result }) => {
     const c = result.check;
-    if (!c) return [String(roll.row), roll.name ?? '', roll.uscc ?? '', '', '无法查询', '', '', '', '', `${result.error?.code}：${result.error?.detail}`];
+    if (!c) {
+      const code = result.error?.code ?? 'VALIDATION_FAILED';
+      return [String(roll.row), roll.name ?? '', roll.uscc ?? '', '', '无法查询', '', '', '', '', `${code}：${ERROR_TEXT[code] ?? '无法查询'}（${result.error?.detail ?? ''}）`];
+    }
     const lists = [...new Set(c.hits.map((h) => h.list.name))].join('；');
     const measures = c.measures.map((m) => `${m.text}（${m.docNo}）`).join('；');
     const notes = [...new Set(c.reasons.map((r) => r.message.replace(/\s*\([^()]*\)\s*$/, '')))].join('；');
