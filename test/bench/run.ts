@@ -28,7 +28,6 @@ import { runPgbench } from './pgbench.js';
 import { runDeliveryBench } from './delivery.js';
 import { backendCpuSeconds, cpuSeconds, runImportBench } from './import.js';
 import { runFairnessBench } from './fairness.js';
-import { runFairnessBench } from './fairness.js';
 import { startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
@@ -127,8 +126,6 @@ async function main() {
   if (process.env.BENCH_SCENARIO === 'import') return runImportBench();
   // BENCH_SCENARIO=delivery: webhook latency, commit → receipt (test/bench/delivery.ts).
   if (process.env.BENCH_SCENARIO === 'delivery') return runDeliveryBench();
-  // BENCH_SCENARIO=fairness: a single check's p99 while another department batches (test/bench/fairness.ts).
-  if (process.env.BENCH_SCENARIO === 'fairness') return runFairnessBench();
   // BENCH_SCENARIO=fairness: a single check's p99 while another department batches (test/bench/fairness.ts).
   if (process.env.BENCH_SCENARIO === 'fairness') return runFairnessBench();
   log(`# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`);
