@@ -57,10 +57,121 @@ const UNDICI_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADER
 
 export const USER_AGENT = `yingcha-sdk/${VERSION} node/${process.versions.node}`;
 
+/** What the HTTP response said besides its body: `await client.checks.create(…).withResponse()`. */
+export interface ResponseInfo {
+  status: number;
+  /** lower-case names */
+  headers: Record<string, string>;
+  /** the server's `x-request-id`: quote it when reporting a problem */
+  requestId: string | undefined;
+}
+
+export interface WithResponse<T> {
+  data: T;
+  response: ResponseInfo;
+}
+
+/**
+ * What every call returns: a promise of the parsed body, which can also show the response it came from
+ * (`.withResponse()`), as the Stainless SDKs do. The request starts when the call is made, not when it is awaited.
+ */
+export class APIPromise<T> extends Promise<T> {
+  private parsed: Promise<T> | undefined;
+
+  constructor(protected readonly raw: Promise<WithResponse<T>>) {
+    // The base promise is never used: then/catch/finally below read the body through `raw`.
+    super((resolve) => resolve(undefined as T));
+  }
+
+  // Promises derived with then() are plain promises, not APIPromises over nothing.
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+
+  /** The body and the response: status, headers and request id. */
+  withResponse(): Promise<WithResponse<T>> {
+    return this.raw;
+  }
+
+  /** A promise of another value made from the body and the response (used by resources, e.g. checks' `replayed`). */
+  map<U>(fn: (data: T, response: ResponseInfo) => U): APIPromise<U> {
+    return new APIPromise(this.raw.then((r) => ({ data: fn(r.data, r.response), response: r.response })));
+  }
+
+  private body(): Promise<T> {
+    return (this.parsed ??= this.raw.then((r) => r.data));
+  }
+
+  override then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.body().then(onfulfilled, onrejected);
+  }
+
+  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.body().catch(onrejected);
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.body().finally(onfinally);
+  }
+}
+
+/** A page of a list: its rows under some key, and the cursor of the next page (absent or null on the last). */
+export interface CursorPage {
+  nextCursor?: string | null;
+}
+
+/**
+ * What a list call returns: awaited, the first page (with `.withResponse()` like any call); iterated with
+ * `for await`, every row of every page, fetching the next page (`after` = the page's `nextCursor`) as it goes.
+ */
+export class PagePromise<P extends CursorPage, Item> extends APIPromise<P> implements AsyncIterable<Item> {
+  constructor(
+    raw: Promise<WithResponse<P>>,
+    private readonly fetchAfter: (after: string) => APIPromise<P>,
+    private readonly rows: (page: P) => Item[],
+  ) {
+    super(raw);
+  }
+
+  /**
+   * The pages, the first one included. `maxPages` bounds the loop (default: until the last page). A cursor that does
+   * not move ends it too, so a misbehaving server cannot keep it spinning.
+   */
+  async *pages(maxPages = Number.POSITIVE_INFINITY): AsyncGenerator<P> {
+    let page: P = await this;
+    yield page;
+    for (let n = 1; n < maxPages; n++) {
+      const cursor = page.nextCursor;
+      if (!cursor) return;
+      const next: P = await this.fetchAfter(cursor);
+      if (next.nextCursor === cursor) return;
+      page = next;
+      yield page;
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item> {
+    for await (const page of this.pages()) yield* this.rows(page);
+  }
+}
+
 export class Transport {
   constructor(readonly options: TransportOptions) {}
 
-  async request<T>(call: Call, opts: RequestOptions = {}): Promise<T> {
+  request<T>(call: Call, opts: RequestOptions = {}): APIPromise<T> {
+    return new APIPromise(this.send<T>(call, opts));
+  }
+
+  /** A list: GET `call` for the first page, then the same with `after` for each next one. */
+  list<P extends CursorPage, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[]): PagePromise<P, Item> {
+    const fetchAfter = (after: string) => this.request<P>({ ...call, query: { ...call.query, after } }, opts);
+    return new PagePromise<P, Item>(this.send<P>(call, opts), fetchAfter, rows);
+  }
+
+  private async send<T>(call: Call, opts: RequestOptions): Promise<WithResponse<T>> {
     const maxRetries = opts.maxRetries ?? this.options.maxRetries;
     const timeout = opts.timeout ?? this.options.timeout;
     validateCallOptions(maxRetries, timeout);
@@ -82,7 +193,9 @@ export class Transport {
         await this.backoff(attempt, undefined, opts.signal);
         continue;
       }
-      if (res.status < 400) return parse<T>(res, call.accept ?? 'json');
+      if (res.status < 400) {
+        return { data: parse<T>(res, call.accept ?? 'json'), response: { status: res.status, headers: res.headers, requestId: res.headers['x-request-id'] } };
+      }
       const error = APIError.from(res.status, res.headers, problemBody(res));
       if (retriesLeft <= 0 || !shouldRetry(res)) throw error;
       const wait = retryAfterMs(res.headers);

@@ -6,6 +6,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { departments, entries, entryVersions, events, objections, repairs, subjects } from '../db/schema.js';
 import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
+import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog.js';
@@ -423,8 +424,8 @@ export async function findEntries(
   db: Db,
   _secret: string,
   caller: AuthContext,
-  q: { subject: string; list?: string | undefined; view: EntryReadView; limit: number },
-): Promise<EntryView[]> {
+  q: { subject: string; list?: string | undefined; view: EntryReadView; limit: number; after?: string | undefined },
+): Promise<Page<EntryView>> {
   assertView(caller, q.view);
   const raw = q.subject.trim();
   let subjectIds: string[];
@@ -454,19 +455,28 @@ export async function searchEntriesByIdNumber(
   db: Db,
   secret: string,
   caller: AuthContext,
-  q: { idNumber: string; list?: string | undefined; view: EntryReadView; limit: number },
-): Promise<EntryView[]> {
+  q: { idNumber: string; list?: string | undefined; view: EntryReadView; limit: number; after?: string | undefined },
+): Promise<Page<EntryView>> {
   assertView(caller, q.view);
   const ids = parseIdentifiers({ idNumber: q.idNumber }, secret, '/body');
   if (!ids.idHash) throw new ApiError('VALIDATION_FAILED', 'idNumber is required', { errors: [{ path: '/body/idNumber', message: 'is empty' }] });
   const subjectIds = (await findByIdentifiers(db, { idHash: ids.idHash })).map((s) => s.subjectId);
-  return entriesOf(db, subjectIds, q);
+  return entriesOf(db, subjectIds, q, '/body/after');
 }
 
-async function entriesOf(db: Db, subjectIds: string[], q: { list?: string | undefined; view: EntryReadView; limit: number }): Promise<EntryView[]> {
-  if (subjectIds.length === 0) return [];
+/** Newest first, a page at a time (services/paging.ts); the cursor comes from the rows read, before the view filters. */
+async function entriesOf(
+  db: Db,
+  subjectIds: string[],
+  q: { list?: string | undefined; view: EntryReadView; limit: number; after?: string | undefined },
+  cursorPath?: string,
+): Promise<Page<EntryView>> {
+  const after = afterCursor(entries.createdAt, entries.id, q.after, 'desc', cursorPath);
+  if (subjectIds.length === 0) return { items: [], nextCursor: null };
   const where = [inArray(entries.subjectId, subjectIds)];
   if (q.list) where.push(eq(entries.listCode, q.list));
-  const rows = await db.select().from(entries).where(and(...where)).orderBy(desc(entries.createdAt)).limit(q.limit);
-  return toEntryViews(db, rows, q.view);
+  if (after) where.push(after);
+  const rows = await db.select().from(entries).where(and(...where)).orderBy(...pageOrder(entries.createdAt, entries.id)).limit(q.limit + 1);
+  const page = toPage(rows, q.limit, (r) => ({ at: r.createdAt, id: r.id }));
+  return { items: await toEntryViews(db, page.items, q.view), nextCursor: page.nextCursor };
 }

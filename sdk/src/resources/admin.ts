@@ -1,26 +1,26 @@
-import type { RequestOptions } from '../transport.js';
+import type { APIPromise, RequestOptions } from '../transport.js';
 import type { ApiKey, CreatedKey, Department, DepartmentParams, KeyParams, KeysQuery, QueryParams, ReceiptChainReport, RequestBody, ResponseBody } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 class Departments extends APIResource {
-  create(params: DepartmentParams, options?: RequestOptions): Promise<Department> {
+  create(params: DepartmentParams, options?: RequestOptions): APIPromise<Department> {
     return this.transport.request({ method: 'POST', path: '/v1/admin/departments', body: params }, options);
   }
-  list(options?: RequestOptions): Promise<ResponseBody<'listDepartments'>> {
+  list(options?: RequestOptions): APIPromise<ResponseBody<'listDepartments'>> {
     return this.transport.request({ method: 'GET', path: '/v1/admin/departments' }, options);
   }
 }
 
 class Keys extends APIResource {
   /** The answer's `secret` is shown this once; only its hash is kept. */
-  create(params: KeyParams, options?: RequestOptions): Promise<CreatedKey> {
+  create(params: KeyParams, options?: RequestOptions): APIPromise<CreatedKey> {
     return this.transport.request({ method: 'POST', path: '/v1/admin/keys', body: params }, options);
   }
-  list(query: KeysQuery = {}, options?: RequestOptions): Promise<ResponseBody<'listKeys'>> {
+  list(query: KeysQuery = {}, options?: RequestOptions): APIPromise<ResponseBody<'listKeys'>> {
     return this.transport.request({ method: 'GET', path: '/v1/admin/keys', query }, options);
   }
   /** Revoking twice returns the first revocation; the last active admin key answers LAST_ADMIN_KEY. */
-  revoke(keyId: string, options?: RequestOptions): Promise<ApiKey> {
+  revoke(keyId: string, options?: RequestOptions): APIPromise<ApiKey> {
     return this.transport.request({ method: 'DELETE', path: `/v1/admin/keys/${seg(keyId)}` }, options);
   }
   /**
@@ -28,7 +28,7 @@ class Keys extends APIResource {
    * keeps working until `previous.expiresAt` (`overlapSeconds`, default 24 h) and then answers EXPIRED_KEY. Not
    * retried without an idempotency key: a repeat would find the key already rotated (CONFLICT).
    */
-  rotate(keyId: string, params: RequestBody<'rotateKey'> = {}, options?: RequestOptions): Promise<ResponseBody<'rotateKey'>> {
+  rotate(keyId: string, params: RequestBody<'rotateKey'> = {}, options?: RequestOptions): APIPromise<ResponseBody<'rotateKey'>> {
     return this.transport.request({ method: 'POST', path: `/v1/admin/keys/${seg(keyId)}/rotate`, body: params }, options);
   }
 }
@@ -38,14 +38,14 @@ class Reads extends APIResource {
    * Who looked up whom: reads that reveal whether a subject is listed, oldest first. Page with
    * `{ after: page.nextCursor }` until `nextCursor` is null; filter with `departmentId` or `subjectId`.
    */
-  list(query: Partial<QueryParams<'listReads'>> = {}, options?: RequestOptions): Promise<ResponseBody<'listReads'>> {
+  list(query: Partial<QueryParams<'listReads'>> = {}, options?: RequestOptions): APIPromise<ResponseBody<'listReads'>> {
     return this.transport.request({ method: 'GET', path: '/v1/admin/reads', query }, options);
   }
 }
 
 class Receipts extends APIResource {
   /** Walk every receipt chain; `firstBroken` names the first altered, removed or reordered receipt. */
-  verify(options?: RequestOptions): Promise<ReceiptChainReport> {
+  verify(options?: RequestOptions): APIPromise<ReceiptChainReport> {
     return this.transport.request({ method: 'GET', path: '/v1/admin/receipts/verify' }, options);
   }
 }

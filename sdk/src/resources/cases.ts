@@ -1,4 +1,4 @@
-import type { Call, RequestOptions } from '../transport.js';
+import type { APIPromise, Call, RequestOptions } from '../transport.js';
 import { APIResource, seg } from './resource.js';
 
 /**
@@ -9,25 +9,25 @@ export abstract class CaseResource<Case, OpenParams, List, ListQuery extends Cal
   protected abstract readonly path: string;
 
   /** Open a case on a record; the answer carries its deadline (`dueAt`). Not retried without an idempotency key. */
-  create(params: OpenParams, options?: RequestOptions): Promise<Case> {
+  create(params: OpenParams, options?: RequestOptions): APIPromise<Case> {
     return this.transport.request({ method: 'POST', path: this.path, body: params }, options);
   }
 
-  list(query: ListQuery = {} as ListQuery, options?: RequestOptions): Promise<List> {
+  list(query: ListQuery = {} as ListQuery, options?: RequestOptions): APIPromise<List> {
     return this.transport.request({ method: 'GET', path: this.path, query }, options);
   }
 
-  get(id: string, options?: RequestOptions): Promise<Case> {
+  get(id: string, options?: RequestOptions): APIPromise<Case> {
     return this.transport.request({ method: 'GET', path: `${this.path}/${seg(id)}` }, options);
   }
 
   /** Move a received case to 核实中 (verifying); scope `review`. */
-  verify(id: string, options?: RequestOptions): Promise<Case> {
+  verify(id: string, options?: RequestOptions): APIPromise<Case> {
     return this.transport.request({ method: 'POST', path: `${this.path}/${seg(id)}/verify` }, options);
   }
 
   /** Decide the case; scope `review`. */
-  decide(id: string, params: DecisionParams, options?: RequestOptions): Promise<Case> {
+  decide(id: string, params: DecisionParams, options?: RequestOptions): APIPromise<Case> {
     return this.transport.request({ method: 'POST', path: `${this.path}/${seg(id)}/decision`, body: params }, options);
   }
 }

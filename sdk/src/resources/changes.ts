@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../transport.js';
+import type { APIPromise, RequestOptions } from '../transport.js';
 import type { ChangeEvent, ChangesPage, ChangesQuery } from '../types.js';
 import { APIResource } from './resource.js';
 
@@ -54,7 +54,7 @@ export class ChangeStream implements AsyncIterable<ChangeEvent> {
 
 export class Changes extends APIResource {
   /** One page of the feed. */
-  page(query: ChangesQuery = {}, options?: RequestOptions): Promise<ChangesPage> {
+  page(query: ChangesQuery = {}, options?: RequestOptions): APIPromise<ChangesPage> {
     return this.transport.request({ method: 'GET', path: '/v1/changes', query }, options);
   }
 

@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../transport.js';
+import type { APIPromise, RequestOptions } from '../transport.js';
 import type { ImportFormat, ImportList, ImportListQuery, ImportQuery, ImportRecord, ImportResult } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
@@ -21,7 +21,7 @@ export class Imports extends APIResource {
    * the rows. Rows are idempotent on (source, sourceRecordId), so sending the file again after a lost answer writes
    * nothing twice, and the call is retried like a GET.
    */
-  create(params: ImportParams, options?: RequestOptions): Promise<ImportResult> {
+  create(params: ImportParams, options?: RequestOptions): APIPromise<ImportResult> {
     const { file, ...query } = params;
     return this.transport.request(
       { method: 'POST', path: '/v1/imports', query, raw: { body: file, contentType: CONTENT_TYPES[params.format] }, idempotent: true },
@@ -30,11 +30,11 @@ export class Imports extends APIResource {
   }
 
   /** Recent imports of this department, with progress for a running one. */
-  list(query: ImportListQuery = {}, options?: RequestOptions): Promise<ImportList> {
+  list(query: ImportListQuery = {}, options?: RequestOptions): APIPromise<ImportList> {
     return this.transport.request({ method: 'GET', path: '/v1/imports', query }, options);
   }
 
-  get(importId: string, options?: RequestOptions): Promise<ImportRecord> {
+  get(importId: string, options?: RequestOptions): APIPromise<ImportRecord> {
     return this.transport.request({ method: 'GET', path: `/v1/imports/${seg(importId)}` }, options);
   }
 }

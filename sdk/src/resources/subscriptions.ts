@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../transport.js';
+import type { APIPromise, RequestOptions } from '../transport.js';
 import type {
   CreatedSubscription,
   DeletedSubscription,
@@ -18,25 +18,25 @@ export class Subscriptions extends APIResource {
    * Subscribe a URL to event types. The answer holds the signing `secret` this once; keep it for `verifyWebhook`.
    * Not retried without an idempotency key, since a repeat would create a second subscription.
    */
-  create(params: SubscriptionParams, options?: RequestOptions): Promise<CreatedSubscription> {
+  create(params: SubscriptionParams, options?: RequestOptions): APIPromise<CreatedSubscription> {
     return this.transport.request({ method: 'POST', path: '/v1/subscriptions', body: params }, options);
   }
 
-  list(options?: RequestOptions): Promise<SubscriptionList> {
+  list(options?: RequestOptions): APIPromise<SubscriptionList> {
     return this.transport.request({ method: 'GET', path: '/v1/subscriptions' }, options);
   }
 
   /** One subscription with its delivery state (delivered, failing since, dead letters). */
-  get(subscriptionId: string, options?: RequestOptions): Promise<Subscription> {
+  get(subscriptionId: string, options?: RequestOptions): APIPromise<Subscription> {
     return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}` }, options);
   }
 
-  delete(subscriptionId: string, options?: RequestOptions): Promise<DeletedSubscription> {
+  delete(subscriptionId: string, options?: RequestOptions): APIPromise<DeletedSubscription> {
     return this.transport.request({ method: 'DELETE', path: `/v1/subscriptions/${seg(subscriptionId)}` }, options);
   }
 
   /** Delivery attempts (newest first) and dead letters, for debugging a receiver. */
-  deliveries(subscriptionId: string, query: DeliveriesQuery = {}, options?: RequestOptions): Promise<DeliveryList> {
+  deliveries(subscriptionId: string, query: DeliveriesQuery = {}, options?: RequestOptions): APIPromise<DeliveryList> {
     return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries`, query }, options);
   }
 
@@ -49,11 +49,11 @@ export class Subscriptions extends APIResource {
    * deliveries carry a `v1=` for each secret, so pass both to `verifyWebhook({ secret: [next, previous] })` while you
    * switch. Not retried without an idempotency key: a repeat would rotate again and retire the secret just issued.
    */
-  rotateSecret(subscriptionId: string, params: RequestBody<'rotateSubscriptionSecret'> = {}, options?: RequestOptions): Promise<ResponseBody<'rotateSubscriptionSecret'>> {
+  rotateSecret(subscriptionId: string, params: RequestBody<'rotateSubscriptionSecret'> = {}, options?: RequestOptions): APIPromise<ResponseBody<'rotateSubscriptionSecret'>> {
     return this.transport.request({ method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/rotate-secret`, body: params }, options);
   }
 
-  replay(subscriptionId: string, eventId: string, options?: RequestOptions): Promise<ReplayedDelivery> {
+  replay(subscriptionId: string, eventId: string, options?: RequestOptions): APIPromise<ReplayedDelivery> {
     return this.transport.request(
       { method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries/${seg(eventId)}/replay`, idempotent: true },
       options,

@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../transport.js';
+import type { APIPromise, RequestOptions } from '../transport.js';
 import type { DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
@@ -7,15 +7,15 @@ import { APIResource, seg } from './resource.js';
  * webhook) when it is newly listed, with the measures for the recorded matter type.
  */
 export class Watches extends APIResource {
-  create(params: WatchParams, options?: RequestOptions): Promise<Watch> {
+  create(params: WatchParams, options?: RequestOptions): APIPromise<Watch> {
     return this.transport.request({ method: 'POST', path: '/v1/watches', body: params }, options);
   }
 
-  list(query: WatchListQuery = {}, options?: RequestOptions): Promise<WatchList> {
+  list(query: WatchListQuery = {}, options?: RequestOptions): APIPromise<WatchList> {
     return this.transport.request({ method: 'GET', path: '/v1/watches', query }, options);
   }
 
-  delete(watchId: string, options?: RequestOptions): Promise<DeletedWatch> {
+  delete(watchId: string, options?: RequestOptions): APIPromise<DeletedWatch> {
     return this.transport.request({ method: 'DELETE', path: `/v1/watches/${seg(watchId)}` }, options);
   }
 }

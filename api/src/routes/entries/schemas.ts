@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { NextCursor, PageQuery } from '../../services/paging.js';
 import { ENTRY_STATUSES, RELATED_ROLES, SUBJECT_KINDS } from '../../domain/codes.js';
 import { Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 
@@ -176,13 +177,14 @@ export const EntryListQuery = Type.Object(
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
     view: Type.Optional(View),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
 
 export const EntryList = Type.Object(
-  { entries: Type.Array(Type.Ref('Entry')) },
-  { examples: [{ entries: [] }] },
+  { entries: Type.Array(Type.Ref('Entry')), nextCursor: NextCursor },
+  { examples: [{ entries: [], nextCursor: null }] },
 );
 
 export const SearchBody = Type.Object(
@@ -191,6 +193,7 @@ export const SearchBody = Type.Object(
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
     view: Type.Optional(View),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    ...PageQuery,
   },
   { additionalProperties: false, examples: [{ idNumber: '11010519800101123X' }] },
 );

@@ -1,0 +1,86 @@
+// Keyset pagination for the lists (entries, objections, repairs, imports, deliveries, watches, departments, keys,
+// subscriptions): `after=<cursor>&limit=` → `nextCursor` and a `Link: <…>; rel="next"` header, like the change feed.
+// The cursor is opaque (base64url) and names the last row of a page by its sort key, (time, id), so the next page
+// starts right after it whatever was written meanwhile: no row is skipped or repeated, unlike an offset. Times are
+// compared at millisecond precision on both sides (what a JavaScript Date holds), so a row's key read back into the
+// app is exactly the key the database compares.
+import { type SQL, asc, desc, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ApiError } from '../errors.js';
+
+export interface PageKey {
+  at: Date;
+  id: string | number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** null on the last page */
+  nextCursor: string | null;
+}
+
+const CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
+
+export function encodePageCursor(k: PageKey): string {
+  return Buffer.from(`p1:${k.at.getTime()}:${k.id}`).toString('base64url');
+}
+
+export function decodePageCursor(cursor: string, path = '/querystring/after'): PageKey {
+  const text = CURSOR.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^p1:(\d{1,15}):([0-9a-f-]{36}|\d{1,18})$/.exec(text);
+  if (!m) {
+    throw new ApiError('INVALID_CURSOR', 'the cursor is not one this list handed out; start without `after` or pass a nextCursor', {
+      errors: [{ path, message: 'is not a valid cursor' }],
+    });
+  }
+  return { at: new Date(Number(m[1])), id: m[2]! };
+}
+
+const ms = (at: AnyPgColumn) => sql`date_trunc('milliseconds', ${at})`;
+
+/** The condition "after the cursor" in the list's order; undefined without a cursor. */
+export function afterCursor(
+  at: AnyPgColumn,
+  id: AnyPgColumn,
+  after: string | undefined,
+  order: 'asc' | 'desc' = 'desc',
+  path = '/querystring/after',
+): SQL | undefined {
+  if (after === undefined) return undefined;
+  const k = decodePageCursor(after, path);
+  const key = sql`(${ms(at)}, ${id})`;
+  const cursor = sql`(${k.at.toISOString()}::timestamptz, ${String(k.id)})`;
+  return order === 'desc' ? sql`${key} < ${cursor}` : sql`${key} > ${cursor}`;
+}
+
+/** ORDER BY for the same key. */
+export function pageOrder(at: AnyPgColumn, id: AnyPgColumn, order: 'asc' | 'desc' = 'desc'): SQL[] {
+  return order === 'desc' ? [desc(ms(at)), desc(id)] : [asc(ms(at)), asc(id)];
+}
+
+/** From `limit + 1` rows read in page order: the page and the cursor after it (null when nothing follows). */
+export function toPage<T>(rows: T[], limit: number, key: (row: T) => PageKey): Page<T> {
+  if (rows.length <= limit) return { items: rows, nextCursor: null };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: encodePageCursor(key(items.at(-1)!)) };
+}
+
+/** `Link: <same URL with after=nextCursor>; rel="next"` when there is a next page. */
+export function setNextLink(request: FastifyRequest, reply: FastifyReply, nextCursor: string | null): void {
+  if (!nextCursor) return;
+  const url = new URL(request.url, 'http://x');
+  url.searchParams.set('after', nextCursor);
+  reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+}
+
+/** Query parameters every paged list takes. */
+export const PageQuery = {
+  after: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a nextCursor from the previous page' })),
+};
+
+/** The field every paged list answers. */
+export const NextCursor = Type.Union([Type.String(), Type.Null()], {
+  description: 'pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same)',
+});
