@@ -81,14 +81,49 @@ select (select coalesce(json_agg(d), '[]') from d)::text as d,
 
 type Row = { d: string; r: string; v: string; cv: number | null; ev: string | null };
 
-async function run(db: Db, params: unknown[]): Promise<Row> {
+/** A SQL literal: a quoted string (standard_conforming_strings: only the quote is special), an ARRAY[…], or NULL. */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(literal).join(',')}]`;
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+const preparedOnPglite = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Runs one of the check's hand-written statements: on PostgreSQL as a named prepared statement (postgres.js); on
+ * PGlite as a server-side PREPARE made once per instance and an EXECUTE with the values written as literals, sent by the
+ * simple protocol. PGlite's extended protocol parses, describes and plans on every call, which for these statements
+ * cost several times the execution. Every `$n` in the text must carry a cast (`$1::uuid[]`): it types the parameter.
+ */
+export async function runRaw<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
   const client = (db as unknown as { $client: postgres.Sql | PGlite }).$client;
-  if ('unsafe' in client) {
-    const rows = await client.unsafe(READ_SQL, params as postgres.ParameterOrJSON<never>[], { prepare: true });
-    return rows[0] as unknown as Row;
+  if ('unsafe' in client) return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+  let names = preparedOnPglite.get(client);
+  if (!names) preparedOnPglite.set(client, (names = new Map()));
+  let name = names.get(text);
+  const types = paramTypes(text, params.length);
+  if (!name) {
+    name = `yc_raw_${names.size + 1}`;
+    await client.exec(`PREPARE ${name}(${types.join(', ')}) AS ${text}`);
+    names.set(text, name);
   }
-  const res = await client.query<Row>(READ_SQL, params);
-  return res.rows[0]!;
+  const args = params.map((v, i) => `${literal(v)}::${types[i]}`);
+  const results = await client.exec(`EXECUTE ${name}(${args.join(', ')})`);
+  return (results.at(-1)?.rows ?? []) as T[];
+}
+
+/** The type of each `$n` from its cast in the text. */
+function paramTypes(text: string, count: number): string[] {
+  const types: string[] = [];
+  for (const m of text.matchAll(/\$(\d+)::([a-z0-9_]+(?:\(\d+\))?(?:\[\])?)/g)) types[Number(m[1]) - 1] ??= m[2]!;
+  for (let i = 0; i < count; i++) if (!types[i]) throw new Error(`runRaw: $${i + 1} has no cast in the statement`);
+  return types;
+}
+
+async function run(db: Db, params: unknown[]): Promise<Row> {
+  return (await runRaw<Row>(db, READ_SQL, params))[0]!;
 }
 
 // --- the metadata cache -------------------------------------------------------------------------------------------

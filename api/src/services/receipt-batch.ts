@@ -12,9 +12,8 @@
 //
 // A statement that fails (a unique violation from a replayed Idempotency-Key, most often) is retried one receipt at a
 // time with appendReceipt(), so only the receipt at fault fails and the others still land, in a chain without gaps.
-import type { PGlite } from '@electric-sql/pglite';
-import type postgres from 'postgres';
 import type { Db } from '../db/index.js';
+import { runRaw } from './check-read.js';
 import { appendReceipt, type ReceiptBody, type ReceiptRow, splitCanonical, storable } from './receipts.js';
 
 type Body = Omit<ReceiptBody, 'chain' | 'chainSeq'>;
@@ -73,11 +72,7 @@ select id, chain, chain_seq::text as chain_seq, prev_hash, hash from ins`;
 
 type Out = { id: string; chain: number; chain_seq: string; prev_hash: string; hash: string };
 
-async function exec(db: Db, params: unknown[]): Promise<Out[]> {
-  const client = (db as unknown as { $client: postgres.Sql | PGlite }).$client;
-  if ('unsafe' in client) return (await client.unsafe(GROUP_SQL, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Out[];
-  return (await client.query<Out>(GROUP_SQL, params)).rows;
-}
+const exec = (db: Db, params: unknown[]) => runRaw<Out>(db, GROUP_SQL, params);
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
