@@ -42,6 +42,20 @@ export function cellText(value: ExcelJS.CellValue, dateField: boolean): string |
   return String(value);
 }
 
+/**
+ * The shared-string table, complete by the time the first sheet is read, holds strings cut out of the XML chunks the
+ * parser read: each keeps its whole chunk alive, several hundred bytes per short name. Copying each into a string of
+ * its own lets the chunks go, so the table costs about what its text does.
+ */
+function compactSharedStrings(reader: { sharedStrings?: unknown[] }) {
+  const table = reader.sharedStrings;
+  if (!Array.isArray(table)) return;
+  for (let i = 0; i < table.length; i++) {
+    const v = table[i];
+    if (typeof v === 'string') table[i] = Buffer.from(v, 'utf8').toString('utf8');
+  }
+}
+
 /** Every row of every sheet, in file order, as exceljs reads them (values are 1-based: values[1] is column A). */
 export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ sheet: string; row: number; values: ExcelJS.CellValue[] }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(body), {
@@ -53,7 +67,12 @@ export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerato
   });
   try {
     // Every row is iterated, even of a sheet the caller ignores: leaving a loop early would abort the one zip stream.
+    let flattened = false;
     for await (const sheet of reader) {
+      if (!flattened) {
+        compactSharedStrings(reader as unknown as { sharedStrings?: unknown[] });
+        flattened = true;
+      }
       const name = (sheet as unknown as { name: string }).name;
       for await (const row of sheet) yield { sheet: name, row: row.number, values: (row.values ?? []) as ExcelJS.CellValue[] };
     }
