@@ -422,8 +422,8 @@ function makeSnapshot(loaded: Loaded): CatalogSnapshot {
 
 // One snapshot per database handle. A version names one state of the catalogue, so a cached snapshot stays right for
 // as long as the newest version is the one it was read at; checking that is one index-only read of catalog_version's
-// primary key. (A changes feed over LISTEN/NOTIFY could drop even that read; at one indexed max() per check it is not
-// worth a connection per instance yet.)
+// primary key. The inline check does not even do that: it learns the newest version with its records or from the
+// cache the workers' LISTEN connection keeps (services/check-read.ts) and asks catalogAt() for it.
 interface CacheEntry {
   snapshot?: CatalogSnapshot;
   loading?: Promise<CatalogSnapshot>;
