@@ -77,7 +77,7 @@ t.test('xlsx and Chinese-header imports', async (t) => {
     t.match(body.errors[1], { row: 6, code: 'INVALID_USCC' });
     t.match(body.errors[1].message, /^sheet "失信名单", row 6, column C \(统一社会信用代码\): uscc/);
     const day = '2026-05-31T16:00:00.000Z';
-    t.same(await decided(String(good[0]![10])), [day, '2026-06-01T16:00:00.000Z', '2027-05-31T16:00:00.000Z'], 'cell date, 2026/6/2 and 2027年6月1日 in Asia/Shanghai');
+    t.same(await decided(String(good[0]![10])), [day, '2026-06-01T16:00:00.000Z', '2027-06-01T16:00:00.000Z'], 'cell date, 2026/6/2 and 有效期至 2027年6月1日 (through that day) in Asia/Shanghai');
     t.equal((await decided(String(good[2]![10])))[0], day, 'a text cell 2026-06-01');
     t.equal((await decided(String(rows[6]![10])))[0], day, 'a date column holding the Excel serial 46174');
 
@@ -111,6 +111,8 @@ t.test('xlsx and Chinese-header imports', async (t) => {
     const res = await post(gb18030(text), '?encoding=gb18030&mode=accept-valid', 'text/csv');
     t.equal(res.statusCode, 201, res.body);
     t.match(res.json(), { accepted: 1, rejected: 1, errors: [{ row: 3, code: 'VALIDATION_FAILED', message: /decidedAt 2026\/2\/30 is not a date/ }] });
-    t.same((await decided(ids[0]!)).slice(0, 1), ['2026-05-31T16:00:00.000Z']);
+    const [decidedAt, , validUntil] = await decided(ids[0]!);
+    t.equal(decidedAt, '2026-05-31T16:00:00.000Z');
+    t.equal(validUntil, '2027-06-01T16:00:00.000Z', '有效期至 2027/6/1 keeps the record in force through that day in Asia/Shanghai');
   });
 });

@@ -85,6 +85,9 @@ export function shanghaiDay(y: number, mo: number, d: number): string | 'invalid
   return new Date(utc - SHANGHAI_OFFSET_MS).toISOString();
 }
 
+const DAY_MS = 86_400_000;
+const nextDay = (iso: string) => new Date(Date.parse(iso) + DAY_MS).toISOString();
+
 /** Rewrites date-only values and Chinese kinds in place; the first impossible date is returned as a message. */
 function normalizeValues(o: Record<string, unknown>): string | null {
   for (const k of DATE_COLUMNS) {
@@ -92,7 +95,8 @@ function normalizeValues(o: Record<string, unknown>): string | null {
     if (typeof v !== 'string' || v === '') continue;
     const day = dateOnly(v);
     if (day === 'invalid') return `${k} ${v} is not a date (no such day)`;
-    if (day !== null) o[k] = day;
+    // 有效期至 2027-06-01 means in force through that day; validUntil is exclusive, so it ends at the next day's start.
+    if (day !== null) o[k] = k === 'validUntil' ? nextDay(day) : day;
   }
   if (typeof o.kind === 'string' && KIND_ALIASES[o.kind.trim()]) o.kind = KIND_ALIASES[o.kind.trim()];
   return null;
