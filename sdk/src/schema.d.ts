@@ -8109,6 +8109,8 @@ export interface operations {
                 /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
                 entryId?: string;
                 limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
                 status?: "received" | "verifying" | "upheld" | "rejected";
                 /** @description only open objections past their deadline (true), or the others (false) */
                 overdue?: boolean;
@@ -8127,11 +8129,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "objections": []
+                     *       "objections": [],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         objections: components["schemas"]["Objection"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -8615,6 +8620,8 @@ export interface operations {
                 /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
                 entryId?: string;
                 limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
                 status?: "received" | "verifying" | "approved" | "denied";
             };
             header?: never;
@@ -8631,11 +8638,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "repairs": []
+                     *       "repairs": [],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         repairs: components["schemas"]["Repair"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -1,5 +1,5 @@
-// Lists page with an opaque cursor, and the SDK walks them: 2,500 records of one subject through the iterator, each
-// exactly once even with a write in the middle; every call can show its response (status, headers, request id); a
+// Lists page with an opaque cursor, and the SDK walks them: 2,500 records of one subject and 2,500 objections through
+// the iterator, each exactly once even with a write in the middle; every call can show its response (status, headers, request id); a
 // check says whether it was replayed.
 import t from 'tap';
 import { csv, row } from '../helpers/import.js';
@@ -69,6 +69,35 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
   t.equal(p3.data.nextCursor, null);
   t.equal(p3.response.headers.link, undefined);
   await t.rejects(s.admin.entries.list({ subject, after: 'bm90LWEtY3Vyc29y' }), { status: 400, code: 'INVALID_CURSOR' });
+
+  // Objections: one on each of the 2,500 records (filed 8 at a time), then paged through with the iterator.
+  const ids = [...seen];
+  let next = 0;
+  const filed = new Set<string>();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < ids.length; i = next++) {
+        const o = await s.admin.objections.create({ entryId: ids[i]!, applicant: { name: '分页测试', relation: 'subject' }, reason: '分页测试异议' });
+        filed.add(o.objectionId);
+      }
+    }),
+  );
+  t.equal(filed.size, ROWS);
+  const listed = new Set<string>();
+  let objectionPages = 0;
+  const objections = s.admin.objections.list({ limit: 300 });
+  for await (const page of objections.pages()) {
+    objectionPages++;
+    for (const o of page.objections) {
+      t.notOk(listed.has(o.objectionId), 'each objection once');
+      listed.add(o.objectionId);
+    }
+  }
+  t.same([...listed].sort(), [...filed].sort(), 'exactly the objections filed');
+  t.equal(objectionPages, Math.ceil(ROWS / 300));
+  let rowsIterated = 0;
+  for await (const o of s.admin.objections.list({ limit: 500 })) if (o.objectionId) rowsIterated++;
+  t.equal(rowsIterated, ROWS);
 });
 
 t.test('checks.create says whether it was replayed, and withResponse shows the status', async (t) => {

@@ -10,6 +10,7 @@ import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog, type StoredList } from './catalog.js';
 import { assertDecider, lockCurrentVersion, type VersionRow, writeEvent } from './entries.js';
+import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
 import type { AuthContext } from './keys.js';
 
 export type CaseStatus = 'received' | 'verifying' | 'upheld' | 'rejected' | 'approved' | 'denied';
@@ -170,16 +171,26 @@ export async function readCase(db: Db, caller: AuthContext, kind: CaseKind, id: 
 }
 
 /** The caller's cases, newest first: filed with one of its keys, or about a record it decided (admins: all). */
-export async function listCases(db: Db, caller: AuthContext, kind: CaseKind, q: { entryId?: string | undefined; status?: string | undefined; limit: number }, extra: SQL[] = []): Promise<CaseRow[]> {
+/** Newest first, a page at a time (services/paging.ts). */
+export async function listCases(
+  db: Db,
+  caller: AuthContext,
+  kind: CaseKind,
+  q: { entryId?: string | undefined; status?: string | undefined; limit: number; after?: string | undefined },
+  extra: SQL[] = [],
+): Promise<Page<CaseRow>> {
   const table = tableOf(kind);
   const where: SQL[] = [...extra];
+  const after = afterCursor(table.filedAt, table.id, q.after);
+  if (after) where.push(after);
   if (q.entryId) where.push(eq(table.entryId, q.entryId));
   if (q.status) where.push(sql`${table.status} = ${q.status}`);
   if (!caller.scopes.includes('admin')) {
     const dept = caller.department.departmentId;
     where.push(sql`(${table.filedByDepartmentId} = ${dept} or ${table.decidingDepartmentId} = ${dept})`);
   }
-  return db.select().from(table).where(and(...where)).orderBy(desc(table.filedAt)).limit(q.limit);
+  const rows = await db.select().from(table).where(and(...where)).orderBy(...pageOrder(table.filedAt, table.id)).limit(q.limit + 1);
+  return toPage(rows as CaseRow[], q.limit, (r) => ({ at: r.filedAt, id: r.id }));
 }
 
 /** received → verifying, by the deciding department. */

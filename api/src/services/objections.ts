@@ -12,6 +12,7 @@ import { toShanghaiDate } from '../domain/workdays.js';
 import { type CaseView, caseView, listCases, lockForDecision, objectionDeadline, openCase, readCase, verifyCase } from './cases.js';
 import { currentCatalog } from './catalog.js';
 import { changeStatusIn, type VersionPatch, writeEvent } from './entries.js';
+import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';
 
 export interface Applicant {
@@ -93,15 +94,15 @@ export async function getObjection(db: Db, caller: AuthContext, id: string): Pro
 export async function listObjections(
   db: Db,
   caller: AuthContext,
-  q: { entryId?: string | undefined; status?: Row['status'] | undefined; overdue?: boolean | undefined; limit: number },
-): Promise<ObjectionView[]> {
+  q: { entryId?: string | undefined; status?: Row['status'] | undefined; overdue?: boolean | undefined; limit: number; after?: string | undefined },
+): Promise<Page<ObjectionView>> {
   const extra = [];
   if (q.overdue !== undefined) {
     const open = sql`${objections.status} in ('received', 'verifying') and ${objections.dueAt} < ${toShanghaiDate(new Date())}`;
     extra.push(q.overdue ? open : sql`not (${open})`);
   }
-  const rows = await listCases(db, caller, 'objection', q, extra);
-  return rows.map((r) => toView(r as Row));
+  const page = await listCases(db, caller, 'objection', q, extra);
+  return { items: page.items.map((r) => toView(r as Row)), nextCursor: page.nextCursor };
 }
 
 export async function verifyObjection(db: Db, caller: AuthContext, id: string): Promise<ObjectionView> {

@@ -10,6 +10,7 @@ import { audit } from './audit.js';
 import { type CaseStored, type CaseView, caseView, listCases, lockForDecision, openCase, readCase, repairDeadline, verifyCase } from './cases.js';
 import type { StoredList } from './catalog.js';
 import { changeStatusIn, type VersionRow, writeEvent } from './entries.js';
+import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';
 import type { Applicant, Evidence } from './objections.js';
 
@@ -108,10 +109,10 @@ export async function getRepair(db: Db, caller: AuthContext, id: string): Promis
 export async function listRepairs(
   db: Db,
   caller: AuthContext,
-  q: { entryId?: string | undefined; status?: Row['status'] | undefined; limit: number },
-): Promise<RepairView[]> {
-  const rows = await listCases(db, caller, 'repair', q);
-  return rows.map((r) => toView(r as Row));
+  q: { entryId?: string | undefined; status?: Row['status'] | undefined; limit: number; after?: string | undefined },
+): Promise<Page<RepairView>> {
+  const page = await listCases(db, caller, 'repair', q);
+  return { items: page.items.map((r) => toView(r as Row)), nextCursor: page.nextCursor };
 }
 
 export async function verifyRepair(db: Db, caller: AuthContext, id: string): Promise<RepairView> {

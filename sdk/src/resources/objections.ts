@@ -7,4 +7,7 @@ import { CaseResource } from './cases.js';
  */
 export class Objections extends CaseResource<Objection, ObjectionParams, ObjectionList, ObjectionListQuery, ObjectionDecisionParams> {
   protected readonly path = '/v1/objections';
+  protected rows(page: ObjectionList): Objection[] {
+    return page.objections;
+  }
 }

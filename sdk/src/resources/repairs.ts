@@ -7,4 +7,7 @@ import { CaseResource } from './cases.js';
  */
 export class Repairs extends CaseResource<Repair, RepairParams, RepairList, RepairListQuery, RepairDecisionParams> {
   protected readonly path = '/v1/repairs';
+  protected rows(page: RepairList): Repair[] {
+    return page.repairs;
+  }
 }

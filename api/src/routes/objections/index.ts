@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
+import { NextCursor, setNextLink } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
 import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
@@ -44,12 +45,14 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['objections'],
         summary: 'Objections the caller filed or must decide, newest first',
         querystring: ObjectionListQuery,
-        response: { 200: Type.Object({ objections: Type.Array(ref) }, { examples: [{ objections: [] }] }) },
+        response: { 200: Type.Object({ objections: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ objections: [], nextCursor: null }] }) },
       },
     },
-    async (request) => ({
-      objections: await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 }),
-    }),
+    async (request, reply) => {
+      const page = await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 });
+      setNextLink(request, reply, page.nextCursor);
+      return { objections: page.items, nextCursor: page.nextCursor };
+    },
   );
 
   caseRoutes(app, {

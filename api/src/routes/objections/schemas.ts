@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PageQuery } from '../../services/paging.js';
 import { Nullable, Timestamp, Uuid } from '../schemas.js';
 
 export const Applicant = Type.Object(
@@ -144,6 +145,7 @@ export const RepairParams = Type.Object({ repairId: Uuid });
 export const CaseListQuery = {
   entryId: Type.Optional(Uuid),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  ...PageQuery,
 };
 
 export const ObjectionListQuery = Type.Object(
