@@ -336,10 +336,11 @@ t.test('expiry: the check reads validity by time; the event is written exactly o
 
   // A record that runs out a moment from now: listed, then off the list by time alone.
   const soon = uscc();
-  const ending = await publish(app, safety.key, { list: 'safety.blacklist', validFrom, validUntil: new Date(Date.now() + 1500).toISOString(), subject: { kind: 'enterprise', uscc: soon, name: '佳木斯市将到期有限公司' } });
+  const ending = await publish(app, safety.key, { list: 'safety.blacklist', validFrom, validUntil: new Date(Date.now() + 5000).toISOString(), subject: { kind: 'enterprise', uscc: soon, name: '佳木斯市将到期有限公司' } });
   t.equal(ending.statusCode, 201, ending.body);
   t.equal((await check(app, finance.key, { uscc: soon }, 'government_procurement')).json().verdict, 'restricted');
-  const deadline = Date.now() + 10_000;
+  // 5 s of validity, so the publish and the first check fit inside it even on a loaded machine (1.5 s did not at load 20).
+  const deadline = Date.now() + 30_000;
   let verdict = 'restricted';
   while (verdict !== 'clear' && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
