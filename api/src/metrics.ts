@@ -1,6 +1,6 @@
 // The Prometheus metrics of one app instance. Each app gets its own registry (tests build many apps in one process,
 // and a host application may mount the API beside metrics of its own), reached as `app.metrics`. Other plugins
-// increment what they observe, e.g. the rate limiter: `app.metrics.rateLimited.inc({ route })`.
+// increment what they observe through it; the plugin in plugins/metrics.ts fills most of it from the answers.
 //
 // Labels are bounded: a route pattern (never the raw URL), a method, a status code, a verdict, a matter type from the
 // catalogue (anything else is "other"), an outcome. Subjects, keys and departments never appear in a label. The one
@@ -28,7 +28,7 @@ export interface Metrics {
   importDuration: Histogram<'mode'>;
   /** the last finished import's rows (accepted + rejected) per second of request time */
   importRowsPerSecond: Gauge;
-  /** requests refused by the rate limiter; the limiter increments it */
+  /** requests refused with 429 by a limit (counted from the answers; plugins need not increment it) */
   rateLimited: Counter<'route'>;
   /** answers a label value from a closed set, or "other" */
   bounded(value: unknown, allowed: ReadonlySet<string>): string;
@@ -71,7 +71,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     }),
     receiptAppend: new Histogram({
       name: 'yingcha_receipt_append_duration_seconds',
-      help: 'Time to append a receipt to its hash chain (includes waiting for the chain head)',
+      help: 'Time to append receipts to their hash chain, per append: a single check, or a whole batch (includes waiting for the chain head)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),

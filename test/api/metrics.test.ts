@@ -116,7 +116,8 @@ t.test('metrics after real traffic, and promtool accepts the scrape', async (t) 
     t.equal(delta(after, `yingcha_checks_total{verdict="${verdict}",matter_type="public_bidding"}`), n, `batch ${verdict}`);
   }
   t.equal(delta(after, 'yingcha_check_replays_total'), 1);
-  t.equal(delta(after, 'yingcha_receipt_append_duration_seconds_count'), 6, 'one append per new receipt');
+  // One observation per append: each single check, and the batch (its receipts go in one statement per chain head).
+  t.equal(delta(after, 'yingcha_receipt_append_duration_seconds_count'), 4, 'three single appends and one batch');
 
   t.equal(delta(after, 'yingcha_import_rows_total{outcome="accepted"}'), 2);
   t.equal(delta(after, 'yingcha_import_rows_total{outcome="rejected"}'), 1);
@@ -145,10 +146,19 @@ t.test('YINGCHA_METRICS=false: no /metrics on the API port, but the registry sti
   const { buildApp } = await import('../../api/src/app.js');
   const { testDatabase } = await import('../helpers/db.js');
   const database = await testDatabase(t);
-  const app = await buildApp({ database, secret: 'test-secret-for-id-number-hmac-000000', metrics: { route: false } });
+  const app = await buildApp({ database, secret: 'test-secret-for-id-number-hmac-000000', metrics: { route: false }, limits: { authFailures: 2 } });
   t.teardown(() => app.close());
   t.equal((await app.inject({ url: '/metrics' })).statusCode, 404);
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
+  // Unknown keys: past the budget of failed authentications the address is refused with 429, and each refusal counts.
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: 'Bearer yc_unknown_key_0000000000000000' }, payload: {} });
+    statuses.push(r.statusCode);
+  }
+  const refused = statuses.filter((s) => s === 429).length;
+  t.ok(refused > 0, `refused: ${statuses.join(' ')}`);
   const text = await app.metrics.registry.metrics();
   t.match(text, /yingcha_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/);
+  t.match(text, new RegExp(`yingcha_rate_limited_total\\{route="/v1/checks"\\} ${refused}\n`));
 });

@@ -183,6 +183,8 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
       const labels = { method, route: route(request) };
       m.httpRequests.inc({ ...labels, status: String(reply.statusCode) });
       m.httpDuration.observe(labels, reply.elapsedTime / 1000);
+      // Every refusal by a limit (RATE_LIMITED, DEPARTMENT_BUSY) answers 429, whichever plugin refused it.
+      if (reply.statusCode === 429) m.rateLimited.inc({ route: labels.route });
     });
 
     app.addHook('onError', async (_request, _reply, err) => {
