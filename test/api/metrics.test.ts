@@ -136,10 +136,29 @@ t.test('metrics after real traffic, and promtool accepts the scrape', async (t) 
   t.ok([...after.keys()].some((k) => k.startsWith('yingcha_db_connections{')));
   t.notOk(text.includes(listed), 'no subject identifier in any label');
 
-  const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 60_000 });
-  t.equal(promtool.error, undefined, 'promtool runs (Debian package prometheus)');
-  t.equal(promtool.status, 0, `promtool: ${promtool.stdout}${promtool.stderr}`);
-  t.equal(`${promtool.stdout}${promtool.stderr}`.trim(), '', 'no lint findings');
+  const checked = promtool(text);
+  t.equal(checked.error, undefined, 'promtool runs (Debian package prometheus)');
+  t.equal(checked.findings, '', 'no lint findings');
+  t.equal(checked.status, 0);
+});
+
+/** `promtool check metrics` over a scrape: its exit status and whatever it found (empty when clean). */
+function promtool(text: string): { error: Error | undefined; status: number | null; findings: string } {
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 60_000 });
+  return { error: r.error, status: r.status, findings: `${r.stdout}${r.stderr}`.trim() };
+}
+
+t.test('with the process metrics the server adds, promtool still accepts the scrape', async (t) => {
+  const { buildApp } = await import('../../api/src/app.js');
+  const { testDatabase } = await import('../helpers/db.js');
+  const database = await testDatabase(t);
+  const app = await buildApp({ database, secret: 'test-secret-for-id-number-hmac-000000', metrics: { defaultMetrics: true } });
+  t.teardown(() => app.close());
+  const res = await app.inject({ url: '/metrics' });
+  t.match(res.body, /^process_cpu_user_seconds_total /m);
+  const checked = promtool(res.body);
+  t.equal(checked.findings, '', 'no lint findings');
+  t.equal(checked.status, 0);
 });
 
 t.test('YINGCHA_METRICS=false: no /metrics on the API port, but the registry still counts', async (t) => {
