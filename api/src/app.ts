@@ -5,9 +5,9 @@ import type { Database } from './db/index.js';
 import { authPlugin } from './plugins/auth.js';
 import { type LimitOptions, rateLimitPlugin } from './plugins/rate-limit.js';
 import { contextPlugin } from './plugins/context.js';
+import { inputPlugin, strictBodyValidators } from './plugins/input.js';
 import { createMetrics } from './metrics.js';
 import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
-import { inputPlugin, strictBodyValidators } from './plugins/input.js';
 import { clientErrorHandler, frameworkErrors, problemPlugin } from './plugins/problem.js';
 import { type SwaggerOptions, swaggerPlugin } from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
@@ -33,12 +33,12 @@ export interface YingchaOptions {
   secret: string;
   /** bulk import limits (YINGCHA_IMPORT_LIMIT, YINGCHA_IMPORT_BATCH) */
   imports?: ImportRoutesOptions;
-  /** signed notice links and QR codes (YINGCHA_NOTICE_LINK_TTL, YINGCHA_PUBLIC_URL) */
-  notices?: NoticeRoutesOptions;
   /** request budgets, failed-authentication budget, job gates (YINGCHA_RATE_*, YINGCHA_REDIS_URL); defaults when absent */
   limits?: Partial<LimitOptions>;
   /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
   webhooks?: WebhookPolicy;
+  /** signed notice links and QR codes (YINGCHA_NOTICE_LINK_TTL, YINGCHA_PUBLIC_URL) */
+  notices?: NoticeRoutesOptions;
   /** GET /metrics on the API's port (YINGCHA_METRICS) and process metrics; the registry is always there as app.metrics */
   metrics?: MetricsPluginOptions;
   /** the spec's `servers` (YINGCHA_PUBLIC_URL) */
@@ -115,9 +115,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     database: opts.database,
     secret: opts.secret,
     ...(opts.imports ? { imports: opts.imports } : {}),
-    ...(opts.notices ? { notices: opts.notices } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+    ...(opts.notices ? { notices: opts.notices } : {}),
     metrics: { ...opts.metrics, instance: metrics },
     ...(opts.openapi ? { openapi: opts.openapi } : {}),
   });

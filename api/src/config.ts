@@ -27,6 +27,10 @@ export interface Config {
   importLimit: number;
   /** rows per bulk import batch (one transaction each in accept-valid mode) */
   importBatch: number;
+  /** seconds a signed notice link opens (YINGCHA_NOTICE_LINK_TTL) */
+  noticeLinkTtl: number;
+  /** public base URL of links and QR codes (YINGCHA_PUBLIC_URL); undefined → each request's own origin */
+  publicUrl: string | undefined;
   /** fill a small demo data set on an empty embedded database */
   demo: boolean;
   /** how often expired records are moved to `expired` (their event); checks never wait for it */
@@ -146,6 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: int(env, 'YINGCHA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     importLimit: int(env, 'YINGCHA_IMPORT_LIMIT', 1024 ** 3, 1024, 1024 ** 4),
     importBatch: int(env, 'YINGCHA_IMPORT_BATCH', 2000, 1, 20_000),
+    noticeLinkTtl: int(env, 'YINGCHA_NOTICE_LINK_TTL', 24 * 3600, 60, 366 * 86_400),
+    publicUrl: publicUrl(env),
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
     expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     workers: workerConfig(env),
@@ -155,6 +161,19 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: bool(env, 'YINGCHA_METRICS', true),
     metricsPort: str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
   };
+}
+
+function publicUrl(env: Env): string | undefined {
+  const raw = str(env, 'YINGCHA_PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('YINGCHA_PUBLIC_URL', `is not a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('YINGCHA_PUBLIC_URL', 'must be http:// or https://');
+  return url.href.replace(/\/+$/, '');
 }
 
 function limitsConfig(env: Env): LimitOptions {
