@@ -123,14 +123,7 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const mode = values.mode ?? 'all-or-nothing';
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}`);
   if (values.encoding && !ENCODINGS.includes(values.encoding.toLowerCase())) throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}`);
-  const key = values.key ?? env.YINGCHA_API_KEY;
-  if (!key) throw new UsageError('--key or YINGCHA_API_KEY is required (a key with scope publish)');
-  let base: URL;
-  try {
-    base = new URL(values.url ?? serviceUrl(env));
-  } catch {
-    throw new UsageError('--url must be an http(s) URL such as http://127.0.0.1:3000');
-  }
+  const { key, endpoint } = clientTarget(values, env, 'publish', (m) => new UsageError(m));
   let size: number;
   try {
     size = statSync(file).size;
@@ -139,7 +132,7 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
     throw new Error(`cannot read ${file}`);
   }
 
-  const url = new URL('v1/imports', base.href.endsWith('/') ? base.href : `${base.href}/`);
+  const url = endpoint('v1/imports');
   url.searchParams.set('format', format);
   url.searchParams.set('mode', mode);
   if (values.encoding) url.searchParams.set('encoding', values.encoding.toLowerCase());
@@ -171,6 +164,28 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
  * The service's address for the command line, the same variable the SDK reads: YINGCHA_BASE_URL. YINGCHA_URL, its
  * old name, still works and says so once on stderr.
  */
+/**
+ * Where a client command sends and with which key: --key or YINGCHA_API_KEY, --url or the service URL variable.
+ * Shared by `import` and `screen`; `usage` makes the command's own usage error (exit 2).
+ */
+export function clientTarget(
+  values: { key?: string | undefined; url?: string | undefined },
+  env: NodeJS.ProcessEnv,
+  scope: string,
+  usage: (message: string) => Error,
+): { key: string; endpoint: (path: string) => URL } {
+  const key = values.key ?? env.YINGCHA_API_KEY;
+  if (!key) throw usage(`--key or YINGCHA_API_KEY is required (a key with scope ${scope})`);
+  let base: URL;
+  try {
+    base = new URL(values.url ?? serviceUrl(env));
+  } catch {
+    throw usage('--url must be an http(s) URL such as http://127.0.0.1:3000');
+  }
+  const root = base.href.endsWith('/') ? base.href : `${base.href}/`;
+  return { key, endpoint: (path) => new URL(path, root) };
+}
+
 export function serviceUrl(env: NodeJS.ProcessEnv, warn: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
   if (env.YINGCHA_BASE_URL) return env.YINGCHA_BASE_URL;
   if (env.YINGCHA_URL) {

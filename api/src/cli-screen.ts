@@ -4,7 +4,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serviceUrl } from './cli-import.js';
+import { clientTarget } from './cli-import.js';
 
 export const SCREEN_USAGE =
   'screen ROLL.{xlsx,csv} --matter TYPE --reference REF [--title T] -o RESULT.{xlsx,csv} [--encoding utf-8|gb18030|gbk] [--url http://127.0.0.1:3000] [--key yc_…]';
@@ -41,14 +41,7 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (!type) throw new ScreenUsageError('the roll must be a .xlsx or .csv file');
   const output = extname(values.output).toLowerCase().slice(1);
   if (output !== 'xlsx' && output !== 'csv') throw new ScreenUsageError('-o must name a .xlsx or .csv file');
-  const key = values.key ?? env.YINGCHA_API_KEY;
-  if (!key) throw new ScreenUsageError('--key or YINGCHA_API_KEY is required (a key with scope check)');
-  let base: URL;
-  try {
-    base = new URL(values.url ?? serviceUrl(env));
-  } catch {
-    throw new ScreenUsageError('--url must be an http(s) URL such as http://127.0.0.1:3000');
-  }
+  const { key, endpoint } = clientTarget(values, env, 'check', (m) => new ScreenUsageError(m));
   let size: number;
   try {
     size = statSync(roll).size;
@@ -57,7 +50,7 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
   }
   if (size > MAX_BYTES) throw new ScreenUsageError(`${roll} is larger than ${MAX_BYTES} bytes; a roll is a tender's bidders`);
 
-  const url = new URL('v1/screenings', base.href.endsWith('/') ? base.href : `${base.href}/`);
+  const url = endpoint('v1/screenings');
   url.searchParams.set('matter', values.matter);
   url.searchParams.set('reference', values.reference);
   url.searchParams.set('output', output);
