@@ -432,15 +432,20 @@ export async function findEntries(
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(raw)) {
     subjectIds = [raw.toLowerCase()];
   } else {
+    const idShaped = /^[0-9]{17}[0-9Xx]$/.test(raw);
+    const idNumberInUrl = () =>
+      new ApiError('ID_NUMBER_IN_URL', 'an ID number may not be sent in a URL; look it up with POST /v1/entries/search { idNumber }', {
+        errors: [{ path: '/querystring/subject', message: 'is an ID number; use POST /v1/entries/search' }],
+      });
+    // A valid ID number is refused before the value is tried as a USCC: about one 18-digit ID number in 31 is also a
+    // valid USCC, and it would then be looked up, and recorded in entry_read, as one. The rare real USCC that is also a
+    // valid ID number is refused too; privacy wins that tie.
+    if (idShaped && parseIdNumber(raw).ok) throw idNumberInUrl();
     const asUscc = parseUscc(raw);
     if (!asUscc.ok) {
-      // Anything that looks like an ID number (18 characters of digits and X, valid or not) is refused the same way,
+      // Anything else shaped like an ID number (18 characters of digits and X, valid or not) is refused the same way,
       // so the answer says nothing about whether the number is valid. The message never repeats the value.
-      if (/^\s*[0-9]{17}[0-9Xx]\s*$/.test(q.subject) || parseIdNumber(raw).ok) {
-        throw new ApiError('ID_NUMBER_IN_URL', 'an ID number may not be sent in a URL; look it up with POST /v1/entries/search { idNumber }', {
-          errors: [{ path: '/querystring/subject', message: 'is an ID number; use POST /v1/entries/search' }],
-        });
-      }
+      if (idShaped) throw idNumberInUrl();
       throw new ApiError('VALIDATION_FAILED', 'subject must be a 统一社会信用代码 or a subject id', {
         errors: [{ path: '/querystring/subject', message: `not a valid USCC (${asUscc.detail}) nor a subject id` }],
       });
