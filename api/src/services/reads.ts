@@ -22,19 +22,17 @@ export interface Asked {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * How a lookup named its subject: a subject id, a USCC, or an ID number (kept only as its keyed hash). A string that
- * passes both checksums is recorded as both, as the lookup itself tries both.
+ * How a lookup named its subject: a subject id, a USCC, or an ID number (kept only as its keyed hash). A valid ID
+ * number is always an ID number here, even when it also passes the USCC checksum (about one in 31 does): storing it
+ * as a USCC would store the plain number. GET /v1/entries refuses such a value, so it only arrives by POST search.
  */
 export function askedFor(raw: string, secret: string): Asked {
   const s = raw.trim();
   if (UUID.test(s)) return { askedBy: 'subject_id', subjectId: s.toLowerCase() };
-  const uscc = parseUscc(s);
   const id = parseIdNumber(s);
-  return {
-    askedBy: uscc.ok || !id.ok ? 'uscc' : 'id_number',
-    askedUscc: uscc.ok ? uscc.value : null,
-    askedIdHash: id.ok ? hashIdNumber(id.value, secret) : null,
-  };
+  if (id.ok) return { askedBy: 'id_number', askedUscc: null, askedIdHash: hashIdNumber(id.value, secret) };
+  const uscc = parseUscc(s);
+  return { askedBy: 'uscc', askedUscc: uscc.ok ? uscc.value : null, askedIdHash: null };
 }
 
 /** Records one read. Awaited by the route before it answers: a read that cannot be recorded is not served. */
