@@ -12,7 +12,8 @@ import { CATEGORY_CODES, type Category, SCOPES, type Scope } from './domain/code
 import { ApiError } from './errors.js';
 import { SYSTEM_ACTOR } from './services/audit.js';
 import { createDepartment, createKey, findDepartment, listDepartments, listKeys, revokeKey } from './services/keys.js';
-import { verifyReceipts } from './services/receipts.js';
+import { verifyArchiveFiles, verifyReceipts } from './services/receipt-verify.js';
+import { archiveOldMonths } from './services/partitions.js';
 import { openConfigured, serve } from './server.js';
 
 /** A wrong invocation: exit 2 with the command's usage. */
@@ -39,7 +40,7 @@ async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfigured
 }
 
 /** node:util parseArgs, strict, with its complaints turned into usage errors. */
-function args<O extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], options: O, positionals = 0) {
+function args<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(argv: string[], options: O, positionals = 0) {
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true });
     if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
@@ -149,15 +150,33 @@ const COMMANDS: Record<string, Command> = {
     }),
   },
   receipts: {
-    usage: ['receipts verify'],
-    summary: 'walk the check receipt chains',
-    details: ['exit 0 when every chain is intact, 2 on a broken link (the report on stdout names it)'],
+    usage: ['receipts verify', 'receipts verify --archive FILE [--archive FILE…]', 'receipts archive [--keep MONTHS] [--dir DIR]'],
+    summary: 'walk the check receipt chains, verify archived months, archive old months',
+    details: [
+      'verify: the chains in the database, from genesis or from where the archived months end.',
+      'verify --archive: archive files only (no database), in the order given, each chain linked across them.',
+      'archive: months older than the newest MONTHS (default YINGCHA_RECEIPT_RETENTION_MONTHS) are written to DIR',
+      '(default YINGCHA_RECEIPT_ARCHIVE_DIR) as receipts-YYYY-MM.ndjson, verified, and dropped from the database.',
+      'Exit 0 when everything verifies, 3 on a broken link (the report on stdout names it), 1 on an error.',
+    ],
     run: subcommands({
       async verify(argv) {
-        args(argv, {});
-        const report = await withDatabase(({ database }) => verifyReceipts(database.db));
+        const { values } = args(argv, { archive: { type: 'string', multiple: true } });
+        const files = values.archive ?? [];
+        const report = files.length > 0 ? await verifyArchiveFiles(files) : await withDatabase(({ database }) => verifyReceipts(database.db));
         out(JSON.stringify(report, null, 2));
-        if (!report.ok) process.exitCode = 2;
+        if (!report.ok) process.exitCode = 3;
+      },
+      async archive(argv) {
+        const { values } = args(argv, { keep: { type: 'string' }, dir: { type: 'string' } });
+        const config = loadConfig();
+        const keep = values.keep === undefined ? config.receipts.keepMonths : Number(values.keep);
+        if (keep === undefined || !Number.isInteger(keep) || keep < 1) {
+          throw new UsageError('say how many months to keep: --keep MONTHS (at least 1) or YINGCHA_RECEIPT_RETENTION_MONTHS');
+        }
+        const dir = values.dir ?? config.receipts.archiveDir;
+        const done = await withDatabase(({ database }) => archiveOldMonths(database.db, { now: new Date(), keep, dir }));
+        out(JSON.stringify({ archived: done.map(({ chains: _c, ...a }) => a) }, null, 2));
       },
     }),
   },

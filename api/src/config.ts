@@ -37,6 +37,8 @@ export interface Config {
   expirySweepSeconds: number;
   /** webhook delivery and the watch matcher (services/workers.ts) */
   workers: WorkerConfig;
+  /** receipt months: partitions made ahead, and the retention that archives old months (services/partitions.ts) */
+  receipts: ReceiptConfig;
   /** request budgets per scope class, failed authentications, department job gates (plugins/rate-limit.ts) */
   limits: LimitOptions;
   /** per pool connection: statement_timeout and idle_in_transaction_session_timeout (0 = none) */
@@ -46,6 +48,15 @@ export interface Config {
   metrics: boolean;
   /** a separate listener for GET /metrics, so the API's port need not expose it */
   metricsPort: number | undefined;
+}
+
+export interface ReceiptConfig {
+  /** months of partitions kept ready after the current one */
+  aheadMonths: number;
+  /** months of receipts kept in the database (the current one counts); undefined: all, nothing is archived */
+  keepMonths: number | undefined;
+  /** where archived months are written as NDJSON files */
+  archiveDir: string;
 }
 
 export interface WorkerConfig {
@@ -155,6 +166,11 @@ export function loadConfig(env: Env = process.env): Config {
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
     expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     workers: workerConfig(env),
+    receipts: {
+      aheadMonths: int(env, 'YINGCHA_RECEIPT_MONTHS_AHEAD', 2, 1, 24),
+      keepMonths: str(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS') === undefined ? undefined : int(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS', 0, 1, 1200),
+      archiveDir: resolve(str(env, 'YINGCHA_RECEIPT_ARCHIVE_DIR') ?? join(str(env, 'YINGCHA_DATA_DIR') ?? './.yingcha', 'receipt-archive')),
+    },
     limits: limitsConfig(env),
     statementTimeoutMs: int(env, 'YINGCHA_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
     idleInTransactionTimeoutMs: int(env, 'YINGCHA_IDLE_TX_TIMEOUT_MS', 60_000, 0, 3_600_000),

@@ -156,7 +156,12 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     // Everything runs before the banner, and the signal handlers are in place: a supervisor (or a test) that waits for
     // the "listening" line may send SIGTERM at once and still get the graceful drain.
     if (config.workers.enabled) {
-      workers = await startWorkers(opened.database, { ...config.workers, expirySweepMs: config.expirySweepSeconds * 1000, log: app.log });
+      workers = await startWorkers(opened.database, {
+        ...config.workers,
+        expirySweepMs: config.expirySweepSeconds * 1000,
+        receipts: { ...config.receipts, everyMs: 3_600_000 },
+        log: app.log,
+      });
     }
     onSignals(app);
     // One write, so whoever waits for the "listening" line has the whole banner.

@@ -3589,7 +3589,8 @@ export interface operations {
                      *         }
                      *       ],
                      *       "firstBroken": null,
-                     *       "broken": []
+                     *       "broken": [],
+                     *       "archived": []
                      *     }
                      */
                     "application/json": {
@@ -3609,7 +3610,7 @@ export interface operations {
                             chain: number;
                             chainSeq: number;
                             /** @enum {unknown} */
-                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
+                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch" | "month_order";
                         };
                         /** @description every broken link, at most 100 per chain */
                         broken: {
@@ -3618,7 +3619,15 @@ export interface operations {
                             chain: number;
                             chainSeq: number;
                             /** @enum {unknown} */
-                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch";
+                            problem: "hash_mismatch" | "prev_hash_mismatch" | "sequence_gap" | "head_mismatch" | "month_order";
+                        }[];
+                        /** @description months archived to NDJSON files and dropped; the chains above verify from where they end, the files with `yingcha receipts verify --archive` */
+                        archived: {
+                            /** @example 2026-01 */
+                            month: string;
+                            file: string;
+                            fileSha256: string;
+                            receipts: number;
                         }[];
                     };
                 };

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { checks } from '../../api/src/db/schema.js';
-import { verifyReceipts } from '../../api/src/services/receipts.js';
+import { verifyReceipts } from '../../api/src/services/receipt-verify.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
 

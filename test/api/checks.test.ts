@@ -5,7 +5,7 @@ import { checks } from '../../api/src/db/schema.js';
 import t from 'tap';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { changeStatus } from '../../api/src/services/entries.js';
-import { verifyReceipts } from '../../api/src/services/receipts.js';
+import { verifyReceipts } from '../../api/src/services/receipt-verify.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
 

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import t from 'tap';
 import { checks } from '../../api/src/db/schema.js';
 import { canonicalJson } from '../../api/src/domain/canonical.js';
-import { appendReceipt, type ReceiptBody, receiptHash, storable, verifyReceipts } from '../../api/src/services/receipts.js';
+import { appendReceipt, type NewReceipt, receiptHash, storable } from '../../api/src/services/receipts.js';
+import { verifyReceipts } from '../../api/src/services/receipt-verify.js';
 import { requestHash } from '../../api/src/services/checks.js';
 import { commitReceipt } from '../../api/src/services/receipt-batch.js';
 import { bearer } from '../helpers/app.js';
@@ -91,7 +92,7 @@ t.test('a lone surrogate in a check request: refused at the edge, or stored as U
   t.equal(report.ok, true);
 });
 
-async function sampleBody(departmentId: string): Promise<Omit<ReceiptBody, 'chain' | 'chainSeq'>> {
+async function sampleBody(departmentId: string): Promise<NewReceipt> {
   const [b] = fc.sample(bodyArb(departmentId, randomUUID()), { numRuns: 1, seed: 1 });
   return { ...b!, id: randomUUID() };
 }

@@ -3,7 +3,7 @@
 // Never NUL (refused everywhere; tested apart).
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { ReceiptBody } from '../../api/src/services/receipts.js';
+import type { NewReceipt } from '../../api/src/services/receipts.js';
 
 const cp = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((c) => String.fromCodePoint(c));
 /** One unit of text: anything but NUL (refused, tested apart), weighted towards the troublesome kinds. */
@@ -30,7 +30,7 @@ export function bodyArb(departmentId: string, keyId: string) {
     reason: text(60),
     key: text(40),
   }).map(
-    (g): Omit<ReceiptBody, 'chain' | 'chainSeq'> => ({
+    (g): NewReceipt => ({
       id: randomUUID(),
       departmentId,
       keyId,

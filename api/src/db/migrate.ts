@@ -13,6 +13,12 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations', im
 // Any constant works; it only has to be the same for every instance that migrates this database.
 const MIGRATION_LOCK = 4_207_310;
 
+// The receipt partitions of this month and the next (UTC or Beijing, whichever is later), so the first checks after a
+// migration find their month; the workers keep months ahead from then on (services/partitions.ts).
+const RECEIPT_MONTHS = `select yingcha_receipt_partition((now() at time zone 'UTC')::date),
+  yingcha_receipt_partition(((now() at time zone 'UTC') + interval '8 hours')::date),
+  yingcha_receipt_partition(((now() at time zone 'UTC') + interval '1 month')::date)`;
+
 /**
  * Applies pending migrations. On PostgreSQL this runs on its own single connection holding an advisory lock, so
  * several instances starting together migrate once and the rest wait, then find nothing to do.
@@ -21,6 +27,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
   if (database.engine === 'pglite') {
     const client = (database.db as unknown as { $client: PGlite }).$client;
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    await client.exec(RECEIPT_MONTHS);
     return;
   }
   if (!database.url) throw new Error('migrateDatabase: the PostgreSQL url is missing');
@@ -29,6 +36,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
     await conn`select pg_advisory_lock(${MIGRATION_LOCK})`;
     try {
       await migratePostgres(drizzlePostgres(conn), { migrationsFolder: MIGRATIONS_FOLDER });
+      await conn.unsafe(RECEIPT_MONTHS);
     } finally {
       await conn`select pg_advisory_unlock(${MIGRATION_LOCK})`;
     }

@@ -300,11 +300,23 @@ export const entryVersions = pgTable(
   ],
 );
 
-/** 查询记录: the receipt. Append-only; hashes chain within a shard so checks do not queue on one lock. */
+/**
+ * 查询记录: the receipt. Append-only; hashes chain within a shard so checks do not queue on one lock.
+ *
+ * Partitioned by month (migrations/0014_receipt_partitions.sql; drizzle-kit does not model partitioning, so the
+ * migration's DDL is written by hand and this definition describes the parent table). `part_month` is the month the
+ * receipt is stored under: the month of `checked_at` in Beijing time, or the chain head's month if that is later, so
+ * within a chain the months never go backwards and archiving whole months (services/partitions.ts) always removes a
+ * prefix of every chain. It is where a receipt is kept, not what it says, so it is not hashed. Unique indexes on a
+ * partitioned table must hold the partition key: (chain, chain_seq) is unique within a month, and a chain's months
+ * are in order, so across them too. Idempotency keys live in check_idempotency, unique across months. Nothing
+ * references this table by foreign key: archiving drops months, and the services check a receipt exists before they
+ * refer to it.
+ */
 export const checks = pgTable(
   'check_receipt',
   {
-    id: id(),
+    id: uuid('id').notNull().defaultRandom(),
     departmentId: uuid('department_id')
       .notNull()
       .references(() => departments.id),
@@ -324,28 +336,61 @@ export const checks = pgTable(
     asOf: ts('as_of'),
     checkedAt: ts('checked_at').notNull(),
     idempotencyKey: text('idempotency_key'),
-    /** SHA-256 of the request, so an Idempotency-Key reused for another question is refused */
+    /** keyed fingerprint of the request, so an Idempotency-Key reused for another question is refused */
     requestHash: char('request_hash', { length: 64 }),
     batchId: uuid('batch_id'),
     chain: integer('chain').notNull(),
     chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),
     prevHash: char('prev_hash', { length: 64 }).notNull(),
     hash: char('hash', { length: 64 }).notNull(),
+    /** the month partition (first day of the month); see above */
+    partMonth: date('part_month', { mode: 'string' }).notNull(),
   },
   (t) => [
-    uniqueIndex('check_chain_seq_uq').on(t.chain, t.chainSeq),
-    uniqueIndex('check_idempotency_uq').on(t.departmentId, t.idempotencyKey),
+    primaryKey({ columns: [t.id, t.partMonth] }),
+    uniqueIndex('check_chain_seq_uq').on(t.chain, t.chainSeq, t.partMonth),
     index('check_department_time_idx').on(t.departmentId, t.checkedAt),
     // GET /verify/{receiptHash} (the QR code on a notice) finds the receipt by its hash
     index('check_hash_idx').on(t.hash),
   ],
 );
 
-/** Head of each receipt chain shard. */
+/** Head of each receipt chain shard: its last receipt's place, hash and month. */
 export const checkChains = pgTable('check_chain', {
   chain: integer('chain').primaryKey(),
   seq: bigint('seq', { mode: 'number' }).notNull(),
   hash: char('hash', { length: 64 }).notNull(),
+  month: date('month', { mode: 'string' }).notNull().default('1970-01-01'),
+});
+
+/**
+ * Idempotency-Key → receipt, unique per department across all months (a partitioned table cannot hold that
+ * uniqueness itself). Written in the same statement as the receipt; removed when the receipt's month is archived.
+ */
+export const checkIdempotency = pgTable(
+  'check_idempotency',
+  {
+    departmentId: uuid('department_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    checkId: uuid('check_id').notNull(),
+    partMonth: date('part_month', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.idempotencyKey] }), index('check_idempotency_month_idx').on(t.partMonth)],
+);
+
+/**
+ * A month of receipts archived to an NDJSON file and dropped (services/partitions.ts). `chains` holds, per chain, the
+ * first and last place and hash in the file, so the live chains verify from where the archive ends.
+ */
+export const checkArchives = pgTable('check_archive', {
+  month: date('month', { mode: 'string' }).primaryKey(),
+  file: text('file').notNull(),
+  fileSha256: char('file_sha256', { length: 64 }).notNull(),
+  receipts: integer('receipts').notNull(),
+  chains: jsonb('chains')
+    .notNull()
+    .$type<Array<{ chain: number; firstSeq: number; lastSeq: number; prevHash: string; lastHash: string }>>(),
+  archivedAt: ts('archived_at').notNull().defaultNow(),
 });
 
 /** 执行反馈; an amendment is a new row that supersedes the previous one. */
@@ -353,9 +398,7 @@ export const feedback = pgTable(
   'feedback',
   {
     id: id(),
-    checkId: uuid('check_id')
-      .notNull()
-      .references(() => checks.id),
+    checkId: uuid('check_id').notNull(),
     measureId: uuid('measure_id').notNull(),
     action: text('action').notNull().$type<'applied' | 'not_applied' | 'partially_applied'>(),
     note: text('note'),
@@ -395,7 +438,7 @@ export const objections = pgTable(
       .notNull()
       .references(() => departments.id),
     /** the filer's own check whose hits include the record (the path a department that applied the measures files by) */
-    checkId: uuid('check_id').references(() => checks.id),
+    checkId: uuid('check_id'),
     decidedAt: ts('decided_at'),
     decidedBy: uuid('decided_by'),
     decidedByDepartmentId: uuid('decided_by_department_id').references(() => departments.id),
@@ -438,7 +481,7 @@ export const repairs = pgTable(
       .notNull()
       .references(() => departments.id),
     /** the filer's own check whose hits include the record (the path a department that applied the measures files by) */
-    checkId: uuid('check_id').references(() => checks.id),
+    checkId: uuid('check_id'),
     decidedAt: ts('decided_at'),
     decidedBy: uuid('decided_by'),
     decidedByDepartmentId: uuid('decided_by_department_id').references(() => departments.id),
@@ -681,9 +724,7 @@ export const notices = pgTable(
   'notice',
   {
     id: id(),
-    checkId: uuid('check_id')
-      .notNull()
-      .references(() => checks.id),
+    checkId: uuid('check_id').notNull(),
     departmentId: uuid('department_id')
       .notNull()
       .references(() => departments.id),

@@ -12,6 +12,7 @@ import { currentCatalog, type StoredList } from './catalog.js';
 import { assertDecider, lockCurrentVersion, type VersionRow, writeEvent } from './entries.js';
 import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
 import type { AuthContext } from './keys.js';
+import { receiptIdIs } from './receipts.js';
 
 export type CaseStatus = 'received' | 'verifying' | 'upheld' | 'rejected' | 'approved' | 'denied';
 export const OPEN_CASE: readonly CaseStatus[] = ['received', 'verifying'];
@@ -70,7 +71,7 @@ export async function filingPath(tx: Tx, caller: AuthContext, record: VersionRow
   const dept = caller.department;
   if (dept.departmentId === record.decidingDepartmentId) return 'deciding_department';
   if (checkId !== undefined) {
-    const [receipt] = await tx.select({ departmentId: checks.departmentId, hits: checks.hits }).from(checks).where(eq(checks.id, checkId));
+    const [receipt] = await tx.select({ departmentId: checks.departmentId, hits: checks.hits }).from(checks).where(receiptIdIs(checkId));
     // Another department's receipt is as unknown as a missing one.
     if (!receipt || receipt.departmentId !== dept.departmentId) throw new ApiError('CHECK_NOT_OURS', `check ${checkId} is not one of this department's checks`);
     const hits = (receipt.hits as Array<{ entryId?: string }> | null) ?? [];

@@ -1,21 +1,22 @@
 // 应查必查: the inline check. Resolves the subject, finds the list records in force at the moment asked, asks the
 // catalogue which measures this department must apply to this matter, decides the verdict, and appends a receipt.
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { type Db, sqlState } from '../db/index.js';
-import { checks } from '../db/schema.js';
+import { checkIdempotency, checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import type { AppliesTo, EntryStatus, MatchedBy, MatterType, Polarity, Verdict } from '../domain/codes.js';
 import { type MatchedMeasure, measuresFor, regionCovers } from '../domain/measures.js';
 import { nameSimilarity, normalizeName } from '../domain/names.js';
 import { pointsStanding } from '../domain/points.js';
+import { uuidv7 } from '../domain/uuid7.js';
 import { decideVerdict, type Reason } from '../domain/verdict.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { type CatalogSnapshot, catalogAt, type StoredMeasure } from './catalog.js';
 import { type CheckRead, type ReadVersion, readForCheck } from './check-read.js';
 import type { AuthContext } from './keys.js';
 import { commitReceipt, landBatch } from './receipt-batch.js';
-import type { ReceiptBody, ReceiptRow } from './receipts.js';
+import { type NewReceipt, type ReceiptRow, receiptIdIs } from './receipts.js';
 import { findByName, fuzzyCandidates, parseIdentifiers, type ResolvedSubject } from './subjects.js';
 
 /** A fuzzy candidate below this score is not a hit. Same-city, same-industry names of different firms score ≈0.69. */
@@ -313,7 +314,7 @@ function decide(
   catalog: CatalogSnapshot,
   reqHash: string,
   opts: CheckOptions,
-): Omit<ReceiptBody, 'chain' | 'chainSeq'> {
+): NewReceipt {
   const { ids, now, asOf, at } = admitted;
   const department = caller.department;
   const found = hitsFor(catalog, matched, read.versions, at, department.region);
@@ -371,7 +372,8 @@ function decide(
     matchedBy: m.matchedBy,
   }));
   return {
-    id: randomUUID(),
+    // time-ordered, from the instant of the check: the id says which month the receipt is kept under
+    id: uuidv7(now.getTime()),
     departmentId: department.departmentId,
     keyId: caller.keyId,
     operator: input.operator ?? null,
@@ -399,7 +401,7 @@ function decide(
  * (department, idempotency key) answers a replay, whose stored receipt is then returned (or a CONFLICT when the key
  * was used for another question).
  */
-async function store(db: Db, body: Omit<ReceiptBody, 'chain' | 'chainSeq'>, opts: CheckOptions): Promise<{ result: CheckResult; replayed: boolean }> {
+async function store(db: Db, body: NewReceipt, opts: CheckOptions): Promise<{ result: CheckResult; replayed: boolean }> {
   try {
     const appendStarted = performance.now();
     const row = await commitReceipt(db, body);
@@ -407,10 +409,11 @@ async function store(db: Db, body: Omit<ReceiptBody, 'chain' | 'chainSeq'>, opts
     return { result: toCheckResult(row), replayed: false };
   } catch (err) {
     if (opts.idempotencyKey && sqlState(err) === '23505') {
-      const [prior] = await db
-        .select()
-        .from(checks)
-        .where(and(eq(checks.departmentId, body.departmentId), eq(checks.idempotencyKey, opts.idempotencyKey)));
+      const [key] = await db
+        .select({ checkId: checkIdempotency.checkId })
+        .from(checkIdempotency)
+        .where(and(eq(checkIdempotency.departmentId, body.departmentId), eq(checkIdempotency.idempotencyKey, opts.idempotencyKey)));
+      const [prior] = key ? await db.select().from(checks).where(receiptIdIs(key.checkId)) : [];
       if (prior && prior.requestHash === body.requestHash) return { result: toCheckResult(prior), replayed: true };
       if (prior) throw new ApiError('CONFLICT', 'this Idempotency-Key was used for a different check');
     }
@@ -501,7 +504,7 @@ export async function runBatch(
   // versions by subject, so each item looks at its own few instead of the whole batch's
   const bySubject = new Map<string, ReadVersion[]>();
   for (const v of read.versions) bySubject.set(v.subjectId, [...(bySubject.get(v.subjectId) ?? []), v]);
-  const bodies: Array<{ index: number; body: Omit<ReceiptBody, 'chain' | 'chainSeq'> }> = [];
+  const bodies: Array<{ index: number; body: NewReceipt }> = [];
   for (const item of items) {
     addRelated(item.matched, read);
     const own: CheckRead = { ...read, versions: [...new Set(item.matched.map((m) => m.s.subjectId))].flatMap((id) => bySubject.get(id) ?? []) };
@@ -520,7 +523,7 @@ export async function runBatch(
 }
 
 export async function getCheck(db: Db, caller: AuthContext, checkId: string): Promise<CheckResult> {
-  const [row] = await db.select().from(checks).where(eq(checks.id, checkId));
+  const [row] = await db.select().from(checks).where(receiptIdIs(checkId));
   // Another department's receipt is as invisible as a missing one.
   if (!row || (row.departmentId !== caller.department.departmentId && !caller.scopes.includes('admin'))) {
     throw new ApiError('NOT_FOUND', `no check ${checkId}`);

@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
 import type { CheckMeasure } from './checks.js';
 import type { AuthContext } from './keys.js';
+import { receiptIdIs } from './receipts.js';
 
 export type FeedbackAction = 'applied' | 'not_applied' | 'partially_applied';
 
@@ -45,7 +46,7 @@ const toView = (r: Row): FeedbackView => ({
 
 /** The check, if the caller's department ran it; any other department's check is as invisible as a missing one. */
 async function ownCheck(db: Db, caller: AuthContext, checkId: string) {
-  const [row] = await db.select({ departmentId: checks.departmentId, measures: checks.measures }).from(checks).where(eq(checks.id, checkId));
+  const [row] = await db.select({ departmentId: checks.departmentId, measures: checks.measures }).from(checks).where(receiptIdIs(checkId));
   if (!row || (row.departmentId !== caller.department.departmentId && !caller.scopes.includes('admin'))) {
     throw new ApiError('NOT_FOUND', `no check ${checkId}`);
   }
@@ -71,7 +72,7 @@ export async function recordFeedback(db: Db, caller: AuthContext, checkId: strin
   try {
     return await db.transaction(async (tx) => {
       // Serialise reports on one check, so two amendments cannot both supersede the same row.
-      await tx.select({ id: checks.id }).from(checks).where(eq(checks.id, checkId)).for('update');
+      await tx.select({ id: checks.id }).from(checks).where(receiptIdIs(checkId)).for('update');
       const [current] = await tx
         .select()
         .from(feedback)

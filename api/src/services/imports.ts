@@ -8,12 +8,13 @@
 // rejected. Rows are applied in file order, as if published one by one: a (source, sourceRecordId) that comes again
 // later in the same file versions the record (or replays it when the content is the same). To keep batches
 // set-based, a repeated key, or a subject that comes again under another name, closes the batch before it.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/index.js';
 import { imports } from '../db/schema.js';
 import type { EntryStatus } from '../domain/codes.js';
 import { bigrams, normalizeName } from '../domain/names.js';
+import { uuidv7 } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog } from './catalog.js';
@@ -219,20 +220,6 @@ interface Ctx {
   importId: string;
   caller: AuthContext;
   actor: Actor;
-}
-
-/**
- * Time-ordered ids (UUID version 7) for the subjects and entries an import creates. Consecutive batches then insert at
- * the right edge of the id-keyed indexes (subject, entry, entry_version and each bigram's run in name_bigram) instead
- * of all over them, so a million-row import does not slow down as those indexes outgrow the buffer cache.
- */
-function uuidv7(): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 const subjectKeyOf = (v: ValidatedEntry) => (v.ids.uscc ? `u:${v.ids.uscc}` : `h:${v.ids.idHash}`);

@@ -15,7 +15,7 @@ import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type CheckResult, getCheck, toCheckResult } from './checks.js';
 import type { AuthContext } from './keys.js';
-import { receiptHash } from './receipts.js';
+import { receiptHash, receiptIdIs } from './receipts.js';
 
 export const DEFAULT_NOTICE_LINK_TTL_SECONDS = 24 * 3600;
 /** 文号 prefixes are short: 鹤市监告, 哈市财采告 … */
@@ -160,8 +160,9 @@ export function checkNoticeLink(secret: string, noticeId: string, expires: strin
 
 /** The notice a signed link names, with its check, without a caller: the signature is the authority. */
 export async function noticeForLink(db: Db, noticeId: string): Promise<{ notice: IssuedNotice; check: CheckResult } | null> {
-  const [row] = await db.select({ n: notices, c: checks }).from(notices).innerJoin(checks, eq(checks.id, notices.checkId)).where(eq(notices.id, noticeId));
-  return row ? { notice: toIssued(row.n), check: toCheckResult(row.c) } : null;
+  const [n] = await db.select().from(notices).where(eq(notices.id, noticeId));
+  const [c] = n ? await db.select().from(checks).where(receiptIdIs(n.checkId)) : [];
+  return n && c ? { notice: toIssued(n), check: toCheckResult(c) } : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@
 // time with appendReceipt(), so only the receipt at fault fails and the others still land, in a chain without gaps.
 import type { Db } from '../db/index.js';
 import { runRaw } from './check-read.js';
-import { appendReceipt, type ReceiptBody, type ReceiptRow, splitCanonical, storable } from './receipts.js';
+import { appendReceipt, type NewReceipt, type ReceiptRow, receiptMonth, splitCanonical, storable, stored, withReceiptMonths } from './receipts.js';
 
-type Body = Omit<ReceiptBody, 'chain' | 'chainSeq'>;
+type Body = NewReceipt;
 
 interface Pending {
   body: Body;
@@ -35,42 +35,50 @@ export interface GroupOptions {
 
 export const DEFAULT_GROUP: GroupOptions = { maxInFlight: 4, maxBatch: 64, windowMs: 0 };
 
-// $1..: one array per column, in order; the recursive step walks them by ordinality.
+// $1..: one array per column, in order (dates and times as text[]: drizzle hands postgres.js date arrays through
+// unserialised, which breaks the Bind message); the recursive step walks them by ordinality, hashing each receipt over the
+// one before it and carrying the chain's month forward (a receipt is kept under its own month or the chain's, the
+// later of the two: services/receipts.ts).
 const GROUP_SQL = `
 with recursive head as (
-  select chain, seq, hash from check_chain order by random() limit 1 for update skip locked
+  select chain, seq, hash, month from check_chain order by random() limit 1 for update skip locked
 ), item as (
   select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::uuid[],
-    $20::text[], $21::text[])
+    $20::text[], $21::text[], $22::text[])
     with ordinality as t(id, department_id, key_id, operator, matter_type, matter_reference, matter_title, subject_asked,
       subject_resolved, hits, measures, reasons, verdict, data_version, as_of, checked_at, idempotency_key, request_hash,
-      batch_id, prefix, suffix, ord)
+      batch_id, prefix, suffix, month, ord)
 ), link as (
-  select 0::bigint as ord, head.chain, head.seq, head.hash::text as hash from head
+  select 0::bigint as ord, head.chain, head.seq, head.hash::text as hash, head.month from head
   union all
   select item.ord, link.chain, link.seq + 1,
-         encode(sha256(convert_to(item.prefix || '"chain":' || link.chain || ',"chainSeq":' || (link.seq + 1) || item.suffix || chr(10) || link.hash, 'UTF8')), 'hex')
+         encode(sha256(convert_to(item.prefix || '"chain":' || link.chain || ',"chainSeq":' || (link.seq + 1) || item.suffix || chr(10) || link.hash, 'UTF8')), 'hex'),
+         greatest(link.month, item.month::date)
     from link join item on item.ord = link.ord + 1
 ), ins as (
   insert into check_receipt (
     id, department_id, key_id, operator, matter_type, matter_reference, matter_title, subject_asked, subject_resolved,
     hits, measures, reasons, verdict, data_version, as_of, checked_at, idempotency_key, request_hash, batch_id,
-    chain, chain_seq, prev_hash, hash)
+    chain, chain_seq, prev_hash, hash, part_month)
   select item.id, item.department_id, item.key_id, item.operator::jsonb, item.matter_type, item.matter_reference,
          item.matter_title, item.subject_asked::jsonb, item.subject_resolved::jsonb, item.hits::jsonb, item.measures::jsonb,
          item.reasons::jsonb, item.verdict, item.data_version, item.as_of::timestamptz, item.checked_at::timestamptz,
-         item.idempotency_key, item.request_hash, item.batch_id, link.chain, link.seq, prev.hash, link.hash
+         item.idempotency_key, item.request_hash, item.batch_id, link.chain, link.seq, prev.hash, link.hash, link.month
     from item join link on link.ord = item.ord join link prev on prev.ord = item.ord - 1
-  returning id, chain, chain_seq, prev_hash, hash
+  returning id, chain, chain_seq, prev_hash, hash, part_month
+), idem as (
+  insert into check_idempotency (department_id, idempotency_key, check_id, part_month)
+  select item.department_id, item.idempotency_key, item.id, link.month
+    from item join link on link.ord = item.ord where item.idempotency_key is not null
 ), moved as (
-  update check_chain c set seq = last.seq, hash = last.hash
-    from (select chain, seq, hash from link order by ord desc limit 1) last
+  update check_chain c set seq = last.seq, hash = last.hash, month = last.month
+    from (select chain, seq, hash, month from link order by ord desc limit 1) last
    where c.chain = last.chain and exists (select 1 from ins)
 )
-select id, chain, chain_seq::text as chain_seq, prev_hash, hash from ins`;
+select id, chain, chain_seq::text as chain_seq, prev_hash, hash, part_month::text as part_month from ins`;
 
-type Out = { id: string; chain: number; chain_seq: string; prev_hash: string; hash: string };
+type Out = { id: string; chain: number; chain_seq: string; prev_hash: string; hash: string; part_month: string };
 
 const exec = (db: Db, params: unknown[]) => runRaw<Out>(db, GROUP_SQL, params);
 
@@ -82,24 +90,21 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
  */
 export async function appendReceiptGroup(db: Db, given: Body[]): Promise<ReceiptRow[] | null> {
   const bodies = given.map((b) => storable(b));
-  const cols: unknown[][] = Array.from({ length: 21 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 22 }, () => []);
   for (const b of bodies) {
     // the canonical JSON of each column is made once: the jsonb parameters are the very texts the hash covers
     const { prefix, suffix, texts: t } = splitCanonical(b);
     const values = [
       b.id, b.departmentId, b.keyId, t.operator, b.matterType, b.matterReference, b.matterTitle, t.subjectAsked,
       t.subjectResolved, t.hits, t.measures, t.reasons, b.verdict, b.dataVersion, iso(b.asOf), iso(b.checkedAt),
-      b.idempotencyKey, b.requestHash, b.batchId, prefix, suffix,
+      b.idempotencyKey, b.requestHash, b.batchId, prefix, suffix, receiptMonth(b.checkedAt),
     ];
     values.forEach((v, i) => cols[i]!.push(v ?? null));
   }
-  const rows = await exec(db, cols);
+  const rows = await withReceiptMonths(db, bodies, () => exec(db, cols));
   if (rows.length === 0) return null;
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return bodies.map((b) => {
-    const r = byId.get(b.id)!;
-    return { ...(b as ReceiptRow), chain: r.chain, chainSeq: Number(r.chain_seq), prevHash: r.prev_hash, hash: r.hash };
-  });
+  return bodies.map((b) => stored(b, byId.get(b.id)!));
 }
 
 /** The group-commit queue of one database handle. */

@@ -12,10 +12,11 @@
 // the text PostgreSQL will hand back (the drivers encode strings as UTF-8, so a lone surrogate is stored as U+FFFD),
 // and refuses what cannot be stored at all (NUL). The hash of a receipt is therefore recomputable from its row.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableColumns, gt, gte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { checkChains, checks } from '../db/schema.js';
+import { checkArchives, checkChains, checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
+import { uuidv7Time } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';
 
 /** As created by migrations/0003_chain_heads.sql. */
@@ -23,9 +24,67 @@ export const CHAINS = 8;
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type ReceiptRow = typeof checks.$inferSelect;
-export type ReceiptBody = Omit<ReceiptRow, 'hash' | 'prevHash'>;
+/** What a receipt's hash covers. */
+export type ReceiptBody = Omit<ReceiptRow, 'hash' | 'prevHash' | 'partMonth'>;
+/** A receipt before it is appended: the chain gives its place and month. */
+export type NewReceipt = Omit<ReceiptBody, 'chain' | 'chainSeq'>;
 
-const HASHED_COLUMNS = (Object.keys(getTableColumns(checks)) as Array<keyof ReceiptRow>).filter((k) => k !== 'hash' && k !== 'prevHash');
+// part_month says where the receipt is kept, not what it says: it is not hashed.
+const UNHASHED = new Set<keyof ReceiptRow>(['hash', 'prevHash', 'partMonth']);
+const HASHED_COLUMNS = (Object.keys(getTableColumns(checks)) as Array<keyof ReceiptRow>).filter((k) => !UNHASHED.has(k));
+
+const BEIJING_MS = 8 * 3600_000;
+
+/** The first day ('YYYY-MM-01') of the month `at` falls in, in Beijing time (UTC+8 all year). */
+export function receiptMonth(at: Date): string {
+  return new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 7) + '-01';
+}
+
+/** The first day of the month `n` months after `month` ('YYYY-MM-01'). */
+export function addMonths(month: string, n: number): string {
+  const d = new Date(`${month.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The condition "this receipt" for a read by id. A v7 id names the month of its checked_at; the receipt is kept under
+ * that month or, when its chain had already moved on at a month's end, the next one, so the read touches those two
+ * partitions only. Any other id (receipts from before ids were v7) is looked for in every month.
+ */
+export function receiptIdIs(id: string): SQL {
+  const at = uuidv7Time(id);
+  if (!at) return eq(checks.id, id);
+  const month = receiptMonth(at);
+  return sql`${checks.id} = ${id} and ${checks.partMonth} in (${month}::date, ${addMonths(month, 1)}::date)`;
+}
+
+/** Creates the partition for `month` if it is missing (the function is defined by migrations/0014). */
+export async function ensureReceiptMonth(db: Db | Tx, month: string): Promise<void> {
+  await db.execute(sql`select yingcha_receipt_partition(${month}::date)`);
+}
+
+/** PostgreSQL's "no partition of relation … found for row" (a month nobody created ahead of time). */
+export function isMissingPartition(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
+    if (e.code === '23514' && /no partition/i.test(String(e.message))) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs an append; when it fails because a month's partition is missing (the workers create them ahead, so only
+ * after a long stop or a clock far ahead), creates the months `bodies` fall in and tries once more.
+ */
+export async function withReceiptMonths<T>(db: Db | Tx, bodies: Array<{ checkedAt: Date }>, append: () => Promise<T>): Promise<T> {
+  try {
+    return await append();
+  } catch (err) {
+    if (!isMissingPartition(err)) throw err;
+    for (const month of new Set(bodies.map((b) => receiptMonth(b.checkedAt)))) await ensureReceiptMonth(db, month);
+    return append();
+  }
+}
 
 /**
  * What the hash covers: every stored column but the two hashes, in canonical form. Empty (null) columns are left out,
@@ -92,109 +151,59 @@ export function storable<T>(value: T, path = ''): T {
 
 /**
  * Appends a receipt in one statement: take a free chain head (SKIP LOCKED), hash in the database (sha256 over the
- * canonical text completed with the head's place, a newline and the head's hash), insert, advance the head. One round
- * trip instead of a five-step transaction, and a single statement is atomic by itself. When every head is busy it
- * waits for one instead.
+ * canonical text completed with the head's place, a newline and the head's hash), insert, record its Idempotency-Key,
+ * advance the head. One round trip instead of a five-step transaction, and a single statement is atomic by itself.
+ * When every head is busy it waits for one instead.
  */
-export async function appendReceipt(db: Db | Tx, given: Omit<ReceiptBody, 'chain' | 'chainSeq'>): Promise<ReceiptRow> {
+export async function appendReceipt(db: Db | Tx, given: NewReceipt): Promise<ReceiptRow> {
   const body = storable(given);
+  return withReceiptMonths(db, [body], () => appendOne(db, body));
+}
+
+type Appended = { chain: number; chain_seq: string | number; prev_hash: string; hash: string; part_month: string };
+
+async function appendOne(db: Db | Tx, body: NewReceipt): Promise<ReceiptRow> {
   const { prefix, suffix } = splitCanonical(body);
+  const month = receiptMonth(body.checkedAt);
   for (const wait of [false, true]) {
     const lock = wait ? sql`for update` : sql`for update skip locked`;
-    const rows = await db.execute<{ chain: number; chain_seq: string | number; prev_hash: string; hash: string }>(sql`
+    const rows = await db.execute<Appended>(sql`
       with head as (
-        select chain, seq, hash from check_chain order by random() limit 1 ${lock}
+        select chain, seq, hash, greatest(month, ${month}::date) as month from check_chain order by random() limit 1 ${lock}
       ), ins as (
         insert into check_receipt (
           id, department_id, key_id, operator, matter_type, matter_reference, matter_title, subject_asked,
           subject_resolved, hits, measures, reasons, verdict, data_version, as_of, checked_at, idempotency_key,
-          request_hash, batch_id, chain, chain_seq, prev_hash, hash)
+          request_hash, batch_id, chain, chain_seq, prev_hash, hash, part_month)
         select ${body.id}::uuid, ${body.departmentId}::uuid, ${body.keyId}::uuid, ${json(body.operator)}::jsonb,
           ${body.matterType}, ${body.matterReference}, ${body.matterTitle}::text, ${json(body.subjectAsked)}::jsonb,
           ${json(body.subjectResolved)}::jsonb, ${json(body.hits)}::jsonb, ${json(body.measures)}::jsonb,
           ${json(body.reasons)}::jsonb, ${body.verdict}, ${body.dataVersion}, ${iso(body.asOf)}::timestamptz,
           ${iso(body.checkedAt)}::timestamptz, ${body.idempotencyKey}::text, ${body.requestHash}::text, ${body.batchId}::uuid,
           head.chain, head.seq + 1, head.hash,
-          encode(sha256(convert_to(${prefix} || '"chain":' || head.chain || ',"chainSeq":' || (head.seq + 1) || ${suffix} || chr(10) || head.hash, 'UTF8')), 'hex')
+          encode(sha256(convert_to(${prefix} || '"chain":' || head.chain || ',"chainSeq":' || (head.seq + 1) || ${suffix} || chr(10) || head.hash, 'UTF8')), 'hex'),
+          head.month
         from head
-        returning chain, chain_seq, prev_hash, hash
+        returning chain, chain_seq, prev_hash, hash, part_month::text as part_month
+      ), idem as (
+        insert into check_idempotency (department_id, idempotency_key, check_id, part_month)
+        select ${body.departmentId}::uuid, ${body.idempotencyKey}::text, ${body.id}::uuid, ins.part_month::date from ins
+         where ${body.idempotencyKey}::text is not null
       ), moved as (
-        update check_chain c set seq = ins.chain_seq, hash = ins.hash from ins where c.chain = ins.chain
+        update check_chain c set seq = ins.chain_seq, hash = ins.hash, month = ins.part_month::date from ins where c.chain = ins.chain
       )
       select * from ins`);
-    const row = ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[]))[0] as
-      | { chain: number; chain_seq: string | number; prev_hash: string; hash: string }
-      | undefined;
-    if (row) return { ...(body as ReceiptRow), chain: row.chain, chainSeq: Number(row.chain_seq), prevHash: row.prev_hash, hash: row.hash };
+    const row = ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[]))[0] as Appended | undefined;
+    if (row) return stored(body, row);
   }
   throw new Error('no receipt chain heads: migrations/0003_chain_heads.sql has not run');
+}
+
+/** The receipt as stored, from what was sent and what the append statement returned. */
+export function stored(body: NewReceipt, row: Appended): ReceiptRow {
+  return { ...body, chain: row.chain, chainSeq: Number(row.chain_seq), prevHash: row.prev_hash, hash: row.hash, partMonth: row.part_month };
 }
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export type ChainProblem = 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
-
-export interface BrokenLink {
-  /** null for a head that does not match its chain's last receipt */
-  checkId: string | null;
-  chain: number;
-  chainSeq: number;
-  problem: ChainProblem;
-}
-
-export interface ChainReport {
-  ok: boolean;
-  receipts: number;
-  chains: Array<{ chain: number; length: number; head: string; brokenLinks: number }>;
-  /** the first broken link found (the lowest chain, then the lowest sequence number) */
-  firstBroken: BrokenLink | null;
-  /** every broken link, up to MAX_BROKEN_PER_CHAIN per chain; `chains[].brokenLinks` has the full count */
-  broken: BrokenLink[];
-}
-
-/** How many broken links one chain lists; more are counted, not listed. */
-export const MAX_BROKEN_PER_CHAIN = 100;
-const PAGE = 1000;
-
-/**
- * Walks every chain from its genesis and reports every broken link. After a broken link the walk goes on from the
- * stored values (the next receipt is compared with the stored hash and sequence number), so one altered receipt
- * counts once and a later alteration is still found.
- */
-export async function verifyReceipts(db: Db): Promise<ChainReport> {
-  const heads = await db.select().from(checkChains).orderBy(asc(checkChains.chain));
-  const report: ChainReport = { ok: true, receipts: 0, chains: [], firstBroken: null, broken: [] };
-  for (const head of heads) {
-    let prev = GENESIS_HASH;
-    let seq = 0;
-    let brokenLinks = 0;
-    const flag = (link: BrokenLink) => {
-      brokenLinks++;
-      report.ok = false;
-      report.firstBroken ??= link;
-      if (brokenLinks <= MAX_BROKEN_PER_CHAIN) report.broken.push(link);
-    };
-    for (;;) {
-      const page = await db
-        .select()
-        .from(checks)
-        .where(and(eq(checks.chain, head.chain), gt(checks.chainSeq, seq)))
-        .orderBy(asc(checks.chainSeq))
-        .limit(PAGE);
-      for (const r of page) {
-        const at = { checkId: r.id, chain: r.chain, chainSeq: r.chainSeq };
-        if (r.chainSeq !== seq + 1) flag({ ...at, problem: 'sequence_gap' });
-        if (r.prevHash !== prev) flag({ ...at, problem: 'prev_hash_mismatch' });
-        if (receiptHash(r, r.prevHash) !== r.hash) flag({ ...at, problem: 'hash_mismatch' });
-        prev = r.hash;
-        seq = r.chainSeq;
-        report.receipts++;
-      }
-      if (page.length < PAGE) break;
-    }
-    if (head.seq !== seq || head.hash !== prev) flag({ checkId: null, chain: head.chain, chainSeq: seq, problem: 'head_mismatch' });
-    report.chains.push({ chain: head.chain, length: seq, head: prev, brokenLinks });
-  }
-  return report;
-}

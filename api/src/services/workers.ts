@@ -1,7 +1,8 @@
 // The background work of an instance: webhook delivery, the watch matcher and the expiry sweep. Each loops over
 // passes. Delivery and matching run at once when a commit notifies (LISTEN/NOTIFY on PostgreSQL, PGlite's own
 // notifications in embedded mode) and otherwise every pollMs, which bounds how late a retry after backoff (or a
-// missed notification) can be. The sweep only has the clock to go by, so it runs every expirySweepMs.
+// missed notification) can be. The sweep only has the clock to go by, so it runs every expirySweepMs, and so does the
+// receipt-month keeper (services/partitions.ts): partitions made ahead, old months archived, every receipts.everyMs.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/index.js';
@@ -12,13 +13,26 @@ import { forgetKeys } from './keys.js';
 import { metaChanged, metaListening } from './check-read.js';
 import { CACHE_CHANNEL, EVENT_CHANNEL, type Listener, listen } from './notify.js';
 import { matchWatchesOnce } from './watches.js';
+import { archiveOldMonths, ensureMonthsAhead } from './partitions.js';
+import type { ReceiptConfig } from '../config.js';
 
 export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId' | 'stopping' | 'dispatcher'> {
   pollMs: number;
   /** how often expired records are moved to `expired` (their event); unset: no sweep in this worker set */
   expirySweepMs?: number;
+  /** the receipt-month keeper; unset: none in this worker set */
+  receipts?: ReceiptConfig & { everyMs: number; now?: () => Date };
   workerId?: string;
-  log?: { error(obj: unknown, msg: string): void };
+  log?: { error(obj: unknown, msg: string): void; info?(obj: unknown, msg: string): void };
+}
+
+/** One pass of the receipt-month keeper: the months ahead, then (with a retention) the months to archive. */
+export async function keepReceiptMonths(database: Database, opts: ReceiptConfig & { now?: () => Date }, log?: WorkerOptions['log']): Promise<number> {
+  const now = opts.now?.() ?? new Date();
+  const created = await ensureMonthsAhead(database.db, now, opts.aheadMonths);
+  const archived = opts.keepMonths ? await archiveOldMonths(database.db, { now, keep: opts.keepMonths, dir: opts.archiveDir }) : [];
+  for (const a of archived) log?.info?.({ month: a.month, file: a.file, receipts: a.receipts, sha256: a.fileSha256 }, 'receipt month archived and dropped');
+  return created.length + archived.length;
 }
 
 export interface Workers {
@@ -76,6 +90,8 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
   const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, dispatcher, workerId, stopping: () => stopping }), (err) => log.error({ err }, 'delivery pass failed'));
   const matcher = loop(opts.pollMs, () => matchWatchesOnce(db), (err) => log.error({ err }, 'watch matcher pass failed'));
   const expiry = opts.expirySweepMs ? loop(opts.expirySweepMs, () => sweepExpired(db), (err) => log.error({ err }, 'expiry sweep failed')) : undefined;
+  const { receipts } = opts;
+  const months = receipts ? loop(receipts.everyMs, () => keepReceiptMonths(database, receipts, log), (err) => log.error({ err }, 'receipt months pass failed')) : undefined;
   let listener: Listener | undefined;
   try {
     listener = await listen(
@@ -107,7 +123,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
     },
     async stop() {
       stopping = true;
-      await Promise.all([delivery.stop(), matcher.stop(), expiry?.stop()]);
+      await Promise.all([delivery.stop(), matcher.stop(), expiry?.stop(), months?.stop()]);
       metaListening(db, false);
       await Promise.all([listener?.close(), dispatcher.close()]);
     },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, listKeys, revokeKey, rotateKey } from '../../services/keys.js';
 import { listReads } from '../../services/reads.js';
-import { verifyReceipts } from '../../services/receipts.js';
+import { verifyReceipts } from '../../services/receipt-verify.js';
 import { ChainReport } from '../checks/schemas.js';
 import { absentBodyIsEmpty } from '../schemas.js';
 import {

@@ -176,7 +176,7 @@ const BrokenLink = Type.Object({
   checkId: Type.Union([Uuid, Type.Null()], { description: 'null for a chain head that does not match its last receipt' }),
   chain: Type.Integer(),
   chainSeq: Type.Integer(),
-  problem: Type.Enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch']),
+  problem: Type.Enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch', 'month_order']),
 });
 
 export const ChainReport = Type.Object(
@@ -193,8 +193,12 @@ export const ChainReport = Type.Object(
     ),
     firstBroken: Type.Union([Type.Null(), BrokenLink], { description: 'the first broken link (lowest chain, then sequence)' }),
     broken: Type.Array(BrokenLink, { description: 'every broken link, at most 100 per chain' }),
+    archived: Type.Array(
+      Type.Object({ month: Type.String({ examples: ['2026-01'] }), file: Type.String(), fileSha256: Type.String(), receipts: Type.Integer() }),
+      { description: 'months archived to NDJSON files and dropped; the chains above verify from where they end, the files with `yingcha receipts verify --archive`' },
+    ),
   },
-  { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…', brokenLinks: 0 }], firstBroken: null, broken: [] }] },
+  { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…', brokenLinks: 0 }], firstBroken: null, broken: [], archived: [] }] },
 );
 
 const FeedbackAction = Type.Enum(['applied', 'not_applied', 'partially_applied'], {
