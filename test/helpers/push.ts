@@ -64,7 +64,21 @@ export async function publishOne(api: ReturnType<typeof client>, name: string): 
 }
 
 /** eventIds of entry.created events after `after`, in feed order. */
-export async function createdEvents(api: ReturnType<typeof client>, after?: string): Promise<string[]> {
+/**
+ * The `entry.created` events after `after`, in feed order. With `want`, reads again until that many are there: the
+ * feed shows an event only once no older transaction is still open (its horizon), so an event committed a moment ago
+ * may wait behind a worker's transaction; bounded by 30 s, then whatever is there.
+ */
+export async function createdEvents(api: ReturnType<typeof client>, after?: string, want = 0): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ids = await feedOnce(api, after);
+    if (ids.length >= want || Date.now() > deadline) return ids;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function feedOnce(api: ReturnType<typeof client>, after?: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor = after;
   for (let i = 0; i < 1000; i++) {

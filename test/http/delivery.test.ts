@@ -18,7 +18,7 @@ t.test('SIGKILL mid-delivery, then restart: nothing is lost', async (t) => {
   rx.delay(150);
   const N = 30;
   for (let i = 0; i < N; i++) await publishOne(api, `崩溃${i}`);
-  const expected = await createdEvents(api, start);
+  const expected = await createdEvents(api, start, N);
   t.equal(expected.length, N);
   await rx.until((r) => r.received.length >= 5);
   await first.stop('SIGKILL');

@@ -24,7 +24,7 @@ t.test('two instances share the work and never deliver an event twice', { skip: 
   await Promise.all(Array.from({ length: 4 }, async (_, w) => {
     for (let i = 0; i < N / 4; i++) await publishOne(w % 2 ? apiA : apiB, `双实例${w}-${i}`);
   }));
-  const expected = await createdEvents(apiA, start);
+  const expected = await createdEvents(apiA, start, N);
   t.equal(expected.length, N);
   await rx.until((r) => subs.every((_, s) => new Set(r.delivered().filter((d) => d.path.endsWith(`s=${s}`)).map((d) => d.eventId)).size >= N), 120_000);
 

@@ -19,7 +19,7 @@ t.test('receiver down, then up: every event arrives, in order for each subscript
   await rx.down();
   const N = 20;
   for (let i = 0; i < N; i++) await publishOne(api, `停机${i}`);
-  const expected = await createdEvents(api, start);
+  const expected = await createdEvents(api, start, N);
   t.equal(expected.length, N);
 
   // The attempts fail while it is down, and the log says so.
