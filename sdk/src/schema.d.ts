@@ -7273,6 +7273,8 @@ export interface operations {
                 output?: "xlsx" | "csv";
                 /** @description a CSV roll’s encoding; default utf-8 */
                 encoding?: "utf-8" | "gb18030" | "gbk";
+                /** @description the CSV result’s encoding (output=csv only): utf-8 with a BOM (default), or gb18030 (no BOM) for systems set up for the Chinese ANSI code page */
+                outputEncoding?: "utf-8" | "gb18030";
             };
             header?: never;
             path?: never;
