@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { clientTarget } from './cli-import.js';
 
 export const SCREEN_USAGE =
-  'screen ROLL.{xlsx,csv} --matter TYPE --reference REF [--title T] -o RESULT.{xlsx,csv} [--encoding utf-8|gb18030|gbk] [--url http://127.0.0.1:3000] [--key yc_…]';
+  'screen ROLL.{xlsx,csv} --matter TYPE --reference REF [--title T] -o RESULT.{xlsx,csv} [--encoding utf-8|gb18030|gbk] [--output-encoding utf-8|gb18030] [--url http://127.0.0.1:3000] [--key yc_…]';
 
 const ROLL_TYPES: Record<string, string> = { '.csv': 'text/csv', '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -28,6 +28,7 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
         title: { type: 'string' },
         output: { type: 'string', short: 'o' },
         encoding: { type: 'string' },
+        'output-encoding': { type: 'string' },
         url: { type: 'string' },
         key: { type: 'string' },
       },
@@ -41,6 +42,11 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (!type) throw new ScreenUsageError('the roll must be a .xlsx or .csv file');
   const output = extname(values.output).toLowerCase().slice(1);
   if (output !== 'xlsx' && output !== 'csv') throw new ScreenUsageError('-o must name a .xlsx or .csv file');
+  // --encoding is the roll's (as for import); --output-encoding the CSV result's.
+  const outputEncoding = values['output-encoding']?.toLowerCase();
+  if (outputEncoding !== undefined && (output !== 'csv' || !['utf-8', 'gb18030'].includes(outputEncoding))) {
+    throw new ScreenUsageError('--output-encoding is utf-8 or gb18030, for a .csv result');
+  }
   const { key, endpoint } = clientTarget(values, env, 'check', (m) => new ScreenUsageError(m));
   let size: number;
   try {
@@ -56,6 +62,7 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
   url.searchParams.set('output', output);
   if (values.title) url.searchParams.set('title', values.title);
   if (values.encoding) url.searchParams.set('encoding', values.encoding.toLowerCase());
+  if (outputEncoding) url.searchParams.set('outputEncoding', outputEncoding);
   const started = Date.now();
   const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type }, body: readFileSync(roll) });
   const body = Buffer.from(await res.arrayBuffer());

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_LIMITS, type LimitOptions } from './plugins/rate-limit.js';
+import { DEFAULT_LIMITS, DEFAULT_PUBLIC_PAGES_PER_MINUTE, type LimitOptions } from './plugins/rate-limit.js';
 import { type Allowlist, parseAllowlist } from './domain/address.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -31,6 +31,8 @@ export interface Config {
   noticeLinkTtl: number;
   /** public base URL of links and QR codes (YINGCHA_PUBLIC_URL); undefined → each request's own origin */
   publicUrl: string | undefined;
+  /** requests per client address and minute to the public pages: signed notice links and /verify (YINGCHA_RATE_PUBLIC_PAGES) */
+  publicPagesPerMinute: number;
   /** fill a small demo data set on an empty embedded database */
   demo: boolean;
   /** how often expired records are moved to `expired` (their event); checks never wait for it */
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     importBatch: int(env, 'YINGCHA_IMPORT_BATCH', 2000, 1, 20_000),
     noticeLinkTtl: int(env, 'YINGCHA_NOTICE_LINK_TTL', 24 * 3600, 60, 366 * 86_400),
     publicUrl: publicUrl(env),
+    publicPagesPerMinute: int(env, 'YINGCHA_RATE_PUBLIC_PAGES', DEFAULT_PUBLIC_PAGES_PER_MINUTE, 1, 1e9),
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
     expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     workers: workerConfig(env),

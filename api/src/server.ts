@@ -140,7 +140,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       imports: { limit: config.importLimit, batchSize: config.importBatch },
       limits: config.limits,
       webhooks: { allow: config.workers.allow },
-      notices: { linkTtlSeconds: config.noticeLinkTtl, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+      notices: { linkTtlSeconds: config.noticeLinkTtl, publicPagesPerMinute: config.publicPagesPerMinute, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
       ...(config.publicUrl ? { openapi: { servers: [{ url: config.publicUrl, description: 'YINGCHA_PUBLIC_URL' }] } } : {}),
       logger: serverLogger(config.logLevel),
       // With a port of its own, /metrics is not served on the API's port.

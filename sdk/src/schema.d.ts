@@ -2397,7 +2397,9 @@ export interface components {
          *         {
          *           "row": 3,
          *           "code": "INVALID_USCC",
-         *           "message": "the check character (position 18) does not match the first 17 characters"
+         *           "message": "row 3, column C (uscc): uscc the check character (position 18) does not match the first 17 characters",
+         *           "column": "C",
+         *           "header": "uscc"
          *         }
          *       ],
          *       "errorsOmitted": 0,
@@ -2441,11 +2443,18 @@ export interface components {
             replayed: number;
             /** @description the first 1000 rejected rows */
             errors: {
-                /** @description CSV: the record number with the header as row 1 (a spreadsheet row number); NDJSON: the line number */
+                /** @description CSV: the record number with the header as row 1 (a spreadsheet row number); XLSX: the sheet's row number; NDJSON: the line number */
                 row: number;
                 /** @description The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW */
                 code: string;
+                /** @description CSV and XLSX messages start with where the cell is: `sheet "失信名单", row 5, column C (统一社会信用代码): …` (XLSX), `row 5, column C (uscc): …` (CSV) */
                 message: string;
+                /** @description XLSX: the sheet the row is on */
+                sheet?: string;
+                /** @description CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA); absent when the error is about the whole row */
+                column?: string;
+                /** @description that column's header as the file writes it (统一社会信用代码, uscc …) */
+                header?: string;
             }[];
             /** @description rejected rows beyond the first 1000 */
             errorsOmitted: number;
@@ -7273,6 +7282,8 @@ export interface operations {
                 output?: "xlsx" | "csv";
                 /** @description a CSV roll’s encoding; default utf-8 */
                 encoding?: "utf-8" | "gb18030" | "gbk";
+                /** @description the CSV result’s encoding (output=csv only): utf-8 with a BOM (default), or gb18030 (no BOM) for systems set up for the Chinese ANSI code page */
+                outputEncoding?: "utf-8" | "gb18030";
             };
             header?: never;
             path?: never;
@@ -9339,7 +9350,9 @@ export interface operations {
                      *             {
                      *               "row": 3,
                      *               "code": "INVALID_USCC",
-                     *               "message": "the check character (position 18) does not match the first 17 characters"
+                     *               "message": "row 3, column C (uscc): uscc the check character (position 18) does not match the first 17 characters",
+                     *               "column": "C",
+                     *               "header": "uscc"
                      *             }
                      *           ],
                      *           "errorsOmitted": 0,
@@ -9529,7 +9542,9 @@ export interface operations {
                      *         {
                      *           "row": 3,
                      *           "code": "INVALID_USCC",
-                     *           "message": "the check character (position 18) does not match the first 17 characters"
+                     *           "message": "row 3, column C (uscc): uscc the check character (position 18) does not match the first 17 characters",
+                     *           "column": "C",
+                     *           "header": "uscc"
                      *         }
                      *       ],
                      *       "errorsOmitted": 0
@@ -9555,11 +9570,18 @@ export interface operations {
                         rejected: number;
                         /** @description the first 1000 rejected rows */
                         errors: {
-                            /** @description CSV: the record number with the header as row 1 (a spreadsheet row number); NDJSON: the line number */
+                            /** @description CSV: the record number with the header as row 1 (a spreadsheet row number); XLSX: the sheet's row number; NDJSON: the line number */
                             row: number;
                             /** @description The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW */
                             code: string;
+                            /** @description CSV and XLSX messages start with where the cell is: `sheet "失信名单", row 5, column C (统一社会信用代码): …` (XLSX), `row 5, column C (uscc): …` (CSV) */
                             message: string;
+                            /** @description XLSX: the sheet the row is on */
+                            sheet?: string;
+                            /** @description CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA); absent when the error is about the whole row */
+                            column?: string;
+                            /** @description that column's header as the file writes it (统一社会信用代码, uscc …) */
+                            header?: string;
                         }[];
                         /** @description rejected rows beyond the first 1000 */
                         errorsOmitted: number;

@@ -81,8 +81,33 @@ t.test('xlsx and Chinese-header imports', async (t) => {
     t.equal((await decided(String(good[2]![10])))[0], day, 'a text cell 2026-06-01');
     t.equal((await decided(String(rows[6]![10])))[0], day, 'a date column holding the Excel serial 46174');
 
+    const stored = await app.inject({ method: 'GET', url: `/v1/imports/${body.importId}`, headers: bearer(adminKey) });
+    t.equal(stored.statusCode, 200);
+    t.same(stored.json().errors, body.errors, 'GET /v1/imports/{id} names sheet, row and column as the answer did');
+    t.match(stored.json().errors, [
+      { row: 5, sheet: '失信名单', column: 'I', header: '有效期至' },
+      { row: 6, sheet: '失信名单', column: 'C', header: '统一社会信用代码' },
+    ]);
+
     const typed = await post(await workbook([record()]), '', XLSX_TYPE);
     t.equal(typed.statusCode, 201, 'the .xlsx media type needs no ?format');
+  });
+
+  t.test('名单 takes the list\'s Chinese name as well as its code', async (t) => {
+    const named = [record({ 名单: '安全生产不良记录“黑名单”' }), record({ 名单: ' 安全生产不良记录"黑名单" ' }), record({ 名单: '安全生产重点关注名单' })];
+    const rows = [...named, record({ 名单: '安全生产黑名单' })];
+    const res = await post(await workbook(rows), '?format=xlsx&mode=accept-valid', 'application/octet-stream');
+    t.equal(res.statusCode, 201, res.body);
+    t.match(res.json(), { accepted: 3, rejected: 1 });
+    const [err] = res.json().errors;
+    t.match(err, { row: 5, code: 'VALIDATION_FAILED', sheet: '失信名单', column: 'A', header: '名单' });
+    t.match(err.message, /^sheet "失信名单", row 5, column A \(名单\): list "安全生产黑名单" is neither a list code nor a list name/);
+    t.match(err.message, /safety\.blacklist \(安全生产不良记录“黑名单”\)/, 'the accepted values are listed, code and name');
+    t.notMatch(err.message, /nanning\.(yellow|red|black)\b/, 'a points tier is computed, never published: not offered');
+    const lists = await database.db.execute(
+      sql`select e.list_code from entry e where e.source_record_id in (${sql.join(named.map((r) => sql`${String(r[10])}`), sql`, `)}) order by e.source_record_id`,
+    );
+    t.same(((lists as unknown as { rows?: unknown[] }).rows ?? (lists as unknown as unknown[])).map((r) => (r as { list_code: string }).list_code).sort(), ['safety.blacklist', 'safety.blacklist', 'safety.watch']);
   });
 
   t.test('an unknown header is refused with the accepted names in both languages', async (t) => {
@@ -110,7 +135,10 @@ t.test('xlsx and Chinese-header imports', async (t) => {
       `safety.blacklist,企业,${uscc()},鹤岗市峻德矿业有限公司,鹤应急罚〔2026〕89号,超层越界开采,2026/2/30,,gb-test,${ids[1]}\r\n`;
     const res = await post(gb18030(text), '?encoding=gb18030&mode=accept-valid', 'text/csv');
     t.equal(res.statusCode, 201, res.body);
-    t.match(res.json(), { accepted: 1, rejected: 1, errors: [{ row: 3, code: 'VALIDATION_FAILED', message: /decidedAt 2026\/2\/30 is not a date/ }] });
+    t.match(res.json(), { accepted: 1, rejected: 1, errors: [{ row: 3, code: 'VALIDATION_FAILED', column: 'G', header: '决定日期', message: /^row 3, column G \(决定日期\): decidedAt 2026\/2\/30 is not a date/ }] });
+    t.notOk('sheet' in res.json().errors[0], 'a CSV has no sheet');
+    const stored = await app.inject({ method: 'GET', url: `/v1/imports/${res.json().importId}`, headers: bearer(adminKey) });
+    t.same(stored.json().errors, res.json().errors, 'GET /v1/imports/{id} names the column of a CSV row error');
     const [decidedAt, , validUntil] = await decided(ids[0]!);
     t.equal(decidedAt, '2026-05-31T16:00:00.000Z');
     t.equal(validUntil, '2027-06-01T16:00:00.000Z', '有效期至 2027/6/1 keeps the record in force through that day in Asia/Shanghai');

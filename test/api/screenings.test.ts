@@ -80,6 +80,19 @@ t.test('screening a bidder roll', async (t) => {
     const lines = res.rawPayload.toString('utf8').slice(1).trim().split('\r\n');
     t.equal(lines.length, 201);
     t.match(lines[0], /^行号,投标人名称,统一社会信用代码/);
+
+    // GB18030 on request: no BOM, and the same rows once decoded (check ids and receipt hashes are new per screening).
+    const gb = await screen(ROLL, 'matter=public_bidding&reference=ZB-2026-02&output=csv&outputEncoding=gb18030');
+    t.equal(gb.statusCode, 200);
+    t.match(gb.headers['content-type'], /^text\/csv; charset=gb18030/);
+    t.notSame([...gb.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'no UTF-8 BOM');
+    t.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(gb.rawPayload), 'not UTF-8');
+    const decoded = new TextDecoder('gb18030', { fatal: true }).decode(gb.rawPayload);
+    const ids = (l: string) => l.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'ID').replace(/[0-9a-f]{64}/g, 'HASH');
+    t.same(decoded.trim().split('\r\n').map(ids), lines.map(ids), 'decoded, the GB18030 file is the UTF-8 one');
+    t.match(decoded, /禁止|限制|未发现须实施的联合奖惩措施/);
+    t.equal((await screen(ROLL, 'matter=public_bidding&reference=x&outputEncoding=gb18030')).json().code, 'VALIDATION_FAILED', 'only for a CSV result');
+    t.equal((await screen(ROLL, 'matter=public_bidding&reference=x&output=csv&outputEncoding=big5')).json().code, 'VALIDATION_FAILED');
   });
 
   t.test('an .xlsx roll with a cover sheet and other columns', async (t) => {
@@ -120,6 +133,16 @@ t.test('screening a bidder roll', async (t) => {
     t.equal(code, 0);
     const book = await readWorkbook(readFileSync(out));
     t.equal(book[0]!.rows.length, 201);
+    const gbOut = join(dir, 'result.csv');
+    t.equal(await screenCommand([roll, '--matter', 'public_bidding', '--reference', 'ZB-2026-05', '-o', gbOut, '--output-encoding', 'GB18030', '--url', url, '--key', bidding.key], {}), 0);
+    const gbLines = new TextDecoder('gb18030', { fatal: true }).decode(readFileSync(gbOut)).trim().split('\r\n');
+    t.equal(gbLines.length, 201, 'yingcha screen --output-encoding gb18030 writes a GB18030 CSV');
+    t.match(gbLines[0], /^行号,投标人名称,统一社会信用代码/);
+    t.equal(
+      await screenCommand([roll, '--matter', 'public_bidding', '--reference', 'x', '-o', out, '--output-encoding', 'gb18030', '--url', url, '--key', bidding.key], {}).catch((e: Error) => e.constructor.name),
+      'ScreenUsageError',
+      '--output-encoding is for a .csv result',
+    );
 
     const list = join(dir, 'list.xlsx');
     writeFileSync(

@@ -2,14 +2,16 @@
 //
 //   SHEETS=xlsx   BENCH_XLSX_ROWS=1000000 [BENCH_XLSX_SHARED=0]  writes an .xlsx of list records with exceljs's streaming writer, then
 //                 parses it in a child process with the import's reader (services/import-xlsx.ts, every row through
-//                 the same header/date/row code as an import) and prints rows/s and that process's peak RSS (VmHWM).
+//                 the same header/date/row code as an import) and prints rows/s, that process's peak RSS (VmHWM) and
+//                 the peak size of its temporary files (the spilled shared-string table and exceljs's sheet copies,
+//                 sampled every 250 ms in a TMPDIR of its own) and how many were left behind.
 //   SHEETS=screen BENCH_SCREEN_ROWS=1000      screens a roll of that many bidders (some listed) through
 //                 POST /v1/screenings on a listening app over real HTTP, on BENCH_DATABASE_URL (PostgreSQL; a
 //                 yingcha_bench_screen_* database is created and dropped), and prints the wall time.
 //
 //   npx tsx test/bench/sheets.ts
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,17 +65,41 @@ async function writeXlsx(path: string, rows: number) {
   await wb.commit();
 }
 
+/** tsx keeps its compile cache in TMPDIR too (tsx-<uid>); it is not the reader's. */
+const ours = (name: string) => !name.startsWith('tsx-');
+
+/** Bytes of the files under `dir` (the child's own TMPDIR: the spilled string table and exceljs's sheet copies). */
+function du(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !ours(e.parentPath.slice(dir.length + 1) || e.name)) continue;
+    try {
+      total += statSync(join(e.parentPath, e.name)).size;
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return total;
+}
+
 async function parseChild(path: string) {
   const { xlsxRows } = await import('../../api/src/services/import-xlsx.js');
   const started = performance.now();
   let rows = 0;
   let errors = 0;
+  let peakTmp = 0;
+  // Sampled between rows (at most every 250 ms), so the files are seen while the sheet is read.
+  let sampled = 0;
   for await (const r of xlsxRows(createReadStream(path, { highWaterMark: 256 * 1024 }))) {
     rows++;
     if ('error' in r) errors++;
+    if ((rows & 1023) === 0 && performance.now() - sampled > 250) {
+      sampled = performance.now();
+      peakTmp = Math.max(peakTmp, du(tmpdir()));
+    }
   }
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(JSON.stringify({ rows, errors, seconds, peakRss: peakRss() }) + '\n');
+  process.stdout.write(JSON.stringify({ rows, errors, seconds, peakRss: peakRss(), peakTmp }) + '\n');
 }
 
 async function xlsxBench() {
@@ -85,13 +111,18 @@ async function xlsxBench() {
     await writeXlsx(file, rows);
     log(`xlsx: wrote ${rows} rows, ${mib(statSync(file).size)} in ${((performance.now() - t) / 1000).toFixed(1)} s (writer peak RSS ${mib(peakRss())})`);
     t = performance.now();
+    const childTmp = join(dir, 'tmp');
+    mkdirSync(childTmp);
     const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-      env: { ...process.env, SHEETS: 'parse-child', BENCH_XLSX_FILE: file },
+      env: { ...process.env, SHEETS: 'parse-child', BENCH_XLSX_FILE: file, TMPDIR: childTmp },
       encoding: 'utf8',
       maxBuffer: 1024 * 1024,
     });
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as { rows: number; errors: number; seconds: number; peakRss: number };
-    log(`xlsx: parsed ${r.rows} rows (${r.errors} row errors) in ${r.seconds.toFixed(1)} s, ${Math.round(r.rows / r.seconds)} rows/s; parser process peak RSS ${mib(r.peakRss)}; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    const r = JSON.parse(out.trim().split('\n').at(-1)!) as { rows: number; errors: number; seconds: number; peakRss: number; peakTmp: number };
+    log(
+      `xlsx: parsed ${r.rows} rows (${r.errors} row errors) in ${r.seconds.toFixed(1)} s, ${Math.round(r.rows / r.seconds)} rows/s; parser process peak RSS ${mib(r.peakRss)}; ` +
+        `temporary files peak ${mib(r.peakTmp)} (left behind: ${readdirSync(childTmp).filter(ours).join(', ') || 'none'}); load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,8 @@ t.test('defaults on an empty environment: embedded PGlite', async (t) => {
   t.equal(c.databaseUrl, undefined);
   t.ok(c.dataDir.endsWith('.yingcha'));
   t.equal(c.demo, true);
+  t.equal(c.publicPagesPerMinute, 120, 'the public pages: 120 requests per address and minute');
+  t.equal(loadConfig({ YINGCHA_RATE_PUBLIC_PAGES: '15' }).publicPagesPerMinute, 15);
 });
 
 t.test('each bad value names its variable', async (t) => {
@@ -27,6 +29,8 @@ t.test('each bad value names its variable', async (t) => {
     [{ YINGCHA_BOOTSTRAP_KEY: 'short' }, 'YINGCHA_BOOTSTRAP_KEY'],
     [{ YINGCHA_BODY_LIMIT: '-1' }, 'YINGCHA_BODY_LIMIT'],
     [{ YINGCHA_DEMO: 'maybe' }, 'YINGCHA_DEMO'],
+    [{ YINGCHA_RATE_PUBLIC_PAGES: '0' }, 'YINGCHA_RATE_PUBLIC_PAGES'],
+    [{ YINGCHA_RATE_PUBLIC_PAGES: 'lots' }, 'YINGCHA_RATE_PUBLIC_PAGES'],
   ];
   for (const [env, variable] of cases) {
     try {

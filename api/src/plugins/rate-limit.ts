@@ -38,6 +38,12 @@ export interface LimitOptions {
   gates?: JobGates | undefined;
 }
 
+/**
+ * Requests per client address and minute to the public pages (signed notice links, /verify), which have no key to
+ * budget (YINGCHA_RATE_PUBLIC_PAGES). A clerk's browser opens a notice a few times; a scanner reading every hash does not.
+ */
+export const DEFAULT_PUBLIC_PAGES_PER_MINUTE = 120;
+
 export const DEFAULT_LIMITS: LimitOptions = {
   enabled: true,
   windowMs: 60_000,

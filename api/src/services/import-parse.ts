@@ -107,6 +107,12 @@ export interface RowError {
   row: number;
   code: string;
   message: string;
+  /** XLSX: the sheet the row is on */
+  sheet?: string;
+  /** CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA), when the error is about one */
+  column?: string;
+  /** that column's header as the file writes it (统一社会信用代码, uscc …) */
+  header?: string;
 }
 
 export type ParsedRow = { row: number; input: PublishInput } | { row: number; error: RowError };
@@ -270,9 +276,9 @@ export function readHeader(cells: string[], where = 'the header'): Column[] {
 }
 
 /** A row's fields → the publish body, or a row error for a value no record could carry (an impossible date). */
-export function rowOf(row: number, o: Record<string, unknown>, locate: (field: string) => string = (f) => f): ParsedRow {
+export function rowOf(row: number, o: Record<string, unknown>): ParsedRow {
   const bad = normalizeValues(o);
-  if (bad) return rowError(row, 'VALIDATION_FAILED', locate(bad.split(' ')[0]!) + bad.slice(bad.indexOf(' ')));
+  if (bad) return rowError(row, 'VALIDATION_FAILED', bad);
   return { row, input: toPublishInput(o) };
 }
 
@@ -281,13 +287,14 @@ export function rowOf(row: number, o: Record<string, unknown>, locate: (field: s
  * row is 2, as a spreadsheet numbers it. A header naming an unknown or repeated column, or missing a required one,
  * stops the import (INVALID_CSV_HEADER): no row of such a file could be read as meant.
  */
-export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
+export async function* csvRows(text: AsyncIterable<string>, layout: ImportLayout = {}): AsyncGenerator<ParsedRow> {
   let header: Column[] | undefined;
   let row = 0;
   for await (const rec of csvRecords(text)) {
     row++;
     if (!header) {
       header = readHeader(rec);
+      layout.columns = columnsOf(header, rec);
       continue;
     }
     if (rec.length !== header.length) {
@@ -338,32 +345,76 @@ export async function* ndjsonRows(text: AsyncIterable<string>): AsyncGenerator<P
 }
 
 /** The rows of an import body in any format; XLSX is binary, so it is not decoded as text. */
-export async function* parseRows(body: AsyncIterable<Uint8Array>, format: ImportFormat, encoding: ImportEncoding, layout?: XlsxLayout): AsyncGenerator<ParsedRow> {
+export async function* parseRows(body: AsyncIterable<Uint8Array>, format: ImportFormat, encoding: ImportEncoding, layout?: ImportLayout): AsyncGenerator<ParsedRow> {
   if (format === 'xlsx') {
     const { xlsxRows } = await import('./import-xlsx.js');
     yield* xlsxRows(body, layout);
     return;
   }
   const text = decode(body, encoding);
-  yield* format === 'csv' ? csvRows(text) : ndjsonRows(text);
+  yield* format === 'csv' ? csvRows(text, layout) : ndjsonRows(text);
 }
 
-/** Where an XLSX import's rows came from, filled in as it is read, so row errors can name sheet and column. */
-export interface XlsxLayout {
+/** Where a CSV or XLSX import's rows came from, filled in as the header is read, so row errors can name the column. */
+export interface ImportLayout {
+  /** XLSX: the sheet holding the list */
   sheet?: string;
   /** field → [column letter, header text] */
   columns?: Record<string, [string, string]>;
 }
 
+export const columnLetter = (n: number): string => (n <= 0 ? '' : columnLetter(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+
+/** The layout's columns for a header row: each field at its spreadsheet letter, with the header text as written. */
+export function columnsOf(fields: readonly string[], cells: readonly string[]): Record<string, [string, string]> {
+  return Object.fromEntries(fields.map((f, i) => [f, [columnLetter(i + 1), (cells[i] ?? f).trim()]]));
+}
+
 /** The column a row error's code is about when its message does not start with the field. */
 const FIELD_OF_CODE: Record<string, string> = { INVALID_USCC: 'uscc', INVALID_ID_NUMBER: 'idNumber', FORBIDDEN_LIST: 'list' };
 
-/** "工作表「名单」第 5 行 C 列（认定日期）": a row error of an XLSX import, located the way a clerk finds a cell. */
-export function locateXlsxError(e: RowError, layout: XlsxLayout): RowError {
-  if (!layout.sheet || e.message.startsWith('sheet ')) return e;
+/**
+ * A row error located the way a clerk finds the cell: `sheet "失信名单", row 5, column C (统一社会信用代码): uscc …` for
+ * XLSX, `row 5, column C (uscc): …` for CSV, with the same as fields (sheet, column, header). The column is the one the
+ * message leads with (every row message starts with its field) or the one the code is about; an error about the
+ * whole row (CONFLICT, MALFORMED_ROW) names no column. NDJSON names fields already and has no layout.
+ */
+export function locateError(e: RowError, layout: ImportLayout): RowError {
+  if (!layout.columns || e.column !== undefined || e.message.startsWith('sheet ')) return e;
   const lead = /^([A-Za-z]+)\b/.exec(e.message)?.[1];
   const field = lead && KNOWN.has(lead) ? lead : FIELD_OF_CODE[e.code];
-  const col = field ? layout.columns?.[field] : undefined;
-  const text = field && field !== lead ? `${field} ${e.message}` : e.message;
-  return { ...e, message: `sheet "${layout.sheet}", row ${e.row}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${text}` };
+  const col = field ? layout.columns[field] : undefined;
+  const text = field && field !== lead && col ? `${field} ${e.message}` : e.message;
+  const where = `${layout.sheet !== undefined ? `sheet "${layout.sheet}", ` : ''}row ${e.row}${col ? `, column ${col[0]} (${col[1]})` : ''}`;
+  return {
+    ...e,
+    message: `${where}: ${text}`,
+    ...(layout.sheet !== undefined ? { sheet: layout.sheet } : {}),
+    ...(col ? { column: col[0], header: col[1] } : {}),
+  };
+}
+
+/** A list name as typed: quotes, spaces and the width of brackets vary between a clerk's sheet and the catalogue. */
+const listKey = (s: string) =>
+  s
+    .normalize('NFKC')
+    .replace(/[\s"'“”‘’「」『』]/g, '')
+    .toLowerCase();
+
+export interface ListRef {
+  code: string;
+  name: string;
+}
+
+/**
+ * The 名单 cell → a list code: the code itself, or the list's Chinese name (安全生产不良记录“黑名单”, with or without
+ * the quotes). undefined when it is neither; `accepted` then says what is.
+ */
+export function listResolver(lists: readonly ListRef[]): { resolve(text: string): string | undefined; accepted: string } {
+  const byKey = new Map<string, string>();
+  for (const l of lists) {
+    byKey.set(listKey(l.code), l.code);
+    byKey.set(listKey(l.name), l.code);
+  }
+  return { resolve: (text) => byKey.get(listKey(text)), accepted: lists.map((l) => `${l.code} (${l.name})`).join(', ') };
 }

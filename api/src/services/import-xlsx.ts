@@ -1,18 +1,19 @@
 // Rows of an .xlsx import, read with exceljs's streaming reader: the zip is read entry by entry and the sheet row by
-// row, so memory is bounded by the shared-string table (one copy of each distinct text), never by the row count.
+// row, and the shared-string table is kept in a temporary file (spilled-strings.ts), so memory does not grow with the
+// row count.
 // The first sheet with a header row is the list; other sheets are read past and ignored. Row numbers are the sheet's
-// own, as Excel shows them, and errors name the sheet, row and column.
+// own, as Excel shows them; the layout records the sheet and its columns, so the import's row errors name the sheet,
+// row and column (import-parse.ts locateError).
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../errors.js';
-import { ACCEPTED_HEADERS, type ParsedRow, type XlsxLayout, columnOf, readHeader, rowOf, shanghaiDay } from './import-parse.js';
+import { SpilledStrings } from './spilled-strings.js';
+import { ACCEPTED_HEADERS, type ImportLayout, type ParsedRow, columnOf, columnsOf, readHeader, rowOf, shanghaiDay } from './import-parse.js';
 
 const DATE_FIELDS = new Set(['decidedAt', 'validFrom', 'validUntil']);
 /** Excel's day 0 (1899-12-30, which absorbs the 1900 leap-year bug for every date after February 1900). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const DAY_MS = 86_400_000;
-
-export const columnLetter = (n: number): string => (n <= 0 ? '' : columnLetter(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
 
 /**
  * A cell as text. exceljs gives an Excel date as a Date whose UTC fields are the wall-clock value shown in the cell,
@@ -42,18 +43,40 @@ export function cellText(value: ExcelJS.CellValue, dateField: boolean): string |
   return String(value);
 }
 
+/** A table entry as the text the import reads: rich text is its runs' text (formatting is not imported). */
+function plainText(text: unknown): string {
+  if (typeof text === 'string') return text;
+  if (text && typeof text === 'object' && 'richText' in text) return (text as { richText: Array<{ text?: string | null }> }).richText.map((r) => r.text ?? '').join('');
+  return '';
+}
+
 /**
- * The shared-string table, complete by the time the first sheet is read, holds strings cut out of the XML chunks the
- * parser read: each keeps its whole chunk alive, several hundred bytes per short name. Copying each into a string of
- * its own lets the chunks go, so the table costs about what its text does.
+ * Puts a SpilledStrings file where exceljs keeps its shared-string table. In 'cache' mode exceljs assigns
+ * `reader.sharedStrings = []` when it meets xl/sharedStrings.xml, `push`es each entry, and from then on a cell is
+ * `reader.sharedStrings[i]`; it also reads the field to decide whether a sheet met before the table must wait in a
+ * temporary file (it must: its cells could not be looked up yet). So the field is answered by an accessor: undefined
+ * until the table begins, then a stand-in whose `push` appends to the file and whose numeric keys read from it.
+ * (exceljs's 'emit' mode would hand the strings over without this, but it drops sheets stored after the table.)
  */
-function compactSharedStrings(reader: { sharedStrings?: unknown[] }) {
-  const table = reader.sharedStrings;
-  if (!Array.isArray(table)) return;
-  for (let i = 0; i < table.length; i++) {
-    const v = table[i];
-    if (typeof v === 'string') table[i] = Buffer.from(v, 'utf8').toString('utf8');
-  }
+function spillSharedStrings(reader: object): { close(): void } {
+  let table: SpilledStrings | undefined;
+  const standIn = new Proxy(
+    {},
+    {
+      get(_t, key) {
+        if (key === 'push') return (v: unknown) => table!.add(plainText(v));
+        return typeof key === 'string' ? table!.get(Number(key)) : undefined;
+      },
+    },
+  );
+  Object.defineProperty(reader, 'sharedStrings', {
+    configurable: true,
+    get: () => (table ? standIn : undefined),
+    set: () => {
+      table ??= SpilledStrings.create();
+    },
+  });
+  return { close: () => table?.close() };
 }
 
 /** Every row of every sheet, in file order, as exceljs reads them (values are 1-based: values[1] is column A). */
@@ -65,14 +88,10 @@ export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerato
     worksheets: 'emit',
     entries: 'ignore',
   });
+  const table = spillSharedStrings(reader);
   try {
     // Every row is iterated, even of a sheet the caller ignores: leaving a loop early would abort the one zip stream.
-    let flattened = false;
     for await (const sheet of reader) {
-      if (!flattened) {
-        compactSharedStrings(reader as unknown as { sharedStrings?: unknown[] });
-        flattened = true;
-      }
       const name = (sheet as unknown as { name: string }).name;
       for await (const row of sheet) yield { sheet: name, row: row.number, values: (row.values ?? []) as ExcelJS.CellValue[] };
     }
@@ -81,6 +100,8 @@ export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerato
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof ApiError) throw cause;
     throw new ApiError('INVALID_XLSX', `the file cannot be read as an .xlsx workbook (${(err as Error).message ?? 'unreadable'})`);
+  } finally {
+    table.close();
   }
 }
 
@@ -96,7 +117,7 @@ export function rowTexts(values: ExcelJS.CellValue[]): string[] {
   return cells;
 }
 
-export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLayout = {}): AsyncGenerator<ParsedRow> {
+export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: ImportLayout = {}): AsyncGenerator<ParsedRow> {
   let done = false;
   let current: string | undefined;
   let fields: string[] | undefined;
@@ -120,7 +141,7 @@ export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLay
       }
       fields = readHeader(cells, `sheet "${name}", row ${row}`);
       layout.sheet = name;
-      layout.columns = Object.fromEntries(fields.map((f, i) => [f, [columnLetter(i + 1), cells[i]!]]));
+      layout.columns = columnsOf(fields, cells);
       continue;
     }
     const o: Record<string, string> = {};
@@ -128,7 +149,7 @@ export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLay
     for (let i = 0; i < fields.length; i++) {
       const t = cellText(values[i + 1] ?? null, DATE_FIELDS.has(fields[i]!));
       if (typeof t !== 'string') {
-        error ??= `sheet "${name}", row ${row}, column ${columnLetter(i + 1)} (${layout.columns![fields[i]!]![1]}): ${fields[i]} ${t.error}`;
+        error ??= `${fields[i]} ${t.error}`; // located by the import (locateError), like every row error
         continue;
       }
       o[fields[i]!] = t;
@@ -138,10 +159,7 @@ export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: XlsxLay
       yield { row, error: { row, code: 'VALIDATION_FAILED', message: error } };
       continue;
     }
-    yield rowOf(row, o, (f) => {
-      const col = layout.columns![f];
-      return `sheet "${name}", row ${row}${col ? `, column ${col[0]} (${col[1]})` : ''}: ${f}`;
-    });
+    yield rowOf(row, o);
   }
   if (fields) done = true;
   if (!done) throw new ApiError('INVALID_CSV_HEADER', `no sheet of the workbook has a header row naming the import columns; accepted columns: ${ACCEPTED_HEADERS}`);

@@ -24,8 +24,10 @@ import {
   type ImportEncoding,
   type ImportFormat,
   type ParsedRow,
+  type ImportLayout,
   type RowError,
-  type XlsxLayout,
+  listResolver,
+  locateError,
   parseRows,
 } from './import-parse.js';
 import type { AuthContext } from './keys.js';
@@ -46,8 +48,8 @@ export interface ImportOptions {
   limit: number;
   /** the schema check of POST /v1/entries' body: an error message, or null when the row fits */
   checkShape: (input: unknown) => string | null;
-  /** XLSX: filled in with the sheet and columns read, so the route can locate row errors */
-  layout?: XlsxLayout;
+  /** CSV and XLSX: filled in with the sheet and columns read, so row errors name the column they are about */
+  layout?: ImportLayout;
 }
 
 export interface ImportSummary {
@@ -111,6 +113,7 @@ interface BatchResult {
 }
 
 class Counts {
+  constructor(private readonly layout: ImportLayout) {}
   rowsRead = 0;
   accepted = 0;
   rejected = 0;
@@ -119,9 +122,11 @@ class Counts {
   replayed = 0;
   omitted = 0;
   errors: RowError[] = [];
+  /** A row error as it is kept (and read back by GET /v1/imports/{id}): naming its sheet and column. */
+  locate = (e: RowError) => locateError(e, this.layout);
   reject(e: RowError) {
     this.rejected++;
-    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(e);
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(this.locate(e));
     else this.omitted++;
   }
   add(r: BatchResult) {
@@ -409,10 +414,24 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
 // ---------------------------------------------------------------------------------------------------------------
 // The import
 
-function stage(row: ParsedRow, ctx: { catalog: Awaited<ReturnType<typeof currentCatalog>>; caller: AuthContext; secret: string; now: Date; opts: ImportOptions }): Staged | RowError {
+type Snapshot = Awaited<ReturnType<typeof currentCatalog>>;
+
+/** The lists a row may name, by code or by name: those published directly (a points tier is computed, not published). */
+function listsOf(catalog: Snapshot) {
+  const tiers = new Set(catalog.lists.flatMap((l) => l.pointsRule?.tiers.map((t) => t.list) ?? []));
+  return listResolver(catalog.lists.filter((l) => !tiers.has(l.code)));
+}
+
+function stage(row: ParsedRow, ctx: { catalog: Snapshot; lists: ReturnType<typeof listsOf>; caller: AuthContext; secret: string; now: Date; opts: ImportOptions }): Staged | RowError {
   if ('error' in row) return row.error;
   const shape = ctx.opts.checkShape(row.input);
   if (shape) return { row: row.row, code: 'VALIDATION_FAILED', message: shape };
+  // 名单 as a clerk writes it: the list's Chinese name is as good as its code.
+  if (!ctx.catalog.listByCode.has(row.input.list)) {
+    const code = ctx.lists.resolve(row.input.list);
+    if (!code) return { row: row.row, code: 'VALIDATION_FAILED', message: `list ${JSON.stringify(row.input.list)} is neither a list code nor a list name in the catalogue; accepted: ${ctx.lists.accepted}` };
+    row.input.list = code;
+  }
   try {
     const v = validateEntry(ctx.catalog, ctx.caller, row.input, ctx.secret, ctx.now);
     return {
@@ -463,7 +482,8 @@ export async function runImport(database: Database, caller: AuthContext, secret:
   const importId = randomUUID();
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   const ctx: Ctx = { importId, caller, actor };
-  const counts = new Counts();
+  const layout = opts.layout ?? {};
+  const counts = new Counts(layout);
   if (running >= MAX_RUNNING_IMPORTS) {
     throw new ApiError('RATE_LIMITED', `${MAX_RUNNING_IMPORTS} imports are already running on this instance; retry when one has finished`, {
       headers: { 'retry-after': '30' },
@@ -478,8 +498,8 @@ export async function runImport(database: Database, caller: AuthContext, secret:
       await audit(tx, actor, 'import.start', { type: 'import', id: importId }, { format: opts.format, mode: opts.mode, encoding: opts.encoding });
     });
     const catalog = await currentCatalog(db);
-    const stageCtx = { catalog, caller, secret, now: new Date(), opts };
-    const rows = parseRows(limited(body, opts.limit), opts.format, opts.encoding, opts.layout);
+    const stageCtx = { catalog, lists: listsOf(catalog), caller, secret, now: new Date(), opts };
+    const rows = parseRows(limited(body, opts.limit), opts.format, opts.encoding, layout);
     const allOrNothing = opts.mode === 'all-or-nothing';
 
     // Batches are written while the next ones are parsed and validated, so the database and the parser overlap. In
@@ -561,7 +581,7 @@ export async function runImport(database: Database, caller: AuthContext, secret:
               accepted: sql`${imports.accepted} + ${r.accepted}`,
               rejected: sql`${imports.rejected} + ${progress.rejected + r.errors.length}`,
               // The kept errors so far, when there are new ones: a crash then leaves them readable too.
-              ...(progress.rejected + r.errors.length > 0 ? { errors: { ...counts.report(), items: [...counts.errors, ...r.errors].slice(0, MAX_REPORTED_ERRORS) } } : {}),
+              ...(progress.rejected + r.errors.length > 0 ? { errors: { ...counts.report(), items: [...counts.errors, ...r.errors.map(counts.locate)].slice(0, MAX_REPORTED_ERRORS) } } : {}),
             })
             .where(eq(imports.id, importId));
           return r;

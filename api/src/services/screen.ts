@@ -10,6 +10,7 @@ import { departments } from '../db/schema.js';
 import { MATTER_TYPES, type MatterType } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
 import { type BatchItemResult, runBatch } from './checks.js';
+import iconv from 'iconv-lite';
 import { type ImportEncoding, csvRecords, decode } from './import-parse.js';
 import type { AuthContext } from './keys.js';
 import { VERDICT_TEXT, beijing } from './notice.js';
@@ -205,9 +206,17 @@ export async function screeningXlsx(s: Screening): Promise<Buffer> {
 
 const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** UTF-8 with a BOM, CRLF: what Excel opens as Chinese without an import dialog. */
-export function screeningCsv(s: Screening): Buffer {
+export const SCREEN_CSV_ENCODINGS = ['utf-8', 'gb18030'] as const;
+export type ScreenCsvEncoding = (typeof SCREEN_CSV_ENCODINGS)[number];
+
+/**
+ * The result as CSV, CRLF. UTF-8 with a BOM (the default) is what Excel opens as Chinese without an import dialog.
+ * GB18030, without a BOM, is for the systems and older Excel set up for the Chinese ANSI code page (GBK, which GB18030
+ * extends: every GBK character has the same two bytes). Node's TextEncoder writes only UTF-8, so iconv-lite encodes it.
+ */
+export function screeningCsv(s: Screening, encoding: ScreenCsvEncoding = 'utf-8'): Buffer {
   const text = [RESULT_HEADER, ...resultRows(s)].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  if (encoding === 'gb18030') return iconv.encode(text, 'gb18030');
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ApiError, ERRORS, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS, type XlsxLayout, locateXlsxError } from '../../services/import-parse.js';
+import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import { getImport, listImports, runImport } from '../../services/imports.js';
 import { PublishBody } from '../entries/schemas.js';
 import { ImportFile, ImportList, ImportListQuery, ImportParams, ImportQuery, ImportRejected, ImportResult } from './schemas.js';
@@ -115,12 +115,9 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       if (declared > limit) throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
 
       const mode = request.query.mode ?? 'all-or-nothing';
-      const layout: XlsxLayout = {};
       // At most YINGCHA_DEPARTMENT_JOBS batch/import jobs per department at once (429 DEPARTMENT_BUSY).
       const leave = app.jobs.enter(caller(request).department.departmentId);
-      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape, layout }, body as Readable).finally(leave);
-      // An XLSX row error names the sheet, row and column (the cell a clerk looks for), not only the row.
-      if (format === 'xlsx') result.errors = result.errors.map((e) => locateXlsxError(e, layout));
+      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape }, body as Readable).finally(leave);
       if (result.status === 'rejected') {
         const { status, title } = ERRORS.IMPORT_REJECTED;
         return reply

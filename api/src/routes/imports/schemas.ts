@@ -34,9 +34,14 @@ export const ImportFile = Type.Unknown({
 });
 
 const RowError = Type.Object({
-  row: Type.Integer({ description: 'CSV: the record number with the header as row 1 (a spreadsheet row number); NDJSON: the line number' }),
+  row: Type.Integer({ description: 'CSV: the record number with the header as row 1 (a spreadsheet row number); XLSX: the sheet\'s row number; NDJSON: the line number' }),
   code: Type.String({ description: 'The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW' }),
-  message: Type.String(),
+  message: Type.String({
+    description: 'CSV and XLSX messages start with where the cell is: `sheet "失信名单", row 5, column C (统一社会信用代码): …` (XLSX), `row 5, column C (uscc): …` (CSV)',
+  }),
+  sheet: Type.Optional(Type.String({ description: 'XLSX: the sheet the row is on' })),
+  column: Type.Optional(Type.String({ description: 'CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA); absent when the error is about the whole row' })),
+  header: Type.Optional(Type.String({ description: "that column's header as the file writes it (统一社会信用代码, uscc …)" })),
 });
 
 const IMPORT_FIELDS = {
@@ -76,7 +81,15 @@ const EXAMPLE = {
   created: 2,
   updated: 0,
   replayed: 0,
-  errors: [{ row: 3, code: 'INVALID_USCC', message: 'the check character (position 18) does not match the first 17 characters' }],
+  errors: [
+    {
+      row: 3,
+      code: 'INVALID_USCC',
+      message: 'row 3, column C (uscc): uscc the check character (position 18) does not match the first 17 characters',
+      column: 'C',
+      header: 'uscc',
+    },
+  ],
   errorsOmitted: 0,
   failure: null,
   startedAt: '2026-11-22T08:30:00.000Z',

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ERRORS, type ErrorCode } from '../../errors.js';
 import { actorOf, caller } from '../../plugins/auth.js';
+import { DEFAULT_PUBLIC_PAGES_PER_MINUTE } from '../../plugins/rate-limit.js';
 import {
   DEFAULT_NOTICE_LINK_TTL_SECONDS,
   checkNoticeLink,
@@ -26,11 +27,10 @@ export interface NoticeRoutesOptions {
   linkTtlSeconds?: number;
   /** the public base URL links and QR codes point to (YINGCHA_PUBLIC_URL); default: the request's own origin */
   publicUrl?: string;
-  /** requests per client address per minute to the public pages (signed links, /verify) */
+  /** requests per client address per minute to the public pages (signed links, /verify); YINGCHA_RATE_PUBLIC_PAGES */
   publicPagesPerMinute?: number;
 }
 
-export const DEFAULT_PUBLIC_PAGES_PER_MINUTE = 120;
 
 const Html = (example: string, description = 'HTML page') => ({
   description,

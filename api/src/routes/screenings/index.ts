@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { IMPORT_ENCODINGS, type ImportEncoding } from '../../services/import-parse.js';
-import { ROLL_FORMATS, type RollFormat, SCREEN_OUTPUTS, readRoll, screenRoll, screeningCounts, screeningCsv, screeningXlsx } from '../../services/screen.js';
+import { ROLL_FORMATS, type RollFormat, SCREEN_CSV_ENCODINGS, SCREEN_OUTPUTS, readRoll, screenRoll, screeningCounts, screeningCsv, screeningXlsx } from '../../services/screen.js';
 import { MatterType } from '../checks/schemas.js';
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -47,6 +47,11 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
             format: Type.Optional(Type.Enum(ROLL_FORMATS, { description: 'the roll: csv or xlsx; default from the Content-Type' })),
             output: Type.Optional(Type.Enum(SCREEN_OUTPUTS, { default: 'xlsx', description: 'xlsx (with a summary sheet) or csv (UTF-8 with BOM)' })),
             encoding: Type.Optional(Type.Enum(IMPORT_ENCODINGS, { description: 'a CSV roll’s encoding; default utf-8' })),
+            outputEncoding: Type.Optional(
+              Type.Enum(SCREEN_CSV_ENCODINGS, {
+                description: 'the CSV result’s encoding (output=csv only): utf-8 with a BOM (default), or gb18030 (no BOM) for systems set up for the Chinese ANSI code page',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -75,6 +80,11 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ path: '/querystring/format', message: 'is required for this content type' }],
         });
       }
+      if (request.query.outputEncoding && request.query.output !== 'csv') {
+        throw new ApiError('VALIDATION_FAILED', 'outputEncoding is for a CSV result: add output=csv', {
+          errors: [{ path: '/querystring/outputEncoding', message: 'applies to output=csv only' }],
+        });
+      }
       const rows = await readRoll(limited(body, ROLL_BYTE_LIMIT), format, (request.query.encoding ?? 'utf-8') as ImportEncoding);
       const { matter, reference, title } = request.query;
       const screening = await screenRoll(app.yc.database.db, app.yc.secret, caller(request), { type: matter, reference, ...(title ? { title } : {}) }, rows);
@@ -85,7 +95,10 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('x-yingcha-batch-id', screening.batchId)
         .header('x-yingcha-screening', screeningCounts(screening))
         .header('cache-control', 'no-store');
-      if (output === 'csv') return reply.type('text/csv; charset=utf-8').send(screeningCsv(screening) as unknown as string);
+      if (output === 'csv') {
+        const encoding = request.query.outputEncoding ?? 'utf-8';
+        return reply.type(`text/csv; charset=${encoding}`).send(screeningCsv(screening, encoding) as unknown as string);
+      }
       return reply.type(XLSX_MEDIA_TYPE).send((await screeningXlsx(screening)) as unknown as string);
     },
   );
