@@ -12,6 +12,7 @@ import { CATEGORY_CODES, type Category, SCOPES, type Scope } from './domain/code
 import { ApiError } from './errors.js';
 import { SYSTEM_ACTOR } from './services/audit.js';
 import { createDepartment, createKey, findDepartment, listDepartments, listKeys, revokeKey } from './services/keys.js';
+import { everyRow } from './services/paging.js';
 import { verifyReceipts } from './services/receipts.js';
 import { openConfigured, serve } from './server.js';
 
@@ -108,7 +109,7 @@ const COMMANDS: Record<string, Command> = {
       async list(argv) {
         args(argv, {});
         await withDatabase(async ({ database }) => {
-          for (const d of await listDepartments(database.db)) out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
+          for await (const d of everyRow((after) => listDepartments(database.db, { limit: 500, after }))) out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
         });
       },
     }),
@@ -134,7 +135,7 @@ const COMMANDS: Record<string, Command> = {
         await withDatabase(async ({ database }) => {
           const dept = values.department ? await findDepartment(database.db, values.department) : null;
           if (values.department && !dept) throw new Error(`no department ${values.department}`);
-          for (const k of await listKeys(database.db, dept?.departmentId)) {
+          for await (const k of everyRow((after) => listKeys(database.db, { departmentId: dept?.departmentId, limit: 500, after }))) {
             out(`${k.keyId}  ${k.hint}  ${k.scopes.join(',')}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.label ?? ''}`);
           }
         });
