@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from './services/audit.js';
 import { createDepartment, createKey, findDepartment, listDepartments, listKeys, revokeKey } from './services/keys.js';
 import { verifyArchiveFiles, verifyReceipts } from './services/receipt-verify.js';
 import { archiveOldMonths } from './services/partitions.js';
+import { everyRow } from './services/paging.js';
 import { openConfigured, serve } from './server.js';
 
 /** A wrong invocation: exit 2 with the command's usage. */
@@ -109,7 +110,7 @@ const COMMANDS: Record<string, Command> = {
       async list(argv) {
         args(argv, {});
         await withDatabase(async ({ database }) => {
-          for (const d of await listDepartments(database.db)) out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
+          for await (const d of everyRow((after) => listDepartments(database.db, { limit: 500, after }))) out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
         });
       },
     }),
@@ -135,7 +136,7 @@ const COMMANDS: Record<string, Command> = {
         await withDatabase(async ({ database }) => {
           const dept = values.department ? await findDepartment(database.db, values.department) : null;
           if (values.department && !dept) throw new Error(`no department ${values.department}`);
-          for (const k of await listKeys(database.db, dept?.departmentId)) {
+          for await (const k of everyRow((after) => listKeys(database.db, { departmentId: dept?.departmentId, limit: 500, after }))) {
             out(`${k.keyId}  ${k.hint}  ${k.scopes.join(',')}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.label ?? ''}`);
           }
         });

@@ -43,7 +43,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List departments
+         * List departments, oldest first
          * @description Scope: `admin`.
          */
         get: operations["listDepartments"];
@@ -69,7 +69,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List API keys (never their secrets)
+         * List API keys (never their secrets), oldest first
          * @description Scope: `admin`.
          */
         get: operations["listKeys"];
@@ -987,7 +987,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's subscriptions (an admin sees all)
+         * The caller's subscriptions (an admin sees all), oldest first
          * @description Scope: `check`.
          */
         get: operations["listSubscriptions"];
@@ -1040,7 +1040,9 @@ export interface paths {
         };
         /**
          * Delivery attempts and dead letters of a subscription
-         * @description Scope: `check`.
+         * @description Two lists, each paged by its own cursor: `attempts` newest first (pass `nextCursor` as `after`; the Link header names the same next page) and `deadLetters` by event id (pass `deadLettersNextCursor` as `deadLettersAfter`). Each array shows the page at its own cursor, the first one when the cursor is absent, and `limit` bounds each.
+         *
+         *     Scope: `check`.
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -1103,7 +1105,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's watches (an admin sees all)
+         * The caller's watches (an admin sees all), newest first
          * @description Scope: `check`.
          */
         get: operations["listWatches"];
@@ -2470,6 +2472,66 @@ export interface components {
             finishedAt: string | null;
         };
         /**
+         * @description The data of every event about a record (entry.*, objection.*, repair.*), so a consumer can match it against its own approvals without fetching the record: the subject as of the event, the list, region and deciding department. Each type adds its own fields: entry.* version and status; objection.* objectionId; repair.* repairId.
+         * @example {
+         *       "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
+         *       "list": "safety.blacklist",
+         *       "subjectId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *       "subject": {
+         *         "kind": "enterprise",
+         *         "name": "鹤岗市恒达建筑工程有限公司",
+         *         "uscc": "91230400MA1B2C3D4Q",
+         *         "idMasked": null
+         *       },
+         *       "region": "230400",
+         *       "decidingDepartment": {
+         *         "departmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *         "name": "鹤岗市应急管理局"
+         *       },
+         *       "version": 1,
+         *       "status": "active"
+         *     }
+         */
+        RecordEventData: {
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            entryId: string;
+            /** @description the list code */
+            list: string;
+            /**
+             * Format: uuid
+             * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+             */
+            subjectId: string;
+            subject: {
+                /** @description enterprise | person | other_org | individual_business */
+                kind: string;
+                name: string;
+                /** @description 统一社会信用代码 */
+                uscc: string | null;
+                /** @description a person's ID number, masked; the plain number is in no event */
+                idMasked: string | null;
+            };
+            /**
+             * @description 6-digit 行政区划代码 (administrative division code); 000000 = national
+             * @example 230400
+             */
+            region: string;
+            /** @description the department that decided the record (认定部门), as of this event */
+            decidingDepartment: {
+                /**
+                 * Format: uuid
+                 * @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23
+                 */
+                departmentId: string;
+                name: string;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * @example {
          *       "eventId": "1042",
          *       "type": "entry.created",
@@ -2477,6 +2539,18 @@ export interface components {
          *       "data": {
          *         "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
          *         "list": "safety.blacklist",
+         *         "subjectId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *         "subject": {
+         *           "kind": "enterprise",
+         *           "name": "鹤岗市恒达建筑工程有限公司",
+         *           "uscc": "91230400MA1B2C3D4Q",
+         *           "idMasked": null
+         *         },
+         *         "region": "230400",
+         *         "decidingDepartment": {
+         *           "departmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+         *           "name": "鹤岗市应急管理局"
+         *         },
          *         "version": 1,
          *         "status": "active"
          *       }
@@ -2492,8 +2566,10 @@ export interface components {
              * @example 2026-11-22T08:30:00.000Z
              */
             occurredAt: string;
-            /** @description Depends on the type; entry events carry entryId, list, version and status */
-            data: unknown;
+            /** @description Depends on the type. Events about a record (entry.*, objection.*, repair.*) carry RecordEventData: entryId, list, the subject's public identifiers (kind, name, USCC or masked ID number), region and deciding department; entry events add version and status */
+            data: components["schemas"]["RecordEventData"] | {
+                [key: string]: unknown;
+            };
         };
         /**
          * @example {
@@ -2733,7 +2809,11 @@ export interface operations {
     };
     listDepartments: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2757,12 +2837,24 @@ export interface operations {
                      *           "region": "230400",
                      *           "createdAt": "2026-11-22T08:30:00.000Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         departments: components["schemas"]["Department"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
@@ -2920,6 +3012,9 @@ export interface operations {
             query?: {
                 /** @example 0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23 */
                 departmentId?: string;
+                limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
             };
             header?: never;
             path?: never;
@@ -2950,11 +3045,14 @@ export interface operations {
                      *           "lastUsedAt": "2026-11-23T02:10:00.000Z",
                      *           "successorId": null
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         keys: components["schemas"]["ApiKey"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -9317,6 +9415,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
             };
             header?: never;
             path?: never;
@@ -9360,11 +9460,14 @@ export interface operations {
                      *           "startedAt": "2026-11-22T08:30:00.000Z",
                      *           "finishedAt": "2026-11-22T08:30:01.000Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         imports: components["schemas"]["ImportResult"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -9738,6 +9841,18 @@ export interface operations {
                      *           "data": {
                      *             "entryId": "3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f",
                      *             "list": "safety.blacklist",
+                     *             "subjectId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *             "subject": {
+                     *               "kind": "enterprise",
+                     *               "name": "鹤岗市恒达建筑工程有限公司",
+                     *               "uscc": "91230400MA1B2C3D4Q",
+                     *               "idMasked": null
+                     *             },
+                     *             "region": "230400",
+                     *             "decidingDepartment": {
+                     *               "departmentId": "2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23",
+                     *               "name": "鹤岗市应急管理局"
+                     *             },
                      *             "version": 1,
                      *             "status": "active"
                      *           }
@@ -9811,7 +9926,11 @@ export interface operations {
     };
     listSubscriptions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -9851,12 +9970,24 @@ export interface operations {
                      *             "deadLetters": 0
                      *           }
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         subscriptions: components["schemas"]["Subscription"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
+                };
+            };
+            /** @description The request is malformed. Codes: `VALIDATION_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No valid API key. Codes: `UNAUTHENTICATED`, `MALFORMED_KEY`, `UNKNOWN_KEY`, `REVOKED_KEY`, `EXPIRED_KEY`. */
@@ -10273,6 +10404,10 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
+                /** @description a deadLettersNextCursor from the previous page: pages the dead letters (`after` pages the attempts) */
+                deadLettersAfter?: string;
             };
             header?: never;
             path: {
@@ -10315,7 +10450,9 @@ export interface operations {
                      *           "worker": "api-2:3977:d4e5f6"
                      *         }
                      *       ],
-                     *       "deadLetters": []
+                     *       "deadLetters": [],
+                     *       "nextCursor": "cDE6MTc2Mzc5OTgwMTAwMDoxMDk4",
+                     *       "deadLettersNextCursor": null
                      *     }
                      */
                     "application/json": {
@@ -10342,6 +10479,7 @@ export interface operations {
                             /** @description The instance that made the attempt (host:pid:random) */
                             worker: string;
                         }[];
+                        /** @description By event id */
                         deadLetters: {
                             eventId: string;
                             /** @enum {unknown} */
@@ -10365,6 +10503,10 @@ export interface operations {
                              */
                             replayedAt: string | null;
                         }[];
+                        /** @description pass as `after` for the next page of attempts; null on the last (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
+                        /** @description pass as `deadLettersAfter` for the next page of dead letters; null on the last */
+                        deadLettersNextCursor: string | null;
                     };
                 };
             };
@@ -10652,6 +10794,9 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description a nextCursor from the previous page */
+                after?: string;
+                /** @description Deprecated: page with `after` (the nextCursor of the previous page) instead; an offset skips or repeats watches added or deleted while paging. Still honoured, counted after the cursor. */
                 offset?: number;
             };
             header?: never;
@@ -10683,11 +10828,14 @@ export interface operations {
                      *           },
                      *           "createdAt": "2026-11-22T08:30:00.000Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
                         watches: components["schemas"]["Watch"][];
+                        /** @description pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same) */
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -127,11 +127,12 @@ export interface CursorPage {
  * What a list call returns: awaited, the first page (with `.withResponse()` like any call); iterated with
  * `for await`, every row of every page, fetching the next page (`after` = the page's `nextCursor`) as it goes.
  */
-export class PagePromise<P extends CursorPage, Item> extends APIPromise<P> implements AsyncIterable<Item> {
+export class PagePromise<P, Item> extends APIPromise<P> implements AsyncIterable<Item> {
   constructor(
     raw: Promise<WithResponse<P>>,
     private readonly fetchAfter: (after: string) => APIPromise<P>,
     private readonly rows: (page: P) => Item[],
+    private readonly cursorOf: (page: P) => string | null | undefined = (page) => (page as CursorPage).nextCursor,
   ) {
     super(raw);
   }
@@ -144,10 +145,10 @@ export class PagePromise<P extends CursorPage, Item> extends APIPromise<P> imple
     let page: P = await this;
     yield page;
     for (let n = 1; n < maxPages; n++) {
-      const cursor = page.nextCursor;
+      const cursor = this.cursorOf(page);
       if (!cursor) return;
       const next: P = await this.fetchAfter(cursor);
-      if (next.nextCursor === cursor) return;
+      if (this.cursorOf(next) === cursor) return;
       page = next;
       yield page;
     }
@@ -165,10 +166,17 @@ export class Transport {
     return new APIPromise(this.send<T>(call, opts));
   }
 
-  /** A list: GET `call` for the first page, then the same with `after` for each next one. */
-  list<P extends CursorPage, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[]): PagePromise<P, Item> {
-    const fetchAfter = (after: string) => this.request<P>({ ...call, query: { ...call.query, after } }, opts);
-    return new PagePromise<P, Item>(this.send<P>(call, opts), fetchAfter, rows);
+  /**
+   * A list: GET `call` for the first page, then the same with `after` = the page's `nextCursor` for each next one.
+   * A list with a second cursor in the same answer (a subscription's dead letters) names its own `cursor` field and
+   * query `param`.
+   */
+  list<P extends CursorPage, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[]): PagePromise<P, Item>;
+  list<P, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[], cursor: { param: string; of: (page: P) => string | null | undefined }): PagePromise<P, Item>;
+  list<P, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[], cursor?: { param: string; of: (page: P) => string | null | undefined }): PagePromise<P, Item> {
+    const param = cursor?.param ?? 'after';
+    const fetchAfter = (after: string) => this.request<P>({ ...call, query: { ...call.query, [param]: after } }, opts);
+    return new PagePromise<P, Item>(this.send<P>(call, opts), fetchAfter, rows, cursor?.of);
   }
 
   private async send<T>(call: Call, opts: RequestOptions): Promise<WithResponse<T>> {

@@ -2,29 +2,23 @@
 // and the timestamp inside the signed text bounds how long a captured delivery could be replayed.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookVerificationError } from './errors.js';
+import type { components } from './schema.js';
 import type { Entry, EventType } from './types.js';
 
 type EntryStatus = Entry['status'];
 
-interface RecordData {
-  entryId: string;
-  /** the list code, e.g. safety.blacklist */
-  list: string;
-  [field: string]: unknown;
-}
+/**
+ * What every event about a record carries: entryId, the list code, the subject's public identifiers (kind, name, USCC
+ * or masked ID number; never the plain number), region and deciding department, so a receiver can match the event
+ * without fetching the record.
+ */
+export type RecordData = components['schemas']['RecordEventData'] & { [field: string]: unknown };
 
-export interface EntryEventData extends RecordData {
-  version: number;
-  status: EntryStatus;
-}
+export type EntryEventData = RecordData & { version: number; status: EntryStatus };
 
-export interface ObjectionEventData extends RecordData {
-  objectionId: string;
-}
+export type ObjectionEventData = RecordData & { objectionId: string };
 
-export interface RepairEventData extends RecordData {
-  repairId: string;
-}
+export type RepairEventData = RecordData & { repairId: string };
 
 /** A subject this department watches (POST /v1/watches) was newly listed; sent to that department only. */
 export interface WatchHitData {

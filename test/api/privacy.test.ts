@@ -84,6 +84,16 @@ t.test('no ID number can be recovered from the tables or the server log', async 
   const search = await sent(finance.key, '/v1/entries/search', { idNumber: person });
   t.equal(search.json().entries.length, 1);
 
+  // Events name the subject, a person by the masked number only: on the feed (and so in every webhook body, which is
+  // the event as stored) and in the event table, scanned below with the rest.
+  const feed = await app.inject({ url: '/v1/changes?limit=1000', headers: bearer(adminKey) });
+  t.equal(feed.statusCode, 200);
+  const feedEvents = feed.json().events as Array<{ type: string; data: { entryId?: string; subject?: unknown } }>;
+  const aboutPerson = feedEvents.filter((e) => e.data.entryId === p1.json().entryId);
+  t.same(aboutPerson.map((e) => e.type), ['entry.created', 'entry.objection_opened', 'objection.opened'], 'the person’s record raised its events');
+  for (const e of aboutPerson) t.same(e.data.subject, { kind: 'person', name: '李四', uscc: null, idMasked: `${person.slice(0, 6)}********${person.slice(14)}` }, `${e.type} names the person masked`);
+  t.ok(feedEvents.some((e) => (e.data.subject as { idMasked?: string } | undefined)?.idMasked?.startsWith(imported.slice(0, 6))), 'the imported person too');
+
   // Failing requests that carry numbers: in the URL, in a bad body, and a failed statement with the number bound.
   const inUrl = await app.inject({ url: `/v1/entries?subject=${person}`, headers: bearer(finance.key) });
   t.equal(inUrl.json().code, 'ID_NUMBER_IN_URL');
@@ -119,6 +129,7 @@ t.test('no ID number can be recovered from the tables or the server log', async 
     for (const [needle, what] of needles) if (dump.toLowerCase().includes(needle.toLowerCase())) found.push(`${table}: ${what}`);
   }
   for (const [needle, what] of needles) if (log.toLowerCase().includes(needle.toLowerCase())) found.push(`server log: ${what}`);
+  for (const [needle, what] of needles) if (feed.body.toLowerCase().includes(needle.toLowerCase())) found.push(`change feed: ${what}`);
   t.same(found, [], 'nothing to recover an ID number from');
   // The check receipt still has its (keyed) fingerprint, so the scan looked at real digests.
   const fingerprints = rows<{ request_hash: string }>(await database.db.execute(sql`select request_hash from check_receipt where request_hash is not null`));

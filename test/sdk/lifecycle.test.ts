@@ -125,7 +125,7 @@ t.test('lifecycle through the SDK', async (t) => {
     t.match(sub, { subscriptionId: String, secret: /^whsec_/ });
     t.equal((await finance.subscriptions.get(sub.subscriptionId)).url, 'http://127.0.0.1:9/hook');
     t.same((await finance.subscriptions.list()).subscriptions.map((x) => x.subscriptionId), [sub.subscriptionId]);
-    t.same(await finance.subscriptions.deliveries(sub.subscriptionId), { attempts: [], deadLetters: [] });
+    t.same(await finance.subscriptions.deliveries(sub.subscriptionId), { attempts: [], deadLetters: [], nextCursor: null, deadLettersNextCursor: null });
     await t.rejects(finance.subscriptions.replay(sub.subscriptionId, '1'), NotFoundError, 'only a dead letter can be replayed');
     t.match(await finance.subscriptions.delete(sub.subscriptionId), { subscriptionId: sub.subscriptionId, deleted: true });
     await t.rejects(finance.subscriptions.get(sub.subscriptionId), NotFoundError);

@@ -113,12 +113,14 @@ t.test('a real delivery from the server verifies', async (t) => {
   t.match(secret, /^whsec_/);
   const delivery = await workers(t, s);
 
+  const firm = uscc('91', '230400');
   const published = await s.as(safety).entries.publish({
     list: 'safety.blacklist',
-    subject: { kind: 'enterprise', uscc: uscc('91', '230400'), name: '鹤岗市某某煤矿有限公司' },
+    subject: { kind: 'enterprise', uscc: firm, name: '鹤岗市某某煤矿有限公司' },
     decisionDocNo: '鹤应急〔2026〕7号',
     reason: '重大安全生产事故',
     decidedAt: '2026-01-15T00:00:00.000Z',
+    scopeRegion: '230400',
     source: 'sdk-webhook',
     sourceRecordId: 'w-1',
   });
@@ -127,6 +129,22 @@ t.test('a real delivery from the server verifies', async (t) => {
   t.equal(first.error, undefined, 'the server’s signature verifies with the SDK');
   t.equal(first.event?.type, 'entry.created');
   if (first.event?.type === 'entry.created') t.equal(first.event.data.entryId, published.entryId);
+
+  // The event names whom it is about, in the signed body and on the feed alike, so a receiver can match it unfetched.
+  const dept = (await s.admin.admin.departments.list({ limit: 1000 })).departments.find((d) => d.departmentId === safety.departmentId)!;
+  const about = {
+    entryId: published.entryId,
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', name: '鹤岗市某某煤矿有限公司', uscc: firm, idMasked: null },
+    region: '230400',
+    decidingDepartment: { departmentId: safety.departmentId, name: dept.name },
+    version: 1,
+    status: 'active',
+  };
+  t.match(first.event?.data, about, 'the delivered event');
+  let fed: unknown;
+  for await (const e of s.as(safety).changes.list({ type: ['entry.created'] })) if ((e.data as { entryId?: string }).entryId === published.entryId) fed = e;
+  t.match(fed, { eventId: first.event?.eventId, data: about }, 'the same on the change feed');
   const deliveries = await until(async () => {
     const d = await s.as(safety).subscriptions.deliveries(sub.subscriptionId);
     return d.attempts.length > 0 ? d : undefined;

@@ -6,9 +6,20 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { Database } from '../db/index.js';
-import { entries, entryVersions, events, nameBigrams, subjectNames, subjects } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { departments, entries, entryVersions, events, nameBigrams, subjectNames, subjects } from '../db/schema.js';
 import { audit } from '../services/audit.js';
-import { type EntryInsert, type EventInsert, type RecordContent, type VersionInsert, entryRow, versionEvent, versionRow } from '../services/entry-rows.js';
+import {
+  DEFAULT_REGION,
+  type EntryInsert,
+  type EventInsert,
+  type RecordContent,
+  type VersionInsert,
+  entryRow,
+  eventAbout,
+  versionEvent,
+  versionRow,
+} from '../services/entry-rows.js';
 import { hashIdNumber, maskIdNumber } from '../domain/idcard.js';
 import { bigrams, normalizeName } from '../domain/names.js';
 import { type DemoSubject, iterateSubjects } from './generate.js';
@@ -58,17 +69,19 @@ const emptyRows = (): Rows => ({ subject: [], name: [], bigram: [], entry: [], v
  * A generated record as a publish by `departmentId` would write it (for the bench's own loaders too): the entry,
  * version and event rows from the shared builder.
  */
-export function demoRecordRows(departmentId: string, subjectId: string, content: RecordContent, now: Date) {
+export function demoRecordRows(dept: { id: string; name: string }, subject: Parameters<typeof eventAbout>[0], content: RecordContent, now: Date) {
   const entryId = randomUUID();
-  const publisher = { departmentId, keyId: null };
-  const version = versionRow(publisher, content, subjectId, { entryId, version: 1, status: 'active', change: 'created', now });
-  return { entry: entryRow(publisher, content, subjectId, entryId), version, event: versionEvent(version) };
+  const publisher = { departmentId: dept.id, keyId: null };
+  const version = versionRow(publisher, content, subject.id, { entryId, version: 1, status: 'active', change: 'created', now });
+  const about = eventAbout(subject, version.scopeRegion ?? DEFAULT_REGION, dept);
+  return { entry: entryRow(publisher, content, subject.id, entryId), version, event: versionEvent(version, about) };
 }
 
-function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, now: number, rows: Rows) {
+function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, dept: { id: string; name: string }, now: number, rows: Rows) {
   const id = randomUUID();
   const idHash = s.idNumber ? hashIdNumber(s.idNumber, opts.secret) : null;
-  rows.subject.push([id, s.kind, s.uscc ?? null, idHash, s.idNumber ? maskIdNumber(s.idNumber) : null, s.name]);
+  const idMasked = s.idNumber ? maskIdNumber(s.idNumber) : null;
+  rows.subject.push([id, s.kind, s.uscc ?? null, idHash, idMasked, s.name]);
   const names = [{ name: s.name, former: false }, ...(s.formerNames ?? []).map((name) => ({ name, former: true }))];
   const seen = new Set<string>();
   const grams = new Set<string>();
@@ -99,7 +112,7 @@ function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, 
     givenValidFrom: true,
     givenValidUntil: true,
   };
-  const r = demoRecordRows(opts.departmentId, id, content, validFrom);
+  const r = demoRecordRows(dept, { id, kind: s.kind, name: s.name, uscc: s.uscc ?? null, idMasked }, content, validFrom);
   rows.entry.push(r.entry);
   rows.version.push(r.version);
   rows.event.push(r.event);
@@ -158,6 +171,9 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
   const chunk = opts.chunk ?? 20_000;
   const every = opts.entries > 0 ? opts.subjects / opts.entries : Infinity;
   const sample: LoadResult['sample'] = { listedUscc: [], clearUscc: [], names: [], personIds: [] };
+  // The deciding department, as every record's events name it.
+  const [dept] = await database.db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.id, opts.departmentId));
+  if (!dept) throw new Error(`no department ${opts.departmentId}`);
   const sql = database.engine === 'postgres' ? postgres(database.url!, { max: 1, onnotice: () => {} }) : null;
   const now = Date.now();
   let listedCount = 0;
@@ -184,7 +200,7 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
     for (const s of iterateSubjects(opts.subjects, opts.seed, { personShare: 0.1 })) {
       const listed = listedCount < opts.entries && Math.floor((i + 1) / every) > Math.floor(i / every);
       if (listed) listedCount++;
-      rowsFor(s, i, listed, opts, now, rows);
+      rowsFor(s, i, listed, opts, dept, now, rows);
       if (s.uscc && sample.listedUscc.length < 5000 && listed) sample.listedUscc.push(s.uscc);
       if (s.uscc && sample.clearUscc.length < 5000 && !listed) sample.clearUscc.push(s.uscc);
       if (sample.names.length < 2000 && s.kind !== 'person' && i % 7 === 0) sample.names.push(s.name);

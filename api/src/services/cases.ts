@@ -1,6 +1,6 @@
 // What objections (异议) and credit repairs (信用修复) share: who may file one, how its deadline is computed in
 // Chinese working days, and the received → verifying → decided state machine.
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { CatalogList } from '../catalog/types.js';
 import { type Db, sqlState, type Tx } from '../db/index.js';
 import { checks, departments, objections, repairs } from '../db/schema.js';
@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog, type StoredList } from './catalog.js';
 import { assertDecider, lockCurrentVersion, type VersionRow, writeEvent } from './entries.js';
-import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
+import { type Page, readPage } from './paging.js';
 import type { AuthContext } from './keys.js';
 import { receiptIdIs } from './receipts.js';
 
@@ -182,16 +182,18 @@ export async function listCases(
 ): Promise<Page<CaseRow>> {
   const table = tableOf(kind);
   const where: SQL[] = [...extra];
-  const after = afterCursor(table.filedAt, table.id, q.after);
-  if (after) where.push(after);
   if (q.entryId) where.push(eq(table.entryId, q.entryId));
   if (q.status) where.push(sql`${table.status} = ${q.status}`);
   if (!caller.scopes.includes('admin')) {
     const dept = caller.department.departmentId;
     where.push(sql`(${table.filedByDepartmentId} = ${dept} or ${table.decidingDepartmentId} = ${dept})`);
   }
-  const rows = await db.select().from(table).where(and(...where)).orderBy(...pageOrder(table.filedAt, table.id)).limit(q.limit + 1);
-  return toPage(rows as CaseRow[], q.limit, (r) => ({ at: r.filedAt, id: r.id }));
+  return readPage(
+    { at: table.filedAt, id: table.id },
+    q,
+    (after, orderBy, limit) => db.select().from(table).where(and(...where, after)).orderBy(...orderBy).limit(limit) as Promise<CaseRow[]>,
+    (r) => ({ at: r.filedAt, id: r.id }),
+  );
 }
 
 /** received → verifying, by the deciding department. */
@@ -279,7 +281,7 @@ export async function openCase<R extends CaseRow>(
         checkId: as === 'check_hit' ? input.checkId! : null,
       });
       await steps.after?.(tx, c, row);
-      await writeEvent(tx, `${kind}.opened`, input.entryId, current.listCode, current.scopeRegion, { [`${kind}Id`]: row.id, status: 'received', dueAt: due.dueAt });
+      await writeEvent(tx, `${kind}.opened`, input.entryId, { [`${kind}Id`]: row.id, status: 'received', dueAt: due.dueAt });
       await audit(tx, actor, `${kind}.open`, { type: kind, id: row.id }, { entryId: input.entryId, filedAs: as, dueAt: due.dueAt });
       return row;
     });

@@ -13,7 +13,7 @@ import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog
 import type { AuthContext } from './keys.js';
 import { hashIdNumber, parseIdNumber } from '../domain/idcard.js';
 import { parseUscc } from '../domain/uscc.js';
-import { entryEvent, entryRow, type Publisher, type RecordContent, versionEvent, versionRow } from './entry-rows.js';
+import { entryEvent, type EventAbout, eventAbout, entryRow, type Publisher, type RecordContent, versionEvent, versionRow } from './entry-rows.js';
 import { findByIdentifiers, type Identifiers, parseIdentifiers, upsertSubject } from './subjects.js';
 
 const DAY_MS = 86_400_000;
@@ -152,7 +152,7 @@ export async function publishEntry(db: Db, caller: AuthContext, input: PublishIn
     if (inserted) {
       const version = versionRow(owner, content, subjectId, { entryId: inserted.id, version: 1, status: 'active', change: 'created', now });
       await tx.insert(entryVersions).values(version);
-      await tx.insert(events).values(versionEvent(version));
+      await tx.insert(events).values(versionEvent(version, (await eventAbouts(tx, [inserted.id])).get(inserted.id)!.about));
       await audit(tx, actor, 'entry.publish', { type: 'entry', id: inserted.id }, { list: content.list, source: input.source });
       return { entryId: inserted.id, version: 1, status: 'active', replayed: false, created: true };
     }
@@ -179,7 +179,7 @@ export async function publishEntry(db: Db, caller: AuthContext, input: PublishIn
     await tx.update(entryVersions).set({ supersededAt: now }).where(sql`${entryVersions.entryId} = ${entry!.id} and ${entryVersions.version} = ${current!.version}`);
     await tx.insert(entryVersions).values(next);
     await tx.update(entries).set({ currentVersion: next.version }).where(eq(entries.id, entry!.id));
-    await tx.insert(events).values(versionEvent(next));
+    await tx.insert(events).values(versionEvent(next, (await eventAbouts(tx, [entry!.id])).get(entry!.id)!.about));
     await audit(tx, actor, 'entry.update', { type: 'entry', id: entry!.id }, { version: next.version });
     return { entryId: entry!.id, version: next.version, status: current!.status, replayed: false, created: false };
   });
@@ -244,7 +244,7 @@ export async function changeStatusIn(tx: Tx, actor: Actor, entryId: string, c: S
   await tx.insert(entryVersions).values(row);
   await tx.update(entries).set({ currentVersion: next }).where(eq(entries.id, entryId));
   const detail = { ...c.detail, ...(c.patch?.validFrom || c.patch?.validUntil !== undefined ? { validFrom: row.validFrom.toISOString(), validUntil: row.validUntil?.toISOString() ?? null } : {}) };
-  await writeEvent(tx, `entry.${c.change}`, entryId, current.listCode, current.scopeRegion, { version: next, status: c.to, ...detail });
+  await writeEvent(tx, `entry.${c.change}`, entryId, { version: next, status: c.to, ...detail });
   await audit(tx, actor, `entry.${c.change}`, { type: 'entry', id: entryId }, { from: current.status, to: c.to, ...detail });
   return { entryId, version: next, status: c.to, previous: current };
 }
@@ -310,8 +310,26 @@ export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, 
   });
 }
 
-export async function writeEvent(tx: Tx, type: string, entryId: string, listCode: string, region: string, data: Record<string, unknown>) {
-  await tx.insert(events).values(entryEvent(type, entryId, listCode, region, data));
+/** An event about a record, with what it says of the record (eventAbouts) as of the record's current version. */
+export async function writeEvent(tx: Tx, type: string, entryId: string, data: Record<string, unknown>) {
+  const { listCode, about } = (await eventAbouts(tx, [entryId])).get(entryId)!;
+  await tx.insert(events).values(entryEvent(type, entryId, listCode, about, data));
+}
+
+/**
+ * For each record, its list and what its events say of it (entry-rows.ts EventAbout), read from its current version:
+ * callers write the event after the version it follows, in the same transaction.
+ */
+export async function eventAbouts(tx: Db | Tx, entryIds: string[]): Promise<Map<string, { listCode: string; about: EventAbout }>> {
+  if (entryIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ entryId: entries.id, listCode: entryVersions.listCode, region: entryVersions.scopeRegion, subject: subjects, dept: { id: departments.id, name: departments.name } })
+    .from(entries)
+    .innerJoin(entryVersions, and(eq(entryVersions.entryId, entries.id), eq(entryVersions.version, entries.currentVersion)))
+    .innerJoin(subjects, eq(subjects.id, entryVersions.subjectId))
+    .innerJoin(departments, eq(departments.id, entryVersions.decidingDepartmentId))
+    .where(inArray(entries.id, entryIds));
+  return new Map(rows.map((r) => [r.entryId, { listCode: r.listCode, about: eventAbout(r.subject, r.region, r.dept) }]));
 }
 
 export type EntryReadView = 'public' | 'internal';

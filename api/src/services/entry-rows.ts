@@ -97,11 +97,37 @@ export function versionRow(
   };
 }
 
+/**
+ * What every event about a record says of it besides entryId and list, so a consumer can match the event against its
+ * own approvals without fetching the record: the subject's public identifiers (a person's ID number only in its
+ * masked form: the plain number is never stored, so it cannot reach an event), the record's region and the deciding
+ * department, as of the version the event follows.
+ */
+export interface EventAbout {
+  subjectId: string;
+  subject: { kind: string; name: string; uscc: string | null; idMasked: string | null };
+  region: string;
+  decidingDepartment: { departmentId: string; name: string };
+}
+
+export function eventAbout(
+  s: { id: string; kind: string; name: string; uscc: string | null; idMasked: string | null },
+  region: string,
+  dept: { id: string; name: string },
+): EventAbout {
+  return {
+    subjectId: s.id,
+    subject: { kind: s.kind, name: s.name, uscc: s.uscc?.trim() ?? null, idMasked: s.idMasked },
+    region,
+    decidingDepartment: { departmentId: dept.id, name: dept.name },
+  };
+}
+
 /** The event a record change writes (entry.created, entry.updated, entry.revoked …), in the same transaction. */
-export function entryEvent(type: string, entryId: string, listCode: string, region: string, data: Record<string, unknown>): EventInsert {
-  return { type, entryId, listCode, region, data: { entryId, list: listCode, ...data } };
+export function entryEvent(type: string, entryId: string, listCode: string, about: EventAbout, data: Record<string, unknown>): EventInsert {
+  return { type, entryId, listCode, region: about.region, data: { entryId, list: listCode, ...about, ...data } };
 }
 
 /** The event of a version written by versionRow. */
-export const versionEvent = (v: VersionInsert) =>
-  entryEvent(`entry.${v.change}`, v.entryId, v.listCode, v.scopeRegion ?? DEFAULT_REGION, { version: v.version, status: v.status });
+export const versionEvent = (v: VersionInsert, about: EventAbout) =>
+  entryEvent(`entry.${v.change}`, v.entryId, v.listCode, about, { version: v.version, status: v.status });

@@ -9,7 +9,7 @@
 // later in the same file versions the record (or replays it when the content is the same). To keep batches
 // set-based, a repeated key, or a subject that comes again under another name, closes the batch before it.
 import { randomUUID } from 'node:crypto';
-import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
+import { type SQL, and, eq, sql } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/index.js';
 import { imports } from '../db/schema.js';
 import type { EntryStatus } from '../domain/codes.js';
@@ -18,7 +18,7 @@ import { uuidv7 } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog } from './catalog.js';
-import { type PublishInput, type ValidatedEntry, publisherOf, recordContent, subjectRenamed, validateEntry } from './entries.js';
+import { eventAbouts, type PublishInput, type ValidatedEntry, publisherOf, recordContent, subjectRenamed, validateEntry } from './entries.js';
 import { contentHash, entryRow, versionEvent, versionRow } from './entry-rows.js';
 import {
   type ImportEncoding,
@@ -31,6 +31,7 @@ import {
   parseRows,
 } from './import-parse.js';
 import type { AuthContext } from './keys.js';
+import { type Page, readPage } from './paging.js';
 
 export const IMPORT_MODES = ['all-or-nothing', 'accept-valid'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
@@ -400,8 +401,10 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
         "decisionDocNo" text, "reason" text, "points" int, "decidedAt" timestamptz, "validFrom" timestamptz, "validUntil" timestamptz, "status" text,
         "scopeRegion" text, "publishedAt" timestamptz, "contentHash" text, "change" text, "recordedAt" timestamptz, "recordedBy" uuid)`);
   // The same event publishEntry writes for each record, in file order.
+  const abouts = await eventAbouts(tx, versions.map((v) => v.entryId));
+  const versionEvents = versions.map((v) => versionEvent(v, abouts.get(v.entryId)!.about));
   await query(tx, sql`insert into event (type, entry_id, list_code, region, data)
-      select x."type", x."entryId", x."listCode", x."region", x."data" from jsonb_to_recordset(${json(versions.map(versionEvent))})
+      select x."type", x."entryId", x."listCode", x."region", x."data" from jsonb_to_recordset(${json(versionEvents)})
         as x("type" text, "entryId" uuid, "listCode" text, "region" text, "data" jsonb)`);
   await audit(tx, ctx.actor, 'entry.import', { type: 'import', id: ctx.importId }, {
     rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
@@ -654,14 +657,16 @@ export async function getImport(database: Database, caller: AuthContext, importI
   return toSummary(await settle(database, row));
 }
 
-export async function listImports(database: Database, caller: AuthContext, limit: number): Promise<ImportSummary[]> {
-  const rows = await database.db
-    .select()
-    .from(imports)
-    .where(eq(imports.departmentId, caller.department.departmentId))
-    .orderBy(desc(imports.startedAt))
-    .limit(limit);
-  const out: ImportSummary[] = [];
-  for (const r of rows) out.push(toSummary(await settle(database, r)));
-  return out;
+/** Newest first, a page at a time (services/paging.ts). */
+export async function listImports(database: Database, caller: AuthContext, q: { limit: number; after?: string | undefined }): Promise<Page<ImportSummary>> {
+  const page = await readPage(
+    { at: imports.startedAt, id: imports.id },
+    q,
+    (after, orderBy, limit) =>
+      database.db.select().from(imports).where(and(eq(imports.departmentId, caller.department.departmentId), after)).orderBy(...orderBy).limit(limit),
+    (r) => ({ at: r.startedAt, id: r.id }),
+  );
+  const items: ImportSummary[] = [];
+  for (const r of page.items) items.push(toSummary(await settle(database, r)));
+  return { items, nextCursor: page.nextCursor };
 }

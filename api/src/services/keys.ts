@@ -3,7 +3,7 @@
 // one issues a successor with the same department and scopes and sets the old key's expiry to the end of an overlap,
 // during which both work, so a system can switch keys without a moment when neither does.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { KEY_PATTERN } from '../config.js';
 import type { Db } from '../db/index.js';
 import { apiKeys, departments } from '../db/schema.js';
@@ -11,6 +11,7 @@ import type { Category, Scope } from '../domain/codes.js';
 import { parseUscc } from '../domain/uscc.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
+import { type Page, readPage } from './paging.js';
 
 export interface Department {
   departmentId: string;
@@ -88,9 +89,15 @@ export async function createDepartment(
   });
 }
 
-export async function listDepartments(db: Db): Promise<Department[]> {
-  const rows = await db.select().from(departments).orderBy(asc(departments.createdAt), asc(departments.id));
-  return rows.map(toDepartment);
+/** Oldest first, a page at a time (services/paging.ts). */
+export async function listDepartments(db: Db, q: { limit: number; after?: string | undefined }): Promise<Page<Department>> {
+  const page = await readPage(
+    { at: departments.createdAt, id: departments.id, order: 'asc' },
+    q,
+    (after, orderBy, limit) => db.select().from(departments).where(after).orderBy(...orderBy).limit(limit),
+    (r) => ({ at: r.createdAt, id: r.id }),
+  );
+  return { items: page.items.map(toDepartment), nextCursor: page.nextCursor };
 }
 
 export async function findDepartment(db: Db, idOrUscc: string): Promise<Department | null> {
@@ -168,13 +175,21 @@ export async function rotateKey(db: Db, actor: Actor, keyId: string, overlapSeco
   });
 }
 
-export async function listKeys(db: Db, departmentId?: string): Promise<KeyInfo[]> {
-  const rows = await db
-    .select()
-    .from(apiKeys)
-    .where(departmentId ? eq(apiKeys.departmentId, departmentId) : undefined)
-    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
-  return rows.map(toKey);
+/** Oldest first, a page at a time (services/paging.ts). */
+export async function listKeys(db: Db, q: { departmentId?: string | undefined; limit: number; after?: string | undefined }): Promise<Page<KeyInfo>> {
+  const page = await readPage(
+    { at: apiKeys.createdAt, id: apiKeys.id, order: 'asc' },
+    q,
+    (after, orderBy, limit) =>
+      db
+        .select()
+        .from(apiKeys)
+        .where(and(q.departmentId ? eq(apiKeys.departmentId, q.departmentId) : undefined, after))
+        .orderBy(...orderBy)
+        .limit(limit),
+    (r) => ({ at: r.createdAt, id: r.id }),
+  );
+  return { items: page.items.map(toKey), nextCursor: page.nextCursor };
 }
 
 /**

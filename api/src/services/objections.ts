@@ -183,7 +183,7 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
       })
       .where(eq(objections.id, id))
       .returning();
-    await writeEvent(tx, 'objection.decided', o.entryId, current.listCode, current.scopeRegion, {
+    await writeEvent(tx, 'objection.decided', o.entryId, {
       objectionId: id,
       outcome: input.outcome,
       correction: input.correction ?? null,

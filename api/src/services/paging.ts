@@ -3,7 +3,8 @@
 // The cursor is opaque (base64url) and names the last row of a page by its sort key, (time, id), so the next page
 // starts right after it whatever was written meanwhile: no row is skipped or repeated, unlike an offset. Times are
 // compared at millisecond precision on both sides (what a JavaScript Date holds), so a row's key read back into the
-// app is exactly the key the database compares.
+// app is exactly the key the database compares. A list whose rows have no stable time (dead letters: their dead_at
+// moves when an event dies again) pages on its id alone (`at` null; the cursor then holds time 0).
 import { type SQL, asc, desc, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -42,7 +43,7 @@ const ms = (at: AnyPgColumn) => sql`date_trunc('milliseconds', ${at})`;
 
 /** The condition "after the cursor" in the list's order; undefined without a cursor. */
 export function afterCursor(
-  at: AnyPgColumn,
+  at: AnyPgColumn | null,
   id: AnyPgColumn,
   after: string | undefined,
   order: 'asc' | 'desc' = 'desc',
@@ -50,14 +51,30 @@ export function afterCursor(
 ): SQL | undefined {
   if (after === undefined) return undefined;
   const k = decodePageCursor(after, path);
-  const key = sql`(${ms(at)}, ${id})`;
-  const cursor = sql`(${k.at.toISOString()}::timestamptz, ${String(k.id)})`;
+  const key = at ? sql`(${ms(at)}, ${id})` : sql`${id}`;
+  const cursor = at ? sql`(${k.at.toISOString()}::timestamptz, ${String(k.id)})` : sql`${String(k.id)}`;
   return order === 'desc' ? sql`${key} < ${cursor}` : sql`${key} > ${cursor}`;
 }
 
 /** ORDER BY for the same key. */
-export function pageOrder(at: AnyPgColumn, id: AnyPgColumn, order: 'asc' | 'desc' = 'desc'): SQL[] {
-  return order === 'desc' ? [desc(ms(at)), desc(id)] : [asc(ms(at)), asc(id)];
+export function pageOrder(at: AnyPgColumn | null, id: AnyPgColumn, order: 'asc' | 'desc' = 'desc'): SQL[] {
+  const by = order === 'desc' ? desc : asc;
+  return at ? [by(ms(at)), by(id)] : [by(id)];
+}
+
+/**
+ * One page of a keyset list: `read` gets the "after the cursor" condition (undefined on the first page), the order
+ * and `limit + 1` (one row more tells whether a next page exists); `key` names a row's sort key for the cursor.
+ */
+export async function readPage<T>(
+  sort: { at: AnyPgColumn | null; id: AnyPgColumn; order?: 'asc' | 'desc'; path?: string },
+  q: { after?: string | undefined; limit: number },
+  read: (after: SQL | undefined, orderBy: SQL[], limit: number) => Promise<T[]>,
+  key: (row: T) => PageKey,
+): Promise<Page<T>> {
+  const order = sort.order ?? 'desc';
+  const rows = await read(afterCursor(sort.at, sort.id, q.after, order, sort.path), pageOrder(sort.at, sort.id, order), q.limit + 1);
+  return toPage(rows, q.limit, key);
 }
 
 /** From `limit + 1` rows read in page order: the page and the cursor after it (null when nothing follows). */
@@ -65,6 +82,16 @@ export function toPage<T>(rows: T[], limit: number, key: (row: T) => PageKey): P
   if (rows.length <= limit) return { items: rows, nextCursor: null };
   const items = rows.slice(0, limit);
   return { items, nextCursor: encodePageCursor(key(items.at(-1)!)) };
+}
+
+/** Every row of a paged list, page after page (the CLI prints whole lists). */
+export async function* everyRow<T>(read: (after: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+  let after: string | undefined;
+  do {
+    const page = await read(after);
+    yield* page.items;
+    after = page.nextCursor ?? undefined;
+  } while (after);
 }
 
 /** `Link: <same URL with after=nextCursor>; rel="next"` when there is a next page. */
@@ -75,10 +102,27 @@ export function setNextLink(request: FastifyRequest, reply: FastifyReply, nextCu
   reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
 }
 
+/** The answer of a paged list route: the page's rows under `key`, its nextCursor, and the Link header. */
+export function answerPage<K extends string, T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: K,
+  page: Page<T>,
+): { [P in K]: T[] } & { nextCursor: string | null } {
+  setNextLink(request, reply, page.nextCursor);
+  return { [key]: page.items, nextCursor: page.nextCursor } as { [P in K]: T[] } & { nextCursor: string | null };
+}
+
 /** Query parameters every paged list takes. */
 export const PageQuery = {
   after: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a nextCursor from the previous page' })),
 };
+
+/** `limit` (with the list's default and maximum) and `after`. */
+export const pageParams = (dflt: number, maximum: number) => ({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum, default: dflt })),
+  ...PageQuery,
+});
 
 /** The field every paged list answers. */
 export const NextCursor = Type.Union([Type.String(), Type.Null()], {

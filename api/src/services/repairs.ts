@@ -157,7 +157,7 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
       })
       .where(eq(repairs.id, id))
       .returning();
-    await writeEvent(tx, 'repair.decided', r.entryId, current.listCode, current.scopeRegion, {
+    await writeEvent(tx, 'repair.decided', r.entryId, {
       repairId: id,
       outcome: input.outcome,
       effectiveFrom: input.outcome === 'approved' ? effectiveFrom.toISOString() : null,

@@ -2,7 +2,7 @@
 // creation or rotation; it is stored in the clear because the server must sign with it. A target that is not a
 // public address is refused unless the operator's allowlist opens it (services/delivery.ts checks again at delivery).
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { deadLetters, deliveryAttempts, subscriptions } from '../db/schema.js';
 import { ApiError } from '../errors.js';
@@ -11,6 +11,7 @@ import { currentCatalog } from './catalog.js';
 import { feedHead } from './changes.js';
 import { type WebhookPolicy, checkWebhookTarget, shownError } from './delivery.js';
 import type { AuthContext } from './keys.js';
+import { type Page, readPage } from './paging.js';
 
 export interface SubscriptionInput {
   url: string;
@@ -131,14 +132,22 @@ async function deadCounts(db: Db, ids: string[]): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.id, Number(r.n)]));
 }
 
-export async function listSubscriptions(db: Db, caller: AuthContext): Promise<SubscriptionView[]> {
-  const rows = await db
-    .select()
-    .from(subscriptions)
-    .where(and(isNull(subscriptions.deletedAt), isAdmin(caller) ? undefined : eq(subscriptions.departmentId, caller.department.departmentId)))
-    .orderBy(asc(subscriptions.createdAt), asc(subscriptions.id));
-  const dead = await deadCounts(db, rows.map((r) => r.id));
-  return rows.map((r) => toView(r, dead.get(r.id) ?? 0));
+/** Oldest first, a page at a time (services/paging.ts). */
+export async function listSubscriptions(db: Db, caller: AuthContext, q: { limit: number; after?: string | undefined }): Promise<Page<SubscriptionView>> {
+  const page = await readPage(
+    { at: subscriptions.createdAt, id: subscriptions.id, order: 'asc' },
+    q,
+    (after, orderBy, limit) =>
+      db
+        .select()
+        .from(subscriptions)
+        .where(and(isNull(subscriptions.deletedAt), isAdmin(caller) ? undefined : eq(subscriptions.departmentId, caller.department.departmentId), after))
+        .orderBy(...orderBy)
+        .limit(limit),
+    (r) => ({ at: r.createdAt, id: r.id }),
+  );
+  const dead = await deadCounts(db, page.items.map((r) => r.id));
+  return { items: page.items.map((r) => toView(r, dead.get(r.id) ?? 0)), nextCursor: page.nextCursor };
 }
 
 export async function getSubscription(db: Db, caller: AuthContext, id: string): Promise<SubscriptionView> {
@@ -155,14 +164,37 @@ export async function deleteSubscription(db: Db, caller: AuthContext, id: string
   });
 }
 
-export async function listDeliveries(db: Db, caller: AuthContext, id: string, limit: number) {
+/**
+ * Two lists in one answer, each paged by its own cursor (services/paging.ts): the attempts newest first (`after` →
+ * `nextCursor`, and the Link header), the dead letters by event id (`deadLettersAfter` → `deadLettersNextCursor`; by
+ * id, not by dead_at, which moves when a replayed event dies again). Each array shows the page at its own cursor, the
+ * first one without, so a client that knows neither cursor reads what it always read.
+ */
+export async function listDeliveries(
+  db: Db,
+  caller: AuthContext,
+  id: string,
+  q: { limit: number; after?: string | undefined; deadLettersAfter?: string | undefined },
+) {
   await owned(db, caller, id);
   const [attempts, dead] = await Promise.all([
-    db.select().from(deliveryAttempts).where(eq(deliveryAttempts.subscriptionId, id)).orderBy(desc(deliveryAttempts.id)).limit(limit),
-    db.select().from(deadLetters).where(eq(deadLetters.subscriptionId, id)).orderBy(asc(deadLetters.eventId)).limit(limit),
+    readPage(
+      { at: deliveryAttempts.attemptedAt, id: deliveryAttempts.id },
+      q,
+      (after, orderBy, limit) => db.select().from(deliveryAttempts).where(and(eq(deliveryAttempts.subscriptionId, id), after)).orderBy(...orderBy).limit(limit),
+      (a) => ({ at: a.attemptedAt, id: a.id }),
+    ),
+    readPage(
+      { at: null, id: deadLetters.eventId, order: 'asc', path: '/querystring/deadLettersAfter' },
+      { limit: q.limit, after: q.deadLettersAfter },
+      (after, orderBy, limit) => db.select().from(deadLetters).where(and(eq(deadLetters.subscriptionId, id), after)).orderBy(...orderBy).limit(limit),
+      (d) => ({ at: new Date(0), id: d.eventId }),
+    ),
   ]);
   return {
-    attempts: attempts.map((a) => ({
+    nextCursor: attempts.nextCursor,
+    deadLettersNextCursor: dead.nextCursor,
+    attempts: attempts.items.map((a) => ({
       eventId: String(a.eventId),
       attempt: a.attempt,
       attemptedAt: a.attemptedAt.toISOString(),
@@ -173,7 +205,7 @@ export async function listDeliveries(db: Db, caller: AuthContext, id: string, li
       replay: a.replay,
       worker: a.worker,
     })),
-    deadLetters: dead.map((d) => ({
+    deadLetters: dead.items.map((d) => ({
       eventId: String(d.eventId),
       status: d.status,
       failures: d.failures,

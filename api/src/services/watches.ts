@@ -2,7 +2,7 @@
 // When one of them is newly listed, the department receives a watch.hit event with the record and the measures its
 // category must apply for the matter type it recorded. A matcher follows the public feed with its own cursor, so
 // publishing, the lifecycle and bulk imports need not know that watches exist.
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { departments, entryVersions, events, feedCursors, subjectNames, subjects, watchHits, watches } from '../db/schema.js';
 import type { Category, MatterType } from '../domain/codes.js';
@@ -14,6 +14,7 @@ import { type CatalogSnapshot, currentCatalog } from './catalog.js';
 import { measureView } from './checks.js';
 import { type FeedEvent, feedHead, feedPageIn } from './changes.js';
 import type { AuthContext } from './keys.js';
+import { type Page, readPage } from './paging.js';
 import { parseIdentifiers } from './subjects.js';
 
 export interface WatchInput {
@@ -70,15 +71,22 @@ export async function createWatch(db: Db, caller: AuthContext, input: WatchInput
 }
 
 /** A department sees its own watches; an admin sees every department's. */
-export async function listWatches(db: Db, caller: AuthContext, q: { limit: number; offset: number }): Promise<WatchView[]> {
-  const rows = await db
-    .select()
-    .from(watches)
-    .where(and(isNull(watches.deletedAt), isAdmin(caller) ? undefined : eq(watches.departmentId, caller.department.departmentId)))
-    .orderBy(desc(watches.createdAt), asc(watches.id))
-    .limit(q.limit)
-    .offset(q.offset);
-  return rows.map(toView);
+/** Newest first, a page at a time (services/paging.ts); `offset` is the deprecated way, still honoured (after the cursor). */
+export async function listWatches(db: Db, caller: AuthContext, q: { limit: number; offset: number; after?: string | undefined }): Promise<Page<WatchView>> {
+  const page = await readPage(
+    { at: watches.createdAt, id: watches.id },
+    q,
+    (after, orderBy, limit) =>
+      db
+        .select()
+        .from(watches)
+        .where(and(isNull(watches.deletedAt), isAdmin(caller) ? undefined : eq(watches.departmentId, caller.department.departmentId), after))
+        .orderBy(...orderBy)
+        .limit(limit)
+        .offset(q.offset),
+    (r) => ({ at: r.createdAt, id: r.id }),
+  );
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
 }
 
 export async function deleteWatch(db: Db, caller: AuthContext, watchId: string): Promise<void> {

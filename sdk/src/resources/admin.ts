@@ -1,13 +1,28 @@
-import type { APIPromise, RequestOptions } from '../transport.js';
-import type { ApiKey, CreatedKey, Department, DepartmentParams, KeyParams, KeysQuery, QueryParams, ReceiptChainReport, RequestBody, ResponseBody } from '../types.js';
+import type { APIPromise, PagePromise, RequestOptions } from '../transport.js';
+import type {
+  ApiKey,
+  CreatedKey,
+  Department,
+  DepartmentList,
+  DepartmentListQuery,
+  DepartmentParams,
+  KeyList,
+  KeyParams,
+  KeysQuery,
+  QueryParams,
+  ReceiptChainReport,
+  RequestBody,
+  ResponseBody,
+} from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 class Departments extends APIResource {
   create(params: DepartmentParams, options?: RequestOptions): APIPromise<Department> {
     return this.transport.request({ method: 'POST', path: '/v1/admin/departments', body: params }, options);
   }
-  list(options?: RequestOptions): APIPromise<ResponseBody<'listDepartments'>> {
-    return this.transport.request({ method: 'GET', path: '/v1/admin/departments' }, options);
+  /** Awaited: the first page (oldest first); `for await`: every department, page after page. */
+  list(query: DepartmentListQuery = {}, options: RequestOptions = {}): PagePromise<DepartmentList, Department> {
+    return this.transport.list<DepartmentList, Department>({ method: 'GET', path: '/v1/admin/departments', query }, options, (page) => page.departments);
   }
 }
 
@@ -16,8 +31,9 @@ class Keys extends APIResource {
   create(params: KeyParams, options?: RequestOptions): APIPromise<CreatedKey> {
     return this.transport.request({ method: 'POST', path: '/v1/admin/keys', body: params }, options);
   }
-  list(query: KeysQuery = {}, options?: RequestOptions): APIPromise<ResponseBody<'listKeys'>> {
-    return this.transport.request({ method: 'GET', path: '/v1/admin/keys', query }, options);
+  /** Awaited: the first page (oldest first); `for await`: every key, page after page. */
+  list(query: KeysQuery = {}, options: RequestOptions = {}): PagePromise<KeyList, ApiKey> {
+    return this.transport.list<KeyList, ApiKey>({ method: 'GET', path: '/v1/admin/keys', query }, options, (page) => page.keys);
   }
   /** Revoking twice returns the first revocation; the last active admin key answers LAST_ADMIN_KEY. */
   revoke(keyId: string, options?: RequestOptions): APIPromise<ApiKey> {
@@ -33,13 +49,15 @@ class Keys extends APIResource {
   }
 }
 
+type ReadList = ResponseBody<'listReads'>;
+
 class Reads extends APIResource {
   /**
-   * Who looked up whom: reads that reveal whether a subject is listed, oldest first. Page with
-   * `{ after: page.nextCursor }` until `nextCursor` is null; filter with `departmentId` or `subjectId`.
+   * Who looked up whom: reads that reveal whether a subject is listed, oldest first; filter with `departmentId` or
+   * `subjectId`. Awaited: the first page; `for await`: every read, page after page.
    */
-  list(query: Partial<QueryParams<'listReads'>> = {}, options?: RequestOptions): APIPromise<ResponseBody<'listReads'>> {
-    return this.transport.request({ method: 'GET', path: '/v1/admin/reads', query }, options);
+  list(query: Partial<QueryParams<'listReads'>> = {}, options: RequestOptions = {}): PagePromise<ReadList, ReadList['reads'][number]> {
+    return this.transport.list<ReadList, ReadList['reads'][number]>({ method: 'GET', path: '/v1/admin/reads', query }, options, (page) => page.reads);
   }
 }
 

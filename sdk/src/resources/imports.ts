@@ -1,4 +1,4 @@
-import type { APIPromise, RequestOptions } from '../transport.js';
+import type { APIPromise, PagePromise, RequestOptions } from '../transport.js';
 import type { ImportFormat, ImportList, ImportListQuery, ImportQuery, ImportRecord, ImportResult } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
@@ -29,9 +29,12 @@ export class Imports extends APIResource {
     );
   }
 
-  /** Recent imports of this department, with progress for a running one. */
-  list(query: ImportListQuery = {}, options?: RequestOptions): APIPromise<ImportList> {
-    return this.transport.request({ method: 'GET', path: '/v1/imports', query }, options);
+  /**
+   * Imports of this department, newest first, with progress for a running one. Awaited: the first page;
+   * `for await`: every import, page after page.
+   */
+  list(query: ImportListQuery = {}, options: RequestOptions = {}): PagePromise<ImportList, ImportRecord> {
+    return this.transport.list<ImportList, ImportRecord>({ method: 'GET', path: '/v1/imports', query }, options, (page) => page.imports);
   }
 
   get(importId: string, options?: RequestOptions): APIPromise<ImportRecord> {

@@ -1,12 +1,15 @@
-import type { APIPromise, RequestOptions } from '../transport.js';
+import type { APIPromise, PagePromise, RequestOptions } from '../transport.js';
 import type {
   CreatedSubscription,
+  DeadLetter,
   DeletedSubscription,
   DeliveriesQuery,
+  DeliveryAttempt,
   DeliveryList,
   ReplayedDelivery,
   Subscription,
   SubscriptionList,
+  SubscriptionListQuery,
   RequestBody,
   ResponseBody,
   SubscriptionParams,
@@ -22,8 +25,9 @@ export class Subscriptions extends APIResource {
     return this.transport.request({ method: 'POST', path: '/v1/subscriptions', body: params }, options);
   }
 
-  list(options?: RequestOptions): APIPromise<SubscriptionList> {
-    return this.transport.request({ method: 'GET', path: '/v1/subscriptions' }, options);
+  /** Awaited: the first page (oldest first); `for await`: every subscription, page after page. */
+  list(query: SubscriptionListQuery = {}, options: RequestOptions = {}): PagePromise<SubscriptionList, Subscription> {
+    return this.transport.list<SubscriptionList, Subscription>({ method: 'GET', path: '/v1/subscriptions', query }, options, (page) => page.subscriptions);
   }
 
   /** One subscription with its delivery state (delivered, failing since, dead letters). */
@@ -35,9 +39,25 @@ export class Subscriptions extends APIResource {
     return this.transport.request({ method: 'DELETE', path: `/v1/subscriptions/${seg(subscriptionId)}` }, options);
   }
 
-  /** Delivery attempts (newest first) and dead letters, for debugging a receiver. */
-  deliveries(subscriptionId: string, query: DeliveriesQuery = {}, options?: RequestOptions): APIPromise<DeliveryList> {
-    return this.transport.request({ method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries`, query }, options);
+  /**
+   * Delivery attempts (newest first) and dead letters, for debugging a receiver. Awaited: the first page of both;
+   * `for await`: every attempt, page after page (`nextCursor`). The dead letters page by their own cursor: see
+   * `deadLetters`.
+   */
+  deliveries(subscriptionId: string, query: DeliveriesQuery = {}, options: RequestOptions = {}): PagePromise<DeliveryList, DeliveryAttempt> {
+    return this.transport.list<DeliveryList, DeliveryAttempt>(this.deliveriesCall(subscriptionId, query), options, (page) => page.attempts);
+  }
+
+  /** The same answers as `deliveries`; `for await`: every dead letter by event id, page after page (`deadLettersNextCursor`). */
+  deadLetters(subscriptionId: string, query: DeliveriesQuery = {}, options: RequestOptions = {}): PagePromise<DeliveryList, DeadLetter> {
+    return this.transport.list<DeliveryList, DeadLetter>(this.deliveriesCall(subscriptionId, query), options, (page) => page.deadLetters, {
+      param: 'deadLettersAfter',
+      of: (page) => page.deadLettersNextCursor,
+    });
+  }
+
+  private deliveriesCall(subscriptionId: string, query: DeliveriesQuery) {
+    return { method: 'GET', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries`, query } as const;
   }
 
   /**

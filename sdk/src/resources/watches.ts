@@ -1,4 +1,4 @@
-import type { APIPromise, RequestOptions } from '../transport.js';
+import type { APIPromise, PagePromise, RequestOptions } from '../transport.js';
 import type { DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from '../types.js';
 import { APIResource, seg } from './resource.js';
 
@@ -11,8 +11,9 @@ export class Watches extends APIResource {
     return this.transport.request({ method: 'POST', path: '/v1/watches', body: params }, options);
   }
 
-  list(query: WatchListQuery = {}, options?: RequestOptions): APIPromise<WatchList> {
-    return this.transport.request({ method: 'GET', path: '/v1/watches', query }, options);
+  /** Awaited: the first page (newest first); `for await`: every watch, page after page. */
+  list(query: WatchListQuery = {}, options: RequestOptions = {}): PagePromise<WatchList, Watch> {
+    return this.transport.list<WatchList, Watch>({ method: 'GET', path: '/v1/watches', query }, options, (page) => page.watches);
   }
 
   delete(watchId: string, options?: RequestOptions): APIPromise<DeletedWatch> {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../plugins/auth.js';
 import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, listKeys, revokeKey, rotateKey } from '../../services/keys.js';
+import { answerPage } from '../../services/paging.js';
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipt-verify.js';
 import { ChainReport } from '../checks/schemas.js';
@@ -11,6 +12,7 @@ import {
   CreatedKey,
   CreateKeyBody,
   DepartmentList,
+  DepartmentListQuery,
   KeyList,
   KeyListQuery,
   KeyParams,
@@ -52,11 +54,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listDepartments',
         tags: ['admin'],
-        summary: 'List departments',
+        summary: 'List departments, oldest first',
+        querystring: DepartmentListQuery,
         response: { 200: DepartmentList },
       },
     },
-    async () => ({ departments: await listDepartments(db()) }),
+    async (request, reply) => answerPage(request, reply, 'departments', await listDepartments(db(), { limit: request.query.limit ?? 100, after: request.query.after })),
   );
 
   app.post(
@@ -85,12 +88,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listKeys',
         tags: ['admin'],
-        summary: 'List API keys (never their secrets)',
+        summary: 'List API keys (never their secrets), oldest first',
         querystring: KeyListQuery,
         response: { 200: KeyList },
       },
     },
-    async (request) => ({ keys: await listKeys(db(), request.query.departmentId) }),
+    async (request, reply) => answerPage(request, reply, 'keys', await listKeys(db(), { ...request.query, limit: request.query.limit ?? 100 })),
   );
 
   app.delete(

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { SCOPES } from '../../domain/codes.js';
 import { KEY_OVERLAP_DEFAULT_S, KEY_OVERLAP_MAX_S } from '../../services/keys.js';
+import { NextCursor, pageParams } from '../../services/paging.js';
 import { Category, Nullable, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 
 export { Category };
@@ -42,9 +43,10 @@ export const CreateDepartmentBody = Type.Object(
 );
 
 export const DepartmentList = Type.Object(
-  { departments: Type.Array(Type.Ref('Department')) },
-  { examples: [{ departments: [EXAMPLE_DEPARTMENT] }] },
+  { departments: Type.Array(Type.Ref('Department')), nextCursor: NextCursor },
+  { examples: [{ departments: [EXAMPLE_DEPARTMENT], nextCursor: null }] },
 );
+export const DepartmentListQuery = Type.Object(pageParams(100, 1000), { additionalProperties: false });
 
 const keyFields = {
   keyId: Uuid,
@@ -91,8 +93,8 @@ export const CreateKeyBody = Type.Object(
   },
 );
 
-export const KeyList = Type.Object({ keys: Type.Array(Type.Ref('ApiKey')) }, { examples: [{ keys: [EXAMPLE_KEY] }] });
-export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid) }, { additionalProperties: false });
+export const KeyList = Type.Object({ keys: Type.Array(Type.Ref('ApiKey')), nextCursor: NextCursor }, { examples: [{ keys: [EXAMPLE_KEY], nextCursor: null }] });
+export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid), ...pageParams(100, 1000) }, { additionalProperties: false });
 export const KeyParams = Type.Object({ keyId: Uuid });
 
 export const RotateKeyBody = Type.Object(

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { caller } from '../../plugins/auth.js';
 import { changesPage } from '../../services/changes.js';
-import { ChangeEvent, ChangesPage, ChangesQuery } from './schemas.js';
+import { ChangeEvent, ChangesPage, ChangesQuery, RecordEventData } from './schemas.js';
 
 const changeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(RecordEventData);
   app.addSchema(ChangeEvent);
 
   app.get(

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
 import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
-import { type Page, setNextLink } from '../../services/paging.js';
+import { answerPage, type Page } from '../../services/paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
 import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody, SearchBody, TransferBody, TransferResult } from './schemas.js';
 
@@ -23,8 +23,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ): Promise<{ entries: T[]; nextCursor: string | null }> {
     const page = await find({ list: given.list, view: given.view ?? 'public', limit: given.limit ?? 100, after: given.after });
     await recordEntryRead(app.yc.database.db, caller(request), operation, askedFor(asked, app.yc.secret), page.items);
-    setNextLink(request, reply, page.nextCursor);
-    return { entries: page.items, nextCursor: page.nextCursor };
+    return answerPage(request, reply, 'entries', page);
   }
 
   app.post(

@@ -6,6 +6,7 @@ import { ApiError, ERRORS, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import { getImport, listImports, runImport } from '../../services/imports.js';
+import { answerPage } from '../../services/paging.js';
 import { PublishBody } from '../entries/schemas.js';
 import { ImportFile, ImportList, ImportListQuery, ImportParams, ImportQuery, ImportRejected, ImportResult } from './schemas.js';
 
@@ -154,7 +155,8 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         response: { 200: ImportList },
       },
     },
-    async (request) => ({ imports: await listImports(app.yc.database, caller(request), request.query.limit ?? 50) }),
+    async (request, reply) =>
+      answerPage(request, reply, 'imports', await listImports(app.yc.database, caller(request), { limit: request.query.limit ?? 50, after: request.query.after })),
   );
 
   app.get(

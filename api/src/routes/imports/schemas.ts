@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { IMPORT_COLUMNS, IMPORT_ENCODINGS, IMPORT_FORMATS } from '../../services/import-parse.js';
 import { IMPORT_MODES } from '../../services/imports.js';
+import { NextCursor, pageParams } from '../../services/paging.js';
 import { Timestamp, Uuid } from '../schemas.js';
 
 export const ImportQuery = Type.Object(
@@ -137,11 +138,8 @@ export const ImportRejected = Type.Object(
 export const ImportParams = Type.Object({ importId: Uuid });
 
 export const ImportList = Type.Object(
-  { imports: Type.Array(Type.Ref('ImportResult')) },
-  { examples: [{ imports: [EXAMPLE] }] },
+  { imports: Type.Array(Type.Ref('ImportResult')), nextCursor: NextCursor },
+  { examples: [{ imports: [EXAMPLE], nextCursor: null }] },
 );
 
-export const ImportListQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) },
-  { additionalProperties: false },
-);
+export const ImportListQuery = Type.Object(pageParams(50, 200), { additionalProperties: false });

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
-import { NextCursor, setNextLink } from '../../services/paging.js';
+import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
 import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
@@ -48,11 +48,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ objections: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ objections: [], nextCursor: null }] }) },
       },
     },
-    async (request, reply) => {
-      const page = await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 });
-      setNextLink(request, reply, page.nextCursor);
-      return { objections: page.items, nextCursor: page.nextCursor };
-    },
+    async (request, reply) => answerPage(request, reply, 'objections', await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 })),
   );
 
   caseRoutes(app, {

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
-import { NextCursor, setNextLink } from '../../services/paging.js';
+import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
 import { decideRepair, getRepair, listRepairs, openRepair, verifyRepair } from '../../services/repairs.js';
 import { RepairParams } from '../objections/schemas.js';
@@ -49,11 +49,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ repairs: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ repairs: [], nextCursor: null }] }) },
       },
     },
-    async (request, reply) => {
-      const page = await listRepairs(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 });
-      setNextLink(request, reply, page.nextCursor);
-      return { repairs: page.items, nextCursor: page.nextCursor };
-    },
+    async (request, reply) => answerPage(request, reply, 'repairs', await listRepairs(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 })),
   );
 
   caseRoutes(app, {

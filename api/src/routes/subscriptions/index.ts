@@ -26,8 +26,10 @@ import {
   RotatedSecret,
   Subscription,
   SubscriptionList,
+  SubscriptionListQuery,
   SubscriptionParams,
 } from './schemas.js';
+import { answerPage, setNextLink } from '../../services/paging.js';
 
 export interface SubscriptionRoutesOptions {
   /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
@@ -71,11 +73,13 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
       schema: {
         operationId: 'listSubscriptions',
         tags,
-        summary: "The caller's subscriptions (an admin sees all)",
+        summary: "The caller's subscriptions (an admin sees all), oldest first",
+        querystring: SubscriptionListQuery,
         response: { 200: SubscriptionList },
       },
     },
-    async (request) => ({ subscriptions: await listSubscriptions(db(), caller(request)) }),
+    async (request, reply) =>
+      answerPage(request, reply, 'subscriptions', await listSubscriptions(db(), caller(request), { limit: request.query.limit ?? 100, after: request.query.after })),
   );
 
   app.get(
@@ -120,12 +124,22 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         operationId: 'listDeliveries',
         tags,
         summary: 'Delivery attempts and dead letters of a subscription',
+        description:
+          'Two lists, each paged by its own cursor: `attempts` newest first (pass `nextCursor` as `after`; the Link ' +
+          'header names the same next page) and `deadLetters` by event id (pass `deadLettersNextCursor` as ' +
+          '`deadLettersAfter`). Each array shows the page at its own cursor, the first one when the cursor is absent, ' +
+          'and `limit` bounds each.',
         params: SubscriptionParams,
         querystring: DeliveriesQuery,
         response: { 200: Deliveries },
       },
     },
-    async (request) => listDeliveries(db(), caller(request), request.params.id, request.query.limit ?? 100),
+    async (request, reply) => {
+      const { limit = 100, after, deadLettersAfter } = request.query;
+      const page = await listDeliveries(db(), caller(request), request.params.id, { limit, after, deadLettersAfter });
+      setNextLink(request, reply, page.nextCursor);
+      return page;
+    },
   );
 
   app.post(

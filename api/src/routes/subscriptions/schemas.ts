@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { EventType } from '../changes/schemas.js';
 import { SECRET_OVERLAP_DEFAULT_S, SECRET_OVERLAP_MAX_S } from '../../services/subscriptions.js';
 import { FAILURE_CATEGORIES } from '../../services/delivery.js';
+import { NextCursor, pageParams } from '../../services/paging.js';
 import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
 
 const Filters = Type.Object(
@@ -58,7 +59,11 @@ export const CreatedSubscription = Type.Object(
   { examples: [{ ...example, secret: 'whsec_Q2hhbmdlIG1lIGJlZm9yZSB1c2UhIDMyIGJ5dGVzIQ' }] },
 );
 
-export const SubscriptionList = Type.Object({ subscriptions: Type.Array(Type.Ref('Subscription')) }, { examples: [{ subscriptions: [example] }] });
+export const SubscriptionList = Type.Object(
+  { subscriptions: Type.Array(Type.Ref('Subscription')), nextCursor: NextCursor },
+  { examples: [{ subscriptions: [example], nextCursor: null }] },
+);
+export const SubscriptionListQuery = Type.Object(pageParams(100, 1000), { additionalProperties: false });
 
 export const SubscriptionParams = Type.Object({ id: Uuid });
 export const ReplayParams = Type.Object({ id: Uuid, eventId: Type.String({ pattern: '^\\d{1,18}$' }) });
@@ -68,7 +73,15 @@ export const DeletedSubscription = Type.Object(
   { examples: [{ subscriptionId: example.subscriptionId, deleted: true }] },
 );
 
-export const DeliveriesQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false });
+export const DeliveriesQuery = Type.Object(
+  {
+    ...pageParams(100, 1000),
+    deadLettersAfter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'a deadLettersNextCursor from the previous page: pages the dead letters (`after` pages the attempts)' }),
+    ),
+  },
+  { additionalProperties: false, description: '`limit` bounds each of the two arrays' },
+);
 
 const ERROR_DESCRIPTION =
   `Why the attempt failed, as a category (${FAILURE_CATEGORIES.join(', ')}), never the raw network error. ` +
@@ -101,7 +114,14 @@ export const Deliveries = Type.Object(
         replayRequestedAt: Nullable(Timestamp),
         replayedAt: Nullable(Timestamp),
       }),
+      { description: 'By event id' },
     ),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'pass as `after` for the next page of attempts; null on the last (a Link header with rel="next" says the same)',
+    }),
+    deadLettersNextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'pass as `deadLettersAfter` for the next page of dead letters; null on the last',
+    }),
   },
   {
     examples: [
@@ -111,6 +131,8 @@ export const Deliveries = Type.Object(
           { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'refused', durationMs: 2, replay: false, worker: 'api-2:3977:d4e5f6' },
         ],
         deadLetters: [],
+        nextCursor: 'cDE6MTc2Mzc5OTgwMTAwMDoxMDk4',
+        deadLettersNextCursor: null,
       },
     ],
   },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { caller } from '../../plugins/auth.js';
+import { answerPage } from '../../services/paging.js';
 import { createWatch, deleteWatch, listWatches } from '../../services/watches.js';
 import { CreateWatchBody, DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from './schemas.js';
 
@@ -35,12 +36,15 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listWatches',
         tags,
-        summary: "The caller's watches (an admin sees all)",
+        summary: "The caller's watches (an admin sees all), newest first",
         querystring: WatchListQuery,
         response: { 200: WatchList },
       },
     },
-    async (request) => ({ watches: await listWatches(db(), caller(request), { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 }) }),
+    async (request, reply) => {
+      const { limit = 100, offset = 0, after } = request.query;
+      return answerPage(request, reply, 'watches', await listWatches(db(), caller(request), { limit, offset, after }));
+    },
   );
 
   app.delete(

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { MatterType } from '../checks/schemas.js';
+import { NextCursor, pageParams } from '../../services/paging.js';
 import { Nullable, Timestamp, UsccString, Uuid } from '../schemas.js';
 
 export const CreateWatchBody = Type.Object(
@@ -45,9 +46,20 @@ export const Watch = Type.Object(
   { $id: 'Watch', examples: [example] },
 );
 
-export const WatchList = Type.Object({ watches: Type.Array(Type.Ref('Watch')) }, { examples: [{ watches: [example] }] });
+export const WatchList = Type.Object({ watches: Type.Array(Type.Ref('Watch')), nextCursor: NextCursor }, { examples: [{ watches: [example], nextCursor: null }] });
 export const WatchListQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })) },
+  {
+    ...pageParams(100, 1000),
+    offset: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 0,
+        deprecated: true,
+        description: 'Deprecated: page with `after` (the nextCursor of the previous page) instead; an offset skips or repeats watches added or deleted while paging. Still honoured, counted after the cursor.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const WatchParams = Type.Object({ watchId: Uuid });
