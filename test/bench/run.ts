@@ -8,6 +8,8 @@
 //   and dropped), BENCH_KEEP=1 keeps it, BENCH_REUSE=name measures a kept one again.
 //   BENCH_ONLY=bare,exact,fuzzy,batch,names,pgbench (default all): which scenarios to run.
 //   BENCH_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+//   BENCH_RECEIPTS=N (PostgreSQL): N filler receipts stored before the scenarios (test/bench/receipts.ts), to compare
+//   the check with a full receipt table against the same run on an empty one.
 // Every scenario line carries the machine's load average (1 min) at its start and end: the machine is shared.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
@@ -25,6 +27,7 @@ import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
 import { runPgbench } from './pgbench.js';
+import { prefillReceipts } from './receipts.js';
 import { runDeliveryBench } from './delivery.js';
 import { backendCpuSeconds, cpuSeconds, runImportBench } from './import.js';
 import { runFairnessBench } from './fairness.js';
@@ -201,6 +204,9 @@ async function main() {
     log(`load: ${loaded.subjects.toLocaleString()} subjects, ${loaded.entries.toLocaleString()} entries in ${loadSeconds.toFixed(1)}s (${Math.round(loaded.subjects / loadSeconds).toLocaleString()} subjects/s, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
     await database.close();
     }
+
+    const receipts = Number(process.env.BENCH_RECEIPTS ?? 0);
+    if (receipts > 0 && engine === 'postgres') await prefillReceipts(env.DATABASE_URL!, receipts, log);
 
     const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
     const { url, server } = await startServer(env, nodeArgs);
