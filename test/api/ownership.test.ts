@@ -282,7 +282,7 @@ t.test('one write path: the same records published by POST /v1/entries and by im
         select e.list_code, e.subject_id, e.source, e.source_record_id, e.current_version,
           v.version, v.list_code as v_list, v.subject_id as v_subject, v.decision_doc_no, v.reason, v.points, v.decided_at, v.valid_from,
           v.valid_until, v.status, v.scope_region, v.content_hash, v.change, v.superseded_at,
-          (select jsonb_agg(ev.type || ':' || (ev.data - 'entryId')::text order by ev.id) from event ev where ev.entry_id = e.id) as events
+          (select jsonb_agg(ev.type || ':' || (ev.data - 'entryId' - 'decidingDepartment')::text order by ev.id) from event ev where ev.entry_id = e.id) as events
         from entry e join entry_version v on v.entry_id = e.id
         where e.department_id = ${departmentId} order by e.source_record_id, v.version`),
     ).map((r) => ({ ...r, decided_at: String(r.decided_at), valid_from: String(r.valid_from), valid_until: String(r.valid_until) }));
@@ -292,4 +292,9 @@ t.test('one write path: the same records published by POST /v1/entries and by im
   t.same(b, a, 'identical rows apart from ids and times');
   const decider = rows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from entry e join entry_version v on v.entry_id = e.id where v.deciding_department_id <> e.department_id`));
   t.equal(Number(decider[0]!.n), 0, 'every version is decided by its record’s department');
+  const named = rows<{ n: number }>(
+    await database.db.execute(sql`select count(*)::int as n from event ev join entry e on e.id = ev.entry_id
+      where e.department_id in (${viaApi.departmentId}, ${viaImport.departmentId}) and ev.data->'decidingDepartment'->>'departmentId' = e.department_id::text`),
+  );
+  t.equal(Number(named[0]!.n), 6, 'and each event names that department (compared apart above)');
 });
