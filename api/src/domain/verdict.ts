@@ -52,6 +52,10 @@ export const isIdentifierMatch = (m: MatchedBy) => !NAME_ONLY.has(m);
 
 const max = (a: Verdict, b: Verdict): Verdict => (RANK[b] > RANK[a] ? b : a);
 
+/**
+ * The verdict over the hits and why. A reason's `message` is Chinese only, for the clerk and the notice; its `code`
+ * is the stable, language-free value a program acts on (README "Errors" lists the codes in English).
+ */
 export function decideVerdict(hits: VerdictHit[]): VerdictResult {
   const reasons: Reason[] = [];
   let verdict: Verdict = 'clear';
@@ -63,7 +67,7 @@ export function decideVerdict(hits: VerdictHit[]): VerdictResult {
   const cancelledIncentives: string[] = [];
   for (const h of hits) {
     if (h.suspended) {
-      reasons.push({ code: 'OBJECTION_PENDING', listCode: h.listCode, message: '异议核实期间暂不执行 (objection pending: measures suspended)' });
+      reasons.push({ code: 'OBJECTION_PENDING', listCode: h.listCode, message: '异议核实期间暂不执行' });
       continue;
     }
     if (h.polarity === 'incentive') {
@@ -72,12 +76,12 @@ export function decideVerdict(hits: VerdictHit[]): VerdictResult {
         reasons.push({
           code: 'INCENTIVE_CANCELLED',
           listCode: h.listCode,
-          message: `激励措施因失信记录（${cancelling.listCode}）取消 (incentives cancelled by a punitive record)`,
+          message: `激励措施因失信记录（${cancelling.listCode}）取消`,
         });
         continue;
       }
       if (!isIdentifierMatch(h.matchedBy)) {
-        reasons.push({ code: 'INCENTIVE_NEEDS_IDENTIFIER', listCode: h.listCode, message: '仅凭名称匹配不给予激励 (no incentive on a name match alone)' });
+        reasons.push({ code: 'INCENTIVE_NEEDS_IDENTIFIER', listCode: h.listCode, message: '仅凭名称匹配不给予激励' });
         continue;
       }
       if (h.effects.length > 0) verdict = max(verdict, 'incentive');
@@ -86,14 +90,14 @@ export function decideVerdict(hits: VerdictHit[]): VerdictResult {
     // punitive
     let v: Verdict;
     if (h.noDuty && h.effects.length === 0) {
-      reasons.push({ code: 'NO_DUTY', listCode: h.listCode, message: '本部门在该备忘录下无相关职能 (no duty for this category)' });
+      reasons.push({ code: 'NO_DUTY', listCode: h.listCode, message: '本部门在该备忘录下无相关职能' });
       continue;
     } else if (h.effects.length === 0) {
       v = 'review';
       reasons.push({
         code: 'NO_CATALOGUED_MEASURE',
         listCode: h.listCode,
-        message: '措施清单中没有本部门、本事项的措施，请人工审查 (no catalogued measure for this category and matter: review)',
+        message: '措施清单中没有本部门、本事项的措施，请人工审查',
       });
     } else {
       v = h.effects.map((e) => EFFECT_VERDICT[e]).reduce(max, 'clear' as Verdict);
@@ -103,10 +107,10 @@ export function decideVerdict(hits: VerdictHit[]): VerdictResult {
       reasons.push({
         code: 'NAME_MATCH_ONLY',
         listCode: h.listCode,
-        message: '仅名称匹配，须核对统一社会信用代码或身份证号 (name match only: at most review)',
+        message: '仅名称匹配，须核对统一社会信用代码或身份证号',
       });
     } else if (!isIdentifierMatch(h.matchedBy)) {
-      reasons.push({ code: 'NAME_MATCH_ONLY', listCode: h.listCode, message: '仅名称匹配 (name match only)' });
+      reasons.push({ code: 'NAME_MATCH_ONLY', listCode: h.listCode, message: '仅名称匹配' });
     }
     verdict = max(verdict, v);
   }
