@@ -50,7 +50,7 @@ export async function prefillReceipts(url: string, count: number, log: (s: strin
     const [dept] = await sql`select id from department order by created_at limit 1`;
     if (!dept) throw new Error('prefillReceipts: no department');
     const [{ existing }] = (await sql`select count(*)::int as existing from check_receipt`) as unknown as [{ existing: number }];
-    if (existing > 0) {
+    if (existing >= count) {
       log(`receipts: ${existing.toLocaleString()} already stored; not filling again`);
       return;
     }
@@ -63,23 +63,24 @@ export async function prefillReceipts(url: string, count: number, log: (s: strin
     const spanMs = now.getTime() - 86_400_000 - firstMonth.getTime();
     for (let from = 0; from < count; from += CHUNK) {
       const to = Math.min(count, from + CHUNK) - 1;
-      // receipt g: checked at an even step through the months, on chain g % 8 at place g / 8 + 1
+      // receipt g: checked at an even step through the months, on chain g % 8 after the receipts it already has
       await sql`
         insert into check_receipt (id, department_id, key_id, matter_type, matter_reference, subject_asked, subject_resolved,
           hits, measures, reasons, verdict, data_version, checked_at, chain, chain_seq, prev_hash, hash, part_month)
         select (lpad(to_hex((extract(epoch from at) * 1000)::bigint), 12, '0') || '7' || substr(h, 1, 3) || '8' || substr(h, 4, 15))::uuid,
                ${dept.id}::uuid, ${dept.id}::uuid, 'government_procurement', 'FILL-' || g,
                jsonb_build_object('uscc', '91230800MA' || lpad(g::text, 8, '0')), '[]'::jsonb,
-               ${HITS}::jsonb, ${MEASURES}::jsonb, '[]'::jsonb, 'hit', 'c1.e0', at, (g % 8)::int, g / 8 + 1,
+               ${HITS}::jsonb, ${MEASURES}::jsonb, '[]'::jsonb, 'hit', 'c1.e0', at, (g % 8)::int, head.seq + g / 8 + 1,
                md5((g - 8)::text) || md5((g - 8)::text || 'x'), md5(g::text) || md5(g::text || 'x'),
                date_trunc('month', (at at time zone 'UTC') + interval '8 hours')::date
           from (select g, md5(g::text) as h,
                        ${firstMonth.toISOString()}::timestamptz + (g::double precision / ${count}) * ${spanMs} * interval '1 millisecond' as at
-                  from generate_series(${from}::bigint, ${to}::bigint) g) s`;
+                  from generate_series(${from}::bigint, ${to}::bigint) g) s
+          join (select chain, seq from check_chain) head on head.chain = (g % 8)::int`;
       log(`  receipts: ${(to + 1).toLocaleString()} of ${count.toLocaleString()} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
     await sql`
-      update check_chain c set seq = r.chain_seq, hash = r.hash, month = r.part_month
+      update check_chain c set seq = r.chain_seq, hash = r.hash, month = greatest(c.month, r.part_month)
         from (select distinct on (chain) chain, chain_seq, hash, part_month from check_receipt order by chain, chain_seq desc) r
        where c.chain = r.chain`;
     await sql`analyze check_receipt`;
