@@ -73,7 +73,7 @@ DECLARE
 	part text := 'check_receipt_p' || to_char(date_trunc('month', m), 'YYYYMM');
 BEGIN
 	IF to_regclass(part) IS NULL THEN
-		PERFORM pg_advisory_xact_lock(4207311);
+		PERFORM pg_advisory_xact_lock(4207314);
 		IF EXISTS (SELECT 1 FROM check_archive WHERE month = first) THEN
 			RAISE EXCEPTION 'the receipts of % are archived; that month takes no more receipts', to_char(first, 'YYYY-MM');
 		END IF;
