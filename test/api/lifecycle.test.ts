@@ -8,8 +8,7 @@ import { parseUscc } from '../../api/src/domain/uscc.js';
 import { sweepExpired } from '../../api/src/services/expiry.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
-
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
+import { rows } from '../helpers/rows.js';
 
 t.test('objections', async (t) => {
   const { app, database, adminKey } = await world(t);

@@ -18,8 +18,8 @@ import { bearer, TEST_SECRET } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { ndjson, row } from '../helpers/import.js';
 import { department, idNumber, uscc } from '../helpers/world.js';
+import { rows } from '../helpers/rows.js';
 
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
 const digests = (text: string) => ['sha256', 'sha1', 'md5'].map((alg) => createHash(alg).update(text).digest('hex'));
 
 t.test('no ID number can be recovered from the tables or the server log', async (t) => {

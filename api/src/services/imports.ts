@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { type SQL, and, eq, sql } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { imports } from '../db/schema.js';
 import type { EntryStatus } from '../domain/codes.js';
 import { bigrams, normalizeName } from '../domain/names.js';
@@ -142,10 +143,9 @@ class Counts {
   }
 }
 
-/** Rows of a raw query on either engine: postgres.js answers an array, PGlite an object with `rows`. */
+/** Runs a raw statement and answers its rows. */
 async function query<T>(exec: Db | Tx, q: SQL): Promise<T[]> {
-  const r = (await exec.execute(q)) as unknown as { rows?: T[] } & T[];
-  return r.rows ?? r;
+  return rows<T>(await exec.execute(q));
 }
 
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
