@@ -34,15 +34,13 @@ import type {
 } from '../catalog/types.js';
 import { type ItemKind, type Violation, checkCatalog, measureKey } from '../catalog/validate.js';
 import type { Db, Tx } from '../db/index.js';
+import { CATALOG_LOCK } from '../db/locks.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
 import { type AppliesTo, type Category, type MatterType, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
 import { isDocNo, normaliseDocNo } from '../domain/docno.js';
 import { regionCovers } from '../domain/measures.js';
 import { ApiError } from '../errors.js';
 import { type Actor, SYSTEM_ACTOR, audit } from './audit.js';
-
-// Any constant works; every catalogue writer uses the same one (4207310–12 are taken by migrate, keys, bootstrap).
-const CATALOG_LOCK = 4_207_313;
 
 type Exec = Db | Tx;
 
