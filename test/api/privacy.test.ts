@@ -1,4 +1,4 @@
-// No ID number can be recovered from what Yingcha stores or logs (DESIGN.md; 002 §十二, 003:L149; issue #11): after
+// No ID number can be recovered from what Yingcha stores or logs (seeds 002 §十二, 003:L149; issue #11): after
 // publishing, checking (with an Idempotency-Key), objecting, repairing, importing and failing requests with ID numbers,
 // neither any row of any table nor the server's log output holds
 // - the plain number (either case of a trailing X) or its 17-digit prefix (the masked form keeps all but the birth
