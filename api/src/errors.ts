@@ -73,6 +73,16 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = ERRORS[code].status;
   }
+
+  /** 400 VALIDATION_FAILED naming one field: `path` is a JSON pointer into the request, e.g. /body/list. */
+  static invalid(path: string, message: string): ApiError {
+    return ApiError.invalidFields([{ path, message }]);
+  }
+
+  /** 400 VALIDATION_FAILED naming each field; the detail lists them all, `path message; path message`. */
+  static invalidFields(errors: FieldError[]): ApiError {
+    return new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
+  }
 }
 
 export const problemType = (code: ErrorCode) => `urn:yingcha:problem:${code.toLowerCase().replaceAll('_', '-')}`;

@@ -10,6 +10,7 @@ import { MATTER_TYPE_CODES } from '../../api/src/domain/codes.js';
 import { currentCatalog, seedHashOf, syncSeedCatalog, updateList } from '../../api/src/services/catalog.js';
 import { bearer, build } from '../helpers/app.js';
 import { ENGINE, freshPostgresUrl, testDatabase } from '../helpers/db.js';
+import { rows as rowsOf } from '../helpers/rows.js';
 
 const QUALITY = '发改财金〔2016〕2202号';
 const SAFETY = '发改财金〔2016〕1001号';
@@ -23,8 +24,7 @@ const QUALITY_ENCODED = '%E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80
 const SEED_MEASURES = catalog.memoranda.reduce((n, m) => n + m.measures.length, 0);
 
 async function rows<T = Record<string, unknown>>(database: Database, query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = await database.db.execute(query);
-  return ((r as unknown as { rows?: T[] }).rows ?? (r as unknown as T[])) as T[];
+  return rowsOf<T>(await database.db.execute(query));
 }
 
 async function counts(database: Database) {

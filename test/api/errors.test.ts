@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import t from 'tap';
 import { bearer, build } from '../helpers/app.js';
-import { countDiff, rowCounts } from '../helpers/rows.js';
+import { countDiff, rowCounts, rows } from '../helpers/rows.js';
 
 const DEPT = { uscc: '91350100M000100Y43', name: '鹤岗市财政局', category: 'finance', region: '230400' };
 
@@ -33,7 +33,7 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
 
   const count = async () => {
     const r = await database.db.execute(sql`select (select count(*) from department)::int as d, (select count(*) from audit_log)::int as a, (select count(*) from api_key)::int as k`);
-    return JSON.stringify((r as unknown as { rows?: unknown[] }).rows ?? r);
+    return JSON.stringify(rows(r));
   };
   const before = await count();
 

@@ -3,8 +3,7 @@ import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { bearer } from '../helpers/app.js';
 import { check, department, publish, uscc, world } from '../helpers/world.js';
-
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
+import { rows } from '../helpers/rows.js';
 
 t.test('execution feedback', async (t) => {
   const { app, database, adminKey } = await world(t);

@@ -8,6 +8,7 @@ import { columnOf, dateOnly } from '../../api/src/services/import-parse.js';
 import { writeWorkbook } from '../../api/src/services/xlsx-write.js';
 import { bearer, build } from '../helpers/app.js';
 import { gb18030 } from '../helpers/gb18030.js';
+import { rows as rowsOf } from '../helpers/rows.js';
 import { uscc } from '../helpers/world.js';
 
 const HEADERS = ['名单', '主体类型', '统一社会信用代码', '企业名称', '认定文书号', '失信行为', '认定日期', '有效期起', '有效期至', '来源', '来源记录号'];
@@ -58,9 +59,8 @@ t.test('xlsx and Chinese-header imports', async (t) => {
   const post = (body: Buffer | string, query: string, type: string) =>
     app.inject({ method: 'POST', url: `/v1/imports${query}`, headers: { ...bearer(adminKey), 'content-type': type }, payload: body });
   const decided = async (sourceRecordId: string) => {
-    const r = (await database.db.execute(sql`select decided_at, valid_from, valid_until from entry_version v join entry e on e.id = v.entry_id where e.source_record_id = ${sourceRecordId}`)) as unknown as
-      { rows?: Array<Record<string, Date>> } & Array<Record<string, Date>>;
-    const row = (r.rows ?? r)[0]!;
+    const r = (await database.db.execute(sql`select decided_at, valid_from, valid_until from entry_version v join entry e on e.id = v.entry_id where e.source_record_id = ${sourceRecordId}`));
+    const row = rowsOf<Record<string, Date>>(r)[0]!;
     return [row.decided_at, row.valid_from, row.valid_until].map((d) => new Date(d!).toISOString());
   };
 
@@ -107,7 +107,7 @@ t.test('xlsx and Chinese-header imports', async (t) => {
     const lists = await database.db.execute(
       sql`select e.list_code from entry e where e.source_record_id in (${sql.join(named.map((r) => sql`${String(r[10])}`), sql`, `)}) order by e.source_record_id`,
     );
-    t.same(((lists as unknown as { rows?: unknown[] }).rows ?? (lists as unknown as unknown[])).map((r) => (r as { list_code: string }).list_code).sort(), ['safety.blacklist', 'safety.blacklist', 'safety.watch']);
+    t.same(rowsOf<{ list_code: string }>(lists).map((r) => r.list_code).sort(), ['safety.blacklist', 'safety.blacklist', 'safety.watch']);
   });
 
   t.test('an unknown header is refused with the accepted names in both languages', async (t) => {

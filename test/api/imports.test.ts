@@ -6,13 +6,13 @@ import t from 'tap';
 import type { Db } from '../../api/src/db/index.js';
 import { bearer, build } from '../helpers/app.js';
 import { csv, ndjson, row } from '../helpers/import.js';
+import { rows as rowsOf } from '../helpers/rows.js';
 import { check, department, idNumber, uscc } from '../helpers/world.js';
 
 const BATCH = 3;
 const LIMIT = 64 * 1024;
 async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
-  const r = (await db.execute(query)) as unknown as { rows?: Array<{ n: number }> } & Array<{ n: number }>;
-  return Number((r.rows ?? r)[0]!.n);
+  return Number(rowsOf<{ n: number }>(await db.execute(query))[0]!.n);
 }
 
 t.test('bulk import', async (t) => {
@@ -71,8 +71,8 @@ t.test('bulk import', async (t) => {
       const changed = rows.map((r, i) => (i === 1 ? { ...r, reason: '更正：事故等级' } : r));
       const third = (await post(court.key, csv(changed))).json();
       t.match(third, { accepted: 5, created: 0, updated: 1, replayed: 4 });
-      const v = (await db.execute(sql`select v.version, v.reason, v.superseded_at from entry_version v join entry e on e.id = v.entry_id where e.source_record_id = ${rows[1]!.sourceRecordId} order by v.version`)) as unknown as { rows?: unknown[] } & unknown[];
-      const versions = (v.rows ?? v) as Array<{ version: number; reason: string; superseded_at: unknown }>;
+      const v = (await db.execute(sql`select v.version, v.reason, v.superseded_at from entry_version v join entry e on e.id = v.entry_id where e.source_record_id = ${rows[1]!.sourceRecordId} order by v.version`));
+      const versions = rowsOf<{ version: number; reason: string; superseded_at: unknown }>(v);
       t.match(versions, [{ version: 1 }, { version: 2, reason: '更正：事故等级', superseded_at: null }]);
       t.ok(versions[0]!.superseded_at, 'the first version is superseded');
       t.equal(await count(db, sql`select count(*)::int as n from event ev join entry e on e.id = ev.entry_id where e.source_record_id = ${rows[1]!.sourceRecordId} and ev.type = 'entry.updated'`), 1);

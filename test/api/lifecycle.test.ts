@@ -8,8 +8,8 @@ import { parseUscc } from '../../api/src/domain/uscc.js';
 import { sweepExpired } from '../../api/src/services/expiry.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
-
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
+import { rows } from '../helpers/rows.js';
+import { eventually } from '../helpers/wait.js';
 
 t.test('objections', async (t) => {
   const { app, database, adminKey } = await world(t);
@@ -342,12 +342,12 @@ t.test('expiry: the check reads validity by time; the event is written exactly o
   t.equal(ending.statusCode, 201, ending.body);
   t.equal((await check(app, finance.key, { uscc: soon }, 'government_procurement')).json().verdict, 'restricted');
   // 5 s of validity, so the publish and the first check fit inside it even on a loaded machine (1.5 s did not at load 20).
-  const deadline = Date.now() + 30_000;
-  let verdict = 'restricted';
-  while (verdict !== 'clear' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    verdict = (await check(app, finance.key, { uscc: soon }, 'government_procurement')).json().verdict;
-  }
+  const verdict = await eventually(
+    async () => (await check(app, finance.key, { uscc: soon }, 'government_procurement')).json().verdict as string,
+    (v) => v === 'clear',
+    'the record off the list at validUntil',
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
   t.equal(verdict, 'clear', 'off the list at validUntil with no sweep');
 
   // Several sweepers at once, as several instances would run them.

@@ -6,6 +6,7 @@ import t from 'tap';
 import { buildApp } from '../../api/src/app.js';
 import { signNoticeLink } from '../../api/src/services/notice.js';
 import { TEST_SECRET, bearer } from '../helpers/app.js';
+import { rows } from '../helpers/rows.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
 
 t.test('notices', async (t) => {
@@ -76,8 +77,8 @@ t.test('notices', async (t) => {
     t.equal(again.statusCode, 200);
     t.equal(again.json().number, [...byCheck.get(ids[0]!)!][0]);
     t.match(again.json(), { issuedByOperator: '窗口 3 号', issuedByKey: String });
-    const rows = await database.db.execute(sql`select count(*)::int as n from notice where department_id = ${finance.departmentId}`);
-    t.equal(Number(((rows as unknown as { rows?: Array<{ n: number }> }).rows ?? (rows as unknown as Array<{ n: number }>))[0]!.n), N, 'one stored notice per check');
+    const stored = rows<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from notice where department_id = ${finance.departmentId}`));
+    t.equal(Number(stored[0]!.n), N, 'one stored notice per check');
 
     // Another department numbers from 1 with its default prefix (its name + 告).
     const other = await newCheck(market.key);

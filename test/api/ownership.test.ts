@@ -7,8 +7,7 @@ import type { Database } from '../../api/src/db/index.js';
 import { bearer } from '../helpers/app.js';
 import { ndjson, row } from '../helpers/import.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
-
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
+import { rows } from '../helpers/rows.js';
 
 /** Row counts of the tables a refused write must not touch. */
 async function counts(database: Database): Promise<Record<string, number>> {

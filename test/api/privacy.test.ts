@@ -1,4 +1,4 @@
-// No ID number can be recovered from what Yingcha stores or logs (DESIGN.md; 002 §十二, 003:L149; issue #11): after
+// No ID number can be recovered from what Yingcha stores or logs (seeds 002 §十二, 003:L149; issue #11): after
 // publishing, checking (with an Idempotency-Key), objecting, repairing, importing and failing requests with ID numbers,
 // neither any row of any table nor the server's log output holds
 // - the plain number (either case of a trailing X) or its 17-digit prefix (the masked form keeps all but the birth
@@ -18,8 +18,8 @@ import { bearer, TEST_SECRET } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { ndjson, row } from '../helpers/import.js';
 import { department, idNumber, uscc } from '../helpers/world.js';
+import { rows } from '../helpers/rows.js';
 
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
 const digests = (text: string) => ['sha256', 'sha1', 'md5'].map((alg) => createHash(alg).update(text).digest('hex'));
 
 t.test('no ID number can be recovered from the tables or the server log', async (t) => {

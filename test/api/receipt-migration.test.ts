@@ -21,8 +21,7 @@ import { verifyReceipts } from '../../api/src/services/receipt-verify.js';
 import { GENESIS_HASH, type ReceiptBody, receiptHash } from '../../api/src/services/receipts.js';
 import { ENGINE, freshPostgresUrl } from '../helpers/db.js';
 import { receiptBody } from '../helpers/receipt-body.js';
-
-const rows = <T>(r: unknown): T[] => (r as { rows?: T[] }).rows ?? (r as T[]);
+import { rows } from '../helpers/rows.js';
 
 /** The migrations folder as it was before 0014. */
 function foldersBefore0014(t: { teardown(fn: () => unknown): void }): string {

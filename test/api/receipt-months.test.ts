@@ -19,8 +19,7 @@ import { bearer } from '../helpers/app.js';
 import { department, world } from '../helpers/world.js';
 import { receiptBody } from '../helpers/receipt-body.js';
 import { ENGINE } from '../helpers/db.js';
-
-const rows = <T>(r: unknown): T[] => (r as { rows?: T[] }).rows ?? (r as T[]);
+import { rows } from '../helpers/rows.js';
 
 t.test('months in Beijing time; v7 ids name their instant', async (t) => {
   t.equal(receiptMonth(new Date('2027-01-31T15:59:59.999Z')), '2027-01-01', '23:59:59.999 on 31 January in Beijing');

@@ -17,9 +17,8 @@ import { commitReceipt } from '../../api/src/services/receipt-batch.js';
 import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, uscc, world } from '../helpers/world.js';
 import { ENGINE } from '../helpers/db.js';
-
-const rows = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
 import { bodyArb } from '../helpers/unicode.js';
+import { rows } from '../helpers/rows.js';
 
 const RECEIPTS = Number(process.env.RECEIPT_FUZZ_RECEIPTS ?? 2_000);
 const SEED = Number(process.env.RECEIPT_FUZZ_SEED ?? 20261201);

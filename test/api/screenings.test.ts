@@ -12,6 +12,7 @@ import { importCommand } from '../../api/src/cli-import.js';
 import { XLSX_MEDIA_TYPE } from '../../api/src/routes/screenings/index.js';
 import { readWorkbook, writeWorkbook } from '../../api/src/services/xlsx-write.js';
 import { bearer } from '../helpers/app.js';
+import { rows as rowsOf } from '../helpers/rows.js';
 import { department, publish, world } from '../helpers/world.js';
 
 const ROLL = readFileSync(new URL('../fixtures/bidder-roll-200.csv', import.meta.url));
@@ -31,8 +32,8 @@ t.test('screening a bidder roll', async (t) => {
   const screen = (body: Buffer, query: string, type = 'text/csv', key = bidding.key) =>
     app.inject({ method: 'POST', url: `/v1/screenings?${query}`, headers: { ...bearer(key), 'content-type': type }, payload: body });
   const receipts = async () => {
-    const r = (await database.db.execute(sql`select count(*)::int as n from check_receipt where department_id = ${bidding.departmentId}`)) as unknown as { rows?: Array<{ n: number }> } & Array<{ n: number }>;
-    return Number((r.rows ?? r)[0]!.n);
+    const r = await database.db.execute(sql`select count(*)::int as n from check_receipt where department_id = ${bidding.departmentId}`);
+    return Number(rowsOf<{ n: number }>(r)[0]!.n);
   };
 
   t.test('the fixture roll → an .xlsx with a row per bidder and a summary sheet', async (t) => {

@@ -6,18 +6,8 @@ import { startWorkers } from '../../api/src/services/workers.js';
 import { bearer } from '../helpers/app.js';
 import { LOOPBACK_POLICY } from '../helpers/dns.js';
 import { receiver } from '../helpers/receiver.js';
+import { eventually, within } from '../helpers/wait.js';
 import { department, publish, uscc, world } from '../helpers/world.js';
-
-/** Polls `read` until `ok` holds; fails after the deadline. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const FAST = { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 100, batch: 50, claim: 8, ...LOOPBACK_POLICY };
 
@@ -145,6 +135,7 @@ t.test('delivery: order, signature, retries, dead letter, replay', async (t) => 
     const log = await eventually(
       async () => (await app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })).json(),
       (l) => l.attempts.some((a: { eventId: string; outcome: string }) => a.eventId === second && a.outcome === 'delivered'),
+      'the second delivery recorded',
     );
     const first = rx.delivered()[before]!.eventId;
     const forFirst = log.attempts.filter((a: { eventId: string }) => a.eventId === first).reverse();
@@ -188,6 +179,7 @@ t.test('delivery: order, signature, retries, dead letter, replay', async (t) => 
     const after2 = await eventually(
       async () => (await app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })).json(),
       (l) => l.deadLetters[0].status === 'replayed',
+      'the dead letter marked replayed',
     );
     t.equal(after2.deadLetters[0].status, 'replayed');
   });
@@ -214,7 +206,7 @@ t.test('a commit wakes the workers: delivery does not wait for the poll interval
   // The first pass runs at start; after it the loop would sleep a minute unless a notification wakes it.
   const workers = await startWorkers(database, { ...FAST, pollMs: 60_000, horizonMs: 60_000 });
   t.teardown(() => workers.stop());
-  await new Promise((r) => setTimeout(r, 200));
+  await within(workers.idle(), 'the first passes of the workers');
   const started = Date.now();
   const res = await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '唤醒' } });
   t.equal(res.statusCode, 201);

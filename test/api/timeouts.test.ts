@@ -10,8 +10,8 @@ import { openDatabase } from '../../api/src/db/index.js';
 import { ServiceUnavailableError, Yingcha } from '../../sdk/src/index.js';
 import { bearer, build, TEST_SECRET } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { rows } from '../helpers/rows.js';
 
-const rowsOf = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? (r as unknown[])) as Array<Record<string, unknown>>;
 
 t.test('statement and idle-in-transaction timeouts', { skip: ENGINE === 'pglite' ? 'PGlite cannot cancel a running statement' : false }, async (t) => {
   const { database, adminKey } = await build(t);
@@ -19,7 +19,7 @@ t.test('statement and idle-in-transaction timeouts', { skip: ENGINE === 'pglite'
   const short = await openDatabase({ url, max: 2, statementTimeoutMs: 400, idleInTransactionTimeoutMs: 1_500 });
   t.teardown(() => short.close());
 
-  const settings = rowsOf(await short.db.execute(sql`select current_setting('statement_timeout') as s, current_setting('idle_in_transaction_session_timeout') as i`))[0]!;
+  const settings = rows<Record<string, unknown>>(await short.db.execute(sql`select current_setting('statement_timeout') as s, current_setting('idle_in_transaction_session_timeout') as i`))[0]!;
   t.same(settings, { s: '400ms', i: '1500ms' }, 'every pool connection starts with the configured timeouts');
 
   const app = await buildApp({ database: short, secret: TEST_SECRET });

@@ -9,6 +9,7 @@ import { startWorkers } from '../../api/src/services/workers.js';
 import { bearer, build } from '../helpers/app.js';
 import { LOOPBACK_ALLOW, policy } from '../helpers/dns.js';
 import { receiver } from '../helpers/receiver.js';
+import { eventually } from '../helpers/wait.js';
 import { department, publish, uscc } from '../helpers/world.js';
 
 const FAST = { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 50, batch: 50, claim: 8, horizonMs: 600_000 };
@@ -20,17 +21,6 @@ const TABLE = {
   'mixed.test': ['8.8.8.8', '10.0.0.1'],
   'mapped.test': ['::ffff:127.0.0.1'],
 };
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 10_000; i++) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
-}
 
 t.test('registration refuses non-public targets in every form; nothing is written', async (t) => {
   const { app, adminKey } = await build(t, { webhooks: policy('', TABLE) });

@@ -1,5 +1,5 @@
-// The memoranda/measure/list catalogue drawn from ../shared/seeds. Data lives in ./data, one module per source
-// document group; the loader writes this object into the catalogue tables.
+// The memoranda/measure/list catalogue drawn from the policy texts in ./seeds. Data lives in ./data, one module per
+// source document group; the loader writes this object into the catalogue tables.
 import type { Catalog } from './types.js';
 import { hegang } from './data/hegang.js';
 import { jiamusi } from './data/jiamusi.js';

@@ -1,8 +1,8 @@
-// Shape of the memoranda catalogue drawn from ../shared/seeds. Data files in this folder satisfy these types; the
-// loader writes them into the catalogue tables.
+// Shape of the memoranda catalogue drawn from the policy texts in ./seeds. Data files in ./data satisfy these types;
+// the loader writes them into the catalogue tables.
 import type { AppliesTo, Category, Effect, MatterType, Polarity } from '../domain/codes.js';
 
-/** Where in ../shared/seeds an item was read, so a reviewer can check it against the source. */
+/** Where in ./seeds an item was read, so a reviewer can check it against the source. */
 export interface SeedRef {
   /** seed file name, e.g. "003_337ab2181bc2b47a.txt" */
   file: string;

@@ -6,12 +6,10 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Database } from './index.js';
+import { MIGRATION_LOCK } from './locks.js';
 
 /** drizzle.config.ts writes here; src/db and dist/db sit at the same depth, so this holds for both. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations', import.meta.url));
-
-// Any constant works; it only has to be the same for every instance that migrates this database.
-const MIGRATION_LOCK = 4_207_310;
 
 // The receipt partitions of this month and the next (UTC or Beijing, whichever is later), so the first checks after a
 // migration find their month; the workers keep months ahead from then on (services/partitions.ts).

@@ -1,4 +1,4 @@
-// The whole domain model (DESIGN.md "Domain model"). drizzle-kit generates migrations/ from this file, so it imports
+// The whole domain model. drizzle-kit generates migrations/ from this file, so it imports
 // nothing of ours: string unions are repeated as `$type` annotations instead of importing domain/codes.ts.
 import { sql } from 'drizzle-orm';
 import {

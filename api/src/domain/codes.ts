@@ -1,4 +1,5 @@
-// Fixed code lists from DESIGN.md. Other modules import these; nothing here does I/O.
+// Fixed code lists: clients send and store these codes, so one is never renamed. Other modules import these; nothing
+// here does I/O.
 
 /** 部门类别 (department category). Measures name categories, not offices. */
 export const CATEGORIES = {

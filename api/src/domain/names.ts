@@ -1,7 +1,7 @@
 // Name normalisation and fuzzy matching for enterprise and person names (企业名称 / 姓名).
 //
 // Matching is done on character bigrams computed here rather than with pg_trgm: pg_trgm drops CJK characters in a
-// database whose LC_CTYPE is C, and the result must not depend on the database locale (see DESIGN.md).
+// database whose LC_CTYPE is C, and the result must not depend on the database locale.
 
 import * as OpenCC from 'opencc-js/t2cn';
 

@@ -1,4 +1,4 @@
-// The verdict of a check, from its hits (DESIGN.md "Verdict mapping"). Conservative: a listed subject is never
+// The verdict of a check, from its hits. Conservative: a listed subject is never
 // `clear` by accident — only by an explicit rule (no duty, objection pending), and each such rule leaves a reason.
 import type { Effect, MatchedBy, Polarity, Verdict } from './codes.js';
 

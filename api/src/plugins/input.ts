@@ -39,7 +39,7 @@ export const inputPlugin = fp(
     app.addHook('preValidation', async (request) => {
       const errors = unstorableInRequest(request);
       if (errors.length === 0) return;
-      throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
+      throw ApiError.invalidFields(errors);
     });
   },
   { name: 'yingcha-input', fastify: '5.x', dependencies: ['yingcha-problem'] },

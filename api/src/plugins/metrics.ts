@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge } from 'prom-client';
 import { sqlState } from '../db/index.js';
+import { rows as rowsOf } from '../db/rows.js';
 import { MATTER_TYPE_CODES, VERDICTS } from '../domain/codes.js';
 import { METRICS_CONTENT_TYPE, type Metrics, SUBSCRIPTION_LIMIT, createMetrics } from '../metrics.js';
 
@@ -52,10 +53,7 @@ function databaseGauges(app: FastifyInstance, m: Metrics) {
   const registers = [m.registry];
   const db = () => app.yc.database.db;
   const engine = () => app.yc.database.engine;
-  const rows = async <T>(query: ReturnType<typeof sql>): Promise<T[]> => {
-    const r = (await db().execute(query)) as unknown as { rows?: T[] } | T[];
-    return Array.isArray(r) ? r : (r.rows ?? []);
-  };
+  const rows = async <T>(query: ReturnType<typeof sql>): Promise<T[]> => rowsOf<T>(await db().execute(query));
   const scrapeErrors = new Counter({
     name: 'yingcha_metrics_scrape_errors_total',
     help: 'Scrape-time queries that failed, by query',

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { BOOTSTRAP_LOCK } from '../db/locks.js';
 import { apiKeys } from '../db/schema.js';
 import { SCOPES } from '../domain/codes.js';
 import { usccCheckChar } from '../domain/uscc.js';
@@ -20,7 +21,7 @@ export type BootstrapResult =
 export async function bootstrap(db: Db, opts: { bootstrapKey?: string | undefined; demo: boolean }): Promise<BootstrapResult> {
   return db.transaction(async (tx) => {
     // Several instances may start on one empty database at once; only the first may bootstrap.
-    await tx.execute(sql`select pg_advisory_xact_lock(4207312)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
     const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).limit(1);
     if (existing) return { created: false };
     const department = await createDepartment(tx as unknown as Db, SYSTEM_ACTOR, {

@@ -34,15 +34,13 @@ import type {
 } from '../catalog/types.js';
 import { type ItemKind, type Violation, checkCatalog, measureKey } from '../catalog/validate.js';
 import type { Db, Tx } from '../db/index.js';
+import { CATALOG_LOCK } from '../db/locks.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
 import { type AppliesTo, type Category, type MatterType, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
 import { isDocNo, normaliseDocNo } from '../domain/docno.js';
 import { regionCovers } from '../domain/measures.js';
-import { ApiError, type FieldError } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { type Actor, SYSTEM_ACTOR, audit } from './audit.js';
-
-// Any constant works; every catalogue writer uses the same one (4207310–12 are taken by migrate, keys, bootstrap).
-const CATALOG_LOCK = 4_207_313;
 
 type Exec = Db | Tx;
 
@@ -729,14 +727,10 @@ interface ChangeSpec<T> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function invalid(errors: FieldError[]): never {
-  throw new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
-}
-
 /** A 文号 from a request in its canonical spelling, or a 400 naming the field. */
 function docNoAt(raw: string, path: string): string {
   const docNo = normaliseDocNo(raw);
-  if (!isDocNo(docNo)) invalid([{ path, message: 'is not a 文号 like 发改财金〔2016〕2202号' }]);
+  if (!isDocNo(docNo)) throw ApiError.invalid(path, 'is not a 文号 like 发改财金〔2016〕2202号');
   return docNo;
 }
 
@@ -768,7 +762,7 @@ async function changeCatalog<T>(
         const path = own.get(`${v.kind}\u0000${v.key}`);
         return path === undefined ? [] : [{ path: `${path}/${v.field}`, message: v.message }];
       });
-      if (errors.length > 0) invalid(errors);
+      if (errors.length > 0) throw ApiError.invalidFields(errors);
       throw new ApiError(
         'CONFLICT',
         `the change would leave the catalogue inconsistent: ${broken.map((v) => `${v.kind} ${v.key} ${v.field}: ${v.message}`).join('; ')}`,
@@ -802,7 +796,7 @@ function checkNoDutyRows(rows: readonly NoDutyInput[] | null | undefined): void 
   const seen = new Map<string, number>();
   (rows ?? []).forEach((r, i) => {
     const k = `${r.category}\u0000${r.region}`;
-    if (seen.has(k)) invalid([{ path: `/body/noDuty/${i}`, message: `repeats row ${seen.get(k)}: one statement per category and region` }]);
+    if (seen.has(k)) throw ApiError.invalid(`/body/noDuty/${i}`, `repeats row ${seen.get(k)}: one statement per category and region`);
     seen.set(k, i);
   });
 }
@@ -824,7 +818,7 @@ export async function createMemorandum(db: Db, actor: Actor, input: MemorandumIn
   checkNoDutyRows(input.noDuty);
   const seen = new Map<string, number>();
   measureInputs.forEach((m, i) => {
-    if (seen.has(m.ordinal)) invalid([{ path: `/body/measures/${i}/ordinal`, message: `repeats measure ${seen.get(m.ordinal)}'s ordinal` }]);
+    if (seen.has(m.ordinal)) throw ApiError.invalid(`/body/measures/${i}/ordinal`, `repeats measure ${seen.get(m.ordinal)}'s ordinal`);
     seen.set(m.ordinal, i);
   });
 

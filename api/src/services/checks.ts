@@ -108,8 +108,6 @@ interface Matched {
   role?: string;
 }
 
-const invalid = (path: string, message: string) => new ApiError('VALIDATION_FAILED', `${path} ${message}`, { errors: [{ path, message }] });
-
 /**
  * The subjects a check is about and everything it reads about them. Identifiers go out in one statement with the
  * related persons and the versions (services/check-read.ts). A name is only consulted when no identifier was given or
@@ -280,14 +278,14 @@ export interface CheckOptions {
 function admit(input: CheckInput, secret: string, path: string) {
   const ids = parseIdentifiers(input.subject, secret, `${path}/subject`);
   if (!ids.uscc && !ids.idHash && !(input.subject.name && normalizeName(input.subject.name))) {
-    throw invalid(`${path}/subject`, 'needs uscc, idNumber or name');
+    throw ApiError.invalid(`${path}/subject`, 'needs uscc, idNumber or name');
   }
   const now = new Date();
   let asOf: Date | null = null;
   if (input.asOf !== undefined) {
     asOf = new Date(input.asOf);
-    if (Number.isNaN(asOf.getTime())) throw invalid(`${path}/asOf`, 'is not a date-time');
-    if (asOf.getTime() > now.getTime()) throw invalid(`${path}/asOf`, 'is in the future');
+    if (Number.isNaN(asOf.getTime())) throw ApiError.invalid(`${path}/asOf`, 'is not a date-time');
+    if (asOf.getTime() > now.getTime()) throw ApiError.invalid(`${path}/asOf`, 'is in the future');
   }
   return { ids, now, asOf, at: asOf ?? now };
 }

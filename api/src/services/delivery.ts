@@ -20,6 +20,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { Agent, type Dispatcher, buildConnector, request } from 'undici';
 import type { WorkerConfig } from '../config.js';
 import type { Db } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { deadLetters, deliveryAttempts, events, subscriptions } from '../db/schema.js';
 import { type AddressCategory, type Allowlist, EMPTY_ALLOWLIST, decideAddress, hostAllowed, parseIp } from '../domain/address.js';
 import { SIGNATURE_HEADER, signature } from '../domain/signature.js';
@@ -377,12 +378,12 @@ async function recordAttempt(
     const counted = result === 'delivered' ? { deliveredCount: sql`${subscriptions.deliveredCount} + 1`, lastDeliveredAt: sql`now()` } : {};
     // Only while the lease is still ours: if it lapsed, another worker may already have sent this event, and
     // this one must stop (the event was delivered at least once; the other worker goes on from the cursor).
-    const rows = await tx
+    const moved = await tx
       .update(subscriptions)
       .set({ ...advance, ...counted, failures: 0, failingSince: null, leaseUntil: sql`now() + ${ms(o.leaseMs)}` })
       .where(and(mine, sql`${subscriptions.leaseUntil} > now()`))
       .returning({ id: subscriptions.id });
-    return rows.length === 1;
+    return moved.length === 1;
   });
 }
 
@@ -411,9 +412,7 @@ async function advanceDelivered(
       returning 1
     )
     select count(*)::int as n from moved`);
-  // postgres.js answers with the rows, PGlite with { rows }.
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ n: number }>;
-  return rows[0]?.n === 1;
+  return rows<{ n: number }>(result)[0]?.n === 1;
 }
 
 /** One pass: claim due subscriptions and work them in parallel. Returns the events delivered. */

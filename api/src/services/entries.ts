@@ -48,12 +48,10 @@ export interface PublishResult {
   created: boolean;
 }
 
-const invalid = (path: string, message: string) =>
-  new ApiError('VALIDATION_FAILED', `${path} ${message}`, { errors: [{ path, message }] });
 
 function parseInstant(value: string, path: string): Date {
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw invalid(path, 'is not a date-time');
+  if (Number.isNaN(d.getTime())) throw ApiError.invalid(path, 'is not a date-time');
   return d;
 }
 
@@ -94,23 +92,23 @@ export interface ValidatedEntry {
  */
 export function validateEntry(catalog: CatalogSnapshot, caller: AuthContext, input: PublishInput, secret: string, now: Date): ValidatedEntry {
   const list = catalog.listByCode.get(input.list);
-  if (!list) throw invalid('/body/list', `is not a list code in the catalogue: ${input.list}`);
+  if (!list) throw ApiError.invalid('/body/list', `is not a list code in the catalogue: ${input.list}`);
   const category = caller.department.category;
   // 003:L165 — the initiating department decides and publishes. 信用办 runs the joint platform and may publish for it.
   if (!list.publisherCategories.includes(category) && category !== 'credit_office') {
     throw new ApiError('FORBIDDEN_LIST', `category ${category} may not publish to ${list.code}; publishers: ${list.publisherCategories.join(', ')}`);
   }
   if (catalog.lists.some((l) => l.pointsRule?.tiers.some((tier) => tier.list === list.code))) {
-    throw invalid('/body/list', 'is computed from points at query time; publish the act to the points list instead');
+    throw ApiError.invalid('/body/list', 'is computed from points at query time; publish the act to the points list instead');
   }
   const rule = list.pointsRule;
   if (rule) {
-    if (input.points === undefined) throw invalid('/body/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
-    if (!rule.pointsPerAct.includes(input.points)) throw invalid('/body/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
+    if (input.points === undefined) throw ApiError.invalid('/body/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
+    if (!rule.pointsPerAct.includes(input.points)) throw ApiError.invalid('/body/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
   }
 
   const decidedAt = parseInstant(input.decidedAt, '/body/decidedAt');
-  if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw invalid('/body/decidedAt', 'is in the future');
+  if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw ApiError.invalid('/body/decidedAt', 'is in the future');
   const validFrom = input.validFrom ? parseInstant(input.validFrom, '/body/validFrom') : now;
   const horizon = list.validityDays ?? list.autoRemoveAfterDays;
   const validUntil = input.validUntil
@@ -118,7 +116,7 @@ export function validateEntry(catalog: CatalogSnapshot, caller: AuthContext, inp
     : horizon
       ? new Date(validFrom.getTime() + horizon * DAY_MS)
       : null;
-  if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw invalid('/body/validUntil', 'must be after validFrom');
+  if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw ApiError.invalid('/body/validUntil', 'must be after validFrom');
   const ids = parseIdentifiers(input.subject, secret, '/body/subject');
   const kind = input.subject.kind;
   if (kind === 'person' ? !ids.idHash : !ids.uscc) {

@@ -4,6 +4,7 @@
 // sweep side by side) and re-read before it moves, so the event is written exactly once.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { SYSTEM_ACTOR } from './audit.js';
 import { changeStatusIn, lockCurrentVersion } from './entries.js';
 
@@ -23,7 +24,7 @@ export async function sweepExpired(db: Db, opts: { now?: Date; batch?: number; m
         order by v.valid_until
         limit ${batch}
         for update of e skip locked`);
-      const ids = ((due as { rows?: Array<{ id: string }> }).rows ?? (due as unknown as Array<{ id: string }>)).map((r) => r.id);
+      const ids = rows<{ id: string }>(due).map((r) => r.id);
       let count = 0;
       for (const id of ids) {
         const current = await lockCurrentVersion(tx, id);

@@ -32,7 +32,7 @@ export const IMPORT_COLUMNS = [
 const KNOWN = new Set<string>(IMPORT_COLUMNS);
 type Column = (typeof IMPORT_COLUMNS)[number];
 
-/** The Chinese names departments' exports use for each column (DESIGN.md: imports). */
+/** The Chinese names departments' exports use for each column (README, Bulk import). */
 export const COLUMN_ALIASES: Record<Column, readonly string[]> = {
   list: ['名单', '名单类型', '名单代码'],
   kind: ['主体类型'],

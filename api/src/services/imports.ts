@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { type SQL, and, eq, sql } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/index.js';
+import { IMPORT_LOCK_SPACE } from '../db/locks.js';
+import { rows } from '../db/rows.js';
 import { imports } from '../db/schema.js';
 import type { EntryStatus } from '../domain/codes.js';
 import { bigrams, normalizeName } from '../domain/names.js';
@@ -142,10 +144,9 @@ class Counts {
   }
 }
 
-/** Rows of a raw query on either engine: postgres.js answers an array, PGlite an object with `rows`. */
+/** Runs a raw statement and answers its rows. */
 async function query<T>(exec: Db | Tx, q: SQL): Promise<T[]> {
-  const r = (await exec.execute(q)) as unknown as { rows?: T[] } & T[];
-  return r.rows ?? r;
+  return rows<T>(await exec.execute(q));
 }
 
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
@@ -158,7 +159,6 @@ const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 // never look dead. PGlite is one process per data directory (server.ts locks it), so every `running` row found at
 // start belongs to a dead process.
 
-const LOCK_SPACE = 0x59430001; // "YC" + 1: keeps these advisory locks apart from any other user of pg_advisory_*
 const lockKey = (importId: string) => parseInt(importId.replace(/-/g, '').slice(0, 7), 16);
 
 async function holdImportLock(database: Database, importId: string): Promise<() => Promise<void>> {
@@ -168,7 +168,7 @@ async function holdImportLock(database: Database, importId: string): Promise<() 
   let locked!: () => void;
   const acquired = new Promise<void>((r) => (locked = r));
   const holder = database.db.transaction(async (tx) => {
-    await query(tx, sql`select pg_advisory_xact_lock(${LOCK_SPACE}::int, ${lockKey(importId)}::int)`);
+    await query(tx, sql`select pg_advisory_xact_lock(${IMPORT_LOCK_SPACE}::int, ${lockKey(importId)}::int)`);
     locked();
     await released;
   });
@@ -183,7 +183,7 @@ async function isAlive(database: Database, importId: string): Promise<boolean> {
   if (database.engine !== 'postgres') return true;
   const [r] = await query<{ alive: boolean }>(
     database.db,
-    sql`select exists(select 1 from pg_locks where locktype = 'advisory' and granted and classid = ${LOCK_SPACE}::int::oid
+    sql`select exists(select 1 from pg_locks where locktype = 'advisory' and granted and classid = ${IMPORT_LOCK_SPACE}::int::oid
         and objid = ${lockKey(importId)}::int::oid and objsubid = 2
         and database = (select oid from pg_database where datname = current_database())) as alive`,
   );

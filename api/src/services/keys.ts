@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { KEY_PATTERN } from '../config.js';
 import type { Db } from '../db/index.js';
+import { KEY_REVOCATION_LOCK } from '../db/locks.js';
 import { apiKeys, departments } from '../db/schema.js';
 import type { Category, Scope } from '../domain/codes.js';
 import { parseUscc } from '../domain/uscc.js';
@@ -199,7 +200,7 @@ export async function listKeys(db: Db, q: { departmentId?: string | undefined; l
 export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<KeyInfo> {
   return db.transaction(async (tx) => {
     // Serialises concurrent revocations, so two admins revoking each other's keys cannot both pass the check below.
-    await tx.execute(sql`select pg_advisory_xact_lock(4207311)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${KEY_REVOCATION_LOCK})`);
     const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, keyId));
     if (!row) throw new ApiError('NOT_FOUND', `no key ${keyId}`);
     if (row.revokedAt) return toKey(row);

@@ -15,6 +15,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { checkArchives, checkIdempotency, checks } from '../db/schema.js';
 import { ARCHIVE_FORMAT, archiveStands, type ChainStand, ChainWalker } from './receipt-verify.js';
 import { addMonths, ensureReceiptMonth, type ReceiptRow, receiptMonth } from './receipts.js';
@@ -22,15 +23,13 @@ import { addMonths, ensureReceiptMonth, type ReceiptRow, receiptMonth } from './
 /** Archiving a month was refused; nothing was archived or dropped. */
 export class ArchiveRefused extends Error {}
 
-const rowsOf = <T>(r: unknown): T[] => (r as { rows?: T[] }).rows ?? (r as T[]);
-
 /** The months (first days, ascending) that have a receipt partition. */
 export async function receiptMonths(db: Db): Promise<string[]> {
-  const rows = await db.execute<{ name: string }>(sql`
+  const parts = await db.execute<{ name: string }>(sql`
     select c.relname as name from pg_inherits i
       join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
      where p.relname = 'check_receipt'`);
-  return rowsOf<{ name: string }>(rows)
+  return rows<{ name: string }>(parts)
     .map((r) => r.name)
     .map((n) => /^check_receipt_p(\d{4})(\d{2})$/.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -126,7 +125,7 @@ export async function archiveMonth(db: Db, month: string, dir: string): Promise<
     await rename(partial, file);
     await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`lock table "${part}" in access exclusive mode`));
-      const [now] = rowsOf<{ n: string | number }>(await tx.execute(sql.raw(`select count(*) as n from "${part}"`)));
+      const [now] = rows<{ n: string | number }>(await tx.execute(sql.raw(`select count(*) as n from "${part}"`)));
       if (Number(now?.n) !== receipts) throw new ArchiveRefused(`${month.slice(0, 7)} changed while it was being archived; try again`);
       await tx.insert(checkArchives).values({
         month,

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { type SQL, and, asc, eq, getTableColumns, gt, gte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { checkArchives, checkChains, checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import { uuidv7Time } from '../domain/uuid7.js';
@@ -167,7 +168,7 @@ async function appendOne(db: Db | Tx, body: NewReceipt): Promise<ReceiptRow> {
   const month = receiptMonth(body.checkedAt);
   for (const wait of [false, true]) {
     const lock = wait ? sql`for update` : sql`for update skip locked`;
-    const rows = await db.execute<Appended>(sql`
+    const result = await db.execute<Appended>(sql`
       with head as (
         select chain, seq, hash, greatest(month, ${month}::date) as month from check_chain order by random() limit 1 ${lock}
       ), ins as (
@@ -193,7 +194,7 @@ async function appendOne(db: Db | Tx, body: NewReceipt): Promise<ReceiptRow> {
         update check_chain c set seq = ins.chain_seq, hash = ins.hash, month = ins.part_month::date from ins where c.chain = ins.chain
       )
       select * from ins`);
-    const row = ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[]))[0] as Appended | undefined;
+    const [row] = rows<Appended>(result);
     if (row) return stored(body, row);
   }
   throw new Error('no receipt chain heads: migrations/0003_chain_heads.sql has not run');

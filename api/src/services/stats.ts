@@ -3,6 +3,7 @@
 // and repairs it must decide stand against their deadlines. Departments see their own row; admins see every row.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
 import type { AuthContext } from './keys.js';
@@ -32,7 +33,6 @@ export interface Stats {
 }
 
 const VERDICTS = ['prohibited', 'restricted', 'review', 'incentive', 'clear'];
-const rowsOf = <T>(r: unknown): T[] => ((r as { rows?: T[] }).rows ?? (r as T[]));
 const n = (v: unknown) => Number(v ?? 0);
 
 /** Start of the current month in Asia/Shanghai: feedback is reported monthly. */
@@ -90,7 +90,7 @@ export async function departmentStats(
   ]);
 
   const byDept = new Map<string, DepartmentStats>();
-  for (const d of rowsOf<{ id: string; name: string; category: string; region: string }>(depts)) {
+  for (const d of rows<{ id: string; name: string; category: string; region: string }>(depts)) {
     byDept.set(d.id, {
       departmentId: d.id,
       name: d.name,
@@ -102,18 +102,18 @@ export async function departmentStats(
       repairs: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },
     });
   }
-  for (const r of rowsOf<{ department_id: string; verdict: string; n: number; with_hits: number }>(checkRows)) {
+  for (const r of rows<{ department_id: string; verdict: string; n: number; with_hits: number }>(checkRows)) {
     const d = byDept.get(r.department_id);
     if (!d) continue;
     d.checks.total += n(r.n);
     d.checks.withHits += n(r.with_hits);
     d.checks.byVerdict[r.verdict] = n(d.checks.byVerdict[r.verdict]) + n(r.n);
   }
-  for (const r of rowsOf<{ department_id: string; required: number }>(measureRows)) {
+  for (const r of rows<{ department_id: string; required: number }>(measureRows)) {
     const d = byDept.get(r.department_id);
     if (d) d.measures.required = n(r.required);
   }
-  for (const r of rowsOf<{ department_id: string; action: string; n: number }>(feedbackRows)) {
+  for (const r of rows<{ department_id: string; action: string; n: number }>(feedbackRows)) {
     const d = byDept.get(r.department_id);
     if (!d) continue;
     d.measures.reported += n(r.n);
@@ -121,7 +121,7 @@ export async function departmentStats(
     else if (r.action === 'not_applied') d.measures.notApplied += n(r.n);
     else d.measures.partiallyApplied += n(r.n);
   }
-  for (const r of rowsOf<{ kind: 'objection' | 'repair'; decider: string; status: string; due_at: string; decided_at: Date | string | null }>(caseRows)) {
+  for (const r of rows<{ kind: 'objection' | 'repair'; decider: string; status: string; due_at: string; decided_at: Date | string | null }>(caseRows)) {
     const d = byDept.get(r.decider);
     if (!d) continue;
     const s = r.kind === 'objection' ? d.objections : d.repairs;

@@ -2,6 +2,7 @@
 // keyed hash and a masked form at the edge; the plain number never reaches the database or a log.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, type Tx, prepared } from '../db/index.js';
+import { rows } from '../db/rows.js';
 import { nameBigrams, relatedPersons, subjectNames, subjects } from '../db/schema.js';
 import type { RelatedRole, SubjectKind } from '../domain/codes.js';
 import { hashIdNumber, maskIdNumber, parseIdNumber } from '../domain/idcard.js';
@@ -193,18 +194,18 @@ export async function fuzzyCandidates(db: Db, normalized: string, limit = 20): P
     group by nb.subject_id
     order by shared desc
     limit ${limit}`);
-  const top = ((result as unknown as { rows?: Array<{ subject_id: string }> }).rows ?? (result as unknown as Array<{ subject_id: string }>)).map((r) => ({
+  const top = rows<{ subject_id: string }>(result).map((r) => ({
     subjectId: r.subject_id,
   }));
   if (top.length === 0) return [];
   const ids = top.map((r) => r.subjectId);
-  const rows = await db
+  const named = await db
     .select({ ...resolvedColumns, alias: subjectNames.name })
     .from(subjects)
     .innerJoin(subjectNames, eq(subjectNames.subjectId, subjects.id))
     .where(inArray(subjects.id, ids));
   const bySubject = new Map<string, ResolvedSubject & { names: string[] }>();
-  for (const r of rows) {
+  for (const r of named) {
     const { alias, ...s } = r;
     const entry = bySubject.get(s.subjectId) ?? { ...s, names: [] };
     entry.names.push(alias);

@@ -60,7 +60,6 @@ const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 const isAdmin = (caller: AuthContext) => caller.scopes.includes('admin');
 const actorOf = (caller: AuthContext): Actor => ({ keyId: caller.keyId, departmentId: caller.department.departmentId });
-const invalid = (path: string, message: string) => new ApiError('VALIDATION_FAILED', `${path} ${message}`, { errors: [{ path, message }] });
 
 export async function createSubscription(
   db: Db,
@@ -72,10 +71,10 @@ export async function createSubscription(
   try {
     url = new URL(input.url);
   } catch {
-    throw invalid('/body/url', 'is not an absolute URL');
+    throw ApiError.invalid('/body/url', 'is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('/body/url', 'must be http:// or https://');
-  if (url.username || url.password) throw invalid('/body/url', 'must not carry credentials; verify the signature instead');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ApiError.invalid('/body/url', 'must be http:// or https://');
+  if (url.username || url.password) throw ApiError.invalid('/body/url', 'must not carry credentials; verify the signature instead');
   const target = await checkWebhookTarget(policy, url);
   if (!target.ok) {
     const what = `the host is or resolves to an address webhooks may not reach (${target.category.replace('_', '-')})`;
@@ -86,7 +85,7 @@ export async function createSubscription(
   const catalog = await currentCatalog(db);
   const lists = input.filters?.lists ? [...new Set(input.filters.lists)] : undefined;
   lists?.forEach((code, i) => {
-    if (!catalog.listByCode.has(code)) throw invalid(`/body/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
+    if (!catalog.listByCode.has(code)) throw ApiError.invalid(`/body/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
   });
   const regions = input.filters?.regions ? [...new Set(input.filters.regions)] : undefined;
   const filters = { ...(lists ? { lists } : {}), ...(regions ? { regions } : {}) };

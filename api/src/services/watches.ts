@@ -45,9 +45,7 @@ export async function createWatch(db: Db, caller: AuthContext, input: WatchInput
   const name = input.subject.name?.trim() || null;
   const normalized = name ? normalizeName(name) || null : null;
   if (!ids.uscc && !ids.idHash && !normalized) {
-    throw new ApiError('VALIDATION_FAILED', '/body/subject needs uscc, idNumber or name', {
-      errors: [{ path: '/body/subject', message: 'needs uscc, idNumber or name' }],
-    });
+    throw ApiError.invalid('/body/subject', 'needs uscc, idNumber or name');
   }
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {

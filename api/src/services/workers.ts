@@ -38,6 +38,11 @@ export async function keepReceiptMonths(database: Database, opts: ReceiptConfig 
 export interface Workers {
   /** run a pass now (tests, or after a local write) */
   wake(): void;
+  /**
+   * Settles once every loop has finished its pass and waits for a wake-up or its timer: tests wait on this instead
+   * of sleeping. A loop that is woken meanwhile is waited for again.
+   */
+  idle(): Promise<void>;
   /** finish the current passes and stop */
   stop(): Promise<void>;
 }
@@ -48,6 +53,14 @@ function loop(pollMs: number, pass: () => Promise<number>, onError: (err: unknow
   let timer: NodeJS.Timeout | undefined;
   let wakeNow: (() => void) | undefined;
   let again = false;
+  // Between passes, waiting for wakeNow or the timer; idle() callers are told when a loop gets there.
+  let waiting = false;
+  let onIdle: Array<() => void> = [];
+  const settle = () => {
+    const callers = onIdle;
+    onIdle = [];
+    for (const resolve of callers) resolve();
+  };
   const done = (async () => {
     while (running) {
       again = false;
@@ -62,15 +75,24 @@ function loop(pollMs: number, pass: () => Promise<number>, onError: (err: unknow
       await new Promise<void>((resolve) => {
         wakeNow = resolve;
         timer = setTimeout(resolve, pollMs);
+        waiting = true;
+        settle();
       });
+      waiting = false;
       clearTimeout(timer);
       wakeNow = undefined;
     }
+    settle();
   })();
   return {
     wake() {
       again = true;
+      waiting = false;
       wakeNow?.();
+    },
+    idle(): Promise<void> {
+      if (waiting || !running) return Promise.resolve();
+      return new Promise<void>((resolve) => onIdle.push(resolve));
     },
     async stop() {
       running = false;
@@ -120,6 +142,9 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
     wake() {
       delivery.wake();
       matcher.wake();
+    },
+    async idle() {
+      await Promise.all([delivery.idle(), matcher.idle(), expiry?.idle(), months?.idle()]);
     },
     async stop() {
       stopping = true;

@@ -1,5 +1,5 @@
-// Lists (名单), keyed by scheme.code as fixed in DESIGN.md. Each names the memoranda (national docNos) it triggers;
-// local adoptions are found from those by domain/measures.ts.
+// Lists (名单), keyed by scheme.code, the code clients publish to and read back. Each names the memoranda (national
+// docNos) it triggers; local adoptions are found from those by domain/measures.ts.
 //
 // restartTermOnObjectionRejected is false everywhere: 003:L71 ("异议投诉被驳回的,其联合惩戒时限从异议投诉被驳回之日起
 // 继续计算") belongs to 篇二, a generic municipal implementation plan with X placeholders (003:L39-107), and none of the
@@ -8,7 +8,7 @@
 //
 // objectionWorkingDays is 15 (003:L477, L727, L1407) unless the scheme states another figure (Nanning 20, 003:L203).
 // Lists with no catalogued memorandum (memoranda: []) still matter: a punitive hit on them has no catalogue measure
-// and must be answered with review (DESIGN.md, verdict mapping), not clear.
+// and must be answered with review (domain/verdict.ts), not clear.
 import type { CatalogList } from '../types.js';
 import { DOC, S000, S001, S003, ref } from './refs.js';
 

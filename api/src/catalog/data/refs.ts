@@ -1,4 +1,4 @@
-// Seed file names and document numbers shared by the catalogue data modules. Seed files live in ../seeds (copies of ../shared/seeds);
+// Seed file names and document numbers shared by the catalogue data modules. Seed files live in ../seeds;
 // "003:L907" in comments means line 907 of S003.
 import type { SeedRef } from '../types.js';
 
