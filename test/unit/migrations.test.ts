@@ -1,6 +1,6 @@
 // migrations/ is what drizzle-kit generates from api/src/db/schema.ts: `check` passes and `generate` adds nothing.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,4 +26,12 @@ t.test('drizzle-kit generate finds nothing new (run `pnpm db:generate` if it doe
     { cwd: root, encoding: 'utf8' },
   );
   t.same(readdirSync(scratch).sort(), before, 'no new migration file');
+});
+
+t.test('advisory-lock ids are distinct, and the partition function takes the registry one', async (t) => {
+  const locks = await import('../../api/src/db/locks.js');
+  const ids: unknown[] = Object.values(locks).filter((v) => typeof v === 'number');
+  t.equal(new Set(ids).size, ids.length, 'no two features share an id');
+  const sql = readFileSync(join(root, 'migrations/0014_receipt_partitions.sql'), 'utf8');
+  t.match(sql, `pg_advisory_xact_lock(${locks.RECEIPT_PARTITION_LOCK})`);
 });

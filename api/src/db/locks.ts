@@ -9,11 +9,6 @@ export const MIGRATION_LOCK = 4_207_310;
 /**
  * services/keys.ts (revokeKey): serialises revocations, so two admins revoking each other's keys cannot both pass the
  * last-admin check.
- *
- * The same number is written into the SQL function yingcha_receipt_partition (migrations/0014_receipt_partitions.sql),
- * which takes it before creating a month's receipt partition. The two share the lock by accident; it is harmless,
- * as both hold it briefly and rarely. A migration that has shipped is never edited: a later migration that replaces
- * the function can give it an id of its own here.
  */
 export const KEY_REVOCATION_LOCK = 4_207_311;
 
@@ -22,6 +17,13 @@ export const BOOTSTRAP_LOCK = 4_207_312;
 
 /** services/catalog.ts: every catalogue write, so versions never race and a version names exactly one state. */
 export const CATALOG_LOCK = 4_207_313;
+
+/**
+ * The SQL function yingcha_receipt_partition (migrations/0014_receipt_partitions.sql) takes this before it creates a
+ * month's receipt partition, so two instances never create the same one at once. It is written into the migration's
+ * SQL, not read from here: change both together (by a new migration), never one alone.
+ */
+export const RECEIPT_PARTITION_LOCK = 4_207_314;
 
 /**
  * services/imports.ts: the first key of the two-key form ("YC" + 1). A running import holds (IMPORT_LOCK_SPACE, a key
