@@ -3,14 +3,14 @@
 // old months written to NDJSON, verified from the files alone, dropped, and the live chains verifying from where the
 // archives end; a month that does not verify is not archived, and an archived month takes no more receipts.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { checkIdempotency, checks } from '../../api/src/db/schema.js';
 import { uuidv7, uuidv7Time } from '../../api/src/domain/uuid7.js';
-import { archiveOldMonths, ArchiveRefused, receiptMonths } from '../../api/src/services/partitions.js';
+import { archiveMonth, archiveOldMonths, ArchiveRefused, receiptMonths } from '../../api/src/services/partitions.js';
 import { verifyArchiveFiles, verifyReceipts } from '../../api/src/services/receipt-verify.js';
 import { commitReceipt } from '../../api/src/services/receipt-batch.js';
 import { addMonths, appendReceipt, receiptIdIs, receiptMonth } from '../../api/src/services/receipts.js';
@@ -158,4 +158,22 @@ t.test(`archive → verify → drop → verify, on ${ENGINE}`, async (t) => {
   await db.execute(sql`update check_receipt set verdict = 'hit' where id = ${written['2025-03']![2]}`);
   const tampered = await verifyReceipts(db);
   t.same(tampered.broken.map((b) => [b.checkId, b.problem]), [[written['2025-03']![2], 'hash_mismatch']], 'a live alteration after the cut is found');
+});
+
+t.test(`two archivers of the same month at once: one archives, the other leaves its file and nothing else (${ENGINE})`, async (t) => {
+  const { app, database, adminKey } = await world(t);
+  const db = database.db;
+  const finance = await department(app, adminKey, 'finance', '230400');
+  const dir = mkdtempSync(join(tmpdir(), 'yc-archive-race-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  for (let i = 0; i < 30; i++) await appendReceipt(db, receiptBody(finance.departmentId, new Date(Date.UTC(2025, 4, 3, 0, i))));
+  const outcomes = await Promise.allSettled([archiveMonth(db, '2025-05-01', dir), archiveMonth(db, '2025-05-01', dir)]);
+  const won = outcomes.filter((o) => o.status === 'fulfilled');
+  t.equal(won.length, 1, 'exactly one archives the month');
+  t.equal((won[0] as PromiseFulfilledResult<{ receipts: number }>).value.receipts, 30);
+  t.same(readdirSync(dir), ['receipts-2025-05.ndjson'], 'the archive file, and no attempt’s file left over');
+  const check = await verifyArchiveFiles([join(dir, 'receipts-2025-05.ndjson')]);
+  t.equal(check.ok, true, 'and it verifies');
+  t.equal(check.receipts, 30);
+  t.equal((await verifyReceipts(db)).ok, true, 'the live chains verify from where it ends');
 });

@@ -10,7 +10,7 @@
 // its end. The live chains then verify from there (verifyReceipts), and the file verifies on its own or after the
 // files before it (`yingcha receipts verify --archive FILE…`). A month whose receipts do not verify is not archived:
 // a break stays in the database, where `receipts verify` reports it.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
@@ -86,15 +86,18 @@ export interface ArchivedMonth {
 }
 
 /**
- * Archives one month: writes its file while verifying it from where the archives before it end, syncs and names it,
- * then in one transaction takes the month's partition (no append can reach it meanwhile), makes sure it still holds
- * exactly the receipts written, records the archive, forgets the month's Idempotency-Keys and drops the partition.
- * A month that does not verify, or that changed while it was written, is refused (ArchiveRefused) and left as it was.
+ * Archives one month: writes its file under a name of its own while verifying it from where the archives before it
+ * end, and syncs it; then, in one transaction, takes the month's partition (no append can reach it meanwhile), makes
+ * sure it still holds exactly the receipts written, records the archive, forgets the month's Idempotency-Keys, drops
+ * the partition and only then gives the file its final name. A month that does not verify, or that changed while it
+ * was written, is refused (ArchiveRefused) and left as it was. Instances archiving the same month at once: one
+ * transaction wins; the others find the partition gone or the month recorded, and remove only their own file.
  */
 export async function archiveMonth(db: Db, month: string, dir: string): Promise<ArchivedMonth> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, `receipts-${month.slice(0, 7)}.ndjson`);
-  const partial = `${file}.partial`;
+  // each attempt writes its own file, so two instances archiving the same month never touch each other's
+  const partial = `${file}.${randomUUID()}.partial`;
   const walker = new ChainWalker(await archiveStands(db));
   const digest = createHash('sha256');
   const out = await open(partial, 'w');
@@ -122,8 +125,9 @@ export async function archiveMonth(db: Db, month: string, dir: string): Promise<
       const b = walker.firstBroken!;
       throw new ArchiveRefused(`${month.slice(0, 7)} does not verify (chain ${b.chain}, place ${b.chainSeq}: ${b.problem}); nothing was archived`);
     }
-    await rename(partial, file);
     await db.transaction(async (tx) => {
+      const [there] = rows<{ t: string | null }>(await tx.execute(sql`select to_regclass(${part}) as t`));
+      if (!there?.t) throw new ArchiveRefused(`${month.slice(0, 7)} is no longer in the database (archived meanwhile?)`);
       await tx.execute(sql.raw(`lock table "${part}" in access exclusive mode`));
       const [now] = rows<{ n: string | number }>(await tx.execute(sql.raw(`select count(*) as n from "${part}"`)));
       if (Number(now?.n) !== receipts) throw new ArchiveRefused(`${month.slice(0, 7)} changed while it was being archived; try again`);
@@ -138,10 +142,12 @@ export async function archiveMonth(db: Db, month: string, dir: string): Promise<
       // every chain goes on after this month, even one whose last receipt is older (a clock far behind included)
       await tx.execute(sql`update check_chain set month = ${addMonths(month, 1)}::date where month < ${addMonths(month, 1)}::date`);
       await tx.execute(sql.raw(`drop table "${part}"`));
+      // last inside the transaction: if the name cannot be given, nothing is dropped
+      await rename(partial, file);
     });
   } catch (err) {
+    // only this attempt's file: the final name belongs to whichever attempt committed
     await rm(partial, { force: true });
-    await rm(file, { force: true });
     throw err;
   }
   return { month, file, fileSha256, receipts, chains };
