@@ -29,6 +29,7 @@ t.test('months in Beijing time; v7 ids name their instant', async (t) => {
   const at = new Date('2026-06-30T23:00:00.123Z');
   t.same(uuidv7Time(uuidv7(at.getTime())), at);
   t.equal(uuidv7Time(randomUUID()), null, 'a v4 id says nothing');
+  t.equal(uuidv7Time('ffffffff-ffff-7fff-bfff-ffffffffffff'), null, 'nor a v7 id from the year 10889');
 });
 
 t.test(`the month keeper makes partitions ahead across a month boundary, with an injected clock (${ENGINE})`, async (t) => {
@@ -65,6 +66,8 @@ t.test(`a receipt is kept under its chain's month when the chain has moved on, a
   const res = await app.inject({ url: `/v1/checks/${early.id}`, headers: bearer(finance.key) });
   t.equal(res.statusCode, 200, 'GET /v1/checks/{id} finds it');
   // a receipt from before ids were v7 (random id) is still found
+  const far = await app.inject({ url: '/v1/checks/ffffffff-ffff-7fff-bfff-ffffffffffff', headers: bearer(finance.key) });
+  t.equal(far.statusCode, 404, 'a v7 id from the far future is a plain 404, not a bad date');
   const legacy = await appendReceipt(database.db, { ...receiptBody(finance.departmentId, new Date('2031-02-02T00:00:00Z')), id: randomUUID() });
   t.equal((await app.inject({ url: `/v1/checks/${legacy.id}`, headers: bearer(finance.key) })).statusCode, 200, 'a v4 id is looked for in every month');
   const report = await verifyReceipts(database.db);

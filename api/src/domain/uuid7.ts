@@ -14,8 +14,13 @@ export function uuidv7(ms: number = Date.now()): string {
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
+// 48 bits of milliseconds reach the year 10889; a date past this one is no instant a receipt was made at (and would
+// not make a four-digit year), so such an id is treated like any other.
+const LAST = Date.UTC(9999, 10, 1);
+
 /** The instant a version-7 id was made at; null for any other id (a random version-4 id says nothing). */
 export function uuidv7Time(id: string): Date | null {
   if (!V7.test(id)) return null;
-  return new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16));
+  const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+  return ms < LAST ? new Date(ms) : null;
 }
