@@ -2,7 +2,7 @@
 // changed content writes a new version row and supersedes the old one, so any past moment can be answered exactly.
 // Every change writes its event in the same transaction.
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { departments, entries, entryVersions, events, objections, repairs, subjects } from '../db/schema.js';
 import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
@@ -11,7 +11,7 @@ import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog.js';
 import type { AuthContext } from './keys.js';
-import { hashIdNumber, parseIdNumber } from '../domain/idcard.js';
+import { parseIdNumber } from '../domain/idcard.js';
 import { parseUscc } from '../domain/uscc.js';
 import { entryEvent, type EventAbout, eventAbout, entryRow, type Publisher, type RecordContent, versionEvent, versionRow } from './entry-rows.js';
 import { findByIdentifiers, type Identifiers, parseIdentifiers, upsertSubject } from './subjects.js';

@@ -94,8 +94,7 @@ export class ChainWalker {
 
   /** Notes a broken link on `chain` (started at genesis, or where it is first seen, if it was not yet). */
   flag(chain: number, link: BrokenLink): void {
-    this.at(chain);
-    const s = this.stands.get(chain) ?? this.start(chain, link.chainSeq, GENESIS_HASH);
+    const s = this.stands.get(chain) ?? this.start(chain, 0, GENESIS_HASH);
     s.brokenLinks++;
     this.firstBroken ??= link;
     if (s.brokenLinks <= MAX_BROKEN_PER_CHAIN) this.broken.push(link);
@@ -118,10 +117,14 @@ export class ChainWalker {
 }
 
 
+type Archive = typeof checkArchives.$inferSelect;
+
+const readArchives = (db: Db): Promise<Archive[]> => db.select().from(checkArchives).orderBy(asc(checkArchives.month));
+
 /** Where each chain stands at the end of the archives so far (the last month archived that holds it). */
-export async function archiveStands(db: Db): Promise<Map<number, { seq: number; hash: string; month: string }>> {
+export async function archiveStands(db: Db, archives?: Archive[]): Promise<Map<number, { seq: number; hash: string; month: string }>> {
   const stands = new Map<number, { seq: number; hash: string; month: string }>();
-  for (const a of await db.select().from(checkArchives).orderBy(asc(checkArchives.month))) {
+  for (const a of archives ?? (await readArchives(db))) {
     for (const c of a.chains) stands.set(c.chain, { seq: c.lastSeq, hash: c.lastHash, month: addMonths(a.month, 1) });
   }
   return stands;
@@ -135,8 +138,8 @@ const PAGE = 1000;
  */
 export async function verifyReceipts(db: Db): Promise<ChainReport> {
   const heads = await db.select().from(checkChains).orderBy(asc(checkChains.chain));
-  const archived = await db.select().from(checkArchives).orderBy(asc(checkArchives.month));
-  const walker = new ChainWalker(await archiveStands(db));
+  const archived = await readArchives(db);
+  const walker = new ChainWalker(await archiveStands(db, archived));
   const chains: ChainReport['chains'] = [];
   let receipts = 0;
   for (const head of heads) {

@@ -12,10 +12,10 @@
 // the text PostgreSQL will hand back (the drivers encode strings as UTF-8, so a lone surrogate is stored as U+FFFD),
 // and refuses what cannot be stored at all (NUL). The hash of a receipt is therefore recomputable from its row.
 import { createHash } from 'node:crypto';
-import { type SQL, and, asc, eq, getTableColumns, gt, gte, sql } from 'drizzle-orm';
+import { type SQL, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { rows } from '../db/rows.js';
-import { checkArchives, checkChains, checks } from '../db/schema.js';
+import { checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
 import { uuidv7Time } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';

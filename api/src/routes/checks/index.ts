@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError, type FieldError } from '../../errors.js';
+import { ApiError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { getCheck, runBatch, runCheck } from '../../services/checks.js';
 import { checkFeedback, recordFeedback } from '../../services/feedback.js';
