@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_LIMITS, DEFAULT_PUBLIC_PAGES_PER_MINUTE, type LimitOptions } from './plugins/rate-limit.js';
 import { type Allowlist, parseAllowlist } from './domain/address.js';
+import { DEFAULT_BATCH_CONNECTIONS } from './db/index.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,6 +47,8 @@ export interface Config {
   /** per pool connection: statement_timeout and idle_in_transaction_session_timeout (0 = none) */
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+  /** PostgreSQL: connections of the pool batches run on (db/index.ts DEFAULT_BATCH_CONNECTIONS says why it is small) */
+  batchConnections: number;
   /** GET /metrics (Prometheus): on the API's port unless metricsPort is set */
   metrics: boolean;
   /** a separate listener for GET /metrics, so the API's port need not expose it */
@@ -177,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: limitsConfig(env),
     statementTimeoutMs: int(env, 'YINGCHA_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
     idleInTransactionTimeoutMs: int(env, 'YINGCHA_IDLE_TX_TIMEOUT_MS', 60_000, 0, 3_600_000),
+    batchConnections: int(env, 'YINGCHA_BATCH_CONNECTIONS', DEFAULT_BATCH_CONNECTIONS, 1, 100),
     metrics: bool(env, 'YINGCHA_METRICS', true),
     metricsPort: str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
   };

@@ -72,7 +72,7 @@ async function prepare(database: Database): Promise<SeedSyncResult> {
 /** Opens, migrates and seeds the configured database. Used by `serve` and by the command-line tools alike. */
 export async function openConfigured(config: Config): Promise<Opened> {
   if (config.databaseUrl) {
-    const database = await openDatabase({ url: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs, idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs });
+    const database = await openDatabase({ url: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs, idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs, batchMax: config.batchConnections });
     const catalog = await prepare(database);
     return { database, secret: config.secret!, catalog, release: () => database.close() };
   }

@@ -14,6 +14,8 @@ t.test('defaults on an empty environment: embedded PGlite', async (t) => {
   t.equal(c.demo, true);
   t.equal(c.publicPagesPerMinute, 120, 'the public pages: 120 requests per address and minute');
   t.equal(loadConfig({ YINGCHA_RATE_PUBLIC_PAGES: '15' }).publicPagesPerMinute, 15);
+  t.equal(c.batchConnections, 1, 'batches: one connection of the database');
+  t.equal(loadConfig({ YINGCHA_BATCH_CONNECTIONS: '4' }).batchConnections, 4);
   t.same({ ...c.receipts, archiveDir: c.receipts.archiveDir.endsWith(join('.yingcha', 'receipt-archive')) }, { aheadMonths: 2, keepMonths: undefined, archiveDir: true }, 'receipts: two months ahead, all kept, archives under the data dir');
   const kept = loadConfig({ YINGCHA_RECEIPT_RETENTION_MONTHS: '24', YINGCHA_RECEIPT_ARCHIVE_DIR: '/srv/archive', YINGCHA_RECEIPT_MONTHS_AHEAD: '3' }).receipts;
   t.same(kept, { aheadMonths: 3, keepMonths: 24, archiveDir: '/srv/archive' });
@@ -37,6 +39,7 @@ t.test('each bad value names its variable', async (t) => {
     [{ YINGCHA_RECEIPT_RETENTION_MONTHS: '0' }, 'YINGCHA_RECEIPT_RETENTION_MONTHS'],
     [{ YINGCHA_RECEIPT_RETENTION_MONTHS: 'a year' }, 'YINGCHA_RECEIPT_RETENTION_MONTHS'],
     [{ YINGCHA_RECEIPT_MONTHS_AHEAD: '0' }, 'YINGCHA_RECEIPT_MONTHS_AHEAD'],
+    [{ YINGCHA_BATCH_CONNECTIONS: '0' }, 'YINGCHA_BATCH_CONNECTIONS'],
   ];
   for (const [env, variable] of cases) {
     try {
