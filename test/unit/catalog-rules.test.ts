@@ -4,7 +4,7 @@ import { catalog } from '../../api/src/catalog/index.js';
 import type { Catalog } from '../../api/src/catalog/types.js';
 import { checkCatalog } from '../../api/src/catalog/validate.js';
 import { isDocNo, normaliseDocNo } from '../../api/src/domain/docno.js';
-import { catalogueHash, seedHashOf } from '../../api/src/services/catalog.js';
+import { catalogueHash, seedHashOf } from '../../api/src/services/catalog-content.js';
 
 const seed = (): Catalog => structuredClone(catalog);
 const fields = (c: Catalog) => checkCatalog(c.memoranda, c.lists).map((v) => `${v.kind} ${v.key} ${v.field}`);

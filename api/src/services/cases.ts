@@ -8,7 +8,7 @@ import { regionCovers } from '../domain/measures.js';
 import { addWorkingDays, calendarCovers, toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { currentCatalog, type StoredList } from './catalog.js';
+import { currentCatalog, type StoredList } from './catalog-snapshot.js';
 import { assertDecider, lockCurrentVersion, type VersionRow, writeEvent } from './entries.js';
 import { type Page, readPage } from './paging.js';
 import type { AuthContext } from './keys.js';

@@ -19,7 +19,7 @@ import { bigrams, normalizeName } from '../domain/names.js';
 import { uuidv7 } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { currentCatalog } from './catalog.js';
+import { currentCatalog } from './catalog-snapshot.js';
 import { eventAbouts, type PublishInput, type ValidatedEntry, publisherOf, recordContent, subjectRenamed, validateEntry } from './entries.js';
 import { contentHash, entryRow, versionEvent, versionRow } from './entry-rows.js';
 import {

@@ -10,7 +10,7 @@ import { measuresFor, regionCovers } from '../domain/measures.js';
 import { normalizeName } from '../domain/names.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { type CatalogSnapshot, currentCatalog } from './catalog.js';
+import { type CatalogSnapshot, currentCatalog } from './catalog-snapshot.js';
 import { measureView } from './checks.js';
 import { type FeedEvent, feedHead, feedPageIn } from './changes.js';
 import type { AuthContext } from './keys.js';

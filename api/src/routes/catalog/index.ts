@@ -5,19 +5,8 @@ import { normaliseDocNo } from '../../domain/docno.js';
 import { measuresFor } from '../../domain/measures.js';
 import { ApiError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import {
-  addMeasure,
-  createList,
-  createMemorandum,
-  currentCatalog,
-  filterMeasures,
-  filterMemoranda,
-  findMemorandum,
-  type StoredMemorandum,
-  updateList,
-  updateMeasure,
-  updateMemorandum,
-} from '../../services/catalog.js';
+import { addMeasure, createList, createMemorandum, updateList, updateMeasure, updateMemorandum } from '../../services/catalog-edits.js';
+import { currentCatalog, filterMeasures, filterMemoranda, findMemorandum, type StoredMemorandum } from '../../services/catalog-snapshot.js';
 import {
   CATALOG_SCHEMAS,
   CategoryListResponse,
@@ -211,7 +200,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   // Growing the catalogue. Each change is checked against the whole catalogue, audited and versioned in one
-  // transaction (services/catalog.ts).
+  // transaction (services/catalog-edits.ts).
 
   app.post(
     '/memoranda',
