@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { DEFAULTS } from '../defaults.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -44,17 +45,13 @@ export interface OpenOptions {
   batchMax?: number;
 }
 
-/** Defaults of the pool's timeouts (YINGCHA_STATEMENT_TIMEOUT_MS, YINGCHA_IDLE_TX_TIMEOUT_MS). */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
-export const DEFAULT_IDLE_TX_TIMEOUT_MS = 60_000;
-
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     // Startup parameters: every connection of the pool gets them, including those opened later.
     const connection = (name: string) => ({
       application_name: name,
-      statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_TX_TIMEOUT_MS,
+      statement_timeout: opts.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+      idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULTS.idleInTransactionTimeoutMs,
     });
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: connection('yingcha') });
     const bulk = postgres(opts.url, { max: opts.batchMax ?? 2, onnotice: () => {}, connection: connection('yingcha-batch') });

@@ -7,6 +7,7 @@ import { type ItemKind, type Violation, checkCatalog, measureKey } from '../cata
 import type { Db, Tx } from '../db/index.js';
 import { CATALOG_LOCK } from '../db/locks.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
+import { DEFAULTS } from '../defaults.js';
 import { type Category, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
 import { isDocNo, normaliseDocNo } from '../domain/docno.js';
 import { ApiError } from '../errors.js';
@@ -310,7 +311,7 @@ export async function createList(db: Db, actor: Actor, input: ListInput): Promis
     const list: ListShape = {
       ...input,
       memoranda: memos,
-      objectionWorkingDays: input.objectionWorkingDays ?? 15,
+      objectionWorkingDays: input.objectionWorkingDays ?? DEFAULTS.objectionWorkingDays,
       restartTermOnObjectionRejected: input.restartTermOnObjectionRejected ?? false,
     };
     await tx
