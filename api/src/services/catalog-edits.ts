@@ -9,7 +9,7 @@ import { CATALOG_LOCK } from '../db/locks.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
 import { DEFAULTS } from '../defaults.js';
 import { type Category, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
-import { isDocNo, normaliseDocNo } from '../domain/docno.js';
+import { isDocNo, normalizeDocNo } from '../domain/docno.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type ListShape, type MemorandumShape, catalogueHash, listValues, measureValues, memoValues, noDutyValues } from './catalog-content.js';
@@ -82,7 +82,7 @@ interface ChangeSpec<T> {
 
 /** A 文号 from a request in its canonical spelling, or a 400 naming the field. */
 function docNoAt(raw: string, path: string): string {
-  const docNo = normaliseDocNo(raw);
+  const docNo = normalizeDocNo(raw);
   if (!isDocNo(docNo)) throw ApiError.invalid(path, 'is not a 文号 like 发改财金〔2016〕2202号');
   return docNo;
 }
@@ -149,7 +149,7 @@ function checkNoDutyRows(rows: readonly NoDutyInput[] | null | undefined): void 
   });
 }
 
-function normaliseMeasure<M extends Partial<MeasureInput> | MeasurePatch>(m: M, path: string): M {
+function normalizeMeasure<M extends Partial<MeasureInput> | MeasurePatch>(m: M, path: string): M {
   if (typeof m.implements === 'string') return { ...m, implements: docNoAt(m.implements, `${path}/implements`) };
   return m;
 }
@@ -162,7 +162,7 @@ const nextPosition = async (tx: Tx, table: typeof memoranda | typeof lists) => {
 export async function createMemorandum(db: Db, actor: Actor, input: MemorandumInput): Promise<Changed<StoredMemorandum>> {
   const docNo = docNoAt(input.docNo, '/body/docNo');
   const adopts = input.adopts === undefined ? undefined : docNoAt(input.adopts, '/body/adopts');
-  const measureInputs = (input.measures ?? []).map((m, i) => normaliseMeasure(m, `/body/measures/${i}`));
+  const measureInputs = (input.measures ?? []).map((m, i) => normalizeMeasure(m, `/body/measures/${i}`));
   checkNoDutyRows(input.noDuty);
   const seen = new Map<string, number>();
   measureInputs.forEach((m, i) => {
@@ -244,7 +244,7 @@ export async function updateMemorandum(
 }
 
 export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input: MeasureInput): Promise<Changed<StoredMeasure>> {
-  const m = normaliseMeasure(input, '/body');
+  const m = normalizeMeasure(input, '/body');
   return changeCatalog(db, actor, async (tx, before, now) => {
     const memo = requireMemorandum(before, idOrDocNo);
     if (memo.measures.some((x) => x.ordinal === m.ordinal)) {
@@ -279,7 +279,7 @@ export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input:
 }
 
 export async function updateMeasure(db: Db, actor: Actor, measureId: string, patch: MeasurePatch): Promise<Changed<StoredMeasure>> {
-  const p = normaliseMeasure(patch, '/body');
+  const p = normalizeMeasure(patch, '/body');
   return changeCatalog(db, actor, async (tx, before, now) => {
     const current = before.measureById.get(measureId.toLowerCase());
     if (!current) throw new ApiError('NOT_FOUND', `no measure ${measureId} in the catalogue`);

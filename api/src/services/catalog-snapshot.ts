@@ -21,7 +21,7 @@ import type {
 import { type Db, type Tx, prepared } from '../db/index.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
 import { type AppliesTo, type Category, type MatterType, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
-import { normaliseDocNo } from '../domain/docno.js';
+import { normalizeDocNo } from '../domain/docno.js';
 import { regionCovers } from '../domain/measures.js';
 
 type Exec = Db | Tx;
@@ -325,7 +325,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A memorandum by uuid or by 文号 (in any of the bracket spellings). */
 export function findMemorandum(snapshot: CatalogSnapshot, idOrDocNo: string): StoredMemorandum | undefined {
   if (UUID.test(idOrDocNo)) return snapshot.memorandumById.get(idOrDocNo.toLowerCase());
-  return snapshot.memorandumByDocNo.get(normaliseDocNo(idOrDocNo));
+  return snapshot.memorandumByDocNo.get(normalizeDocNo(idOrDocNo));
 }
 
 export interface MemorandumFilter {
