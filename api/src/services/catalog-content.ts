@@ -103,62 +103,24 @@ export function seedHashOf(seed: Catalog): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Column values (an absent optional field is written as null)
+// Column values: the same content, an absent optional field written as null
+
+type OrNull<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
+
+function orNull<T extends object>(o: T): OrNull<T> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v ?? null])) as OrNull<T>;
+}
 
 export function memoValues(m: MemorandumShape) {
-  return {
-    docNo: m.docNo,
-    title: m.title,
-    polarity: m.polarity,
-    initiatingCategory: m.initiatingCategory,
-    signatoryCategories: m.signatoryCategories,
-    region: m.region,
-    effectiveFrom: m.effectiveFrom ?? null,
-    effectiveTo: m.effectiveTo ?? null,
-    adopts: m.adopts ?? null,
-    source: m.source ?? null,
-  };
+  // Its 无相关职能 rows are rows of their own (noDutyValues).
+  const { noDuty: _rows, ...own } = memorandumContent(m);
+  return orNull(own);
 }
 
-export function measureValues(m: MeasureShape) {
-  return {
-    ordinal: m.ordinal,
-    text: m.text,
-    effect: m.effect,
-    mandatory: m.mandatory,
-    matterTypes: m.matterTypes,
-    categories: m.categories,
-    legalBasis: m.legalBasis ?? null,
-    appliesTo: m.appliesTo,
-    implementingUnits: m.implementingUnits ?? null,
-    implements: m.implements ?? null,
-    parts: m.parts ?? null,
-    listCodes: m.listCodes ?? null,
-    source: m.source ?? null,
-  };
-}
+export const measureValues = (m: MeasureShape) => orNull(measureContent(m));
 
 export function noDutyValues(memorandumId: string, r: NoDutyShape) {
   return { memorandumId, category: r.category, region: r.region, reason: r.reason, statedBy: r.statedBy, source: r.source ?? null };
 }
 
-export function listValues(l: ListShape) {
-  return {
-    code: l.code,
-    name: l.name,
-    polarity: l.polarity,
-    memoranda: l.memoranda,
-    validityDays: l.validityDays ?? null,
-    autoRemoveAfterDays: l.autoRemoveAfterDays ?? null,
-    objectionWorkingDays: l.objectionWorkingDays,
-    repairWorkingDays: l.repairWorkingDays ?? null,
-    repairCalendarDays: l.repairCalendarDays ?? null,
-    restartTermOnObjectionRejected: l.restartTermOnObjectionRejected,
-    pointsRule: l.pointsRule ?? null,
-    repairLock: l.repairLock ?? null,
-    escalatesTo: l.escalatesTo ?? null,
-    removesFromRedLists: l.removesFromRedLists ?? null,
-    publisherCategories: l.publisherCategories,
-    source: l.source ?? null,
-  };
-}
+export const listValues = (l: ListShape) => orNull(listContent(l));
