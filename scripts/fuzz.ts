@@ -23,7 +23,7 @@ import { buildApp } from '../api/src/app.js';
 import { type Database, openDatabase } from '../api/src/db/index.js';
 import { migrateDatabase } from '../api/src/db/migrate.js';
 import { bootstrap } from '../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../api/src/services/catalog-seed.js';
 import { policy } from '../test/helpers/dns.js';
 import { type RowCounts, countDiff, rowCounts } from '../test/helpers/rows.js';
 

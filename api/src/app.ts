@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { Database } from './db/index.js';
+import { DEFAULTS } from './defaults.js';
 import { authPlugin } from './plugins/auth.js';
 import { type LimitOptions, rateLimitPlugin } from './plugins/rate-limit.js';
 import { contextPlugin } from './plugins/context.js';
@@ -88,7 +89,7 @@ export interface BuildOptions extends YingchaOptions {
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    bodyLimit: opts.bodyLimit ?? DEFAULTS.bodyLimit,
     requestIdHeader: false,
     // Paths have no trailing slash in the spec; a client that adds one still reaches the route.
     routerOptions: { ignoreTrailingSlash: true },

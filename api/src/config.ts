@@ -1,11 +1,11 @@
-// All configuration comes from the environment and is read here, once. A bad value throws ConfigError whose message
+// All configuration comes from the environment and is read here, once, over the defaults in defaults.ts. A bad value throws ConfigError whose message
 // is one line naming the variable; the entry point prints it and exits non-zero.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_LIMITS, DEFAULT_PUBLIC_PAGES_PER_MINUTE, type LimitOptions } from './plugins/rate-limit.js';
+import { DEFAULTS } from './defaults.js';
 import { type Allowlist, parseAllowlist } from './domain/address.js';
-import { DEFAULT_BATCH_CONNECTIONS } from './db/index.js';
+import type { LimitOptions } from './plugins/rate-limit.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -47,7 +47,7 @@ export interface Config {
   /** per pool connection: statement_timeout and idle_in_transaction_session_timeout (0 = none) */
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
-  /** PostgreSQL: connections of the pool batches run on (db/index.ts DEFAULT_BATCH_CONNECTIONS says why it is small) */
+  /** PostgreSQL: connections of the pool batches run on (defaults.ts says why it is small) */
   batchConnections: number;
   /** GET /metrics (Prometheus): on the API's port unless metricsPort is set */
   metrics: boolean;
@@ -122,7 +122,7 @@ function bool(env: Env, name: string, dflt: boolean): boolean {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const logLevel = (str(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  const logLevel = (str(env, 'LOG_LEVEL') ?? DEFAULTS.logLevel) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
@@ -154,34 +154,34 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('YINGCHA_BOOTSTRAP_KEY', 'must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
   }
 
-  const host = str(env, 'HOST') ?? '127.0.0.1';
+  const host = str(env, 'HOST') ?? DEFAULTS.host;
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port: int(env, 'PORT', DEFAULTS.port, 0, 65535),
     host,
     logLevel,
     databaseUrl,
-    dataDir: resolve(str(env, 'YINGCHA_DATA_DIR') ?? './.yingcha'),
+    dataDir: resolve(str(env, 'YINGCHA_DATA_DIR') ?? DEFAULTS.dataDir),
     secret,
     bootstrapKey,
-    bodyLimit: int(env, 'YINGCHA_BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    importLimit: int(env, 'YINGCHA_IMPORT_LIMIT', 1024 ** 3, 1024, 1024 ** 4),
-    importBatch: int(env, 'YINGCHA_IMPORT_BATCH', 2000, 1, 20_000),
-    noticeLinkTtl: int(env, 'YINGCHA_NOTICE_LINK_TTL', 24 * 3600, 60, 366 * 86_400),
+    bodyLimit: int(env, 'YINGCHA_BODY_LIMIT', DEFAULTS.bodyLimit, 1024, 1024 * 1024 * 1024),
+    importLimit: int(env, 'YINGCHA_IMPORT_LIMIT', DEFAULTS.importLimit, 1024, 1024 ** 4),
+    importBatch: int(env, 'YINGCHA_IMPORT_BATCH', DEFAULTS.importBatch, 1, 20_000),
+    noticeLinkTtl: int(env, 'YINGCHA_NOTICE_LINK_TTL', DEFAULTS.noticeLinkTtlSeconds, 60, 366 * 86_400),
     publicUrl: publicUrl(env),
-    publicPagesPerMinute: int(env, 'YINGCHA_RATE_PUBLIC_PAGES', DEFAULT_PUBLIC_PAGES_PER_MINUTE, 1, 1e9),
+    publicPagesPerMinute: int(env, 'YINGCHA_RATE_PUBLIC_PAGES', DEFAULTS.publicPagesPerMinute, 1, 1e9),
     demo: bool(env, 'YINGCHA_DEMO', databaseUrl === undefined),
-    expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
+    expirySweepSeconds: int(env, 'YINGCHA_EXPIRY_SWEEP_SECONDS', DEFAULTS.expirySweepSeconds, 1, 86_400),
     workers: workerConfig(env),
     receipts: {
-      aheadMonths: int(env, 'YINGCHA_RECEIPT_MONTHS_AHEAD', 2, 1, 24),
+      aheadMonths: int(env, 'YINGCHA_RECEIPT_MONTHS_AHEAD', DEFAULTS.receiptMonthsAhead, 1, 24),
       keepMonths: str(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS') === undefined ? undefined : int(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS', 0, 1, 1200),
-      archiveDir: resolve(str(env, 'YINGCHA_RECEIPT_ARCHIVE_DIR') ?? join(str(env, 'YINGCHA_DATA_DIR') ?? './.yingcha', 'receipt-archive')),
+      archiveDir: resolve(str(env, 'YINGCHA_RECEIPT_ARCHIVE_DIR') ?? join(str(env, 'YINGCHA_DATA_DIR') ?? DEFAULTS.dataDir, 'receipt-archive')),
     },
     limits: limitsConfig(env),
-    statementTimeoutMs: int(env, 'YINGCHA_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
-    idleInTransactionTimeoutMs: int(env, 'YINGCHA_IDLE_TX_TIMEOUT_MS', 60_000, 0, 3_600_000),
-    batchConnections: int(env, 'YINGCHA_BATCH_CONNECTIONS', DEFAULT_BATCH_CONNECTIONS, 1, 100),
-    metrics: bool(env, 'YINGCHA_METRICS', true),
+    statementTimeoutMs: int(env, 'YINGCHA_STATEMENT_TIMEOUT_MS', DEFAULTS.statementTimeoutMs, 0, 3_600_000),
+    idleInTransactionTimeoutMs: int(env, 'YINGCHA_IDLE_TX_TIMEOUT_MS', DEFAULTS.idleInTransactionTimeoutMs, 0, 3_600_000),
+    batchConnections: int(env, 'YINGCHA_BATCH_CONNECTIONS', DEFAULTS.batchConnections, 1, 100),
+    metrics: bool(env, 'YINGCHA_METRICS', DEFAULTS.metrics),
     metricsPort: str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
   };
 }
@@ -200,7 +200,7 @@ function publicUrl(env: Env): string | undefined {
 }
 
 function limitsConfig(env: Env): LimitOptions {
-  const d = DEFAULT_LIMITS;
+  const d = DEFAULTS.limits;
   const redisUrl = str(env, 'YINGCHA_REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('YINGCHA_REDIS_URL', 'must start with redis:// or rediss://');
   return {
@@ -219,23 +219,24 @@ function limitsConfig(env: Env): LimitOptions {
 }
 
 function workerConfig(env: Env): WorkerConfig {
-  const timeoutMs = int(env, 'YINGCHA_DELIVERY_TIMEOUT_MS', 10_000, 100, 120_000);
-  const leaseMs = int(env, 'YINGCHA_DELIVERY_LEASE_MS', 60_000, 1_000, 3_600_000);
+  const d = DEFAULTS.workers;
+  const timeoutMs = int(env, 'YINGCHA_DELIVERY_TIMEOUT_MS', d.timeoutMs, 100, 120_000);
+  const leaseMs = int(env, 'YINGCHA_DELIVERY_LEASE_MS', d.leaseMs, 1_000, 3_600_000);
   // The lease must outlast any POST by a wide margin, or a slow receiver lets a second worker deliver again.
   if (leaseMs < 2 * timeoutMs) {
     throw new ConfigError('YINGCHA_DELIVERY_LEASE_MS', `must be at least twice YINGCHA_DELIVERY_TIMEOUT_MS (${2 * timeoutMs}), got ${leaseMs}`);
   }
-  const backoffBaseMs = int(env, 'YINGCHA_DELIVERY_BACKOFF_MS', 1_000, 1, 3_600_000);
+  const backoffBaseMs = int(env, 'YINGCHA_DELIVERY_BACKOFF_MS', d.backoffBaseMs, 1, 3_600_000);
   return {
-    enabled: bool(env, 'YINGCHA_WORKERS', true),
-    pollMs: int(env, 'YINGCHA_WORKER_POLL_MS', 1_000, 10, 600_000),
+    enabled: bool(env, 'YINGCHA_WORKERS', d.enabled),
+    pollMs: int(env, 'YINGCHA_WORKER_POLL_MS', d.pollMs, 10, 600_000),
     timeoutMs,
     leaseMs,
-    horizonMs: int(env, 'YINGCHA_DELIVERY_HORIZON', 3 * 86_400, 0, 365 * 86_400) * 1000,
+    horizonMs: int(env, 'YINGCHA_DELIVERY_HORIZON', d.horizonSeconds, 0, 365 * 86_400) * 1000,
     backoffBaseMs,
-    backoffMaxMs: Math.max(backoffBaseMs, int(env, 'YINGCHA_DELIVERY_BACKOFF_MAX_MS', 600_000, 1, 86_400_000)),
-    batch: int(env, 'YINGCHA_DELIVERY_BATCH', 100, 1, 10_000),
-    claim: int(env, 'YINGCHA_DELIVERY_CLAIM', 16, 1, 1_000),
+    backoffMaxMs: Math.max(backoffBaseMs, int(env, 'YINGCHA_DELIVERY_BACKOFF_MAX_MS', d.backoffMaxMs, 1, 86_400_000)),
+    batch: int(env, 'YINGCHA_DELIVERY_BATCH', d.batch, 1, 10_000),
+    claim: int(env, 'YINGCHA_DELIVERY_CLAIM', d.claim, 1, 1_000),
     allow: webhookAllow(env),
   };
 }

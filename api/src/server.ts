@@ -11,7 +11,7 @@ import { migrateDatabase } from './db/migrate.js';
 import { loadDemoData } from './demo/load.js';
 import { loadShowcase, showcaseBanner } from './demo/showcase.js';
 import { bootstrap } from './services/bootstrap.js';
-import { type SeedSyncResult, syncSeedCatalog } from './services/catalog.js';
+import { type SeedSyncResult, syncSeedCatalog } from './services/catalog-seed.js';
 import { markOrphansInterrupted } from './services/imports.js';
 import { type Workers, startWorkers } from './services/workers.js';
 

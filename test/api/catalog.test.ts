@@ -7,7 +7,10 @@ import type { Catalog } from '../../api/src/catalog/types.js';
 import { type Database, openDatabase } from '../../api/src/db/index.js';
 import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { MATTER_TYPE_CODES } from '../../api/src/domain/codes.js';
-import { currentCatalog, seedHashOf, syncSeedCatalog, updateList } from '../../api/src/services/catalog.js';
+import { catalogueHash, seedHashOf } from '../../api/src/services/catalog-content.js';
+import { updateList } from '../../api/src/services/catalog-edits.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
+import { currentCatalog } from '../../api/src/services/catalog-snapshot.js';
 import { bearer, build } from '../helpers/app.js';
 import { ENGINE, freshPostgresUrl, testDatabase } from '../helpers/db.js';
 import { rows as rowsOf } from '../helpers/rows.js';
@@ -125,6 +128,45 @@ t.test('a seed upgrade updates untouched items, keeps admin amendments and delet
   const [note] = await rows<{ note: string; seed_hash: string }>(database, sql`select note, seed_hash from catalog_version where version = 3`);
   t.match(note?.note, `measure ${HEGANG} 6`, 'the version note names the kept amendment');
   t.equal(note?.seed_hash, seedHashOf(next));
+
+  const before = await counts(database);
+  t.equal((await syncSeedCatalog(database.db, next)).changed, false, 'a restart on the upgraded seed does nothing');
+  t.same(await counts(database), before);
+});
+
+t.test('a seed upgrade of memoranda: a new one with its measures and rows, a reworded one, dropped items named, the seed order kept', async (t) => {
+  const { database } = await build(t);
+  const next: Catalog = structuredClone(catalog);
+  // Reworded, and its 无相关职能 rows with it: the rows are replaced by the new seed's.
+  const reworded = next.memoranda.find((m) => (m.noDuty?.length ?? 0) > 0)!;
+  reworded.title = `${reworded.title}(新版)`;
+  reworded.noDuty = [{ ...reworded.noDuty![0]!, reason: '无相关职能(新版)' }];
+  // A measure dropped from a memorandum the seed keeps, and a whole memorandum dropped.
+  const hegang = next.memoranda.find((m) => m.docNo === HEGANG)!;
+  const droppedMeasure = hegang.measures.pop()!;
+  next.memoranda.splice(next.memoranda.findIndex((m) => m.docNo === JIAMUSI), 1);
+  // A new memorandum first in the order (every other one moves down a place), with a measure and a row.
+  const model = catalog.memoranda.find((m) => m.measures.length > 0)!;
+  const ADDED = '发改财金〔2030〕1号';
+  next.memoranda.unshift({ ...structuredClone(model), docNo: ADDED, title: '新增的备忘录', measures: [structuredClone(model.measures[0]!)], noDuty: structuredClone(reworded.noDuty) });
+
+  const r = await syncSeedCatalog(database.db, next);
+  t.equal(r.changed, true);
+  t.same(r.inserted, [`memorandum ${ADDED}`, `measure ${ADDED} ${model.measures[0]!.ordinal}`]);
+  t.same(r.updated, [`memorandum ${reworded.docNo}`]);
+  t.same(r.kept, []);
+  t.same(r.orphaned, [`memorandum ${JIAMUSI}`, `measure ${HEGANG} ${droppedMeasure.ordinal}`], 'the measures of a dropped memorandum are named by it alone');
+
+  const snapshot = await currentCatalog(database.db);
+  t.same(snapshot.memorandumByDocNo.get(reworded.docNo)?.noDuty.map((r) => r.reason), ['无相关职能(新版)'], 'the reworded memorandum has the new seed’s rows only');
+  t.ok(snapshot.memorandumByDocNo.get(JIAMUSI), 'a dropped memorandum is left in place');
+  t.ok(snapshot.memorandumByDocNo.get(HEGANG)?.measures.some((x) => x.ordinal === droppedMeasure.ordinal), 'a dropped measure is left in place');
+  const seedDocNos = new Set(next.memoranda.map((m) => m.docNo));
+  const seedItems = snapshot.memoranda
+    .filter((m) => seedDocNos.has(m.docNo))
+    .map((m) => ({ ...m, measures: m.measures.filter((x) => m.docNo !== HEGANG || x.ordinal !== droppedMeasure.ordinal) }));
+  t.same(seedItems.map((m) => m.docNo), next.memoranda.map((m) => m.docNo), 'in the new seed’s order');
+  t.equal(catalogueHash(seedItems, snapshot.lists), seedHashOf(next), 'the seed’s items read back exactly as the new seed');
 
   const before = await counts(database);
   t.equal((await syncSeedCatalog(database.db, next)).changed, false, 'a restart on the upgraded seed does nothing');

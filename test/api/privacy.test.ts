@@ -13,7 +13,7 @@ import { buildApp } from '../../api/src/app.js';
 import { canonicalJson } from '../../api/src/domain/canonical.js';
 import { serverLogger } from '../../api/src/logging.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { bearer, TEST_SECRET } from '../helpers/app.js';
 import { testDatabase } from '../helpers/db.js';
 import { ndjson, row } from '../helpers/import.js';

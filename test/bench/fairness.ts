@@ -13,7 +13,7 @@ import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { loadDemoData } from '../../api/src/demo/load.js';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { createDepartment, createKey } from '../../api/src/services/keys.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';

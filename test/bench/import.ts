@@ -19,7 +19,7 @@ import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { iterateSubjects } from '../../api/src/demo/generate.js';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { createKey } from '../../api/src/services/keys.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 

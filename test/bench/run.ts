@@ -21,7 +21,7 @@ import { openDatabase } from '../../api/src/db/index.js';
 import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { loadDemoData } from '../../api/src/demo/load.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { createDepartment, createKey } from '../../api/src/services/keys.js';
 import { SYSTEM_ACTOR } from '../../api/src/services/audit.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';

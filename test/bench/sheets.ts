@@ -135,7 +135,7 @@ async function screenBench() {
   const { migrateDatabase } = await import('../../api/src/db/migrate.js');
   const { buildApp } = await import('../../api/src/app.js');
   const { bootstrap } = await import('../../api/src/services/bootstrap.js');
-  const { syncSeedCatalog } = await import('../../api/src/services/catalog.js');
+  const { syncSeedCatalog } = await import('../../api/src/services/catalog-seed.js');
   const bench = await createBenchDatabase('yingcha_bench_screen', log);
   const database = await openDatabase({ url: bench.url, max: 10 });
   try {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type BuildOptions, buildApp } from '../../api/src/app.js';
 import type { Database } from '../../api/src/db/index.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { testDatabase } from './db.js';
 import { LOOPBACK_POLICY } from './dns.js';
 

@@ -2,7 +2,21 @@
 // can be taken down (connection refused) and brought back on the same port, and can be told to answer errors.
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySignature } from '../../api/src/domain/signature.js';
+import { WebhookVerificationError, verifyWebhook } from '../../sdk/src/index.js';
+
+/**
+ * What the SDK's verifyWebhook, the verifier receivers run, says of a delivery: 'ok', or the code it refuses it with
+ * (ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE, …). `now` in unix seconds.
+ */
+export function verification(secret: string, signature: string | string[] | undefined, body: string, now?: number): string {
+  try {
+    verifyWebhook({ body, signature, secret, ...(now === undefined ? {} : { now }) });
+    return 'ok';
+  } catch (err) {
+    if (err instanceof WebhookVerificationError) return err.code;
+    throw err;
+  }
+}
 
 export interface Received {
   eventId: string;
@@ -86,7 +100,7 @@ export async function receiver(t: TestLike): Promise<Receiver> {
               headers: req.headers,
               at: Date.now(),
               status: answer,
-              verified: r.secret !== '' && verifySignature(r.secret, Array.isArray(sig) ? sig[0] : sig, body).ok,
+              verified: r.secret !== '' && verification(r.secret, sig, body) === 'ok',
             });
             res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
           };

@@ -3,7 +3,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { idCheckChar } from '../../api/src/domain/idcard.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { type Built, bearer, build } from './app.js';
 
 let serial = 0;

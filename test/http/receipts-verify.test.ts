@@ -13,7 +13,7 @@ import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { checks } from '../../api/src/db/schema.js';
 import { appendReceipt } from '../../api/src/services/receipts.js';
 import { bootstrap } from '../../api/src/services/bootstrap.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog.js';
+import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { isolatedEnv, run } from '../helpers/process.js';
 import { check, uscc } from '../helpers/world.js';

@@ -2,10 +2,10 @@
 // arrives, in order for each subscription), signature verification (tampered body, old timestamp), and
 // YINGCHA_WEBHOOK_ALLOW read from the environment (a loopback receiver refused without it, reached with it).
 import t from 'tap';
-import { signatureHeader, verifySignature } from '../../api/src/domain/signature.js';
+import { signatureHeaderFor } from '../../api/src/services/delivery.js';
 import { run, serve } from '../helpers/process.js';
 import { PUSH_KEY, client, createdEvents, firstArrivals, publishOne, pushEnv } from '../helpers/push.js';
-import { receiver } from '../helpers/receiver.js';
+import { receiver, verification } from '../helpers/receiver.js';
 
 t.test('receiver down, then up: every event arrives, in order for each subscription', async (t) => {
   const server = await serve(t, await pushEnv(t));
@@ -39,7 +39,7 @@ t.test('receiver down, then up: every event arrives, in order for each subscript
     rx.secret = sub.secret;
     const mine = rx.delivered().filter((d) => d.path.endsWith(`s=${i + 1}`));
     t.same(firstArrivals(mine.map((d) => d.eventId)), expected, `subscription ${i + 1}: all, in commit order`);
-    t.ok(mine.every((d) => verifySignature(sub.secret, d.headers['x-yingcha-signature'] as string, d.body).ok), 'signed with its own secret');
+    t.ok(mine.every((d) => verification(sub.secret, d.headers['x-yingcha-signature'], d.body) === 'ok'), 'signed with its own secret');
   }
   t.equal(await server.stop(), 0);
 });
@@ -55,17 +55,19 @@ t.test('signatures: a receiver rejects a tampered body and an old timestamp', as
   const d = rx.delivered()[0]!;
   const header = d.headers['x-yingcha-signature'] as string;
   t.ok(d.verified, 'the real delivery verifies');
-  t.same(verifySignature(sub.secret, header, d.body.replace('"entry.created"', '"entry.revoked"')), { ok: false, reason: 'mismatch' }, 'tampered body');
-  t.same(verifySignature('whsec_someone_else', header, d.body), { ok: false, reason: 'mismatch' }, 'another secret');
+  // Verified as a receiver does, with the SDK's verifyWebhook.
+  t.equal(verification(sub.secret, header, d.body.replace('"entry.created"', '"entry.revoked"')), 'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE', 'tampered body');
+  t.equal(verification('whsec_someone_else', header, d.body), 'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE', 'another secret');
   const t0 = Number(/t=(\d+)/.exec(header)![1]);
-  t.same(verifySignature(sub.secret, header, d.body, { now: (t0 + 301) * 1000 }), { ok: false, reason: 'timestamp' }, 'replayed after the window');
-  t.ok(verifySignature(sub.secret, header, d.body, { now: (t0 + 299) * 1000 }).ok, 'within the window');
+  t.equal(verification(sub.secret, header, d.body, t0 + 301), 'ERR_YINGCHA_WEBHOOK_STALE', 'replayed after the window');
+  t.equal(verification(sub.secret, header, d.body, t0 + 299), 'ok', 'within the window');
   // An attacker re-signing an old body with a fresh timestamp needs the secret.
   const forged = header.replace(/t=\d+/, `t=${t0 + 1}`);
-  t.same(verifySignature(sub.secret, forged, d.body, { now: (t0 + 1) * 1000 }), { ok: false, reason: 'mismatch' }, 'a moved timestamp breaks the signature');
-  t.same(verifySignature(sub.secret, 'garbage', d.body), { ok: false, reason: 'malformed' });
-  t.same(verifySignature(sub.secret, undefined, d.body), { ok: false, reason: 'malformed' });
-  t.ok(verifySignature(sub.secret, signatureHeader(sub.secret, d.body), d.body).ok, 'signatureHeader and verifySignature agree');
+  t.equal(verification(sub.secret, forged, d.body, t0 + 1), 'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE', 'a moved timestamp breaks the signature');
+  t.equal(verification(sub.secret, 'garbage', d.body), 'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE');
+  t.equal(verification(sub.secret, undefined, d.body), 'ERR_YINGCHA_WEBHOOK_NO_SIGNATURE');
+  t.equal(verification(sub.secret, signatureHeaderFor([sub.secret], d.body), d.body), 'ok', "the server's signer and the SDK's verifier agree");
+  t.equal(verification(sub.secret, signatureHeaderFor(['whsec_old', sub.secret], d.body), d.body), 'ok', 'one v1 per secret during a rotation: any may match');
   t.equal(await server.stop(), 0);
 });
 

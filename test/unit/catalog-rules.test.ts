@@ -3,8 +3,8 @@ import t from 'tap';
 import { catalog } from '../../api/src/catalog/index.js';
 import type { Catalog } from '../../api/src/catalog/types.js';
 import { checkCatalog } from '../../api/src/catalog/validate.js';
-import { isDocNo, normaliseDocNo } from '../../api/src/domain/docno.js';
-import { catalogueHash, seedHashOf } from '../../api/src/services/catalog.js';
+import { isDocNo, normalizeDocNo } from '../../api/src/domain/docno.js';
+import { catalogueHash, seedHashOf } from '../../api/src/services/catalog-content.js';
 
 const seed = (): Catalog => structuredClone(catalog);
 const fields = (c: Catalog) => checkCatalog(c.memoranda, c.lists).map((v) => `${v.kind} ${v.key} ${v.field}`);
@@ -60,13 +60,13 @@ t.test('each rule', async (t) => {
 
 t.test('文号 in any bracket spelling is stored in one', async (t) => {
   for (const raw of ['发改财金【2016】2202号', '发改财金（2016）2202号', '发改财金(2016)2202号', '发改财金[2016]2202号', '发改财金［2016］2202号', ' 发改财金 〔2016〕 2202号 ']) {
-    t.equal(normaliseDocNo(raw), '发改财金〔2016〕2202号', raw);
+    t.equal(normalizeDocNo(raw), '发改财金〔2016〕2202号', raw);
   }
-  t.equal(normaliseDocNo('武质技监管(2018)22号'), '武质技监管〔2018〕22号');
+  t.equal(normalizeDocNo('武质技监管(2018)22号'), '武质技监管〔2018〕22号');
   t.ok(isDocNo('鹤信用发〔2018〕5号'));
   t.notOk(isDocNo('memo 1'));
   t.notOk(isDocNo('发改财金〔16〕2202号'));
-  for (const m of catalog.memoranda) t.equal(normaliseDocNo(m.docNo), m.docNo, `${m.docNo} is already canonical`);
+  for (const m of catalog.memoranda) t.equal(normalizeDocNo(m.docNo), m.docNo, `${m.docNo} is already canonical`);
 });
 
 t.test('the content hash ignores key order and absent fields, and sees every content change', async (t) => {

@@ -35,10 +35,10 @@ function memo(docNo: string): CatalogMemorandum {
 /** Text of the cited lines, widened by `slack` lines each side, without whitespace or punctuation. */
 function cited(ref: SeedRef, slack = 0): string {
   const lines = seedLines.get(ref.file) ?? [];
-  return normalise(lines.slice(Math.max(0, ref.lines[0] - 1 - slack), ref.lines[1] + slack).join(''));
+  return normalize(lines.slice(Math.max(0, ref.lines[0] - 1 - slack), ref.lines[1] + slack).join(''));
 }
 
-function normalise(s: string): string {
+function normalize(s: string): string {
   return s.replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
@@ -46,7 +46,7 @@ function normalise(s: string): string {
 function clauses(text: string): string[] {
   return text
     .split(/[\s\p{P}\p{S}]+/u)
-    .map(normalise)
+    .map(normalize)
     .filter((c) => c.length >= 4);
 }
 
@@ -254,7 +254,7 @@ t.test('every source reference lies inside its seed and points at the right text
     // The 文号's number (e.g. "2202"; seeds print the brackets in five different ways) or the title, near the lines.
     const number = /〔(\d{4})〕(\d+)号/.exec(m.docNo);
     const near = cited(m.source, 3);
-    const found = (number !== null && near.includes(`${number[1]}`) && near.includes(number[2] ?? '')) || near.includes(normalise(m.title));
+    const found = (number !== null && near.includes(`${number[1]}`) && near.includes(number[2] ?? '')) || near.includes(normalize(m.title));
     t.ok(found, `${m.docNo}: number or title near ${m.source.file}:${m.source.lines.join('-')}`);
 
     for (const x of m.measures) {

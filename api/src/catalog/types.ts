@@ -149,7 +149,7 @@ export interface CatalogList {
 export interface Catalog {
   /**
    * Informational only. The stored catalogue's version (catalog_version) is what checks report; the seed sync
-   * (services/catalog.ts) notices a changed seed by its content hash, so forgetting to bump this is harmless.
+   * (services/catalog-seed.ts) notices a changed seed by its content hash, so forgetting to bump this is harmless.
    */
   version: number;
   memoranda: CatalogMemorandum[];

@@ -1,6 +1,6 @@
 // Rules that hold across the whole catalogue, not within one item: references resolve, polarities agree, a measure's
 // parts add up. The schema checks each field; these check how items fit together. Pure, no I/O, so the seed data
-// (test/unit/catalog.test.ts) and every admin change (services/catalog.ts) are held to the same rules.
+// (test/unit/catalog.test.ts) and every admin change (services/catalog-edits.ts) are held to the same rules.
 import { NATIONAL_REGION } from '../domain/codes.js';
 import { strongest } from '../domain/measures.js';
 import type { CatalogList, CatalogMeasure, CatalogMemorandum, NoDutyRow } from './types.js';

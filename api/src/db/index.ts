@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { DEFAULTS } from '../defaults.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -44,26 +45,16 @@ export interface OpenOptions {
   batchMax?: number;
 }
 
-/** Defaults of the pool's timeouts (YINGCHA_STATEMENT_TIMEOUT_MS, YINGCHA_IDLE_TX_TIMEOUT_MS). */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
-export const DEFAULT_IDLE_TX_TIMEOUT_MS = 60_000;
-/**
- * Default of YINGCHA_BATCH_CONNECTIONS. Each busy connection of the bulk pool keeps a database core busy for as long as
- * a batch runs; with two, two departments' batches of fuzzy names took both cores of a two-core database and a single
- * check's p99 grew 4.7× (test/bench/fairness.ts); with one it grew 1.9×. Raise it where the database has cores to spare.
- */
-export const DEFAULT_BATCH_CONNECTIONS = 1;
-
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     // Startup parameters: every connection of the pool gets them, including those opened later.
     const connection = (name: string) => ({
       application_name: name,
-      statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_TX_TIMEOUT_MS,
+      statement_timeout: opts.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+      idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULTS.idleInTransactionTimeoutMs,
     });
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: connection('yingcha') });
-    const bulk = postgres(opts.url, { max: opts.batchMax ?? DEFAULT_BATCH_CONNECTIONS, onnotice: () => {}, connection: connection('yingcha-batch') });
+    const bulk = postgres(opts.url, { max: opts.batchMax ?? DEFAULTS.batchConnections, onnotice: () => {}, connection: connection('yingcha-batch') });
     // The single check's hand-written statements (services/check-read.ts runRaw: the read and the receipts' group
     // commit) run on a pool of their own whose sessions always take a prepared statement's generic plan. They are
     // written as index lookups whatever the length of their array parameters, so a generic plan is the plan; but with

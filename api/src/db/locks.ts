@@ -15,7 +15,10 @@ export const KEY_REVOCATION_LOCK = 4_207_311;
 /** services/bootstrap.ts: instances starting together on an empty database; only the first creates the first key. */
 export const BOOTSTRAP_LOCK = 4_207_312;
 
-/** services/catalog.ts: every catalogue write, so versions never race and a version names exactly one state. */
+/**
+ * services/catalog-seed.ts and catalog-edits.ts: every catalogue write, so versions never race and a version names
+ * exactly one state.
+ */
 export const CATALOG_LOCK = 4_207_313;
 
 /**

@@ -68,7 +68,7 @@ export const apiKeys = pgTable(
  * Bookkeeping shared by the catalogue tables (memorandum, measure, list). `position` keeps the seed's reading order,
  * which decides the order of measures a check reports. `seed_hash` is the hash of the seed item last synced into the
  * row (null: an admin created it and no seed has carried it yet). `amended_at`/`amended_by` are set when an admin
- * creates or changes the row; from then on a seed sync leaves it alone (services/catalog.ts).
+ * creates or changes the row; from then on a seed sync leaves it alone (services/catalog-seed.ts).
  */
 const catalogItem = () => ({
   position: integer('position').notNull().default(0),

@@ -5,7 +5,7 @@
  * and „‟ (003:L907). The catalogue keys memoranda by 文号, so every 文号 that enters it (admin input, lookups, list
  * references) is first brought to the 〔〕 form the catalogue data uses; otherwise one memorandum could be entered twice.
  */
-export function normaliseDocNo(raw: string): string {
+export function normalizeDocNo(raw: string): string {
   return raw
     .normalize('NFKC')
     .replace(/\s+/g, '')

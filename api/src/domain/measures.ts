@@ -16,7 +16,7 @@ export interface MeasureQuery {
 
 /**
  * What measuresFor needs of a measure. The seed data (CatalogMeasure) and the stored catalogue (which adds ids and
- * bookkeeping, services/catalog.ts) both satisfy it; the result keeps whatever else the caller's measures carry.
+ * bookkeeping, services/catalog-snapshot.ts) both satisfy it; the result keeps whatever else the caller's measures carry.
  */
 export type MeasureLike = Omit<CatalogMeasure, 'source'>;
 

@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import { DEFAULTS } from '../defaults.js';
 import type { Scope } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
 
@@ -37,26 +38,6 @@ export interface LimitOptions {
   /** gates to use instead of new ones (a host mounting the API twice, or a test holding a job open) */
   gates?: JobGates | undefined;
 }
-
-/**
- * Requests per client address and minute to the public pages (signed notice links, /verify), which have no key to
- * budget (YINGCHA_RATE_PUBLIC_PAGES). A clerk's browser opens a notice a few times; a scanner reading every hash does not.
- */
-export const DEFAULT_PUBLIC_PAGES_PER_MINUTE = 120;
-
-export const DEFAULT_LIMITS: LimitOptions = {
-  enabled: true,
-  windowMs: 60_000,
-  // Generous: a department's system may run thousands of checks a second at peak; these stop a runaway client.
-  checks: 300_000,
-  batchItems: 300_000,
-  publishing: 60_000,
-  admin: 6_000,
-  authFailures: 60,
-  departmentJobs: 2,
-  batchSlots: 2,
-  redisPrefix: 'yingcha:rl:',
-};
 
 type LimitClass = 'checks' | 'batchItems' | 'publishing' | 'admin';
 
@@ -231,7 +212,7 @@ function setHeaders(reply: FastifyReply, max: number, remaining: number, resetSe
 
 export const rateLimitPlugin = fp<Partial<LimitOptions>>(
   async (app: FastifyInstance, partial) => {
-    const opts: LimitOptions = { ...DEFAULT_LIMITS, ...partial };
+    const opts: LimitOptions = { ...DEFAULTS.limits, ...partial };
     app.decorate('jobs', opts.gates ?? new JobGates(opts.departmentJobs, opts.batchSlots));
     if (!opts.enabled) return;
 

@@ -4,11 +4,12 @@ import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { CatalogList } from '../catalog/types.js';
 import { type Db, sqlState, type Tx } from '../db/index.js';
 import { checks, departments, objections, repairs } from '../db/schema.js';
+import { DEFAULTS } from '../defaults.js';
 import { regionCovers } from '../domain/measures.js';
 import { addWorkingDays, calendarCovers, toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { currentCatalog, type StoredList } from './catalog.js';
+import { currentCatalog, type StoredList } from './catalog-snapshot.js';
 import { assertDecider, lockCurrentVersion, type VersionRow, writeEvent } from './entries.js';
 import { type Page, readPage } from './paging.js';
 import type { AuthContext } from './keys.js';
@@ -36,7 +37,7 @@ export function deadline(filedAt: Date, days: { workingDays?: number | undefined
   if (days.calendarDays !== undefined) {
     return { dueAt: toShanghaiDate(new Date(filedAt.getTime() + days.calendarDays * DAY_MS)), rule: `${days.calendarDays} calendar days`, provisional: false };
   }
-  const n = days.workingDays ?? 15;
+  const n = days.workingDays ?? DEFAULTS.objectionWorkingDays;
   const start = toShanghaiDate(filedAt);
   const dueAt = addWorkingDays(start, n);
   const years = new Set([Number(start.slice(0, 4)), Number(dueAt.slice(0, 4))]);

@@ -12,7 +12,7 @@ import { pointsStanding } from '../domain/points.js';
 import { uuidv7 } from '../domain/uuid7.js';
 import { decideVerdict, type Reason } from '../domain/verdict.js';
 import { ApiError, type FieldError } from '../errors.js';
-import { type CatalogSnapshot, catalogAt, type StoredMeasure } from './catalog.js';
+import { type CatalogSnapshot, catalogAt, type StoredMeasure } from './catalog-snapshot.js';
 import { type CheckRead, type ReadVersion, readForCheck } from './check-read.js';
 import type { AuthContext } from './keys.js';
 import { commitReceipt, landBatch } from './receipt-batch.js';

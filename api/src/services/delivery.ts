@@ -84,7 +84,7 @@ function resolveChecked(policy: WebhookPolicy, hostname: string, family: number 
  * net.connect then uses exactly those addresses. There is no second resolution between check and connect, so a name
  * that answers a public address to the check and 127.0.0.1 to the connect (DNS rebinding) gets nowhere.
  */
-export function webhookAgent(policy: WebhookPolicy, timeoutMs = 10_000): Agent {
+export function webhookAgent(policy: WebhookPolicy, timeoutMs: number): Agent {
   const lookup = ((hostname: string, options: { family?: number; all?: boolean }, cb: (...args: unknown[]) => void) => {
     resolveChecked(policy, hostname, typeof options.family === 'number' ? options.family : undefined, (err, addresses) => {
       if (err) return cb(err, options.all ? [] : undefined, undefined);

@@ -9,7 +9,7 @@ import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
 import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog.js';
+import { type CatalogSnapshot, type StoredList, currentCatalog } from './catalog-snapshot.js';
 import type { AuthContext } from './keys.js';
 import { parseIdNumber } from '../domain/idcard.js';
 import { parseUscc } from '../domain/uscc.js';

@@ -19,7 +19,7 @@ import { bigrams, normalizeName } from '../domain/names.js';
 import { uuidv7 } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { currentCatalog } from './catalog.js';
+import { currentCatalog } from './catalog-snapshot.js';
 import { eventAbouts, type PublishInput, type ValidatedEntry, publisherOf, recordContent, subjectRenamed, validateEntry } from './entries.js';
 import { contentHash, entryRow, versionEvent, versionRow } from './entry-rows.js';
 import {
@@ -132,6 +132,10 @@ class Counts {
     if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(this.locate(e));
     else this.omitted++;
   }
+  /** Nothing written stands (all-or-nothing rolled back); what was read and refused is still counted. */
+  rollBack() {
+    this.accepted = this.created = this.updated = this.replayed = 0;
+  }
   add(r: BatchResult) {
     this.accepted += r.accepted;
     this.created += r.created;
@@ -232,11 +236,33 @@ const subjectKeyOf = (v: ValidatedEntry) => (v.ids.uscc ? `u:${v.ids.uscc}` : `h
 
 const BUSY = () => new ApiError('UNAVAILABLE', 'a concurrent publish wrote some of the same records or subjects; import the file again');
 
-/** The set-based equivalent of publishEntry for one batch, inside `tx`. */
+/**
+ * The set-based equivalent of publishEntry for one batch, inside `tx`: read what the batch touches, decide every row,
+ * then write subjects and records a statement per table.
+ */
 async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> {
-  const counts: BatchResult = { accepted: 0, created: 0, updated: 0, replayed: 0, errors: [] };
   // Raw SQL parameters: postgres.js binds a Date only through drizzle's column mapping, so send ISO text.
   const stamp = new Date().toISOString();
+  const current = await readCurrent(tx, batch, ctx.caller.department.departmentId);
+  const plan = planBatch(batch, current);
+  if (plan.creates.length + plan.updates.length === 0) return plan.result;
+  await writeSubjects(tx, plan, current, ctx.actor);
+  await writeRecords(tx, plan, ctx.caller, stamp);
+  await audit(tx, ctx.actor, 'entry.import', { type: 'import', id: ctx.importId }, {
+    rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
+    created: plan.creates.length,
+    updated: plan.updates.length,
+  });
+  return plan.result;
+}
+
+/** The subjects and records a batch names, as they stand, locked for the rest of the transaction. */
+interface Current {
+  subjectByKey: Map<string, SubjectRow>;
+  entryByKey: Map<string, EntryRow>;
+}
+
+async function readCurrent(tx: Tx, batch: Batch, departmentId: string): Promise<Current> {
   const usccs = new Set<string>();
   const hashes = new Set<string>();
   for (const r of batch.rows) {
@@ -258,61 +284,90 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     tx,
     sql`select e.id, e.source, e.source_record_id, e.list_code, e.subject_id, v.version, v.content_hash, v.status
         from jsonb_to_recordset(${json(batch.rows.map((r) => ({ s: r.input.source, r: r.input.sourceRecordId })))}) as k(s text, r text)
-        join entry e on e.department_id = ${ctx.caller.department.departmentId}::uuid and e.source = k.s and e.source_record_id = k.r
+        join entry e on e.department_id = ${departmentId}::uuid and e.source = k.s and e.source_record_id = k.r
         join entry_version v on v.entry_id = e.id and v.version = e.current_version
         order by e.id for update of e`,
   );
-  const entryByKey = new Map(existing.map((e) => [`${e.source}\u0000${e.source_record_id}`, e]));
+  return { subjectByKey, entryByKey: new Map(existing.map((e) => [`${e.source}\u0000${e.source_record_id}`, e])) };
+}
 
-  // Classify every row before writing anything, so a refused row leaves no trace (not even its subject).
-  const newSubjects = new Map<string, { id: string; r: Staged }>();
-  const creates: Array<{ r: Staged; subjectId: string; hash: string; entryId: string }> = [];
-  const updates: Array<{ r: Staged; subjectId: string; hash: string; e: EntryRow }> = [];
+type Create = { r: Staged; subjectId: string; hash: string; entryId: string };
+type Update = { r: Staged; subjectId: string; hash: string; e: EntryRow };
+
+/** What a batch writes, decided for every row before anything is written. */
+interface Plan {
+  result: BatchResult;
+  /** subjects not in the database yet, by subject key */
+  newSubjects: Map<string, { id: string; r: Staged }>;
+  creates: Create[];
+  updates: Update[];
+}
+
+/** Classifies every row before writing anything, so a refused row leaves no trace (not even its subject). */
+function planBatch(batch: Batch, current: Current): Plan {
+  const plan: Plan = { result: { accepted: 0, created: 0, updated: 0, replayed: 0, errors: [] }, newSubjects: new Map(), creates: [], updates: [] };
+  const { result } = plan;
   for (const r of batch.rows) {
-    const known = subjectByKey.get(r.subjectKey);
-    const entry = entryByKey.get(r.recordKey);
+    const known = current.subjectByKey.get(r.subjectKey);
+    const entry = current.entryByKey.get(r.recordKey);
     if (entry && (!known || known.id !== entry.subject_id || entry.list_code !== r.v.list.code)) {
-      counts.errors.push({ row: r.row, code: 'CONFLICT', message: 'this (source, sourceRecordId) already names a record for another list or subject' });
+      result.errors.push({ row: r.row, code: 'CONFLICT', message: 'this (source, sourceRecordId) already names a record for another list or subject' });
       continue;
     }
-    let subjectId = known?.id ?? newSubjects.get(r.subjectKey)?.id;
+    let subjectId = known?.id ?? plan.newSubjects.get(r.subjectKey)?.id;
     if (!subjectId) {
       subjectId = uuidv7();
-      newSubjects.set(r.subjectKey, { id: subjectId, r });
+      plan.newSubjects.set(r.subjectKey, { id: subjectId, r });
     }
     const hash = contentHash(recordContent(r.input, r.v), subjectId);
     if (!entry) {
-      creates.push({ r, subjectId, hash, entryId: uuidv7() });
+      plan.creates.push({ r, subjectId, hash, entryId: uuidv7() });
     } else if (entry.content_hash.trim() === hash) {
-      counts.replayed++;
+      result.replayed++;
     } else if (entry.status === 'revoked') {
-      counts.errors.push({ row: r.row, code: 'CONFLICT', message: 'a revoked record cannot be republished; publish a new record' });
+      result.errors.push({ row: r.row, code: 'CONFLICT', message: 'a revoked record cannot be republished; publish a new record' });
       continue;
     } else {
-      updates.push({ r, subjectId, hash, e: entry });
+      plan.updates.push({ r, subjectId, hash, e: entry });
     }
-    counts.accepted++;
+    result.accepted++;
   }
-  counts.created += creates.length;
-  counts.updated += updates.length;
-  if (creates.length + updates.length === 0) return counts;
+  result.created += plan.creates.length;
+  result.updated += plan.updates.length;
+  return plan;
+}
 
-  // Subjects, their names (曾用名 included) and name bigrams, as upsertSubject writes them.
-  const written = [...creates, ...updates];
-  const fresh = [...newSubjects.values()].filter((n) => written.some((w) => w.subjectId === n.id));
-  if (fresh.length > 0) {
-    const inserted = await query<{ id: string }>(
-      tx,
-      sql`insert into subject (id, kind, uscc, id_hash, id_masked, name)
-          select x.id, x.kind, x.uscc, x.h, x.m, x.n
-          from jsonb_to_recordset(${json(fresh.map(({ id, r }) => ({ id, kind: r.input.subject.kind, uscc: r.v.ids.uscc ?? null, h: r.v.ids.idHash ?? null, m: r.v.ids.idMasked ?? null, n: r.name })))})
-            as x(id uuid, kind text, uscc text, h text, m text, n text)
-          on conflict do nothing returning id`,
-    );
-    if (inserted.length !== fresh.length) throw BUSY();
-  }
-  const nameRows = new Map<string, { s: string; n: string; z: string; f: boolean }>();
-  const renamed: Array<{ id: string; n: string; from: string }> = [];
+// Subjects, their names (曾用名 included) and name bigrams, as upsertSubject writes them.
+
+async function writeSubjects(tx: Tx, plan: Plan, current: Current, actor: Actor): Promise<void> {
+  const written = [...plan.creates, ...plan.updates];
+  const fresh = [...plan.newSubjects.values()].filter((n) => written.some((w) => w.subjectId === n.id));
+  await insertSubjects(tx, fresh);
+  const { names, renamed } = subjectNames(written, current.subjectByKey);
+  await renameSubjects(tx, actor, renamed);
+  await writeNames(tx, names, new Set(fresh.map((f) => f.id)));
+}
+
+async function insertSubjects(tx: Tx, fresh: Array<{ id: string; r: Staged }>): Promise<void> {
+  if (fresh.length === 0) return;
+  const inserted = await query<{ id: string }>(
+    tx,
+    sql`insert into subject (id, kind, uscc, id_hash, id_masked, name)
+        select x.id, x.kind, x.uscc, x.h, x.m, x.n
+        from jsonb_to_recordset(${json(fresh.map(({ id, r }) => ({ id, kind: r.input.subject.kind, uscc: r.v.ids.uscc ?? null, h: r.v.ids.idHash ?? null, m: r.v.ids.idMasked ?? null, n: r.name })))})
+          as x(id uuid, kind text, uscc text, h text, m text, n text)
+        on conflict do nothing returning id`,
+  );
+  if (inserted.length !== fresh.length) throw BUSY();
+}
+
+type NameRow = { s: string; n: string; z: string; f: boolean };
+type Renamed = { id: string; n: string; from: string };
+
+/** The subject_name rows the written records need, and the known subjects they rename. */
+function subjectNames(written: Array<Create | Update>, subjectByKey: Map<string, SubjectRow>): { names: NameRow[]; renamed: Renamed[] } {
+  const nameRows = new Map<string, NameRow>();
+  const renamed: Renamed[] = [];
   const addName = (s: string, n: string, f: boolean) => {
     const z = normalizeName(n);
     const k = `${s}\u0000${z}`;
@@ -331,68 +386,94 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
     }
     for (const f of former) addName(w.subjectId, f, true);
   }
-  if (renamed.length > 0) {
-    for (const x of renamed) await subjectRenamed(tx, ctx.actor, { subjectId: x.id, from: x.from, to: x.n });
-    const r = json(renamed.map(({ id, n }) => ({ id, n })));
-    await query(tx, sql`update subject s set name = x.n from jsonb_to_recordset(${r}) as x(id uuid, n text) where s.id = x.id`);
-    await query(tx, sql`update subject_name set former = true where subject_id in (select x.id from jsonb_to_recordset(${r}) as x(id uuid))`);
-  }
-  if (nameRows.size > 0) {
-    const names = [...nameRows.values()];
-    await query(tx, sql`insert into subject_name (subject_id, name, normalized, former)
-        select x.s, x.n, x.z, x.f from jsonb_to_recordset(${json(names)}) as x(s uuid, n text, z text, f boolean)
-        on conflict (subject_id, normalized) do update set former = excluded.former, name = excluded.name`);
-    // Ordered like the primary key, so each batch walks the index once instead of jumping around it. Bigrams of a
-    // subject created in this batch cannot exist yet and skip the conflict check.
-    const grams = new Set<string>();
-    const freshIds = new Set(fresh.map((f) => f.id));
-    const gramRows: Array<{ b: string; s: string }> = [];
-    const knownRows: Array<{ b: string; s: string }> = [];
-    for (const n of names) {
-      for (const b of bigrams(n.z)) {
-        const k = `${n.s}\u0000${b}`;
-        if (!grams.has(k)) {
-          grams.add(k);
-          (freshIds.has(n.s) ? gramRows : knownRows).push({ b, s: n.s });
-        }
+  return { names: [...nameRows.values()], renamed };
+}
+
+async function renameSubjects(tx: Tx, actor: Actor, renamed: Renamed[]): Promise<void> {
+  if (renamed.length === 0) return;
+  for (const x of renamed) await subjectRenamed(tx, actor, { subjectId: x.id, from: x.from, to: x.n });
+  const r = json(renamed.map(({ id, n }) => ({ id, n })));
+  await query(tx, sql`update subject s set name = x.n from jsonb_to_recordset(${r}) as x(id uuid, n text) where s.id = x.id`);
+  await query(tx, sql`update subject_name set former = true where subject_id in (select x.id from jsonb_to_recordset(${r}) as x(id uuid))`);
+}
+
+/** Names and their bigrams; `freshIds` are the subjects created in this batch. */
+async function writeNames(tx: Tx, names: NameRow[], freshIds: Set<string>): Promise<void> {
+  if (names.length === 0) return;
+  await query(tx, sql`insert into subject_name (subject_id, name, normalized, former)
+      select x.s, x.n, x.z, x.f from jsonb_to_recordset(${json(names)}) as x(s uuid, n text, z text, f boolean)
+      on conflict (subject_id, normalized) do update set former = excluded.former, name = excluded.name`);
+  // Ordered like the primary key, so each batch walks the index once instead of jumping around it. Bigrams of a
+  // subject created in this batch cannot exist yet and skip the conflict check.
+  const grams = new Set<string>();
+  const gramRows: Array<{ b: string; s: string }> = [];
+  const knownRows: Array<{ b: string; s: string }> = [];
+  for (const n of names) {
+    for (const b of bigrams(n.z)) {
+      const k = `${n.s}\u0000${b}`;
+      if (!grams.has(k)) {
+        grams.add(k);
+        (freshIds.has(n.s) ? gramRows : knownRows).push({ b, s: n.s });
       }
     }
-    if (gramRows.length > 0) {
-      await query(tx, sql`insert into name_bigram (bigram, subject_id)
-          select x.b, x.s from jsonb_to_recordset(${json(gramRows)}) as x(b text, s uuid) order by 1, 2`);
-    }
-    if (knownRows.length > 0) {
-      await query(tx, sql`insert into name_bigram (bigram, subject_id)
-          select x.b, x.s from jsonb_to_recordset(${json(knownRows)}) as x(b text, s uuid) order by 1, 2 on conflict do nothing`);
-    }
   }
+  if (gramRows.length > 0) {
+    await query(tx, sql`insert into name_bigram (bigram, subject_id)
+        select x.b, x.s from jsonb_to_recordset(${json(gramRows)}) as x(b text, s uuid) order by 1, 2`);
+  }
+  if (knownRows.length > 0) {
+    await query(tx, sql`insert into name_bigram (bigram, subject_id)
+        select x.b, x.s from jsonb_to_recordset(${json(knownRows)}) as x(b text, s uuid) order by 1, 2 on conflict do nothing`);
+  }
+}
 
-  // The rows publishEntry writes, from the same builder (services/entry-rows.ts), sent as one recordset each.
-  const owner = publisherOf(ctx.caller);
-  const now = new Date(stamp);
-  if (creates.length > 0) {
-    const inserted = await query<{ id: string }>(
-      tx,
-      sql`insert into entry (id, department_id, list_code, subject_id, source, source_record_id, current_version)
-          select x."id", x."departmentId", x."listCode", x."subjectId", x."source", x."sourceRecordId", x."currentVersion"
-          from jsonb_to_recordset(${json(creates.map((c) => entryRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, c.entryId)))})
-            as x("id" uuid, "departmentId" uuid, "listCode" text, "subjectId" uuid, "source" text, "sourceRecordId" text, "currentVersion" int)
-          on conflict (department_id, source, source_record_id) do nothing returning id`,
-    );
-    if (inserted.length !== creates.length) throw BUSY();
-  }
-  if (updates.length > 0) {
-    const u = json(updates.map((x) => ({ e: x.e.id, v: x.e.version })));
-    await query(tx, sql`update entry_version ev set superseded_at = ${stamp}::timestamptz
-        from jsonb_to_recordset(${u}) as x(e uuid, v int) where ev.entry_id = x.e and ev.version = x.v`);
-    await query(tx, sql`update entry e set current_version = x.v + 1 from jsonb_to_recordset(${u}) as x(e uuid, v int) where e.id = x.e`);
-  }
-  const versions = [
-    ...creates.map((c) => versionRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, { entryId: c.entryId, version: 1, status: 'active', change: 'created', now })),
-    ...updates.map((u) =>
+// The rows publishEntry writes, from the same builder (services/entry-rows.ts), sent as one recordset each.
+
+async function writeRecords(tx: Tx, plan: Plan, caller: AuthContext, stamp: string): Promise<void> {
+  const owner = publisherOf(caller);
+  await insertEntries(tx, owner, plan.creates);
+  await supersedeVersions(tx, plan.updates, stamp);
+  const versions = versionRows(owner, plan, new Date(stamp));
+  await insertVersions(tx, versions);
+  await insertVersionEvents(tx, versions);
+}
+
+type Owner = ReturnType<typeof publisherOf>;
+
+async function insertEntries(tx: Tx, owner: Owner, creates: Create[]): Promise<void> {
+  if (creates.length === 0) return;
+  const inserted = await query<{ id: string }>(
+    tx,
+    sql`insert into entry (id, department_id, list_code, subject_id, source, source_record_id, current_version)
+        select x."id", x."departmentId", x."listCode", x."subjectId", x."source", x."sourceRecordId", x."currentVersion"
+        from jsonb_to_recordset(${json(creates.map((c) => entryRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, c.entryId)))})
+          as x("id" uuid, "departmentId" uuid, "listCode" text, "subjectId" uuid, "source" text, "sourceRecordId" text, "currentVersion" int)
+        on conflict (department_id, source, source_record_id) do nothing returning id`,
+  );
+  if (inserted.length !== creates.length) throw BUSY();
+}
+
+/** Updated records: their current version is superseded, and the next one becomes current. */
+async function supersedeVersions(tx: Tx, updates: Update[], stamp: string): Promise<void> {
+  if (updates.length === 0) return;
+  const u = json(updates.map((x) => ({ e: x.e.id, v: x.e.version })));
+  await query(tx, sql`update entry_version ev set superseded_at = ${stamp}::timestamptz
+      from jsonb_to_recordset(${u}) as x(e uuid, v int) where ev.entry_id = x.e and ev.version = x.v`);
+  await query(tx, sql`update entry e set current_version = x.v + 1 from jsonb_to_recordset(${u}) as x(e uuid, v int) where e.id = x.e`);
+}
+
+function versionRows(owner: Owner, plan: Plan, now: Date) {
+  return [
+    ...plan.creates.map((c) => versionRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, { entryId: c.entryId, version: 1, status: 'active', change: 'created', now })),
+    ...plan.updates.map((u) =>
       versionRow(owner, recordContent(u.r.input, u.r.v), u.subjectId, { entryId: u.e.id, version: u.e.version + 1, status: u.e.status as EntryStatus, change: 'updated', now }),
     ),
   ];
+}
+
+type NewVersion = ReturnType<typeof versionRows>[number];
+
+async function insertVersions(tx: Tx, versions: NewVersion[]): Promise<void> {
   await query(tx, sql`insert into entry_version (entry_id, version, list_code, subject_id, deciding_department_id, decision_doc_no, reason,
         points, decided_at, valid_from, valid_until, status, scope_region, published_at, content_hash, change, recorded_at, recorded_by)
       select x."entryId", x."version", x."listCode", x."subjectId", x."decidingDepartmentId", x."decisionDocNo", x."reason", x."points",
@@ -400,18 +481,15 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
       from jsonb_to_recordset(${json(versions)}) as x("entryId" uuid, "version" int, "listCode" text, "subjectId" uuid, "decidingDepartmentId" uuid,
         "decisionDocNo" text, "reason" text, "points" int, "decidedAt" timestamptz, "validFrom" timestamptz, "validUntil" timestamptz, "status" text,
         "scopeRegion" text, "publishedAt" timestamptz, "contentHash" text, "change" text, "recordedAt" timestamptz, "recordedBy" uuid)`);
-  // The same event publishEntry writes for each record, in file order.
+}
+
+/** The same event publishEntry writes for each record, in file order. */
+async function insertVersionEvents(tx: Tx, versions: NewVersion[]): Promise<void> {
   const abouts = await eventAbouts(tx, versions.map((v) => v.entryId));
   const versionEvents = versions.map((v) => versionEvent(v, abouts.get(v.entryId)!.about));
   await query(tx, sql`insert into event (type, entry_id, list_code, region, data)
       select x."type", x."entryId", x."listCode", x."region", x."data" from jsonb_to_recordset(${json(versionEvents)})
         as x("type" text, "entryId" uuid, "listCode" text, "region" text, "data" jsonb)`);
-  await audit(tx, ctx.actor, 'entry.import', { type: 'import', id: ctx.importId }, {
-    rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
-    created: creates.length,
-    updated: updates.length,
-  });
-  return counts;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -483,8 +561,7 @@ class Rollback extends Error {}
 export async function runImport(database: Database, caller: AuthContext, secret: string, opts: ImportOptions, body: AsyncIterable<Uint8Array>): Promise<ImportSummary> {
   const db = database.db;
   const importId = randomUUID();
-  const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
-  const ctx: Ctx = { importId, caller, actor };
+  const ctx: Ctx = { importId, caller, actor: { keyId: caller.keyId, departmentId: caller.department.departmentId } };
   const layout = opts.layout ?? {};
   const counts = new Counts(layout);
   if (running >= MAX_RUNNING_IMPORTS) {
@@ -496,115 +573,179 @@ export async function runImport(database: Database, caller: AuthContext, secret:
   let release = async () => {};
   try {
     release = await holdImportLock(database, importId);
-    await db.transaction(async (tx) => {
-      await tx.insert(imports).values({ id: importId, departmentId: caller.department.departmentId, keyId: caller.keyId, format: opts.format, mode: opts.mode, status: 'running' });
-      await audit(tx, actor, 'import.start', { type: 'import', id: importId }, { format: opts.format, mode: opts.mode, encoding: opts.encoding });
-    });
+    await startImport(db, ctx, opts);
     const catalog = await currentCatalog(db);
     const stageCtx = { catalog, lists: listsOf(catalog), caller, secret, now: new Date(), opts };
-    const rows = parseRows(limited(body, opts.limit), opts.format, opts.encoding, layout);
+    const source = parseRows(limited(body, opts.limit), opts.format, opts.encoding, layout);
     const allOrNothing = opts.mode === 'all-or-nothing';
-
-    // Batches are written while the next ones are parsed and validated, so the database and the parser overlap. In
-    // accept-valid on PostgreSQL two batches that share no record or subject are written at once, on two connections,
-    // which is what uses both cores of the database; a batch that overlaps one in flight waits for it.
+    // In accept-valid on PostgreSQL two batches that share no record or subject are written at once, on two
+    // connections, which is what uses both cores of the database.
     const writers = !allOrNothing && database.engine === 'postgres' ? 2 : 1;
-    type Write = (batch: Batch, progress: { rowsRead: number; rejected: number }) => Promise<void>;
-    const pump = async (write: Write) => {
-      let batch = newBatch();
-      let rejectedSinceSeal = 0;
-      const inflight: Array<{ batch: Batch; done: Promise<void> }> = [];
-      const flush = async () => {
-        if (batch.rows.length === 0) return;
-        const sealed = batch;
-        const progress = { rowsRead: counts.rowsRead, rejected: rejectedSinceSeal };
-        batch = newBatch();
-        rejectedSinceSeal = 0;
-        for (let f = inflight.find((x) => overlaps(x.batch, sealed)); f || inflight.length >= writers; f = inflight.find((x) => overlaps(x.batch, sealed))) {
-          await (f ?? inflight[0]!).done;
-        }
-        const entry = { batch: sealed, done: Promise.resolve() };
-        entry.done = write(sealed, progress).finally(() => inflight.splice(inflight.indexOf(entry), 1));
-        entry.done.catch(() => {}); // awaited by a later flush or at the end
-        inflight.push(entry);
-      };
-      try {
-        for await (const parsed of rows) {
-          counts.rowsRead++;
-          const s = stage(parsed, stageCtx);
-          if (!('v' in s)) {
-            counts.reject(s);
-            rejectedSinceSeal++;
-            continue;
-          }
-          // Nothing more will be written in all-or-nothing once a row is refused; the rest is only validated.
-          if (allOrNothing && counts.rejected > 0) continue;
-          const known = batch.names.get(s.subjectKey);
-          if (batch.recordKeys.has(s.recordKey) || (known !== undefined && known !== s.name)) await flush();
-          batch.rows.push(s);
-          batch.recordKeys.add(s.recordKey);
-          batch.names.set(s.subjectKey, s.name);
-          if (batch.rows.length >= opts.batchSize) await flush();
-        }
-        await flush();
-      } finally {
-        // Never leave a write running behind a failure: the import row's final status must come after it.
-        const settled = await Promise.allSettled(inflight.map((x) => x.done));
-        const failed = settled.find((x) => x.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
-      }
-    };
-
-    if (allOrNothing) {
-      try {
-        await db.transaction(async (tx) => {
-          await pump(async (batch) => {
-            if (counts.rejected === 0) counts.add(await writeBatch(tx, batch, ctx));
-          });
-          if (counts.rowsRead === 0) throw new ApiError('EMPTY_IMPORT', 'the file has no data rows');
-          if (counts.rejected > 0) throw new Rollback();
-          await finish(tx, importId, 'completed', counts);
-        });
-      } catch (err) {
-        if (!(err instanceof Rollback)) throw err;
-        counts.accepted = 0;
-        counts.created = counts.updated = counts.replayed = 0;
-        await finish(db, importId, 'rejected', counts);
-      }
-    } else {
-      await pump(async (batch, progress) => {
-        const result = await db.transaction(async (tx) => {
-          const r = await writeBatch(tx, batch, ctx);
-          // Progress commits with the batch it counts, so after a crash the row says exactly what is in. Increments,
-          // because two batches may commit in either order.
-          await tx
-            .update(imports)
-            .set({
-              rowsRead: sql`greatest(${imports.rowsRead}, ${progress.rowsRead})`,
-              accepted: sql`${imports.accepted} + ${r.accepted}`,
-              rejected: sql`${imports.rejected} + ${progress.rejected + r.errors.length}`,
-              // The kept errors so far, when there are new ones: a crash then leaves them readable too.
-              ...(progress.rejected + r.errors.length > 0 ? { errors: { ...counts.report(), items: [...counts.errors, ...r.errors.map(counts.locate)].slice(0, MAX_REPORTED_ERRORS) } } : {}),
-            })
-            .where(eq(imports.id, importId));
-          return r;
-        });
-        counts.add(result);
-      });
-      if (counts.rowsRead === 0) throw new ApiError('EMPTY_IMPORT', 'the file has no data rows');
-      await finish(db, importId, 'completed', counts);
-    }
+    const feed: Feed = (write) => pumpBatches(source, stageCtx, counts, { writers, batchSize: opts.batchSize, allOrNothing }, write);
+    if (allOrNothing) await importAllOrNothing(db, ctx, counts, feed);
+    else await importAcceptValid(db, ctx, counts, feed);
   } catch (err) {
-    const failure = err instanceof ApiError ? { code: err.code, detail: err.detail } : { code: 'INTERNAL', detail: 'internal error' };
-    // All-or-nothing rolled back; accept-valid keeps its committed batches and says so.
-    if (opts.mode === 'all-or-nothing') counts.accepted = counts.created = counts.updated = counts.replayed = 0;
-    await finish(db, importId, 'failed', counts, failure).catch(() => {});
-    throw err instanceof ApiError ? new ApiError(err.code, `${err.detail} (import ${importId}, recorded as failed)`, err.extra) : err;
+    throw await recordFailure(db, importId, opts.mode, counts, err);
   } finally {
     await release();
     running--;
   }
   return getImport(database, caller, importId);
+}
+
+async function startImport(db: Db, ctx: Ctx, opts: ImportOptions): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(imports).values({ id: ctx.importId, departmentId: ctx.caller.department.departmentId, keyId: ctx.caller.keyId, format: opts.format, mode: opts.mode, status: 'running' });
+    await audit(tx, ctx.actor, 'import.start', { type: 'import', id: ctx.importId }, { format: opts.format, mode: opts.mode, encoding: opts.encoding });
+  });
+}
+
+/** What a batch writer learns of the rows read up to its batch: rows read, and rows refused since the batch before. */
+type Progress = { rowsRead: number; rejected: number };
+type Write = (batch: Batch, progress: Progress) => Promise<void>;
+/** Reads the whole file and hands its batches to `write`; returns when every batch is written. */
+type Feed = (write: Write) => Promise<void>;
+
+/** One transaction for the whole file, committed only when no row was refused. */
+async function importAllOrNothing(db: Db, ctx: Ctx, counts: Counts, feed: Feed): Promise<void> {
+  try {
+    await db.transaction(async (tx) => {
+      await feed(async (batch) => {
+        if (counts.rejected === 0) counts.add(await writeBatch(tx, batch, ctx));
+      });
+      if (counts.rowsRead === 0) throw emptyImport();
+      if (counts.rejected > 0) throw new Rollback();
+      await finish(tx, ctx.importId, 'completed', counts);
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+    counts.rollBack();
+    await finish(db, ctx.importId, 'rejected', counts);
+  }
+}
+
+/** One transaction per batch; a refused row is only counted. */
+async function importAcceptValid(db: Db, ctx: Ctx, counts: Counts, feed: Feed): Promise<void> {
+  await feed(async (batch, progress) => {
+    const result = await db.transaction(async (tx) => {
+      const r = await writeBatch(tx, batch, ctx);
+      await recordProgress(tx, ctx.importId, counts, progress, r);
+      return r;
+    });
+    counts.add(result);
+  });
+  if (counts.rowsRead === 0) throw emptyImport();
+  await finish(db, ctx.importId, 'completed', counts);
+}
+
+const emptyImport = () => new ApiError('EMPTY_IMPORT', 'the file has no data rows');
+
+/**
+ * Progress commits with the batch it counts, so after a crash the row says exactly what is in. Increments, because
+ * two batches may commit in either order.
+ */
+async function recordProgress(tx: Tx, importId: string, counts: Counts, progress: Progress, r: BatchResult): Promise<void> {
+  const rejected = progress.rejected + r.errors.length;
+  await tx
+    .update(imports)
+    .set({
+      rowsRead: sql`greatest(${imports.rowsRead}, ${progress.rowsRead})`,
+      accepted: sql`${imports.accepted} + ${r.accepted}`,
+      rejected: sql`${imports.rejected} + ${rejected}`,
+      // The kept errors so far, when there are new ones: a crash then leaves them readable too.
+      ...(rejected > 0 ? { errors: { ...counts.report(), items: [...counts.errors, ...r.errors.map(counts.locate)].slice(0, MAX_REPORTED_ERRORS) } } : {}),
+    })
+    .where(eq(imports.id, importId));
+}
+
+/** Records an import stopped by `err` as failed; answers the error to throw, naming the import. */
+async function recordFailure(db: Db, importId: string, mode: ImportMode, counts: Counts, err: unknown): Promise<unknown> {
+  const failure = err instanceof ApiError ? { code: err.code, detail: err.detail } : { code: 'INTERNAL', detail: 'internal error' };
+  // All-or-nothing rolled back; accept-valid keeps its committed batches and says so.
+  if (mode === 'all-or-nothing') counts.rollBack();
+  await finish(db, importId, 'failed', counts, failure).catch(() => {});
+  return err instanceof ApiError ? new ApiError(err.code, `${err.detail} (import ${importId}, recorded as failed)`, err.extra) : err;
+}
+
+/**
+ * Stages the parsed rows in file order and cuts them into batches for `write`. Batches are written while the next
+ * ones are parsed and validated, so the database and the parser overlap.
+ */
+async function pumpBatches(
+  source: AsyncIterable<ParsedRow>,
+  stageCtx: Parameters<typeof stage>[1],
+  counts: Counts,
+  opts: { writers: number; batchSize: number; allOrNothing: boolean },
+  write: Write,
+): Promise<void> {
+  const writers = new Writers(write, opts.writers);
+  let batch = newBatch();
+  let rejectedSinceSeal = 0;
+  const flush = async () => {
+    if (batch.rows.length === 0) return;
+    const progress = { rowsRead: counts.rowsRead, rejected: rejectedSinceSeal };
+    const sealed = batch;
+    batch = newBatch();
+    rejectedSinceSeal = 0;
+    await writers.submit(sealed, progress);
+  };
+  try {
+    for await (const parsed of source) {
+      counts.rowsRead++;
+      const s = stage(parsed, stageCtx);
+      if (!('v' in s)) {
+        counts.reject(s);
+        rejectedSinceSeal++;
+        continue;
+      }
+      // Nothing more will be written in all-or-nothing once a row is refused; the rest is only validated.
+      if (opts.allOrNothing && counts.rejected > 0) continue;
+      // A repeated record, or a subject under another name, closes the batch before it (batches stay set-based).
+      const known = batch.names.get(s.subjectKey);
+      if (batch.recordKeys.has(s.recordKey) || (known !== undefined && known !== s.name)) await flush();
+      batch.rows.push(s);
+      batch.recordKeys.add(s.recordKey);
+      batch.names.set(s.subjectKey, s.name);
+      if (batch.rows.length >= opts.batchSize) await flush();
+    }
+    await flush();
+  } finally {
+    // Never leave a write running behind a failure: the import row's final status must come after it.
+    await writers.drain();
+  }
+}
+
+/**
+ * The batches being written, up to `max` at once. A batch that shares a record or subject with one in flight waits
+ * for it, so file order holds.
+ */
+class Writers {
+  private readonly inflight: Array<{ batch: Batch; done: Promise<void> }> = [];
+  constructor(
+    private readonly write: Write,
+    private readonly max: number,
+  ) {}
+
+  async submit(batch: Batch, progress: Progress): Promise<void> {
+    for (let f = this.blocking(batch); f || this.inflight.length >= this.max; f = this.blocking(batch)) {
+      await (f ?? this.inflight[0]!).done;
+    }
+    const entry = { batch, done: Promise.resolve() };
+    entry.done = this.write(batch, progress).finally(() => this.inflight.splice(this.inflight.indexOf(entry), 1));
+    entry.done.catch(() => {}); // awaited by a later submit or by drain
+    this.inflight.push(entry);
+  }
+
+  /** Waits for every write in flight; throws the first failure. */
+  async drain(): Promise<void> {
+    const settled = await Promise.allSettled(this.inflight.map((x) => x.done));
+    const failed = settled.find((x) => x.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  private blocking(batch: Batch) {
+    return this.inflight.find((x) => overlaps(x.batch, batch));
+  }
 }
 
 async function finish(exec: Db | Tx, importId: string, status: ImportStatus, counts: Counts, failure?: { code: string; detail: string }) {

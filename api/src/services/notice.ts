@@ -17,7 +17,6 @@ import { type CheckResult, getCheck, toCheckResult } from './checks.js';
 import type { AuthContext } from './keys.js';
 import { receiptHash, receiptIdIs } from './receipts.js';
 
-export const DEFAULT_NOTICE_LINK_TTL_SECONDS = 24 * 3600;
 /** 文号 prefixes are short: 鹤市监告, 哈市财采告 … */
 export const NOTICE_PREFIX = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 

@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
 import { toShanghaiDate } from '../domain/workdays.js';
 import { type CaseView, caseView, listCases, lockForDecision, objectionDeadline, openCase, readCase, verifyCase } from './cases.js';
-import { currentCatalog } from './catalog.js';
+import { currentCatalog } from './catalog-snapshot.js';
 import { changeStatusIn, type VersionPatch, writeEvent } from './entries.js';
 import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';

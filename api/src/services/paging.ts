@@ -118,11 +118,11 @@ export const PageQuery = {
   after: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a nextCursor from the previous page' })),
 };
 
-/** `limit` (with the list's default and maximum) and `after`. */
-export const pageParams = (dflt: number, maximum: number) => ({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum, default: dflt })),
-  ...PageQuery,
-});
+/** `limit` of a paged list, with the list's default and maximum (defaults.ts, PAGE_SIZES). */
+export const pageLimit = (size: { default: number; max: number }) => Type.Optional(Type.Integer({ minimum: 1, maximum: size.max, default: size.default }));
+
+/** `limit` and `after`. */
+export const pageParams = (size: { default: number; max: number }) => ({ limit: pageLimit(size), ...PageQuery });
 
 /** The field every paged list answers. */
 export const NextCursor = Type.Union([Type.String(), Type.Null()], {

@@ -8,7 +8,7 @@ import { entries, entryVersions, repairs } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
 import { type CaseStored, type CaseView, caseView, listCases, lockForDecision, openCase, readCase, repairDeadline, verifyCase } from './cases.js';
-import type { StoredList } from './catalog.js';
+import type { StoredList } from './catalog-snapshot.js';
 import { changeStatusIn, type VersionRow, writeEvent } from './entries.js';
 import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';

@@ -47,22 +47,55 @@ export async function departmentStats(
   q: { from?: string | undefined; to?: string | undefined; departmentId?: string | undefined },
 ): Promise<Stats> {
   const now = new Date();
+  const period = periodOf(q, now);
+  const read = await readStats(db, period, departmentsShown(caller, q.departmentId));
+  const byDept = new Map(read.departments.map((d) => [d.id, emptyStats(d)]));
+  addChecks(byDept, read.checks);
+  addRequired(byDept, read.required);
+  addFeedback(byDept, read.feedback);
+  addCases(byDept, read.cases, toShanghaiDate(now));
+  for (const d of byDept.values()) {
+    d.measures.completion = d.measures.required === 0 ? null : Math.round((d.measures.reported / d.measures.required) * 1000) / 1000;
+  }
+  return { from: period.from.toISOString(), to: period.to.toISOString(), departments: [...byDept.values()] };
+}
+
+interface Period {
+  from: Date;
+  to: Date;
+}
+
+/** The period asked for; by default the current month so far. */
+function periodOf(q: { from?: string | undefined; to?: string | undefined }, now: Date): Period {
   const from = q.from ? new Date(q.from) : monthStart(now);
   const to = q.to ? new Date(q.to) : now;
   if (from.getTime() >= to.getTime()) {
     throw new ApiError('VALIDATION_FAILED', 'the period is empty', { errors: [{ path: '/querystring/from', message: 'must be before to' }] });
   }
+  return { from, to };
+}
+
+/** The one department whose row the caller sees, or null for every department (an admin's default). */
+function departmentsShown(caller: AuthContext, departmentId: string | undefined): string | null {
   const isAdmin = caller.scopes.includes('admin');
-  if (q.departmentId && !isAdmin && q.departmentId !== caller.department.departmentId) {
+  if (departmentId && !isAdmin && departmentId !== caller.department.departmentId) {
     throw new ApiError('FORBIDDEN_SCOPE', "another department's statistics need scope admin");
   }
-  const only = q.departmentId ?? (isAdmin ? null : caller.department.departmentId);
-  const f = from.toISOString();
-  const t = to.toISOString();
-  const today = toShanghaiDate(now);
-  const deptFilter = (col: ReturnType<typeof sql.raw>) => (only ? sql`and ${col} = ${only}` : sql``);
+  return departmentId ?? (isAdmin ? null : caller.department.departmentId);
+}
 
-  const [depts, checkRows, measureRows, feedbackRows, caseRows] = await Promise.all([
+type DepartmentRow = { id: string; name: string; category: string; region: string };
+type CheckRow = { department_id: string; verdict: string; n: number; with_hits: number };
+type RequiredRow = { department_id: string; required: number };
+type FeedbackRow = { department_id: string; action: string; n: number };
+type CaseRow = { kind: 'objection' | 'repair'; decider: string; status: string; due_at: string; decided_at: Date | string | null };
+
+/** The counts behind the statistics, one query each, for the period and the departments shown. */
+async function readStats(db: Db, period: Period, only: string | null) {
+  const f = period.from.toISOString();
+  const t = period.to.toISOString();
+  const deptFilter = (col: ReturnType<typeof sql.raw>) => (only ? sql`and ${col} = ${only}` : sql``);
+  const [departments, checks, required, feedback, cases] = await Promise.all([
     db.execute(sql`select id, name, category, region from department where true ${deptFilter(sql.raw('id'))} order by name`),
     db.execute(sql`
       select department_id, verdict, count(*)::int as n, count(*) filter (where jsonb_array_length(hits) > 0)::int as with_hits
@@ -88,32 +121,51 @@ export async function departmentStats(
       ) c
       where (filed_at < ${t}) and (decided_at is null or decided_at >= ${f}) ${deptFilter(sql.raw('decider'))}`),
   ]);
+  return {
+    departments: rows<DepartmentRow>(departments),
+    checks: rows<CheckRow>(checks),
+    required: rows<RequiredRow>(required),
+    feedback: rows<FeedbackRow>(feedback),
+    cases: rows<CaseRow>(cases),
+  };
+}
 
-  const byDept = new Map<string, DepartmentStats>();
-  for (const d of rows<{ id: string; name: string; category: string; region: string }>(depts)) {
-    byDept.set(d.id, {
-      departmentId: d.id,
-      name: d.name,
-      category: d.category,
-      region: d.region,
-      checks: { total: 0, withHits: 0, byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, 0])) },
-      measures: { required: 0, reported: 0, applied: 0, notApplied: 0, partiallyApplied: 0, completion: null },
-      objections: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },
-      repairs: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },
-    });
-  }
-  for (const r of rows<{ department_id: string; verdict: string; n: number; with_hits: number }>(checkRows)) {
+const noCases = (): CaseStats => ({ open: 0, overdue: 0, decided: 0, decidedLate: 0 });
+
+function emptyStats(d: DepartmentRow): DepartmentStats {
+  return {
+    departmentId: d.id,
+    name: d.name,
+    category: d.category,
+    region: d.region,
+    checks: { total: 0, withHits: 0, byVerdict: Object.fromEntries(VERDICTS.map((v) => [v, 0])) },
+    measures: { required: 0, reported: 0, applied: 0, notApplied: 0, partiallyApplied: 0, completion: null },
+    objections: noCases(),
+    repairs: noCases(),
+  };
+}
+
+type ByDept = Map<string, DepartmentStats>;
+
+function addChecks(byDept: ByDept, found: CheckRow[]): void {
+  for (const r of found) {
     const d = byDept.get(r.department_id);
     if (!d) continue;
     d.checks.total += n(r.n);
     d.checks.withHits += n(r.with_hits);
     d.checks.byVerdict[r.verdict] = n(d.checks.byVerdict[r.verdict]) + n(r.n);
   }
-  for (const r of rows<{ department_id: string; required: number }>(measureRows)) {
+}
+
+function addRequired(byDept: ByDept, found: RequiredRow[]): void {
+  for (const r of found) {
     const d = byDept.get(r.department_id);
     if (d) d.measures.required = n(r.required);
   }
-  for (const r of rows<{ department_id: string; action: string; n: number }>(feedbackRows)) {
+}
+
+function addFeedback(byDept: ByDept, found: FeedbackRow[]): void {
+  for (const r of found) {
     const d = byDept.get(r.department_id);
     if (!d) continue;
     d.measures.reported += n(r.n);
@@ -121,7 +173,11 @@ export async function departmentStats(
     else if (r.action === 'not_applied') d.measures.notApplied += n(r.n);
     else d.measures.partiallyApplied += n(r.n);
   }
-  for (const r of rows<{ kind: 'objection' | 'repair'; decider: string; status: string; due_at: string; decided_at: Date | string | null }>(caseRows)) {
+}
+
+/** Objections and repairs against their deadlines; `today` is the Shanghai date a still-open case is overdue after. */
+function addCases(byDept: ByDept, found: CaseRow[], today: string): void {
+  for (const r of found) {
     const d = byDept.get(r.decider);
     if (!d) continue;
     const s = r.kind === 'objection' ? d.objections : d.repairs;
@@ -134,8 +190,4 @@ export async function departmentStats(
       if (r.decided_at && toShanghaiDate(new Date(r.decided_at)) > due) s.decidedLate++;
     }
   }
-  for (const d of byDept.values()) {
-    d.measures.completion = d.measures.required === 0 ? null : Math.round((d.measures.reported / d.measures.required) * 1000) / 1000;
-  }
-  return { from: from.toISOString(), to: to.toISOString(), departments: [...byDept.values()] };
 }

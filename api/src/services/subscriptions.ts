@@ -7,7 +7,7 @@ import type { Db } from '../db/index.js';
 import { deadLetters, deliveryAttempts, subscriptions } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { currentCatalog } from './catalog.js';
+import { currentCatalog } from './catalog-snapshot.js';
 import { feedHead } from './changes.js';
 import { type WebhookPolicy, checkWebhookTarget, shownError } from './delivery.js';
 import type { AuthContext } from './keys.js';

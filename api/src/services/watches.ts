@@ -10,7 +10,7 @@ import { measuresFor, regionCovers } from '../domain/measures.js';
 import { normalizeName } from '../domain/names.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { type CatalogSnapshot, currentCatalog } from './catalog.js';
+import { type CatalogSnapshot, currentCatalog } from './catalog-snapshot.js';
 import { measureView } from './checks.js';
 import { type FeedEvent, feedHead, feedPageIn } from './changes.js';
 import type { AuthContext } from './keys.js';
@@ -131,7 +131,7 @@ export async function matchWatchesOnce(db: Db, limit = 200): Promise<number> {
       let hits = 0;
       // Most deployments have few watches and many events: one cheap look saves three queries per event.
       const [any] = page.events.length ? await tx.select({ id: watches.id }).from(watches).where(isNull(watches.deletedAt)).limit(1) : [];
-      if (any) for (const ev of page.events) hits += await hitsFor(tx, catalog, ev);
+      if (any) for (const ev of page.events) hits += await writeWatchHits(tx, catalog, ev);
       await tx
         .update(feedCursors)
         .set({ cursorXid: page.next.xid, cursorId: page.next.id, updatedAt: new Date() })
@@ -142,7 +142,12 @@ export async function matchWatchesOnce(db: Db, limit = 200): Promise<number> {
   );
 }
 
-async function hitsFor(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): Promise<number> {
+/**
+ * For one listing event: a watch.hit event for each live watch on the record's subject (by identifier, or by exact
+ * name for a watch given only a name) whose department the record's region binds, at most once per (watch, record
+ * version). Answers how many it wrote.
+ */
+async function writeWatchHits(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): Promise<number> {
   const { entryId, version } = ev.data as { entryId?: string; version?: number };
   if (!entryId || typeof version !== 'number') return 0;
   const [row] = await tx

@@ -22,6 +22,7 @@ import {
   RotatedKey,
 } from './schemas.js';
 import { Type } from 'typebox';
+import { PAGE_SIZES } from '../../defaults.js';
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const s of ADMIN_SCHEMAS) app.addSchema(s);
@@ -59,7 +60,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DepartmentList },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'departments', await listDepartments(db(), { limit: request.query.limit ?? 100, after: request.query.after })),
+    async (request, reply) => answerPage(request, reply, 'departments', await listDepartments(db(), { limit: request.query.limit ?? PAGE_SIZES.lists.default, after: request.query.after })),
   );
 
   app.post(
@@ -93,7 +94,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: KeyList },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'keys', await listKeys(db(), { ...request.query, limit: request.query.limit ?? 100 })),
+    async (request, reply) => answerPage(request, reply, 'keys', await listKeys(db(), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.lists.default })),
   );
 
   app.delete(
@@ -155,9 +156,9 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const page = await listReads(db(), { after: q.after, limit: q.limit ?? 100, departmentId: q.departmentId, subjectId: q.subjectId });
+      const page = await listReads(db(), { after: q.after, limit: q.limit ?? PAGE_SIZES.lists.default, departmentId: q.departmentId, subjectId: q.subjectId });
       if (page.nextCursor) {
-        const next = new URLSearchParams({ ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), after: page.nextCursor, limit: String(q.limit ?? 100) });
+        const next = new URLSearchParams({ ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), after: page.nextCursor, limit: String(q.limit ?? PAGE_SIZES.lists.default) });
         reply.header('link', `</v1/admin/reads?${next}>; rel="next"`);
       }
       return page;

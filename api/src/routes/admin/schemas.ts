@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { SCOPES } from '../../domain/codes.js';
 import { KEY_OVERLAP_DEFAULT_S, KEY_OVERLAP_MAX_S } from '../../services/keys.js';
-import { NextCursor, pageParams } from '../../services/paging.js';
+import { NextCursor, pageLimit, pageParams } from '../../services/paging.js';
 import { Category, Nullable, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 export { Category };
 
@@ -46,7 +47,7 @@ export const DepartmentList = Type.Object(
   { departments: Type.Array(Type.Ref('Department')), nextCursor: NextCursor },
   { examples: [{ departments: [EXAMPLE_DEPARTMENT], nextCursor: null }] },
 );
-export const DepartmentListQuery = Type.Object(pageParams(100, 1000), { additionalProperties: false });
+export const DepartmentListQuery = Type.Object(pageParams(PAGE_SIZES.lists), { additionalProperties: false });
 
 const keyFields = {
   keyId: Uuid,
@@ -94,7 +95,7 @@ export const CreateKeyBody = Type.Object(
 );
 
 export const KeyList = Type.Object({ keys: Type.Array(Type.Ref('ApiKey')), nextCursor: NextCursor }, { examples: [{ keys: [EXAMPLE_KEY], nextCursor: null }] });
-export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid), ...pageParams(100, 1000) }, { additionalProperties: false });
+export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid), ...pageParams(PAGE_SIZES.lists) }, { additionalProperties: false });
 export const KeyParams = Type.Object({ keyId: Uuid });
 
 export const RotateKeyBody = Type.Object(
@@ -169,7 +170,7 @@ export const ReadList = Type.Object(
 export const ReadListQuery = Type.Object(
   {
     after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'The nextCursor of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    limit: pageLimit(PAGE_SIZES.lists),
     departmentId: Type.Optional(Uuid),
     subjectId: Type.Optional(Uuid),
   },

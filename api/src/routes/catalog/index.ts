@@ -1,23 +1,12 @@
 // The memoranda/measure/list catalogue: read by any department key (scope check), grown by admins (scope admin).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CATEGORIES, CATEGORY_CODES, MATTER_TYPE_CODES, MATTER_TYPES } from '../../domain/codes.js';
-import { normaliseDocNo } from '../../domain/docno.js';
+import { normalizeDocNo } from '../../domain/docno.js';
 import { measuresFor } from '../../domain/measures.js';
 import { ApiError } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import {
-  addMeasure,
-  createList,
-  createMemorandum,
-  currentCatalog,
-  filterMeasures,
-  filterMemoranda,
-  findMemorandum,
-  type StoredMemorandum,
-  updateList,
-  updateMeasure,
-  updateMemorandum,
-} from '../../services/catalog.js';
+import { addMeasure, createList, createMemorandum, updateList, updateMeasure, updateMemorandum } from '../../services/catalog-edits.js';
+import { currentCatalog, filterMeasures, filterMemoranda, findMemorandum, type StoredMemorandum } from '../../services/catalog-snapshot.js';
 import {
   CATALOG_SCHEMAS,
   CategoryListResponse,
@@ -117,7 +106,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const snapshot = await currentCatalog(db());
       const list = q.list === undefined ? undefined : snapshot.listByCode.get(q.list);
       if (q.list !== undefined && !list) throw new ApiError('NOT_FOUND', `no list ${q.list} in the catalogue`);
-      const memorandum = q.memorandum === undefined ? undefined : normaliseDocNo(q.memorandum);
+      const memorandum = q.memorandum === undefined ? undefined : normalizeDocNo(q.memorandum);
       if (memorandum !== undefined && !snapshot.memorandumByDocNo.has(memorandum)) {
         throw new ApiError('NOT_FOUND', `no memorandum ${q.memorandum} in the catalogue`);
       }
@@ -211,7 +200,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   // Growing the catalogue. Each change is checked against the whole catalogue, audited and versioned in one
-  // transaction (services/catalog.ts).
+  // transaction (services/catalog-edits.ts).
 
   app.post(
     '/memoranda',

@@ -3,6 +3,7 @@
 import { type Static, Type } from 'typebox';
 import { catalog } from '../../catalog/index.js';
 import type { CatalogMeasure as SeedMeasure, CatalogMemorandum as SeedMemorandum } from '../../catalog/types.js';
+import { DEFAULTS } from '../../defaults.js';
 import { APPLIES_TO, CATEGORY_CODES, EFFECTS, MATTER_TYPE_CODES, MATTER_TYPES, POLARITIES } from '../../domain/codes.js';
 import { Category, Nullable, Region, Timestamp, Uuid } from '../schemas.js';
 
@@ -537,7 +538,7 @@ const listBodyFields = {
   memoranda: listContent.memoranda,
   validityDays: listContent.validityDays,
   autoRemoveAfterDays: listContent.autoRemoveAfterDays,
-  objectionWorkingDays: Type.Optional(DayCount('Objection (异议) deadline in working days; default 15')),
+  objectionWorkingDays: Type.Optional(DayCount(`Objection (异议) deadline in working days; default ${DEFAULTS.objectionWorkingDays}`)),
   repairWorkingDays: listContent.repairWorkingDays,
   repairCalendarDays: listContent.repairCalendarDays,
   restartTermOnObjectionRejected: Type.Optional(

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { caller } from '../../plugins/auth.js';
 import { changesPage } from '../../services/changes.js';
 import { ChangeEvent, ChangesPage, ChangesQuery, RecordEventData } from './schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 const changeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(RecordEventData);
@@ -27,7 +28,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query;
       return changesPage(app.yc.database.db, caller(request).department.departmentId, {
         after: q.after,
-        limit: q.limit ?? 100,
+        limit: q.limit ?? PAGE_SIZES.lists.default,
         filter: { types: q.type, lists: q.list, regions: q.region },
       });
     },

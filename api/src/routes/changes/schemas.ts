@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import { EVENT_TYPES } from '../../services/changes.js';
 import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
+import { pageLimit } from '../../services/paging.js';
 
 export const EventType = Type.Enum([...EVENT_TYPES], {
   description:
@@ -76,7 +78,7 @@ const csv = (item: ReturnType<typeof Type.String>, description: string) => Type.
 export const ChangesQuery = Type.Object(
   {
     after: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The nextCursor of the previous page; omit to start from the beginning' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    limit: pageLimit(PAGE_SIZES.lists),
     type: csv(Type.String({ minLength: 1, maxLength: 64 }), 'Only these event types (repeat the parameter for several)'),
     list: csv(Type.String({ minLength: 1, maxLength: 100 }), 'Only events of these list codes; events without a list (catalog.changed) pass'),
     region: Type.Optional(

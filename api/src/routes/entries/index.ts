@@ -6,6 +6,7 @@ import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumb
 import { answerPage, type Page } from '../../services/paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
 import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody, SearchBody, TransferBody, TransferResult } from './schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 type Lookup = { list?: string | undefined; view: 'public' | 'internal'; limit: number; after?: string | undefined };
 
@@ -21,7 +22,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     given: { list?: string | undefined; view?: 'public' | 'internal' | undefined; limit?: number | undefined; after?: string | undefined },
     find: (q: Lookup) => Promise<Page<T>>,
   ): Promise<{ entries: T[]; nextCursor: string | null }> {
-    const page = await find({ list: given.list, view: given.view ?? 'public', limit: given.limit ?? 100, after: given.after });
+    const page = await find({ list: given.list, view: given.view ?? 'public', limit: given.limit ?? PAGE_SIZES.lists.default, after: given.after });
     await recordEntryRead(app.yc.database.db, caller(request), operation, askedFor(asked, app.yc.secret), page.items);
     return answerPage(request, reply, 'entries', page);
   }

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
-import { NextCursor, PageQuery } from '../../services/paging.js';
+import { NextCursor, pageParams } from '../../services/paging.js';
 import { ENTRY_STATUSES, RELATED_ROLES, SUBJECT_KINDS } from '../../domain/codes.js';
 import { Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 export const EntryStatus = Type.Enum(ENTRY_STATUSES, {
   description: 'active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出',
@@ -176,8 +177,7 @@ export const EntryListQuery = Type.Object(
     }),
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
     view: Type.Optional(View),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    ...PageQuery,
+    ...pageParams(PAGE_SIZES.lists),
   },
   { additionalProperties: false },
 );
@@ -192,8 +192,7 @@ export const SearchBody = Type.Object(
     idNumber: Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号: hashed at once, never stored, echoed or logged' }),
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
     view: Type.Optional(View),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    ...PageQuery,
+    ...pageParams(PAGE_SIZES.lists),
   },
   { additionalProperties: false, examples: [{ idNumber: '11010519800101123X' }] },
 );

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { DEFAULTS, PAGE_SIZES } from '../../defaults.js';
 import { ApiError, ERRORS, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
@@ -16,9 +17,6 @@ export interface ImportRoutesOptions {
   /** rows per batch (YINGCHA_IMPORT_BATCH) */
   batchSize?: number;
 }
-
-export const DEFAULT_IMPORT_LIMIT = 1024 ** 3;
-export const DEFAULT_IMPORT_BATCH = 2000;
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
@@ -52,8 +50,8 @@ function mediaType(header: string | undefined): { type: string; charset: string 
 const LINGER_MS = 2000;
 
 const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app, opts) => {
-  const limit = opts.limit ?? DEFAULT_IMPORT_LIMIT;
-  const batchSize = opts.batchSize ?? DEFAULT_IMPORT_BATCH;
+  const limit = opts.limit ?? DEFAULTS.importLimit;
+  const batchSize = opts.batchSize ?? DEFAULTS.importBatch;
   app.addSchema(ImportResult);
   app.addContentTypeParser(STREAMED_TYPES, (_request, payload, done) => done(null, payload));
   // An answer before the whole file was read (a refusal, a 413). Closing at once would reset the connection while the
@@ -156,7 +154,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       },
     },
     async (request, reply) =>
-      answerPage(request, reply, 'imports', await listImports(app.yc.database, caller(request), { limit: request.query.limit ?? 50, after: request.query.after })),
+      answerPage(request, reply, 'imports', await listImports(app.yc.database, caller(request), { limit: request.query.limit ?? PAGE_SIZES.imports.default, after: request.query.after })),
   );
 
   app.get(

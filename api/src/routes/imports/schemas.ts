@@ -3,6 +3,7 @@ import { IMPORT_COLUMNS, IMPORT_ENCODINGS, IMPORT_FORMATS } from '../../services
 import { IMPORT_MODES } from '../../services/imports.js';
 import { NextCursor, pageParams } from '../../services/paging.js';
 import { Timestamp, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 export const ImportQuery = Type.Object(
   {
@@ -142,4 +143,4 @@ export const ImportList = Type.Object(
   { examples: [{ imports: [EXAMPLE], nextCursor: null }] },
 );
 
-export const ImportListQuery = Type.Object(pageParams(50, 200), { additionalProperties: false });
+export const ImportListQuery = Type.Object(pageParams(PAGE_SIZES.imports), { additionalProperties: false });

@@ -3,11 +3,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { DEFAULTS } from '../../defaults.js';
 import { ERRORS, type ErrorCode } from '../../errors.js';
 import { actorOf, caller } from '../../plugins/auth.js';
-import { DEFAULT_PUBLIC_PAGES_PER_MINUTE } from '../../plugins/rate-limit.js';
 import {
-  DEFAULT_NOTICE_LINK_TTL_SECONDS,
   checkNoticeLink,
   errorPage,
   issueNotice,
@@ -73,14 +72,14 @@ function sendErrorPage(reply: FastifyReply, code: ErrorCode, heading: string, te
 
 const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app, opts) => {
   const db = () => app.yc.database.db;
-  const ttl = opts.linkTtlSeconds ?? DEFAULT_NOTICE_LINK_TTL_SECONDS;
+  const ttl = opts.linkTtlSeconds ?? DEFAULTS.noticeLinkTtlSeconds;
   const base = (request: FastifyRequest) => (opts.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
   const verifyUrl = (request: FastifyRequest) => (hash: string) => `${base(request)}/verify/${hash}`;
 
   // The public pages have no key to budget, so they are budgeted per client address, through the same limiter (and
   // Redis store) as the keyed routes (plugins/rate-limit.ts); absent when limits are switched off.
   const perAddress = app.hasDecorator('createRateLimit')
-    ? app.createRateLimit({ max: opts.publicPagesPerMinute ?? DEFAULT_PUBLIC_PAGES_PER_MINUTE, timeWindow: 60_000, keyGenerator: (r) => `public:${r.ip}` })
+    ? app.createRateLimit({ max: opts.publicPagesPerMinute ?? DEFAULTS.publicPagesPerMinute, timeWindow: 60_000, keyGenerator: (r) => `public:${r.ip}` })
     : undefined;
   const publicBudget = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!perAddress) return;

@@ -7,6 +7,7 @@ import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
 import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 
 const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,7 +49,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ objections: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ objections: [], nextCursor: null }] }) },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'objections', await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 })),
+    async (request, reply) => answerPage(request, reply, 'objections', await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.cases.default })),
   );
 
   caseRoutes(app, {

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
-import { PageQuery } from '../../services/paging.js';
+import { pageParams } from '../../services/paging.js';
 import { Nullable, Timestamp, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 export const Applicant = Type.Object(
   {
@@ -144,8 +145,7 @@ export const RepairParams = Type.Object({ repairId: Uuid });
 
 export const CaseListQuery = {
   entryId: Type.Optional(Uuid),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  ...PageQuery,
+  ...pageParams(PAGE_SIZES.cases),
 };
 
 export const ObjectionListQuery = Type.Object(

@@ -8,6 +8,7 @@ import { caseRoutes } from '../cases.js';
 import { decideRepair, getRepair, listRepairs, openRepair, verifyRepair } from '../../services/repairs.js';
 import { RepairParams } from '../objections/schemas.js';
 import { DecideRepairBody, OpenRepairBody, Repair, RepairListQuery } from './schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 
 const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -49,7 +50,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ repairs: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ repairs: [], nextCursor: null }] }) },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'repairs', await listRepairs(db(), caller(request), { ...request.query, limit: request.query.limit ?? 100 })),
+    async (request, reply) => answerPage(request, reply, 'repairs', await listRepairs(db(), caller(request), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.cases.default })),
   );
 
   caseRoutes(app, {

@@ -30,6 +30,7 @@ import {
   SubscriptionParams,
 } from './schemas.js';
 import { answerPage, setNextLink } from '../../services/paging.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 export interface SubscriptionRoutesOptions {
   /** where webhooks may go (YINGCHA_WEBHOOK_ALLOW); only public addresses when absent */
@@ -79,7 +80,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
       },
     },
     async (request, reply) =>
-      answerPage(request, reply, 'subscriptions', await listSubscriptions(db(), caller(request), { limit: request.query.limit ?? 100, after: request.query.after })),
+      answerPage(request, reply, 'subscriptions', await listSubscriptions(db(), caller(request), { limit: request.query.limit ?? PAGE_SIZES.lists.default, after: request.query.after })),
   );
 
   app.get(
@@ -135,7 +136,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
       },
     },
     async (request, reply) => {
-      const { limit = 100, after, deadLettersAfter } = request.query;
+      const { limit = PAGE_SIZES.lists.default, after, deadLettersAfter } = request.query;
       const page = await listDeliveries(db(), caller(request), request.params.id, { limit, after, deadLettersAfter });
       setNextLink(request, reply, page.nextCursor);
       return page;

@@ -4,6 +4,7 @@ import { SECRET_OVERLAP_DEFAULT_S, SECRET_OVERLAP_MAX_S } from '../../services/s
 import { FAILURE_CATEGORIES } from '../../services/delivery.js';
 import { NextCursor, pageParams } from '../../services/paging.js';
 import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 const Filters = Type.Object(
   {
@@ -63,7 +64,7 @@ export const SubscriptionList = Type.Object(
   { subscriptions: Type.Array(Type.Ref('Subscription')), nextCursor: NextCursor },
   { examples: [{ subscriptions: [example], nextCursor: null }] },
 );
-export const SubscriptionListQuery = Type.Object(pageParams(100, 1000), { additionalProperties: false });
+export const SubscriptionListQuery = Type.Object(pageParams(PAGE_SIZES.lists), { additionalProperties: false });
 
 export const SubscriptionParams = Type.Object({ id: Uuid });
 export const ReplayParams = Type.Object({ id: Uuid, eventId: Type.String({ pattern: '^\\d{1,18}$' }) });
@@ -75,7 +76,7 @@ export const DeletedSubscription = Type.Object(
 
 export const DeliveriesQuery = Type.Object(
   {
-    ...pageParams(100, 1000),
+    ...pageParams(PAGE_SIZES.lists),
     deadLettersAfter: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: 'a deadLettersNextCursor from the previous page: pages the dead letters (`after` pages the attempts)' }),
     ),

@@ -4,6 +4,7 @@ import { caller } from '../../plugins/auth.js';
 import { answerPage } from '../../services/paging.js';
 import { createWatch, deleteWatch, listWatches } from '../../services/watches.js';
 import { CreateWatchBody, DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from './schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Watch);
@@ -42,7 +43,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { limit = 100, offset = 0, after } = request.query;
+      const { limit = PAGE_SIZES.lists.default, offset = 0, after } = request.query;
       return answerPage(request, reply, 'watches', await listWatches(db(), caller(request), { limit, offset, after }));
     },
   );

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { MatterType } from '../checks/schemas.js';
 import { NextCursor, pageParams } from '../../services/paging.js';
 import { Nullable, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { PAGE_SIZES } from '../../defaults.js';
 
 export const CreateWatchBody = Type.Object(
   {
@@ -49,7 +50,7 @@ export const Watch = Type.Object(
 export const WatchList = Type.Object({ watches: Type.Array(Type.Ref('Watch')), nextCursor: NextCursor }, { examples: [{ watches: [example], nextCursor: null }] });
 export const WatchListQuery = Type.Object(
   {
-    ...pageParams(100, 1000),
+    ...pageParams(PAGE_SIZES.lists),
     offset: Type.Optional(
       Type.Integer({
         minimum: 0,
