@@ -95,13 +95,13 @@ interface Staged {
   name: string;
 }
 
-interface Batch {
+export interface Batch {
   rows: Staged[];
   recordKeys: Set<string>;
   names: Map<string, string>;
 }
 
-const newBatch = (): Batch => ({ rows: [], recordKeys: new Set(), names: new Map() });
+export const newBatch = (): Batch => ({ rows: [], recordKeys: new Set(), names: new Map() });
 
 /** A batch written concurrently with another must not touch the same record or subject, or file order is lost. */
 const overlaps = (a: Batch, b: Batch) => [...b.recordKeys].some((k) => a.recordKeys.has(k)) || [...b.names.keys()].some((k) => a.names.has(k));
@@ -719,8 +719,10 @@ async function pumpBatches(
  * The batches being written, up to `max` at once. A batch that shares a record or subject with one in flight waits
  * for it, so file order holds.
  */
-class Writers {
+export class Writers {
   private readonly inflight: Array<{ batch: Batch; done: Promise<void> }> = [];
+  /** the first write that failed: every later submit and the drain throw it, whoever was waiting when it failed */
+  private failure: { error: unknown } | undefined;
   constructor(
     private readonly write: Write,
     private readonly max: number,
@@ -730,17 +732,26 @@ class Writers {
     for (let f = this.blocking(batch); f || this.inflight.length >= this.max; f = this.blocking(batch)) {
       await (f ?? this.inflight[0]!).done;
     }
+    this.rethrow();
     const entry = { batch, done: Promise.resolve() };
-    entry.done = this.write(batch, progress).finally(() => this.inflight.splice(this.inflight.indexOf(entry), 1));
-    entry.done.catch(() => {}); // awaited by a later submit or by drain
+    entry.done = this.write(batch, progress)
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+        throw error;
+      })
+      .finally(() => this.inflight.splice(this.inflight.indexOf(entry), 1));
+    entry.done.catch(() => {}); // recorded in `failure` above; thrown by the next submit or by drain
     this.inflight.push(entry);
   }
 
-  /** Waits for every write in flight; throws the first failure. */
+  /** Waits for every write in flight; throws the first failure, including one that ended before anyone waited. */
   async drain(): Promise<void> {
-    const settled = await Promise.allSettled(this.inflight.map((x) => x.done));
-    const failed = settled.find((x) => x.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    await Promise.allSettled(this.inflight.map((x) => x.done));
+    this.rethrow();
+  }
+
+  private rethrow() {
+    if (this.failure) throw this.failure.error;
   }
 
   private blocking(batch: Batch) {
