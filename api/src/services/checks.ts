@@ -269,12 +269,11 @@ export function toCheckResult(r: ReceiptRow): CheckResult {
 export interface CheckOptions {
   idempotencyKey?: string | undefined;
   batchId?: string | undefined;
-  path?: string;
   /** told how long the receipt append took, in seconds (the metrics) */
   onReceiptAppended?: (seconds: number) => void;
 }
 
-/** Validates what can be validated without the database: identifiers, asOf. */
+/** Validates what can be validated without the database: identifiers, asOf. `path` points at the input in the service's input. */
 function admit(input: CheckInput, secret: string, path: string) {
   const ids = parseIdentifiers(input.subject, secret, `${path}/subject`);
   if (!ids.uscc && !ids.idHash && !(input.subject.name && normalizeName(input.subject.name))) {
@@ -426,8 +425,7 @@ export async function runCheck(
   input: CheckInput,
   opts: CheckOptions = {},
 ): Promise<{ result: CheckResult; replayed: boolean }> {
-  const path = opts.path ?? '/body';
-  const admitted = admit(input, secret, path);
+  const admitted = admit(input, secret, '');
   const { ids } = admitted;
   const reqHash = requestHash(input, secret, ids.idHash);
   const { matched, read } = await resolve(db, input.subject, ids, admitted.at);
@@ -474,7 +472,7 @@ export async function runBatch(
   const items: Item[] = [];
   for (const [index, input] of inputs.entries()) {
     try {
-      const admitted = { ...admit(input, secret, `/body/items/${index}`), now, at: now };
+      const admitted = { ...admit(input, secret, `/${index}`), now, at: now };
       items.push({ index, input, admitted, reqHash: requestHash(input, secret, admitted.ids.idHash), matched: [] });
     } catch (err) {
       fail(index, err);

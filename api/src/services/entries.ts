@@ -92,37 +92,37 @@ export interface ValidatedEntry {
  */
 export function validateEntry(catalog: CatalogSnapshot, caller: AuthContext, input: PublishInput, secret: string, now: Date): ValidatedEntry {
   const list = catalog.listByCode.get(input.list);
-  if (!list) throw ApiError.invalid('/body/list', `is not a list code in the catalogue: ${input.list}`);
+  if (!list) throw ApiError.invalid('/list', `is not a list code in the catalogue: ${input.list}`);
   const category = caller.department.category;
   // 003:L165 — the initiating department decides and publishes. 信用办 runs the joint platform and may publish for it.
   if (!list.publisherCategories.includes(category) && category !== 'credit_office') {
     throw new ApiError('FORBIDDEN_LIST', `category ${category} may not publish to ${list.code}; publishers: ${list.publisherCategories.join(', ')}`);
   }
   if (catalog.lists.some((l) => l.pointsRule?.tiers.some((tier) => tier.list === list.code))) {
-    throw ApiError.invalid('/body/list', 'is computed from points at query time; publish the act to the points list instead');
+    throw ApiError.invalid('/list', 'is computed from points at query time; publish the act to the points list instead');
   }
   const rule = list.pointsRule;
   if (rule) {
-    if (input.points === undefined) throw ApiError.invalid('/body/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
-    if (!rule.pointsPerAct.includes(input.points)) throw ApiError.invalid('/body/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
+    if (input.points === undefined) throw ApiError.invalid('/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
+    if (!rule.pointsPerAct.includes(input.points)) throw ApiError.invalid('/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
   }
 
-  const decidedAt = parseInstant(input.decidedAt, '/body/decidedAt');
-  if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw ApiError.invalid('/body/decidedAt', 'is in the future');
-  const validFrom = input.validFrom ? parseInstant(input.validFrom, '/body/validFrom') : now;
+  const decidedAt = parseInstant(input.decidedAt, '/decidedAt');
+  if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw ApiError.invalid('/decidedAt', 'is in the future');
+  const validFrom = input.validFrom ? parseInstant(input.validFrom, '/validFrom') : now;
   const horizon = list.validityDays ?? list.autoRemoveAfterDays;
   const validUntil = input.validUntil
-    ? parseInstant(input.validUntil, '/body/validUntil')
+    ? parseInstant(input.validUntil, '/validUntil')
     : horizon
       ? new Date(validFrom.getTime() + horizon * DAY_MS)
       : null;
-  if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw ApiError.invalid('/body/validUntil', 'must be after validFrom');
-  const ids = parseIdentifiers(input.subject, secret, '/body/subject');
+  if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw ApiError.invalid('/validUntil', 'must be after validFrom');
+  const ids = parseIdentifiers(input.subject, secret, '/subject');
   const kind = input.subject.kind;
   if (kind === 'person' ? !ids.idHash : !ids.uscc) {
     const field = kind === 'person' ? 'idNumber' : 'uscc';
     throw new ApiError('VALIDATION_FAILED', `a subject of kind ${kind} needs ${field}`, {
-      errors: [{ path: `/body/subject/${field}`, message: `is required for kind ${kind}` }],
+      errors: [{ path: `/subject/${field}`, message: `is required for kind ${kind}` }],
     });
   }
   return { list, ids, decidedAt, validFrom, validUntil };
@@ -479,10 +479,10 @@ export async function searchEntriesByIdNumber(
   q: { idNumber: string; list?: string | undefined; view: EntryReadView; limit: number; after?: string | undefined },
 ): Promise<Page<EntryView>> {
   assertView(caller, q.view);
-  const ids = parseIdentifiers({ idNumber: q.idNumber }, secret, '/body');
-  if (!ids.idHash) throw new ApiError('VALIDATION_FAILED', 'idNumber is required', { errors: [{ path: '/body/idNumber', message: 'is empty' }] });
+  const ids = parseIdentifiers({ idNumber: q.idNumber }, secret, '');
+  if (!ids.idHash) throw new ApiError('VALIDATION_FAILED', 'idNumber is required', { errors: [{ path: '/idNumber', message: 'is empty' }] });
   const subjectIds = (await findByIdentifiers(db, { idHash: ids.idHash })).map((s) => s.subjectId);
-  return entriesOf(db, subjectIds, q, '/body/after');
+  return entriesOf(db, subjectIds, q, '/after');
 }
 
 /** Newest first, a page at a time (services/paging.ts); the cursor comes from the rows read, before the view filters. */

@@ -59,7 +59,7 @@ async function ownCheck(db: Db, caller: AuthContext, checkId: string) {
  */
 export async function recordFeedback(db: Db, caller: AuthContext, checkId: string, input: FeedbackInput): Promise<{ feedback: FeedbackView; created: boolean; amended: string | null }> {
   if (input.action === 'not_applied' && !input.note?.trim()) {
-    throw new ApiError('VALIDATION_FAILED', 'say why the measure was not applied', { errors: [{ path: '/body/note', message: 'is required when action is not_applied' }] });
+    throw new ApiError('VALIDATION_FAILED', 'say why the measure was not applied', { errors: [{ path: '/note', message: 'is required when action is not_applied' }] });
   }
   const check = await ownCheck(db, caller, checkId);
   if (check.departmentId !== caller.department.departmentId) {

@@ -77,7 +77,7 @@ export async function createDepartment(
   input: { uscc: string; name: string; category: Category; region: string },
 ): Promise<Department> {
   const uscc = parseUscc(input.uscc);
-  if (!uscc.ok) throw new ApiError('INVALID_USCC', uscc.detail, { errors: [{ path: '/body/uscc', message: uscc.detail }] });
+  if (!uscc.ok) throw new ApiError('INVALID_USCC', uscc.detail, { errors: [{ path: '/uscc', message: uscc.detail }] });
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(departments)
@@ -120,7 +120,7 @@ export async function createKey(
   if (!KEY_PATTERN.test(secret)) throw new ApiError('VALIDATION_FAILED', 'a key must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
   const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
   if (expiresAt && !(expiresAt.getTime() > Date.now())) {
-    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ path: '/body/expiresAt', message: 'must be in the future' }] });
+    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ path: '/expiresAt', message: 'must be in the future' }] });
   }
   return db.transaction(async (tx) => {
     const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, input.departmentId));

@@ -125,7 +125,7 @@ export async function findNotice(db: Db, checkId: string): Promise<IssuedNotice 
 export async function setNoticePrefix(db: Db, actor: Actor, departmentId: string, prefix: string | null) {
   if (prefix !== null && !NOTICE_PREFIX.test(prefix)) {
     throw new ApiError('VALIDATION_FAILED', 'noticePrefix is 1–20 Chinese characters, letters or digits, e.g. 鹤市监告', {
-      errors: [{ path: '/body/noticePrefix', message: 'must be 1–20 Chinese characters, letters or digits' }],
+      errors: [{ path: '/noticePrefix', message: 'must be 1–20 Chinese characters, letters or digits' }],
     });
   }
   return db.transaction(async (tx) => {

@@ -113,7 +113,7 @@ function amendmentPatch(a: Amendment | undefined): VersionPatch {
   const patch: VersionPatch = {};
   if (!a || Object.values(a).every((v) => v === undefined)) {
     throw new ApiError('VALIDATION_FAILED', 'an amend correction needs the corrected fields', {
-      errors: [{ path: '/body/amendment', message: 'must name at least one of reason, decisionDocNo, validFrom, validUntil, points' }],
+      errors: [{ path: '/amendment', message: 'must name at least one of reason, decisionDocNo, validFrom, validUntil, points' }],
     });
   }
   if (a.reason !== undefined) patch.reason = a.reason;
@@ -127,16 +127,16 @@ function amendmentPatch(a: Amendment | undefined): VersionPatch {
 export async function decideObjection(db: Db, caller: AuthContext, id: string, input: DecideObjectionInput): Promise<ObjectionView> {
   if (input.outcome === 'upheld' && !input.correction) {
     throw new ApiError('VALIDATION_FAILED', 'an upheld objection must say how the record is corrected', {
-      errors: [{ path: '/body/correction', message: 'is required when outcome is upheld (revoke or amend)' }],
+      errors: [{ path: '/correction', message: 'is required when outcome is upheld (revoke or amend)' }],
     });
   }
   if (input.outcome === 'rejected' && (input.correction || input.amendment)) {
     throw new ApiError('VALIDATION_FAILED', 'a rejected objection leaves the record as it was', {
-      errors: [{ path: '/body/correction', message: 'must be absent when outcome is rejected' }],
+      errors: [{ path: '/correction', message: 'must be absent when outcome is rejected' }],
     });
   }
   if (input.correction !== 'amend' && input.amendment) {
-    throw new ApiError('VALIDATION_FAILED', 'amendment is only for correction "amend"', { errors: [{ path: '/body/amendment', message: 'must be absent unless correction is amend' }] });
+    throw new ApiError('VALIDATION_FAILED', 'amendment is only for correction "amend"', { errors: [{ path: '/amendment', message: 'must be absent unless correction is amend' }] });
   }
   const patch = input.correction === 'amend' ? amendmentPatch(input.amendment) : undefined;
   const catalog = await currentCatalog(db);
@@ -153,7 +153,7 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
       } else if (input.outcome === 'upheld') {
         const merged = { validFrom: patch!.validFrom ?? current.validFrom, validUntil: patch!.validUntil === undefined ? current.validUntil : patch!.validUntil };
         if (merged.validUntil && merged.validUntil.getTime() <= merged.validFrom.getTime()) {
-          throw new ApiError('VALIDATION_FAILED', 'the corrected validity is empty', { errors: [{ path: '/body/amendment/validUntil', message: 'must be after validFrom' }] });
+          throw new ApiError('VALIDATION_FAILED', 'the corrected validity is empty', { errors: [{ path: '/amendment/validUntil', message: 'must be after validFrom' }] });
         }
         entryStatus = (await changeStatusIn(tx, actor, o.entryId, { to: 'active', change: 'corrected', detail, patch: patch!, now })).status;
       } else {

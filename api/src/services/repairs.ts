@@ -121,7 +121,7 @@ export async function verifyRepair(db: Db, caller: AuthContext, id: string): Pro
 
 export async function decideRepair(db: Db, caller: AuthContext, id: string, input: DecideRepairInput): Promise<RepairView> {
   if (input.outcome === 'denied' && input.effectiveFrom) {
-    throw new ApiError('VALIDATION_FAILED', 'a denied repair has no effective date', { errors: [{ path: '/body/effectiveFrom', message: 'must be absent when outcome is denied' }] });
+    throw new ApiError('VALIDATION_FAILED', 'a denied repair has no effective date', { errors: [{ path: '/effectiveFrom', message: 'must be absent when outcome is denied' }] });
   }
   const now = new Date();
   const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : now;
@@ -134,7 +134,7 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
       }
       if (effectiveFrom.getTime() < r.filedAt.getTime() || effectiveFrom.getTime() < current.validFrom.getTime()) {
         throw new ApiError('VALIDATION_FAILED', 'the repair cannot take effect before it was applied for', {
-          errors: [{ path: '/body/effectiveFrom', message: 'must not be before the application or the start of the record' }],
+          errors: [{ path: '/effectiveFrom', message: 'must not be before the application or the start of the record' }],
         });
       }
       // The record leaves the list at the effective date: its validity ends there. Until then checks still see it

@@ -71,21 +71,21 @@ export async function createSubscription(
   try {
     url = new URL(input.url);
   } catch {
-    throw ApiError.invalid('/body/url', 'is not an absolute URL');
+    throw ApiError.invalid('/url', 'is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ApiError.invalid('/body/url', 'must be http:// or https://');
-  if (url.username || url.password) throw ApiError.invalid('/body/url', 'must not carry credentials; verify the signature instead');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ApiError.invalid('/url', 'must be http:// or https://');
+  if (url.username || url.password) throw ApiError.invalid('/url', 'must not carry credentials; verify the signature instead');
   const target = await checkWebhookTarget(policy, url);
   if (!target.ok) {
     const what = `the host is or resolves to an address webhooks may not reach (${target.category.replace('_', '-')})`;
     throw new ApiError('FORBIDDEN_WEBHOOK_TARGET', `${what}; an operator can open it with YINGCHA_WEBHOOK_ALLOW`, {
-      errors: [{ path: '/body/url', message: what }],
+      errors: [{ path: '/url', message: what }],
     });
   }
   const catalog = await currentCatalog(db);
   const lists = input.filters?.lists ? [...new Set(input.filters.lists)] : undefined;
   lists?.forEach((code, i) => {
-    if (!catalog.listByCode.has(code)) throw ApiError.invalid(`/body/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
+    if (!catalog.listByCode.has(code)) throw ApiError.invalid(`/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
   });
   const regions = input.filters?.regions ? [...new Set(input.filters.regions)] : undefined;
   const filters = { ...(lists ? { lists } : {}), ...(regions ? { regions } : {}) };

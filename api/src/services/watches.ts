@@ -41,11 +41,11 @@ const toView = (w: typeof watches.$inferSelect): WatchView => ({
 const isAdmin = (caller: AuthContext) => caller.scopes.includes('admin');
 
 export async function createWatch(db: Db, caller: AuthContext, input: WatchInput, secret: string): Promise<WatchView> {
-  const ids = parseIdentifiers(input.subject, secret, '/body/subject');
+  const ids = parseIdentifiers(input.subject, secret, '/subject');
   const name = input.subject.name?.trim() || null;
   const normalized = name ? normalizeName(name) || null : null;
   if (!ids.uscc && !ids.idHash && !normalized) {
-    throw ApiError.invalid('/body/subject', 'needs uscc, idNumber or name');
+    throw ApiError.invalid('/subject', 'needs uscc, idNumber or name');
   }
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { inBody } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, listKeys, revokeKey, rotateKey } from '../../services/keys.js';
 import { answerPage } from '../../services/paging.js';
@@ -42,7 +43,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const dept = await createDepartment(db(), actorOf(request), request.body);
+      const dept = await createDepartment(db(), actorOf(request), request.body).catch(inBody);
       return reply.code(201).send(dept);
     },
   );
@@ -76,7 +77,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const key = await createKey(db(), actorOf(request), request.body);
+      const key = await createKey(db(), actorOf(request), request.body).catch(inBody);
       return reply.code(201).header('cache-control', 'no-store').send(key);
     },
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../errors.js';
+import { ApiError, fieldsUnder, inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { getCheck, runBatch, runCheck } from '../../services/checks.js';
 import { checkFeedback, recordFeedback } from '../../services/feedback.js';
@@ -37,7 +37,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ path: '/headers/idempotency-key', message: 'has characters outside A–Z a–z 0–9 . _ : -' }],
         });
       }
-      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key, onReceiptAppended });
+      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key, onReceiptAppended }).catch(inBody);
       return reply.code(replayed ? 200 : 201).send(result);
     },
   );
@@ -72,7 +72,8 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { batchId, onReceiptAppended },
           ),
         );
-        return { batchId, results };
+        // an item's field errors point into its check (/0/subject); here, into the request's items
+        return { batchId, results: results.map((r) => (r.error?.errors ? { ...r, error: fieldsUnder('/body/items', r.error) } : r)) };
       } finally {
         leave();
       }
@@ -114,7 +115,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const r = await recordFeedback(db(), caller(request), request.params.checkId, request.body);
+      const r = await recordFeedback(db(), caller(request), request.params.checkId, request.body).catch(inBody);
       return reply.code(r.created ? 201 : 200).send({ ...r.feedback, amends: r.amended });
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
 import { answerPage, type Page } from '../../services/paging.js';
@@ -45,7 +46,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const r = await publishEntry(app.yc.database.db, caller(request), request.body, app.yc.secret);
+      const r = await publishEntry(app.yc.database.db, caller(request), request.body, app.yc.secret).catch(inBody);
       return reply.code(r.created ? 201 : 200).send({ entryId: r.entryId, version: r.version, status: r.status, replayed: r.replayed });
     },
   );
@@ -132,7 +133,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       lookup(request, reply, 'searchEntries', request.body.idNumber, request.body, (q) =>
-        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), { ...q, idNumber: request.body.idNumber }),
+        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), { ...q, idNumber: request.body.idNumber }).catch(inBody),
       ),
   );
 

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ERRORS, type ErrorCode } from '../../errors.js';
+import { ERRORS, type ErrorCode, inBody } from '../../errors.js';
 import { actorOf, caller } from '../../plugins/auth.js';
 import { DEFAULT_PUBLIC_PAGES_PER_MINUTE } from '../../plugins/rate-limit.js';
 import {
@@ -222,7 +222,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
         },
       },
     },
-    async (request) => setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix),
+    async (request) => setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix).catch(inBody),
   );
 };
 

@@ -2,6 +2,7 @@
 // record's region (services/cases.ts filingPath); verified and decided by the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
@@ -76,7 +77,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ref },
       },
     },
-    async (request) => decideObjection(db(), caller(request), request.params.objectionId, request.body),
+    async (request) => decideObjection(db(), caller(request), request.params.objectionId, request.body).catch(inBody),
   );
 };
 

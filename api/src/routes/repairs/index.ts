@@ -2,6 +2,7 @@
 // the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
@@ -77,7 +78,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ref },
       },
     },
-    async (request) => decideRepair(db(), caller(request), request.params.repairId, request.body),
+    async (request) => decideRepair(db(), caller(request), request.params.repairId, request.body).catch(inBody),
   );
 };
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import {
   createSubscription,
@@ -63,7 +64,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         response: { 201: CreatedSubscription },
       },
     },
-    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy)),
+    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy).catch(inBody)),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage } from '../../services/paging.js';
 import { createWatch, deleteWatch, listWatches } from '../../services/watches.js';
@@ -26,7 +27,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Type.Ref('Watch') },
       },
     },
-    async (request, reply) => reply.code(201).send(await createWatch(db(), caller(request), request.body, app.yc.secret)),
+    async (request, reply) => reply.code(201).send(await createWatch(db(), caller(request), request.body, app.yc.secret).catch(inBody)),
   );
 
   app.get(
