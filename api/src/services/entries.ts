@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { departments, entries, entryVersions, events, objections, repairs, subjects } from '../db/schema.js';
-import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
+import type { EntryStatus } from '../domain/codes.js';
+import type { Entry, PublishBody, PublishResult as Published, TransferResult } from '../routes/entries/schemas.js';
 import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
@@ -18,35 +19,11 @@ import { findByIdentifiers, type Identifiers, parseIdentifiers, upsertSubject } 
 
 const DAY_MS = 86_400_000;
 
-export interface PublishInput {
-  list: string;
-  subject: {
-    kind: SubjectKind;
-    uscc?: string | undefined;
-    idNumber?: string | undefined;
-    name: string;
-    formerNames?: string[] | undefined;
-    relatedPersons?: Array<{ role: RelatedRole; name: string; idNumber?: string | undefined }> | undefined;
-  };
-  decisionDocNo: string;
-  reason: string;
-  decidedAt: string;
-  validFrom?: string | undefined;
-  validUntil?: string | undefined;
-  points?: number | undefined;
-  scopeRegion?: string | undefined;
-  source: string;
-  sourceRecordId: string;
-}
+/** A record as POST /v1/entries publishes it (and a row of an import, once parsed). */
+export type PublishInput = PublishBody;
 
-export interface PublishResult {
-  entryId: string;
-  version: number;
-  status: EntryStatus;
-  /** true when this exact content was already published */
-  replayed: boolean;
-  created: boolean;
-}
+/** The answer of POST /v1/entries, and whether the record is new (201) or not (200). */
+export type PublishResult = Published & { created: boolean };
 
 
 function parseInstant(value: string, path: string): Date {
@@ -268,7 +245,7 @@ export function assertDecider(caller: AuthContext, decidedBy: string, what: stri
  * naming the new deciding department, an `entry.transferred` event and an audit row with the reason. The new owner
  * must not already have a record with the same (source, sourceRecordId).
  */
-export async function transferEntry(db: Db, caller: AuthContext, entryId: string, to: { departmentId: string; reason: string }) {
+export async function transferEntry(db: Db, caller: AuthContext, entryId: string, to: { departmentId: string; reason: string }): Promise<TransferResult> {
   if (!caller.scopes.includes('admin')) throw new ApiError('FORBIDDEN_SCOPE', 'transferring a record needs scope "admin"');
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
@@ -298,7 +275,7 @@ export async function transferEntry(db: Db, caller: AuthContext, entryId: string
 }
 
 /** 撤销: only the deciding department may revoke, and a revoked record stays revoked. */
-export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string) {
+export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string): Promise<Omit<Published, 'replayed'>> {
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
     const current = await lockCurrentVersion(tx, entryId);
@@ -332,29 +309,8 @@ export async function eventAbouts(tx: Db | Tx, entryIds: string[]): Promise<Map<
 
 export type EntryReadView = 'public' | 'internal';
 
-export interface EntryView {
-  entryId: string;
-  list: string;
-  subjectId: string;
-  subject: { kind: string; name: string; uscc: string | null; idMasked: string | null };
-  source: string;
-  sourceRecordId: string;
-  version: number;
-  status: EntryStatus;
-  /** on the list right now: in force by status and validity (a public read shows nothing else) */
-  listed: boolean;
-  decisionDocNo: string;
-  reason: string;
-  decidedAt: string;
-  validFrom: string;
-  validUntil: string | null;
-  points: number | null;
-  scopeRegion: string;
-  publishedAt: string;
-  decidedBy: string;
-  /** the version history; internal reads only */
-  versions?: Array<{ version: number; status: EntryStatus; change: string; recordedAt: string; supersededAt: string | null }>;
-}
+/** A record as it is read (routes/entries/schemas.ts Entry); the version history on internal reads only. */
+export type EntryView = Entry;
 
 /**
  * 公示 ends at expiry or repair, but the record stays in the back end (003:L1423, L1427). A public read shows only

@@ -9,56 +9,20 @@ import { objections } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
 import { toShanghaiDate } from '../domain/workdays.js';
-import { type CaseView, caseView, listCases, lockForDecision, objectionDeadline, openCase, readCase, verifyCase } from './cases.js';
+import type { DecideObjectionBody, Objection, OpenObjectionBody } from '../routes/objections/schemas.js';
+import { caseView, listCases, lockForDecision, objectionDeadline, openCase, readCase, verifyCase } from './cases.js';
 import { currentCatalog } from './catalog.js';
 import { changeStatusIn, type VersionPatch, writeEvent } from './entries.js';
 import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';
 
-export interface Applicant {
-  name: string;
-  relation?: 'subject' | 'agent' | undefined;
-  contact?: string | undefined;
-}
-
-export interface Evidence {
-  title: string;
-  url?: string | undefined;
-  sha256?: string | undefined;
-}
-
-export interface OpenObjectionInput {
-  entryId: string;
-  applicant: Applicant;
-  reason: string;
-  evidence?: Evidence[] | undefined;
-  /** the filer's own check whose hits include the record (the path of a department that applied its measures) */
-  checkId?: string | undefined;
-}
-
-export interface Amendment {
-  reason?: string | undefined;
-  decisionDocNo?: string | undefined;
-  validFrom?: string | undefined;
-  validUntil?: string | undefined;
-  points?: number | undefined;
-}
-
-export interface DecideObjectionInput {
-  outcome: 'upheld' | 'rejected';
-  correction?: 'revoke' | 'amend' | undefined;
-  amendment?: Amendment | undefined;
-  note?: string | undefined;
-}
+// What is filed, decided and answered is the schemas' (routes/objections/schemas.ts).
+export type OpenObjectionInput = OpenObjectionBody;
+export type DecideObjectionInput = DecideObjectionBody;
+export type Amendment = NonNullable<DecideObjectionInput['amendment']>;
+export type ObjectionView = Objection;
 
 type Row = typeof objections.$inferSelect;
-
-export interface ObjectionView extends CaseView {
-  objectionId: string;
-  status: Row['status'];
-  outcome: 'upheld' | 'rejected' | null;
-  correction: 'revoke' | 'amend' | null;
-}
 
 function toView(r: Row, now = new Date()): ObjectionView {
   return {

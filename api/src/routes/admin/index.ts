@@ -6,12 +6,14 @@ import { answerPage } from '../../services/paging.js';
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipt-verify.js';
 import { ChainReport } from '../checks/schemas.js';
-import { absentBodyIsEmpty } from '../schemas.js';
+import { absentBodyIsEmpty, Ref } from '../schemas.js';
 import {
   ADMIN_SCHEMAS,
+  ApiKey,
   CreateDepartmentBody,
   CreatedKey,
   CreateKeyBody,
+  Department,
   DepartmentList,
   DepartmentListQuery,
   KeyList,
@@ -22,7 +24,6 @@ import {
   RotateKeyBody,
   RotatedKey,
 } from './schemas.js';
-import { Type } from 'typebox';
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const s of ADMIN_SCHEMAS) app.addSchema(s);
@@ -39,7 +40,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Register a department',
         description: 'A department is identified by its own 统一社会信用代码; its category decides which measures it applies.',
         body: CreateDepartmentBody,
-        response: { 201: Type.Ref('Department') },
+        response: { 201: Ref(Department) },
       },
     },
     async (request, reply) => {
@@ -107,7 +108,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Revoke an API key',
         description: 'Takes effect for the next request. Revoking twice returns the first revocation. The last active admin key cannot be revoked (LAST_ADMIN_KEY).',
         params: KeyParams,
-        response: { 200: Type.Ref('ApiKey') },
+        response: { 200: Ref(ApiKey) },
       },
     },
     async (request) => revokeKey(db(), actorOf(request), request.params.keyId),

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, fieldsUnder, inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
+import { Ref } from '../schemas.js';
 import { getCheck, runBatch, runCheck } from '../../services/checks.js';
 import { checkFeedback, recordFeedback } from '../../services/feedback.js';
 import { BatchBody, BatchResult, CheckBody, CheckFeedback, CheckParams, CheckResult, FeedbackBody, FeedbackResult } from './schemas.js';
@@ -27,7 +28,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'hash-chained receipt. Send `Idempotency-Key` to make a retry return the same receipt.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
         body: CheckBody,
-        response: { 200: Type.Ref('CheckResult'), 201: Type.Ref('CheckResult') },
+        response: { 200: Ref(CheckResult), 201: Ref(CheckResult) },
       },
     },
     async (request, reply) => {
@@ -89,7 +90,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['checks'],
         summary: 'Read a stored receipt (append-only; no route changes or deletes one)',
         params: CheckParams,
-        response: { 200: Type.Ref('CheckResult') },
+        response: { 200: Ref(CheckResult) },
       },
     },
     async (request) => getCheck(db(), caller(request), request.params.checkId),

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
+import { Ref } from '../schemas.js';
 import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
 import { answerPage, type Page } from '../../services/paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
@@ -64,7 +64,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'stays in the back end and view=internal (scope publish, review or admin) shows it with its history.',
         params: EntryParams,
         querystring: EntryQuery,
-        response: { 200: Type.Ref('Entry') },
+        response: { 200: Ref(Entry) },
       },
     },
     async (request) => {

@@ -6,6 +6,7 @@ import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
+import { Ref } from '../schemas.js';
 import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
 
@@ -13,7 +14,7 @@ import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, Op
 const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Objection);
   const db = () => app.yc.database.db;
-  const ref = Type.Ref('Objection');
+  const ref = Ref(Objection);
 
   app.post(
     '',

@@ -6,6 +6,7 @@ import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
+import { Ref } from '../schemas.js';
 import { decideRepair, getRepair, listRepairs, openRepair, verifyRepair } from '../../services/repairs.js';
 import { RepairParams } from '../objections/schemas.js';
 import { DecideRepairBody, OpenRepairBody, Repair, RepairListQuery } from './schemas.js';
@@ -14,7 +15,7 @@ import { DecideRepairBody, OpenRepairBody, Repair, RepairListQuery } from './sch
 const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Repair);
   const db = () => app.yc.database.db;
-  const ref = Type.Ref('Repair');
+  const ref = Ref(Repair);
 
   app.post(
     '',
