@@ -380,10 +380,42 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
 }
 
+interface BatchItem {
+  index: number;
+  input: CheckInput;
+  admitted: ReturnType<typeof admit>;
+  reqHash: string;
+  matched: Matched[];
+}
+
 /**
- * A batch: every item's identifiers resolved in one statement (with related persons and versions); items that go
- * by name alone are looked up by name, a few at a time, and get their versions in one more statement; then one
- * receipt per item. A bad item gets its own error and the others are still checked. Results keep request order.
+ * `resolve` for a whole batch: every item's identifiers in one statement (with related persons and versions); items
+ * that go by name alone are looked up by name, a few at a time, and their subjects' versions come in one more
+ * statement. Sets each item's matches; the read covers them all.
+ */
+async function resolveBatch(db: Db, items: BatchItem[], at: Date): Promise<CheckRead> {
+  const usccs = [...new Set(items.flatMap((i) => (i.admitted.ids.uscc ? [i.admitted.ids.uscc] : [])))];
+  const idHashes = [...new Set(items.flatMap((i) => (i.admitted.ids.idHash ? [i.admitted.ids.idHash] : [])))];
+  const read = await readForCheck(db, { usccs, idHashes, at });
+  for (const item of items) item.matched = directMatches(read, item.admitted.ids);
+  const byName = items.filter((i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name));
+  if (byName.length === 0) return read;
+  await pool(byName, BATCH_PARALLEL, async (item) => {
+    const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
+    item.matched = await nameMatches(db, item.input.subject.name!, normalizeName(item.input.subject.name!), hasIdentifier);
+  });
+  const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
+  if (extra.length === 0) return read;
+  const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at });
+  // one version per entry at one instant: a subject found both ways is not counted twice
+  const known = new Set(read.versions.map((v) => v.entryId));
+  return { ...read, versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))], catalogVersion: Math.max(read.catalogVersion, more.catalogVersion) };
+}
+
+/**
+ * A batch: every item admitted on its own, all of them resolved together (resolveBatch), each decided over its own
+ * subjects' versions, then one receipt per item. A bad item gets its own error and the others are still checked.
+ * Results keep request order; an item's field errors point into the item (/0/subject/uscc).
  */
 export async function runBatch(
   db: Db,
@@ -398,8 +430,7 @@ export async function runBatch(
     results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } };
   };
   const now = new Date();
-  type Item = { index: number; input: CheckInput; admitted: ReturnType<typeof admit>; reqHash: string; matched: Matched[] };
-  const items: Item[] = [];
+  const items: BatchItem[] = [];
   for (const [index, input] of inputs.entries()) {
     try {
       const admitted = { ...admit(input, secret, `/${index}`), now, at: now };
@@ -408,28 +439,15 @@ export async function runBatch(
       fail(index, err);
     }
   }
-  const usccs = [...new Set(items.flatMap((i) => (i.admitted.ids.uscc ? [i.admitted.ids.uscc] : [])))];
-  const idHashes = [...new Set(items.flatMap((i) => (i.admitted.ids.idHash ? [i.admitted.ids.idHash] : [])))];
-  let read = await readForCheck(db, { usccs, idHashes, at: now });
-  for (const item of items) item.matched = directMatches(read, item.admitted.ids);
-  const byName = items.filter((i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name));
-  if (byName.length > 0) {
-    await pool(byName, BATCH_PARALLEL, async (item) => {
-      const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
-      item.matched = await nameMatches(db, item.input.subject.name!, normalizeName(item.input.subject.name!), hasIdentifier);
-    });
-    const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
-    if (extra.length > 0) {
-      const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at: now });
-      // one version per entry at one instant: a subject found both ways is not counted twice
-      const known = new Set(read.versions.map((v) => v.entryId));
-      read = { ...read, versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))], catalogVersion: Math.max(read.catalogVersion, more.catalogVersion) };
-    }
-  }
+  const read = await resolveBatch(db, items, now);
   const catalog = await catalogAt(db, read.catalogVersion);
   // versions by subject, so each item looks at its own few instead of the whole batch's
   const bySubject = new Map<string, ReadVersion[]>();
-  for (const v of read.versions) bySubject.set(v.subjectId, [...(bySubject.get(v.subjectId) ?? []), v]);
+  for (const v of read.versions) {
+    const mine = bySubject.get(v.subjectId);
+    if (mine) mine.push(v);
+    else bySubject.set(v.subjectId, [v]);
+  }
   const bodies: Array<{ index: number; body: NewReceipt }> = [];
   for (const item of items) {
     addRelated(item.matched, read);
