@@ -57,9 +57,25 @@ export type ErrorCode = keyof typeof ERRORS;
 export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 
 export interface FieldError {
-  /** JSON pointer into the request, e.g. /body/subject/uscc */
+  /**
+   * JSON pointer. A service points into its own input (`/subject/uscc`); the route that handed it the request body
+   * puts that under `/body` (`inBody`), so the answer points into the request (`/body/subject/uscc`).
+   */
   path: string;
   message: string;
+}
+
+/** The detail of an error that only lists its fields: `path message; path message`. */
+const listed = (errors: readonly FieldError[]) => errors.map((e) => `${e.path} ${e.message}`).join('; ');
+
+/**
+ * `detail` and `errors` with every path under `prefix`. A detail that lists the fields (ApiError.invalidFields) lists
+ * them again with their new paths; any other detail is kept as it is.
+ */
+export function fieldsUnder<T extends { detail: string; errors?: FieldError[] | undefined }>(prefix: string, e: T): T {
+  if (!e.errors) return e;
+  const errors = e.errors.map((f) => ({ path: `${prefix}${f.path}`, message: f.message }));
+  return { ...e, detail: e.detail === listed(e.errors) ? listed(errors) : e.detail, errors };
 }
 
 export class ApiError extends Error {
@@ -74,15 +90,30 @@ export class ApiError extends Error {
     this.status = ERRORS[code].status;
   }
 
-  /** 400 VALIDATION_FAILED naming one field: `path` is a JSON pointer into the request, e.g. /body/list. */
+  /** 400 VALIDATION_FAILED naming one field: `path` is a JSON pointer into the service's input, e.g. /list. */
   static invalid(path: string, message: string): ApiError {
     return ApiError.invalidFields([{ path, message }]);
   }
 
   /** 400 VALIDATION_FAILED naming each field; the detail lists them all, `path message; path message`. */
   static invalidFields(errors: FieldError[]): ApiError {
-    return new ApiError('VALIDATION_FAILED', errors.map((e) => `${e.path} ${e.message}`).join('; '), { errors });
+    return new ApiError('VALIDATION_FAILED', listed(errors), { errors });
   }
+
+  /** The same error with its field paths under `prefix` (fieldsUnder); itself when it names no field. */
+  under(prefix: string): ApiError {
+    if (!this.extra.errors) return this;
+    const { detail, errors } = fieldsUnder(prefix, { detail: this.detail, errors: this.extra.errors });
+    return new ApiError(this.code, detail, { ...this.extra, errors });
+  }
+}
+
+/**
+ * For a route that handed a service the request body: `await service(request.body).catch(inBody)` answers the
+ * service's field errors with paths into the request (`/list` → `/body/list`). Anything else is rethrown as it is.
+ */
+export function inBody(err: unknown): never {
+  throw err instanceof ApiError ? err.under('/body') : err;
 }
 
 export const problemType = (code: ErrorCode) => `urn:yingcha:problem:${code.toLowerCase().replaceAll('_', '-')}`;

@@ -40,6 +40,17 @@ export const Problem = Type.Object(
 
 export const ProblemRef = Type.Unsafe<import('typebox').Static<typeof Problem>>({ $ref: 'Problem#' });
 
+/**
+ * `{ $ref: '<its $id>' }` to a schema registered with addSchema, keeping the schema's static type: Type.Ref alone is
+ * `unknown` to Static and to the type provider, so a service result typed from a schema with a Type.Ref in it would
+ * not be checked there.
+ */
+export function Ref<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== 'string') throw new Error('Ref needs a schema with an $id');
+  return Type.Unsafe<Static<T>>({ $ref: id });
+}
+
 export const Uuid = Type.String({ format: 'uuid', examples: ['0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23'] });
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-22T08:30:00.000Z'] });
 export const Region = Type.String({

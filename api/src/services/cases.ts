@@ -8,6 +8,7 @@ import { DEFAULTS } from '../defaults.js';
 import { regionCovers } from '../domain/measures.js';
 import { addWorkingDays, calendarCovers, toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
+import type { CaseFields, Evidence } from '../routes/objections/schemas.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog, type StoredList } from './catalog-snapshot.js';
 import { assertDecider, lockCurrentVersion, type VersionRow, writeEvent } from './entries.js';
@@ -121,7 +122,7 @@ type CaseRow = typeof objections.$inferSelect | typeof repairs.$inferSelect;
 export type CaseKind = 'objection' | 'repair';
 
 export interface CaseStored {
-  items: Array<{ title: string; url?: string | undefined; sha256?: string | undefined }>;
+  items: Evidence[];
   filedAs: FiledAs;
   rule: string;
   provisional: boolean;
@@ -131,11 +132,11 @@ export interface CaseStored {
 const tableOf = (kind: CaseKind): CaseTable => (kind === 'objection' ? objections : repairs);
 
 /** The fields every case view has, from its row. */
-export function caseView(r: CaseRow, now = new Date()) {
+export function caseView(r: CaseRow, now = new Date()): CaseView {
   const stored = r.evidence as CaseStored;
   return {
     entryId: r.entryId,
-    applicant: r.applicant as { name: string; relation?: 'subject' | 'agent'; contact?: string },
+    applicant: r.applicant as CaseView['applicant'],
     reason: r.reason,
     evidence: stored.items,
     filedAs: stored.filedAs,
@@ -154,7 +155,7 @@ export function caseView(r: CaseRow, now = new Date()) {
   };
 }
 
-export type CaseView = ReturnType<typeof caseView>;
+export type CaseView = CaseFields;
 
 export async function lockCase(tx: Tx, kind: CaseKind, id: string): Promise<CaseRow> {
   const table = tableOf(kind);

@@ -4,6 +4,7 @@ import { type SQL, and, asc, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { events } from '../db/schema.js';
 import { ApiError } from '../errors.js';
+import type { ChangesPage } from '../routes/changes/schemas.js';
 
 /** A position in the feed: the writing transaction and the event id within it. */
 export interface FeedPosition {
@@ -167,8 +168,11 @@ export async function changesPage(
   db: Db,
   departmentId: string,
   q: { after?: string | undefined; limit: number; filter: FeedFilter },
-): Promise<{ events: Array<Omit<FeedEvent, 'position'>>; nextCursor: string }> {
+): Promise<ChangesPage> {
   const after = q.after ? decodeCursor(q.after) : FEED_START;
   const page = await feedPage(db, { after, limit: q.limit, departmentId, filter: q.filter });
-  return { events: page.events.map(({ position: _p, ...e }) => e), nextCursor: encodeCursor(page.next) };
+  return {
+    events: page.events.map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, data: e.data as ChangesPage['events'][number]['data'] })),
+    nextCursor: encodeCursor(page.next),
+  };
 }

@@ -5,14 +5,16 @@ import { and, eq } from 'drizzle-orm';
 import { type Db, sqlState } from '../db/index.js';
 import { checkIdempotency, checks } from '../db/schema.js';
 import { canonicalJson } from '../domain/canonical.js';
-import type { AppliesTo, EntryStatus, MatchedBy, MatterType, Polarity, Verdict } from '../domain/codes.js';
+import { checkMeasures, weighHit } from '../domain/check-measures.js';
+import type { MatchedBy, MatterType, Verdict } from '../domain/codes.js';
 import { type MatchedMeasure, measuresFor, regionCovers } from '../domain/measures.js';
 import { nameSimilarity, normalizeName } from '../domain/names.js';
 import { pointsStanding } from '../domain/points.js';
 import { uuidv7 } from '../domain/uuid7.js';
 import { decideVerdict, type Reason } from '../domain/verdict.js';
-import { ApiError, type FieldError } from '../errors.js';
-import { type CatalogSnapshot, catalogAt, type StoredMeasure } from './catalog-snapshot.js';
+import { ApiError } from '../errors.js';
+import type { BatchResult, CheckBody, CheckMeasure, CheckResult, Hit } from '../routes/checks/schemas.js';
+import { type CatalogSnapshot, catalogAt, type StoredList, type StoredMeasure } from './catalog-snapshot.js';
 import { type CheckRead, type ReadVersion, readForCheck } from './check-read.js';
 import type { AuthContext } from './keys.js';
 import { commitReceipt, landBatch } from './receipt-batch.js';
@@ -22,47 +24,10 @@ import { findByName, fuzzyCandidates, parseIdentifiers, type ResolvedSubject } f
 /** A fuzzy candidate below this score is not a hit. Same-city, same-industry names of different firms score ≈0.69. */
 export const FUZZY_THRESHOLD = 0.75;
 
-export interface CheckInput {
-  subject: { uscc?: string | undefined; name?: string | undefined; idNumber?: string | undefined; kind?: string | undefined };
-  matter: { type: MatterType; reference: string; title?: string | undefined };
-  operator?: { id?: string | undefined; name?: string | undefined } | undefined;
-  asOf?: string | undefined;
-}
-
-export interface Hit {
-  entryId: string;
-  list: { code: string; name: string; polarity: Polarity };
-  memoranda: Array<{ docNo: string; title: string }>;
-  decidedBy: string;
-  decidedAt: string;
-  /** 认定文书号 and 失信/守信行为, as the deciding department published them: the notice cites them */
-  decisionDocNo: string;
-  reason: string;
-  validUntil: string | null;
-  status: EntryStatus;
-  suspended: boolean;
-  matchedBy: MatchedBy;
-  score: number;
-  subject: { subjectId: string; kind: string; name: string; uscc: string | null; idMasked: string | null };
-  /** why it matched: the name compared, or the role linking a related person */
-  matchReason: string;
-  points?: { total: number; windowFrom: string; windowTo: string; acts: number };
-  measureIds: string[];
-}
-
-export interface CheckMeasure {
-  measureId: string;
-  docNo: string;
-  ordinal: string;
-  text: string;
-  effect: string;
-  mandatory: boolean;
-  legalBasis: string | null;
-  appliesTo: AppliesTo[];
-  implementingUnits: string[];
-  /** the hits (entry ids) this measure answers */
-  forEntries: string[];
-}
+/** A check as POST /v1/checks takes it; each item of a batch is one too, with the batch's matter. */
+export type CheckInput = CheckBody;
+// The answer's types are the schemas' (routes/checks/schemas.ts): a field the schema lacks does not compile here.
+export type { CheckMeasure, CheckResult, Hit };
 
 /** A catalogue measure as a check (and a watch.hit) reports it. */
 export function measureView(m: MatchedMeasure<StoredMeasure>, forEntries: string[]): CheckMeasure {
@@ -78,26 +43,6 @@ export function measureView(m: MatchedMeasure<StoredMeasure>, forEntries: string
     implementingUnits: m.implementingUnits ?? [],
     forEntries,
   };
-}
-
-export interface CheckResult {
-  checkId: string;
-  /** the department that ran the check */
-  departmentId: string;
-  checkedAt: string;
-  asOf: string | null;
-  verdict: Verdict;
-  reasons: Reason[];
-  matter: { type: MatterType; reference: string; title: string | null };
-  subject: {
-    asked: { kind?: string; uscc?: string; name?: string; idNumber?: string };
-    resolved: Array<{ subjectId: string; kind: string; name: string; uscc: string | null; idMasked: string | null; matchedBy: MatchedBy }>;
-  };
-  hits: Hit[];
-  measures: CheckMeasure[];
-  dataVersion: string;
-  catalogVersion: number;
-  receipt: { hash: string; prevHash: string; chain: number; chainSeq: number };
 }
 
 interface Matched {
@@ -179,57 +124,65 @@ const inForce = (v: VersionRow, at: Date) =>
   v.validFrom.getTime() <= at.getTime() &&
   (v.validUntil === null || v.validUntil.getTime() > at.getTime());
 
+/**
+ * A points list (积分制): the tier its acts reach now, from the acts in the window (003:L199), with the latest act to
+ * stand for them and the points; undefined below the first tier. A repaired act stops counting at the repair's
+ * effective date (its validUntil); a suspended one (异议) not at all.
+ */
+function pointsTier(catalog: CatalogSnapshot, rule: NonNullable<StoredList['pointsRule']>, rows: VersionRow[], at: Date) {
+  const acts = rows.filter(
+    (v) =>
+      (v.status === 'active' || (v.status === 'repaired' && v.validUntil !== null && v.validUntil.getTime() > at.getTime())) &&
+      v.points !== null &&
+      v.validFrom.getTime() <= at.getTime(),
+  );
+  const standing = pointsStanding(rule, acts.map((v) => ({ points: v.points!, decidedAt: v.decidedAt })), at);
+  const tier = standing.tier ? catalog.listByCode.get(standing.tier) : undefined;
+  if (!tier) return undefined;
+  const points: Hit['points'] = { total: standing.total, windowFrom: standing.window.from.toISOString(), windowTo: standing.window.to.toISOString(), acts: acts.length };
+  return { tier, row: acts.sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime())[0], points };
+}
+
+/** A record in force on a list, as the check reports it (its measures come later, with the verdict). */
+function hitOf(catalog: CatalogSnapshot, m: Matched, list: StoredList, v: VersionRow, points: Hit['points'] | undefined): Omit<Hit, 'measureIds'> {
+  return {
+    entryId: v.entryId,
+    list: { code: list.code, name: list.name, polarity: list.polarity },
+    memoranda: list.memoranda.map((d) => ({ docNo: d, title: catalog.memorandumByDocNo.get(d)?.title ?? d })),
+    decidedBy: v.decidingDepartmentId,
+    decidedAt: v.decidedAt.toISOString(),
+    decisionDocNo: v.decisionDocNo,
+    reason: v.reason,
+    validUntil: v.validUntil?.toISOString() ?? null,
+    status: v.status,
+    suspended: v.status === 'objection_pending',
+    matchedBy: m.matchedBy,
+    score: m.score,
+    subject: { subjectId: m.s.subjectId, kind: m.s.kind, name: m.s.name, uscc: m.s.uscc, idMasked: m.s.idMasked },
+    matchReason: m.reason,
+    ...(points ? { points } : {}),
+  };
+}
+
+/** The hits: per matched subject and list, the records in force in the caller's region (a points list: its tier). */
 function hitsFor(catalog: CatalogSnapshot, matched: Matched[], versions: VersionRow[], at: Date, region: string) {
   const out: Array<{ hit: Omit<Hit, 'measureIds'>; memoranda: string[]; role?: string }> = [];
   for (const m of matched) {
-    const mine = versions.filter((v) => v.subjectId === m.s.subjectId && regionCovers(v.scopeRegion, region));
     const byList = new Map<string, VersionRow[]>();
-    for (const v of mine) byList.set(v.listCode, [...(byList.get(v.listCode) ?? []), v]);
+    for (const v of versions) {
+      if (v.subjectId !== m.s.subjectId || !regionCovers(v.scopeRegion, region)) continue;
+      const rows = byList.get(v.listCode);
+      if (rows) rows.push(v);
+      else byList.set(v.listCode, [v]);
+    }
     for (const [code, rows] of byList) {
       const list = catalog.listByCode.get(code);
       if (!list) continue;
-      let hitList = list;
-      let row: VersionRow | undefined;
-      let points: Hit['points'];
-      if (list.pointsRule) {
-        // Points lists: the tier is computed now from the acts in the window (003:L199).
-        // A repaired act stops counting at the repair's effective date (its validUntil); a suspended one (异议) not at all.
-        const acts = rows.filter(
-          (v) =>
-            (v.status === 'active' || (v.status === 'repaired' && v.validUntil !== null && v.validUntil.getTime() > at.getTime())) &&
-            v.points !== null &&
-            v.validFrom.getTime() <= at.getTime(),
-        );
-        const standing = pointsStanding(list.pointsRule, acts.map((v) => ({ points: v.points!, decidedAt: v.decidedAt })), at);
-        if (!standing.tier) continue;
-        const tier = catalog.listByCode.get(standing.tier);
-        if (!tier) continue;
-        hitList = tier;
-        row = acts.sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime())[0];
-        points = { total: standing.total, windowFrom: standing.window.from.toISOString(), windowTo: standing.window.to.toISOString(), acts: acts.length };
-      }
-      for (const v of row ? [row] : rows.filter((r) => inForce(r, at))) {
-        out.push({
-          memoranda: hitList.memoranda,
-          ...(m.role ? { role: m.role } : {}),
-          hit: {
-            entryId: v.entryId,
-            list: { code: hitList.code, name: hitList.name, polarity: hitList.polarity },
-            memoranda: hitList.memoranda.map((d) => ({ docNo: d, title: catalog.memorandumByDocNo.get(d)?.title ?? d })),
-            decidedBy: v.decidingDepartmentId,
-            decidedAt: v.decidedAt.toISOString(),
-            decisionDocNo: v.decisionDocNo,
-            reason: v.reason,
-            validUntil: v.validUntil?.toISOString() ?? null,
-            status: v.status,
-            suspended: v.status === 'objection_pending',
-            matchedBy: m.matchedBy,
-            score: m.score,
-            subject: { subjectId: m.s.subjectId, kind: m.s.kind, name: m.s.name, uscc: m.s.uscc, idMasked: m.s.idMasked },
-            matchReason: m.reason,
-            ...(points ? { points } : {}),
-          },
-        });
+      const scored = list.pointsRule ? pointsTier(catalog, list.pointsRule, rows, at) : undefined;
+      if (list.pointsRule && !scored) continue;
+      const hitList = scored?.tier ?? list;
+      for (const v of scored?.row ? [scored.row] : rows.filter((r) => inForce(r, at))) {
+        out.push({ memoranda: hitList.memoranda, ...(m.role ? { role: m.role } : {}), hit: hitOf(catalog, m, hitList, v, scored?.points) });
       }
     }
   }
@@ -269,12 +222,11 @@ export function toCheckResult(r: ReceiptRow): CheckResult {
 export interface CheckOptions {
   idempotencyKey?: string | undefined;
   batchId?: string | undefined;
-  path?: string;
   /** told how long the receipt append took, in seconds (the metrics) */
   onReceiptAppended?: (seconds: number) => void;
 }
 
-/** Validates what can be validated without the database: identifiers, asOf. */
+/** Validates what can be validated without the database: identifiers, asOf. `path` points at the input in the service's input. */
 function admit(input: CheckInput, secret: string, path: string) {
   const ids = parseIdentifiers(input.subject, secret, `${path}/subject`);
   if (!ids.uscc && !ids.idHash && !(input.subject.name && normalizeName(input.subject.name))) {
@@ -302,6 +254,40 @@ function measuresOf(catalog: CatalogSnapshot, q: Parameters<typeof measuresFor>[
   return r;
 }
 
+/** The check's hits, the measures this caller must apply, and the verdict: what was read, judged. Pure. */
+function judge(department: AuthContext['department'], matterType: MatterType, matched: Matched[], read: CheckRead, catalog: CatalogSnapshot, at: Date) {
+  const found = hitsFor(catalog, matched, read.versions, at, department.region);
+  const weighed = found.map(({ hit, memoranda, role }) =>
+    weighHit(hit, role, hit.suspended ? undefined : measuresOf(catalog, { category: department.category, matterType, region: department.region, memoranda, list: hit.list.code })),
+  );
+  const { verdict, reasons, cancelledIncentives } = decideVerdict(weighed);
+  const { perHit, measures } = checkMeasures(weighed, cancelledIncentives);
+  const hits: Hit[] = found.map(({ hit }, i) => ({ ...hit, measureIds: perHit[i]!.map((m) => m.measureId) }));
+  return { hits, measures: measures.map(({ measure, forEntries }) => measureView(measure, forEntries)), verdict, reasons };
+}
+
+/** The subject as asked, as the receipt keeps it: the ID number only masked. */
+function subjectAsked(subject: CheckInput['subject'], ids: ReturnType<typeof parseIdentifiers>): CheckResult['subject']['asked'] {
+  return {
+    ...(subject.kind ? { kind: subject.kind } : {}),
+    ...(ids.uscc ? { uscc: ids.uscc } : {}),
+    ...(subject.name ? { name: subject.name } : {}),
+    ...(ids.idMasked ? { idNumber: ids.idMasked } : {}),
+  };
+}
+
+/** Each subject the check is about, once, with how it was matched (the first way found). */
+function subjectsResolved(matched: Matched[]): CheckResult['subject']['resolved'] {
+  return [...new Map(matched.map((m) => [m.s.subjectId, m])).values()].map((m) => ({
+    subjectId: m.s.subjectId,
+    kind: m.s.kind,
+    name: m.s.name,
+    uscc: m.s.uscc,
+    idMasked: m.s.idMasked,
+    matchedBy: m.matchedBy,
+  }));
+}
+
 /** Everything of the receipt but its place in the chain: the decision over what was read. Pure. */
 function decide(
   caller: AuthContext,
@@ -314,76 +300,22 @@ function decide(
   opts: CheckOptions,
 ): NewReceipt {
   const { ids, now, asOf, at } = admitted;
-  const department = caller.department;
-  const found = hitsFor(catalog, matched, read.versions, at, department.region);
-
-  const measures = new Map<string, CheckMeasure>();
-  const perHit = found.map(({ hit, memoranda, role }) => {
-    if (hit.suspended) return { hit: { ...hit, measureIds: [] as string[] }, effects: [], noDuty: false };
-    const r = measuresOf(catalog, { category: department.category, matterType: input.matter.type, region: department.region, memoranda, list: hit.list.code });
-    // A related person's record brings only the measures aimed at persons in that role (e.g. 任职限制).
-    const target: AppliesTo | undefined = role === 'legal_representative' ? 'legal_representative' : role ? 'responsible_person' : undefined;
-    const chosen = target ? r.measures.filter((m) => m.appliesTo.includes(target)) : r.measures;
-    return {
-      hit: { ...hit, measureIds: chosen.map((m) => m.measureId) },
-      chosen,
-      effects: chosen.map((m) => m.effect),
-      noDuty: chosen.length === 0 && r.noDuty.length > 0,
-    };
-  });
-  const decision = decideVerdict(
-    perHit.map((p) => ({
-      listCode: p.hit.list.code,
-      polarity: p.hit.list.polarity,
-      matchedBy: p.hit.matchedBy,
-      suspended: p.hit.suspended,
-      effects: p.effects,
-      noDuty: p.noDuty,
-    })),
-  );
-  const cancelled = new Set(decision.cancelledIncentives);
-  for (const p of perHit) {
-    if (p.hit.suspended || !p.chosen) continue;
-    if (p.hit.list.polarity === 'incentive' && (cancelled.has(p.hit.list.code) || !['uscc', 'id_number'].includes(p.hit.matchedBy))) {
-      p.hit.measureIds = [];
-      continue;
-    }
-    for (const m of p.chosen) {
-      const prev = measures.get(m.measureId);
-      if (prev) prev.forEntries.push(p.hit.entryId);
-      else measures.set(m.measureId, measureView(m, [p.hit.entryId]));
-    }
-  }
-
-  const asked = {
-    ...(input.subject.kind ? { kind: input.subject.kind } : {}),
-    ...(ids.uscc ? { uscc: ids.uscc } : {}),
-    ...(input.subject.name ? { name: input.subject.name } : {}),
-    ...(ids.idMasked ? { idNumber: ids.idMasked } : {}),
-  };
-  const resolved = [...new Map(matched.map((m) => [m.s.subjectId, m])).values()].map((m) => ({
-    subjectId: m.s.subjectId,
-    kind: m.s.kind,
-    name: m.s.name,
-    uscc: m.s.uscc,
-    idMasked: m.s.idMasked,
-    matchedBy: m.matchedBy,
-  }));
+  const { hits, measures, verdict, reasons } = judge(caller.department, input.matter.type, matched, read, catalog, at);
   return {
     // time-ordered, from the instant of the check: the id says which month the receipt is kept under
     id: uuidv7(now.getTime()),
-    departmentId: department.departmentId,
+    departmentId: caller.department.departmentId,
     keyId: caller.keyId,
     operator: input.operator ?? null,
     matterType: input.matter.type,
     matterReference: input.matter.reference,
     matterTitle: input.matter.title ?? null,
-    subjectAsked: asked,
-    subjectResolved: resolved,
-    hits: perHit.map((p) => p.hit),
-    measures: [...measures.values()],
-    reasons: decision.reasons,
-    verdict: decision.verdict,
+    subjectAsked: subjectAsked(input.subject, ids),
+    subjectResolved: subjectsResolved(matched),
+    hits,
+    measures,
+    reasons,
+    verdict,
     // the catalogue used may be newer than the one read with the records (changed on this instance meanwhile)
     dataVersion: `c${catalog.version}.e${read.lastEvent}`,
     asOf,
@@ -426,8 +358,7 @@ export async function runCheck(
   input: CheckInput,
   opts: CheckOptions = {},
 ): Promise<{ result: CheckResult; replayed: boolean }> {
-  const path = opts.path ?? '/body';
-  const admitted = admit(input, secret, path);
+  const admitted = admit(input, secret, '');
   const { ids } = admitted;
   const reqHash = requestHash(input, secret, ids.idHash);
   const { matched, read } = await resolve(db, input.subject, ids, admitted.at);
@@ -435,11 +366,8 @@ export async function runCheck(
   return store(db, decide(caller, input, admitted, matched, read, catalog, reqHash, opts), opts);
 }
 
-export interface BatchItemResult {
-  index: number;
-  check?: CheckResult;
-  error?: { code: string; detail: string; errors?: FieldError[] };
-}
+/** One item of a batch: its receipt, or the error that refused it (field paths point into the item, /0/subject). */
+export type BatchItemResult = BatchResult['results'][number];
 
 const BATCH_PARALLEL = 8;
 
@@ -452,10 +380,42 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
 }
 
+interface BatchItem {
+  index: number;
+  input: CheckInput;
+  admitted: ReturnType<typeof admit>;
+  reqHash: string;
+  matched: Matched[];
+}
+
 /**
- * A batch: every item's identifiers resolved in one statement (with related persons and versions); items that go
- * by name alone are looked up by name, a few at a time, and get their versions in one more statement; then one
- * receipt per item. A bad item gets its own error and the others are still checked. Results keep request order.
+ * `resolve` for a whole batch: every item's identifiers in one statement (with related persons and versions); items
+ * that go by name alone are looked up by name, a few at a time, and their subjects' versions come in one more
+ * statement. Sets each item's matches; the read covers them all.
+ */
+async function resolveBatch(db: Db, items: BatchItem[], at: Date): Promise<CheckRead> {
+  const usccs = [...new Set(items.flatMap((i) => (i.admitted.ids.uscc ? [i.admitted.ids.uscc] : [])))];
+  const idHashes = [...new Set(items.flatMap((i) => (i.admitted.ids.idHash ? [i.admitted.ids.idHash] : [])))];
+  const read = await readForCheck(db, { usccs, idHashes, at });
+  for (const item of items) item.matched = directMatches(read, item.admitted.ids);
+  const byName = items.filter((i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name));
+  if (byName.length === 0) return read;
+  await pool(byName, BATCH_PARALLEL, async (item) => {
+    const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
+    item.matched = await nameMatches(db, item.input.subject.name!, normalizeName(item.input.subject.name!), hasIdentifier);
+  });
+  const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
+  if (extra.length === 0) return read;
+  const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at });
+  // one version per entry at one instant: a subject found both ways is not counted twice
+  const known = new Set(read.versions.map((v) => v.entryId));
+  return { ...read, versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))], catalogVersion: Math.max(read.catalogVersion, more.catalogVersion) };
+}
+
+/**
+ * A batch: every item admitted on its own, all of them resolved together (resolveBatch), each decided over its own
+ * subjects' versions, then one receipt per item. A bad item gets its own error and the others are still checked.
+ * Results keep request order; an item's field errors point into the item (/0/subject/uscc).
  */
 export async function runBatch(
   db: Db,
@@ -467,41 +427,27 @@ export async function runBatch(
   const results: BatchItemResult[] = new Array(inputs.length);
   const fail = (index: number, err: unknown) => {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
-    results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors as FieldError[] } : {}) } };
+    results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } };
   };
   const now = new Date();
-  type Item = { index: number; input: CheckInput; admitted: ReturnType<typeof admit>; reqHash: string; matched: Matched[] };
-  const items: Item[] = [];
+  const items: BatchItem[] = [];
   for (const [index, input] of inputs.entries()) {
     try {
-      const admitted = { ...admit(input, secret, `/body/items/${index}`), now, at: now };
+      const admitted = { ...admit(input, secret, `/${index}`), now, at: now };
       items.push({ index, input, admitted, reqHash: requestHash(input, secret, admitted.ids.idHash), matched: [] });
     } catch (err) {
       fail(index, err);
     }
   }
-  const usccs = [...new Set(items.flatMap((i) => (i.admitted.ids.uscc ? [i.admitted.ids.uscc] : [])))];
-  const idHashes = [...new Set(items.flatMap((i) => (i.admitted.ids.idHash ? [i.admitted.ids.idHash] : [])))];
-  let read = await readForCheck(db, { usccs, idHashes, at: now });
-  for (const item of items) item.matched = directMatches(read, item.admitted.ids);
-  const byName = items.filter((i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name));
-  if (byName.length > 0) {
-    await pool(byName, BATCH_PARALLEL, async (item) => {
-      const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
-      item.matched = await nameMatches(db, item.input.subject.name!, normalizeName(item.input.subject.name!), hasIdentifier);
-    });
-    const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
-    if (extra.length > 0) {
-      const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at: now });
-      // one version per entry at one instant: a subject found both ways is not counted twice
-      const known = new Set(read.versions.map((v) => v.entryId));
-      read = { ...read, versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))], catalogVersion: Math.max(read.catalogVersion, more.catalogVersion) };
-    }
-  }
+  const read = await resolveBatch(db, items, now);
   const catalog = await catalogAt(db, read.catalogVersion);
   // versions by subject, so each item looks at its own few instead of the whole batch's
   const bySubject = new Map<string, ReadVersion[]>();
-  for (const v of read.versions) bySubject.set(v.subjectId, [...(bySubject.get(v.subjectId) ?? []), v]);
+  for (const v of read.versions) {
+    const mine = bySubject.get(v.subjectId);
+    if (mine) mine.push(v);
+    else bySubject.set(v.subjectId, [v]);
+  }
   const bodies: Array<{ index: number; body: NewReceipt }> = [];
   for (const item of items) {
     addRelated(item.matched, read);

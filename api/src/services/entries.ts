@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
 import { departments, entries, entryVersions, events, objections, repairs, subjects } from '../db/schema.js';
-import type { EntryStatus, RelatedRole, SubjectKind } from '../domain/codes.js';
+import type { EntryStatus } from '../domain/codes.js';
+import type { Entry, PublishBody, PublishResult as Published, TransferResult } from '../routes/entries/schemas.js';
 import { afterCursor, type Page, pageOrder, toPage } from './paging.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
@@ -18,35 +19,11 @@ import { findByIdentifiers, type Identifiers, parseIdentifiers, upsertSubject } 
 
 const DAY_MS = 86_400_000;
 
-export interface PublishInput {
-  list: string;
-  subject: {
-    kind: SubjectKind;
-    uscc?: string | undefined;
-    idNumber?: string | undefined;
-    name: string;
-    formerNames?: string[] | undefined;
-    relatedPersons?: Array<{ role: RelatedRole; name: string; idNumber?: string | undefined }> | undefined;
-  };
-  decisionDocNo: string;
-  reason: string;
-  decidedAt: string;
-  validFrom?: string | undefined;
-  validUntil?: string | undefined;
-  points?: number | undefined;
-  scopeRegion?: string | undefined;
-  source: string;
-  sourceRecordId: string;
-}
+/** A record as POST /v1/entries publishes it (and a row of an import, once parsed). */
+export type PublishInput = PublishBody;
 
-export interface PublishResult {
-  entryId: string;
-  version: number;
-  status: EntryStatus;
-  /** true when this exact content was already published */
-  replayed: boolean;
-  created: boolean;
-}
+/** The answer of POST /v1/entries, and whether the record is new (201) or not (200). */
+export type PublishResult = Published & { created: boolean };
 
 
 function parseInstant(value: string, path: string): Date {
@@ -92,37 +69,37 @@ export interface ValidatedEntry {
  */
 export function validateEntry(catalog: CatalogSnapshot, caller: AuthContext, input: PublishInput, secret: string, now: Date): ValidatedEntry {
   const list = catalog.listByCode.get(input.list);
-  if (!list) throw ApiError.invalid('/body/list', `is not a list code in the catalogue: ${input.list}`);
+  if (!list) throw ApiError.invalid('/list', `is not a list code in the catalogue: ${input.list}`);
   const category = caller.department.category;
   // 003:L165 — the initiating department decides and publishes. 信用办 runs the joint platform and may publish for it.
   if (!list.publisherCategories.includes(category) && category !== 'credit_office') {
     throw new ApiError('FORBIDDEN_LIST', `category ${category} may not publish to ${list.code}; publishers: ${list.publisherCategories.join(', ')}`);
   }
   if (catalog.lists.some((l) => l.pointsRule?.tiers.some((tier) => tier.list === list.code))) {
-    throw ApiError.invalid('/body/list', 'is computed from points at query time; publish the act to the points list instead');
+    throw ApiError.invalid('/list', 'is computed from points at query time; publish the act to the points list instead');
   }
   const rule = list.pointsRule;
   if (rule) {
-    if (input.points === undefined) throw ApiError.invalid('/body/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
-    if (!rule.pointsPerAct.includes(input.points)) throw ApiError.invalid('/body/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
+    if (input.points === undefined) throw ApiError.invalid('/points', `is required on a points list (one of ${rule.pointsPerAct.join(', ')})`);
+    if (!rule.pointsPerAct.includes(input.points)) throw ApiError.invalid('/points', `must be one of ${rule.pointsPerAct.join(', ')}`);
   }
 
-  const decidedAt = parseInstant(input.decidedAt, '/body/decidedAt');
-  if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw ApiError.invalid('/body/decidedAt', 'is in the future');
-  const validFrom = input.validFrom ? parseInstant(input.validFrom, '/body/validFrom') : now;
+  const decidedAt = parseInstant(input.decidedAt, '/decidedAt');
+  if (decidedAt.getTime() > now.getTime() + 5 * 60_000) throw ApiError.invalid('/decidedAt', 'is in the future');
+  const validFrom = input.validFrom ? parseInstant(input.validFrom, '/validFrom') : now;
   const horizon = list.validityDays ?? list.autoRemoveAfterDays;
   const validUntil = input.validUntil
-    ? parseInstant(input.validUntil, '/body/validUntil')
+    ? parseInstant(input.validUntil, '/validUntil')
     : horizon
       ? new Date(validFrom.getTime() + horizon * DAY_MS)
       : null;
-  if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw ApiError.invalid('/body/validUntil', 'must be after validFrom');
-  const ids = parseIdentifiers(input.subject, secret, '/body/subject');
+  if (validUntil && validUntil.getTime() <= validFrom.getTime()) throw ApiError.invalid('/validUntil', 'must be after validFrom');
+  const ids = parseIdentifiers(input.subject, secret, '/subject');
   const kind = input.subject.kind;
   if (kind === 'person' ? !ids.idHash : !ids.uscc) {
     const field = kind === 'person' ? 'idNumber' : 'uscc';
     throw new ApiError('VALIDATION_FAILED', `a subject of kind ${kind} needs ${field}`, {
-      errors: [{ path: `/body/subject/${field}`, message: `is required for kind ${kind}` }],
+      errors: [{ path: `/subject/${field}`, message: `is required for kind ${kind}` }],
     });
   }
   return { list, ids, decidedAt, validFrom, validUntil };
@@ -268,7 +245,7 @@ export function assertDecider(caller: AuthContext, decidedBy: string, what: stri
  * naming the new deciding department, an `entry.transferred` event and an audit row with the reason. The new owner
  * must not already have a record with the same (source, sourceRecordId).
  */
-export async function transferEntry(db: Db, caller: AuthContext, entryId: string, to: { departmentId: string; reason: string }) {
+export async function transferEntry(db: Db, caller: AuthContext, entryId: string, to: { departmentId: string; reason: string }): Promise<TransferResult> {
   if (!caller.scopes.includes('admin')) throw new ApiError('FORBIDDEN_SCOPE', 'transferring a record needs scope "admin"');
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
@@ -298,7 +275,7 @@ export async function transferEntry(db: Db, caller: AuthContext, entryId: string
 }
 
 /** 撤销: only the deciding department may revoke, and a revoked record stays revoked. */
-export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string) {
+export async function revokeEntry(db: Db, caller: AuthContext, entryId: string, reason: string): Promise<Omit<Published, 'replayed'>> {
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {
     const current = await lockCurrentVersion(tx, entryId);
@@ -332,29 +309,8 @@ export async function eventAbouts(tx: Db | Tx, entryIds: string[]): Promise<Map<
 
 export type EntryReadView = 'public' | 'internal';
 
-export interface EntryView {
-  entryId: string;
-  list: string;
-  subjectId: string;
-  subject: { kind: string; name: string; uscc: string | null; idMasked: string | null };
-  source: string;
-  sourceRecordId: string;
-  version: number;
-  status: EntryStatus;
-  /** on the list right now: in force by status and validity (a public read shows nothing else) */
-  listed: boolean;
-  decisionDocNo: string;
-  reason: string;
-  decidedAt: string;
-  validFrom: string;
-  validUntil: string | null;
-  points: number | null;
-  scopeRegion: string;
-  publishedAt: string;
-  decidedBy: string;
-  /** the version history; internal reads only */
-  versions?: Array<{ version: number; status: EntryStatus; change: string; recordedAt: string; supersededAt: string | null }>;
-}
+/** A record as it is read (routes/entries/schemas.ts Entry); the version history on internal reads only. */
+export type EntryView = Entry;
 
 /**
  * 公示 ends at expiry or repair, but the record stays in the back end (003:L1423, L1427). A public read shows only
@@ -479,10 +435,10 @@ export async function searchEntriesByIdNumber(
   q: { idNumber: string; list?: string | undefined; view: EntryReadView; limit: number; after?: string | undefined },
 ): Promise<Page<EntryView>> {
   assertView(caller, q.view);
-  const ids = parseIdentifiers({ idNumber: q.idNumber }, secret, '/body');
-  if (!ids.idHash) throw new ApiError('VALIDATION_FAILED', 'idNumber is required', { errors: [{ path: '/body/idNumber', message: 'is empty' }] });
+  const ids = parseIdentifiers({ idNumber: q.idNumber }, secret, '');
+  if (!ids.idHash) throw new ApiError('VALIDATION_FAILED', 'idNumber is required', { errors: [{ path: '/idNumber', message: 'is empty' }] });
   const subjectIds = (await findByIdentifiers(db, { idHash: ids.idHash })).map((s) => s.subjectId);
-  return entriesOf(db, subjectIds, q, '/body/after');
+  return entriesOf(db, subjectIds, q, '/after');
 }
 
 /** Newest first, a page at a time (services/paging.ts); the cursor comes from the rows read, before the view filters. */

@@ -7,29 +7,14 @@ import { sqlState } from '../db/index.js';
 import { checks, feedback } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
-import type { CheckMeasure } from './checks.js';
+import type { CheckFeedback, CheckMeasure, Feedback, FeedbackBody } from '../routes/checks/schemas.js';
 import type { AuthContext } from './keys.js';
 import { receiptIdIs } from './receipts.js';
 
-export type FeedbackAction = 'applied' | 'not_applied' | 'partially_applied';
-
-export interface FeedbackInput {
-  measureId: string;
-  action: FeedbackAction;
-  note?: string | undefined;
-}
-
-export interface FeedbackView {
-  feedbackId: string;
-  checkId: string;
-  measureId: string;
-  action: FeedbackAction;
-  note: string | null;
-  reportedAt: string;
-  reportedBy: { departmentId: string; keyId: string };
-  /** set when a later report amended this one */
-  supersededAt: string | null;
-}
+export type FeedbackInput = FeedbackBody;
+export type FeedbackAction = FeedbackInput['action'];
+export type FeedbackView = Feedback;
+export type { CheckFeedback };
 
 type Row = typeof feedback.$inferSelect;
 
@@ -59,7 +44,7 @@ async function ownCheck(db: Db, caller: AuthContext, checkId: string) {
  */
 export async function recordFeedback(db: Db, caller: AuthContext, checkId: string, input: FeedbackInput): Promise<{ feedback: FeedbackView; created: boolean; amended: string | null }> {
   if (input.action === 'not_applied' && !input.note?.trim()) {
-    throw new ApiError('VALIDATION_FAILED', 'say why the measure was not applied', { errors: [{ path: '/body/note', message: 'is required when action is not_applied' }] });
+    throw new ApiError('VALIDATION_FAILED', 'say why the measure was not applied', { errors: [{ path: '/note', message: 'is required when action is not_applied' }] });
   }
   const check = await ownCheck(db, caller, checkId);
   if (check.departmentId !== caller.department.departmentId) {
@@ -97,17 +82,10 @@ export async function recordFeedback(db: Db, caller: AuthContext, checkId: strin
   }
 }
 
-export interface CheckFeedback {
-  checkId: string;
-  /** every required measure has a current report */
-  complete: boolean;
-  measures: Array<{ measureId: string; docNo: string; ordinal: string; text: string; mandatory: boolean; current: FeedbackView | null; history: FeedbackView[] }>;
-}
-
 export async function checkFeedback(db: Db, caller: AuthContext, checkId: string): Promise<CheckFeedback> {
   const check = await ownCheck(db, caller, checkId);
   const rows = await db.select().from(feedback).where(eq(feedback.checkId, checkId)).orderBy(asc(feedback.createdAt));
-  const measures = check.measures.map((m) => {
+  const measures = check.measures.map((m): CheckFeedback['measures'][number] => {
     const mine = rows.filter((r) => r.measureId === m.measureId).map(toView);
     return {
       measureId: m.measureId,

@@ -524,8 +524,8 @@ function stage(row: ParsedRow, ctx: { catalog: Snapshot; lists: ReturnType<typeo
       name: row.input.subject.name.trim(),
     };
   } catch (err) {
-    // Rows have columns, not a request body: /body/subject/uscc is the uscc column.
-    if (err instanceof ApiError) return { row: row.row, code: err.code, message: err.detail.replace(/^\/body\/(subject\/)?/, '') };
+    // Rows have columns: the record's /subject/uscc is the uscc column.
+    if (err instanceof ApiError) return { row: row.row, code: err.code, message: err.detail.replace(/^\/(subject\/)?/, '') };
     throw err;
   }
 }

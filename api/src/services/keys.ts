@@ -8,36 +8,17 @@ import { KEY_PATTERN } from '../config.js';
 import type { Db } from '../db/index.js';
 import { KEY_REVOCATION_LOCK } from '../db/locks.js';
 import { apiKeys, departments } from '../db/schema.js';
-import type { Category, Scope } from '../domain/codes.js';
+import type { Scope } from '../domain/codes.js';
 import { parseUscc } from '../domain/uscc.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type Page, readPage } from './paging.js';
+import type { ApiKey, CreatedKey, CreateDepartmentBody, CreateKeyBody, Department, RotatedKey } from '../routes/admin/schemas.js';
 
-export interface Department {
-  departmentId: string;
-  uscc: string;
-  name: string;
-  category: Category;
-  region: string;
-  createdAt: string;
-}
-
-export interface KeyInfo {
-  keyId: string;
-  departmentId: string;
-  scopes: Scope[];
-  label: string | null;
-  hint: string;
-  createdAt: string;
-  revokedAt: string | null;
-  /** refused (EXPIRED_KEY) from this instant on */
-  expiresAt: string | null;
-  /** to within a minute (LAST_USED_RESOLUTION_MS) */
-  lastUsedAt: string | null;
-  /** the key a rotation issued to replace this one */
-  successorId: string | null;
-}
+// Departments and keys as the admin routes answer them (routes/admin/schemas.ts). A key's expiresAt: refused
+// (EXPIRED_KEY) from that instant on; lastUsedAt: to within a minute (LAST_USED_RESOLUTION_MS).
+export type { Department };
+export type KeyInfo = ApiKey;
 
 export interface AuthContext {
   keyId: string;
@@ -53,7 +34,7 @@ const toDepartment = (r: typeof departments.$inferSelect): Department => ({
   departmentId: r.id,
   uscc: r.uscc,
   name: r.name,
-  category: r.category as Category,
+  category: r.category as Department['category'],
   region: r.region,
   createdAt: r.createdAt.toISOString(),
 });
@@ -74,10 +55,10 @@ const toKey = (r: typeof apiKeys.$inferSelect): KeyInfo => ({
 export async function createDepartment(
   db: Db,
   actor: Actor,
-  input: { uscc: string; name: string; category: Category; region: string },
+  input: CreateDepartmentBody,
 ): Promise<Department> {
   const uscc = parseUscc(input.uscc);
-  if (!uscc.ok) throw new ApiError('INVALID_USCC', uscc.detail, { errors: [{ path: '/body/uscc', message: uscc.detail }] });
+  if (!uscc.ok) throw new ApiError('INVALID_USCC', uscc.detail, { errors: [{ path: '/uscc', message: uscc.detail }] });
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(departments)
@@ -114,13 +95,14 @@ export async function findDepartment(db: Db, idOrUscc: string): Promise<Departme
 export async function createKey(
   db: Db,
   actor: Actor,
-  input: { departmentId: string; scopes: Scope[]; label?: string | undefined; secret?: string | undefined; expiresAt?: string | undefined },
-): Promise<KeyInfo & { secret: string }> {
+  /** `secret`: the bootstrap's own key (services/bootstrap.ts); otherwise a new one */
+  input: CreateKeyBody & { secret?: string | undefined },
+): Promise<CreatedKey> {
   const secret = input.secret ?? newSecret();
   if (!KEY_PATTERN.test(secret)) throw new ApiError('VALIDATION_FAILED', 'a key must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
   const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
   if (expiresAt && !(expiresAt.getTime() > Date.now())) {
-    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ path: '/body/expiresAt', message: 'must be in the future' }] });
+    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ path: '/expiresAt', message: 'must be in the future' }] });
   }
   return db.transaction(async (tx) => {
     const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, input.departmentId));
@@ -134,7 +116,7 @@ async function insertKey(
   actor: Actor,
   k: { departmentId: string; scopes: Scope[]; label: string | null; expiresAt: Date | null },
   secret: string,
-): Promise<KeyInfo & { secret: string }> {
+): Promise<CreatedKey> {
   const scopes = [...new Set(k.scopes)];
   const [row] = await tx
     .insert(apiKeys)
@@ -153,7 +135,7 @@ export const KEY_OVERLAP_MAX_S = 30 * 86_400;
  * from now (or at its own earlier expiry). A revoked, expired or already rotated key cannot be rotated (CONFLICT):
  * rotating twice would leave two successors, and only one is meant to replace it.
  */
-export async function rotateKey(db: Db, actor: Actor, keyId: string, overlapSeconds: number): Promise<{ successor: KeyInfo & { secret: string }; previous: KeyInfo }> {
+export async function rotateKey(db: Db, actor: Actor, keyId: string, overlapSeconds: number): Promise<RotatedKey> {
   const secret = newSecret();
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).for('update');

@@ -16,6 +16,7 @@ import { type Actor, audit } from './audit.js';
 import { type CheckResult, getCheck, toCheckResult } from './checks.js';
 import type { AuthContext } from './keys.js';
 import { receiptHash, receiptIdIs } from './receipts.js';
+import type { IssuedNotice, NoticePrefix } from '../routes/notices/schemas.js';
 
 /** 文号 prefixes are short: 鹤市监告, 哈市财采告 … */
 export const NOTICE_PREFIX = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
@@ -48,14 +49,7 @@ export const formatNoticeNumber = (prefix: string, year: number, seq: number) =>
 /** The prefix when none was set: the department's own name, so a number is never ambiguous between departments. */
 const prefixOf = (d: { name: string; noticePrefix: string | null }) => d.noticePrefix ?? `${d.name}告`;
 
-export interface IssuedNotice {
-  noticeId: string;
-  checkId: string;
-  number: string;
-  issuedAt: string;
-  issuedByKey: string;
-  issuedByOperator: string | null;
-}
+export type { IssuedNotice };
 
 const toIssued = (r: typeof notices.$inferSelect): IssuedNotice => ({
   noticeId: r.id,
@@ -121,10 +115,10 @@ export async function findNotice(db: Db, checkId: string): Promise<IssuedNotice 
   return row ? toIssued(row) : null;
 }
 
-export async function setNoticePrefix(db: Db, actor: Actor, departmentId: string, prefix: string | null) {
+export async function setNoticePrefix(db: Db, actor: Actor, departmentId: string, prefix: string | null): Promise<NoticePrefix> {
   if (prefix !== null && !NOTICE_PREFIX.test(prefix)) {
     throw new ApiError('VALIDATION_FAILED', 'noticePrefix is 1–20 Chinese characters, letters or digits, e.g. 鹤市监告', {
-      errors: [{ path: '/body/noticePrefix', message: 'must be 1–20 Chinese characters, letters or digits' }],
+      errors: [{ path: '/noticePrefix', message: 'must be 1–20 Chinese characters, letters or digits' }],
     });
   }
   return db.transaction(async (tx) => {

@@ -9,56 +9,20 @@ import { objections } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
 import { toShanghaiDate } from '../domain/workdays.js';
-import { type CaseView, caseView, listCases, lockForDecision, objectionDeadline, openCase, readCase, verifyCase } from './cases.js';
+import type { DecideObjectionBody, Objection, OpenObjectionBody } from '../routes/objections/schemas.js';
+import { caseView, listCases, lockForDecision, objectionDeadline, openCase, readCase, verifyCase } from './cases.js';
 import { currentCatalog } from './catalog-snapshot.js';
 import { changeStatusIn, type VersionPatch, writeEvent } from './entries.js';
 import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';
 
-export interface Applicant {
-  name: string;
-  relation?: 'subject' | 'agent' | undefined;
-  contact?: string | undefined;
-}
-
-export interface Evidence {
-  title: string;
-  url?: string | undefined;
-  sha256?: string | undefined;
-}
-
-export interface OpenObjectionInput {
-  entryId: string;
-  applicant: Applicant;
-  reason: string;
-  evidence?: Evidence[] | undefined;
-  /** the filer's own check whose hits include the record (the path of a department that applied its measures) */
-  checkId?: string | undefined;
-}
-
-export interface Amendment {
-  reason?: string | undefined;
-  decisionDocNo?: string | undefined;
-  validFrom?: string | undefined;
-  validUntil?: string | undefined;
-  points?: number | undefined;
-}
-
-export interface DecideObjectionInput {
-  outcome: 'upheld' | 'rejected';
-  correction?: 'revoke' | 'amend' | undefined;
-  amendment?: Amendment | undefined;
-  note?: string | undefined;
-}
+// What is filed, decided and answered is the schemas' (routes/objections/schemas.ts).
+export type OpenObjectionInput = OpenObjectionBody;
+export type DecideObjectionInput = DecideObjectionBody;
+export type Amendment = NonNullable<DecideObjectionInput['amendment']>;
+export type ObjectionView = Objection;
 
 type Row = typeof objections.$inferSelect;
-
-export interface ObjectionView extends CaseView {
-  objectionId: string;
-  status: Row['status'];
-  outcome: 'upheld' | 'rejected' | null;
-  correction: 'revoke' | 'amend' | null;
-}
 
 function toView(r: Row, now = new Date()): ObjectionView {
   return {
@@ -113,7 +77,7 @@ function amendmentPatch(a: Amendment | undefined): VersionPatch {
   const patch: VersionPatch = {};
   if (!a || Object.values(a).every((v) => v === undefined)) {
     throw new ApiError('VALIDATION_FAILED', 'an amend correction needs the corrected fields', {
-      errors: [{ path: '/body/amendment', message: 'must name at least one of reason, decisionDocNo, validFrom, validUntil, points' }],
+      errors: [{ path: '/amendment', message: 'must name at least one of reason, decisionDocNo, validFrom, validUntil, points' }],
     });
   }
   if (a.reason !== undefined) patch.reason = a.reason;
@@ -127,16 +91,16 @@ function amendmentPatch(a: Amendment | undefined): VersionPatch {
 export async function decideObjection(db: Db, caller: AuthContext, id: string, input: DecideObjectionInput): Promise<ObjectionView> {
   if (input.outcome === 'upheld' && !input.correction) {
     throw new ApiError('VALIDATION_FAILED', 'an upheld objection must say how the record is corrected', {
-      errors: [{ path: '/body/correction', message: 'is required when outcome is upheld (revoke or amend)' }],
+      errors: [{ path: '/correction', message: 'is required when outcome is upheld (revoke or amend)' }],
     });
   }
   if (input.outcome === 'rejected' && (input.correction || input.amendment)) {
     throw new ApiError('VALIDATION_FAILED', 'a rejected objection leaves the record as it was', {
-      errors: [{ path: '/body/correction', message: 'must be absent when outcome is rejected' }],
+      errors: [{ path: '/correction', message: 'must be absent when outcome is rejected' }],
     });
   }
   if (input.correction !== 'amend' && input.amendment) {
-    throw new ApiError('VALIDATION_FAILED', 'amendment is only for correction "amend"', { errors: [{ path: '/body/amendment', message: 'must be absent unless correction is amend' }] });
+    throw new ApiError('VALIDATION_FAILED', 'amendment is only for correction "amend"', { errors: [{ path: '/amendment', message: 'must be absent unless correction is amend' }] });
   }
   const patch = input.correction === 'amend' ? amendmentPatch(input.amendment) : undefined;
   const catalog = await currentCatalog(db);
@@ -153,7 +117,7 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
       } else if (input.outcome === 'upheld') {
         const merged = { validFrom: patch!.validFrom ?? current.validFrom, validUntil: patch!.validUntil === undefined ? current.validUntil : patch!.validUntil };
         if (merged.validUntil && merged.validUntil.getTime() <= merged.validFrom.getTime()) {
-          throw new ApiError('VALIDATION_FAILED', 'the corrected validity is empty', { errors: [{ path: '/body/amendment/validUntil', message: 'must be after validFrom' }] });
+          throw new ApiError('VALIDATION_FAILED', 'the corrected validity is empty', { errors: [{ path: '/amendment/validUntil', message: 'must be after validFrom' }] });
         }
         entryStatus = (await changeStatusIn(tx, actor, o.entryId, { to: 'active', change: 'corrected', detail, patch: patch!, now })).status;
       } else {

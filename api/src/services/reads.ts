@@ -8,6 +8,7 @@ import { entryReads } from '../db/schema.js';
 import { hashIdNumber, parseIdNumber } from '../domain/idcard.js';
 import { parseUscc } from '../domain/uscc.js';
 import type { AuthContext } from './keys.js';
+import type { ReadList } from '../routes/admin/schemas.js';
 
 export type AskedBy = 'subject_id' | 'uscc' | 'id_number' | 'entry_id';
 
@@ -58,26 +59,14 @@ export function recordEntryRead(db: Db, caller: AuthContext, operation: string, 
   return recordRead(db, caller, { operation, ...asked, subjectIds: entries.map((e) => e.subjectId), entryCount: entries.length });
 }
 
-export interface ReadView {
-  readId: string;
-  at: string;
-  departmentId: string;
-  keyId: string;
-  operation: string;
-  subjectIds: string[];
-  askedBy: AskedBy;
-  /** the USCC asked for, when the lookup was by USCC */
-  askedUscc: string | null;
-  /** true when the lookup was by ID number (its hash is kept, never shown) */
-  askedByIdNumber: boolean;
-  entryCount: number;
-}
+/** A read as GET /v1/admin/reads lists it (routes/admin/schemas.ts ReadList). */
+export type ReadView = ReadList['reads'][number];
 
 /** Oldest first, `limit` at a time after the cursor (a read id); filtered by department or subject. */
 export async function listReads(
   db: Db,
   q: { after?: string | undefined; limit: number; departmentId?: string | undefined; subjectId?: string | undefined },
-): Promise<{ reads: ReadView[]; nextCursor: string | null }> {
+): Promise<ReadList> {
   const rows = await db
     .select()
     .from(entryReads)

@@ -7,31 +7,16 @@ import { createInterface } from 'node:readline';
 import { and, asc, eq, gt, gte } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { checkArchives, checkChains, checks } from '../db/schema.js';
+import type { BrokenLink, ChainReport } from '../routes/checks/schemas.js';
 import { addMonths, GENESIS_HASH, type ReceiptRow, receiptHash } from './receipts.js';
 
 export const ARCHIVE_FORMAT = 'yingcha-receipts/1';
 
-export type ChainProblem = 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch' | 'month_order';
-
-export interface BrokenLink {
-  /** null for a head that does not match its chain's last receipt */
-  checkId: string | null;
-  chain: number;
-  chainSeq: number;
-  problem: ChainProblem;
-}
-
-export interface ChainReport {
-  ok: boolean;
-  receipts: number;
-  chains: Array<{ chain: number; length: number; head: string; brokenLinks: number }>;
-  /** the first broken link found (the lowest chain, then the lowest sequence number) */
-  firstBroken: BrokenLink | null;
-  /** every broken link, up to MAX_BROKEN_PER_CHAIN per chain; `chains[].brokenLinks` has the full count */
-  broken: BrokenLink[];
-  /** months archived to files and dropped: their receipts verify from the files */
-  archived: Array<{ month: string; file: string; fileSha256: string; receipts: number }>;
-}
+// The report's types are the schema's (routes/checks/schemas.ts ChainReport): the first broken link found (the lowest
+// chain, then the lowest sequence number), every broken link up to MAX_BROKEN_PER_CHAIN per chain (`chains[].brokenLinks`
+// has the full count), and the months archived to files and dropped, whose receipts verify from the files.
+export type { BrokenLink, ChainReport };
+export type ChainProblem = BrokenLink['problem'];
 
 /** How many broken links one chain lists; more are counted, not listed. */
 export const MAX_BROKEN_PER_CHAIN = 100;

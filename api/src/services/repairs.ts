@@ -7,43 +7,23 @@ import type { Db, Tx } from '../db/index.js';
 import { entries, entryVersions, repairs } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
-import { type CaseStored, type CaseView, caseView, listCases, lockForDecision, openCase, readCase, repairDeadline, verifyCase } from './cases.js';
+import type { DecideRepairBody, OpenRepairBody, Repair } from '../routes/repairs/schemas.js';
+import { type CaseStored, caseView, listCases, lockForDecision, openCase, readCase, repairDeadline, verifyCase } from './cases.js';
 import type { StoredList } from './catalog-snapshot.js';
 import { changeStatusIn, type VersionRow, writeEvent } from './entries.js';
 import type { Page } from './paging.js';
 import type { AuthContext } from './keys.js';
-import type { Applicant, Evidence } from './objections.js';
 
-export interface OpenRepairInput {
-  entryId: string;
-  applicant: Applicant;
-  reason: string;
-  /** 信用承诺 */
-  pledge: string;
-  evidence?: Evidence[] | undefined;
-  /** the filer's own check whose hits include the record (the path of a department that applied its measures) */
-  checkId?: string | undefined;
-}
-
-export interface DecideRepairInput {
-  outcome: 'approved' | 'denied';
-  effectiveFrom?: string | undefined;
-  note?: string | undefined;
-}
+// What is applied for, decided and answered is the schemas' (routes/repairs/schemas.ts).
+export type OpenRepairInput = OpenRepairBody;
+export type DecideRepairInput = DecideRepairBody;
+export type RepairView = Repair;
 
 type Row = typeof repairs.$inferSelect;
 
 interface Stored extends CaseStored {
-  listingCount: number;
-}
-
-export interface RepairView extends CaseView {
-  repairId: string;
-  status: Row['status'];
-  pledge: string;
   /** how many times the subject had been put on this list, counting this record (the lock depends on it) */
   listingCount: number;
-  effectiveFrom: string | null;
 }
 
 function toView(r: Row, now = new Date()): RepairView {
@@ -121,7 +101,7 @@ export async function verifyRepair(db: Db, caller: AuthContext, id: string): Pro
 
 export async function decideRepair(db: Db, caller: AuthContext, id: string, input: DecideRepairInput): Promise<RepairView> {
   if (input.outcome === 'denied' && input.effectiveFrom) {
-    throw new ApiError('VALIDATION_FAILED', 'a denied repair has no effective date', { errors: [{ path: '/body/effectiveFrom', message: 'must be absent when outcome is denied' }] });
+    throw new ApiError('VALIDATION_FAILED', 'a denied repair has no effective date', { errors: [{ path: '/effectiveFrom', message: 'must be absent when outcome is denied' }] });
   }
   const now = new Date();
   const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : now;
@@ -134,7 +114,7 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
       }
       if (effectiveFrom.getTime() < r.filedAt.getTime() || effectiveFrom.getTime() < current.validFrom.getTime()) {
         throw new ApiError('VALIDATION_FAILED', 'the repair cannot take effect before it was applied for', {
-          errors: [{ path: '/body/effectiveFrom', message: 'must not be before the application or the start of the record' }],
+          errors: [{ path: '/effectiveFrom', message: 'must not be before the application or the start of the record' }],
         });
       }
       // The record leaves the list at the effective date: its validity ends there. Until then checks still see it

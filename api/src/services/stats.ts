@@ -6,31 +6,14 @@ import type { Db } from '../db/index.js';
 import { rows } from '../db/rows.js';
 import { toShanghaiDate } from '../domain/workdays.js';
 import { ApiError } from '../errors.js';
+import type { Stats } from '../routes/stats/schemas.js';
 import type { AuthContext } from './keys.js';
 
-export interface CaseStats {
-  open: number;
-  overdue: number;
-  decided: number;
-  decidedLate: number;
-}
-
-export interface DepartmentStats {
-  departmentId: string;
-  name: string;
-  category: string;
-  region: string;
-  checks: { total: number; withHits: number; byVerdict: Record<string, number> };
-  measures: { required: number; reported: number; applied: number; notApplied: number; partiallyApplied: number; completion: number | null };
-  objections: CaseStats;
-  repairs: CaseStats;
-}
-
-export interface Stats {
-  from: string;
-  to: string;
-  departments: DepartmentStats[];
-}
+// The answer is the schema's (routes/stats/schemas.ts): a row per department, objections and repairs each counted
+// as CaseStats.
+export type { Stats };
+export type DepartmentStats = Stats['departments'][number];
+export type CaseStats = DepartmentStats['objections'];
 
 const VERDICTS = ['prohibited', 'restricted', 'review', 'incentive', 'clear'];
 const n = (v: unknown) => Number(v ?? 0);

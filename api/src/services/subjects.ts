@@ -25,7 +25,7 @@ export interface Identifiers {
   idMasked?: string;
 }
 
-/** Validates the identifiers of a subject; `path` is the JSON pointer of the subject in the request. */
+/** Validates the identifiers of a subject; `path` is the JSON pointer of the subject in the caller's input ('' when it is the input). */
 export function parseIdentifiers(input: { uscc?: string | undefined; idNumber?: string | undefined }, secret: string, path: string): Identifiers {
   const out: Identifiers = {};
   if (input.uscc !== undefined && input.uscc.trim() !== '') {
@@ -58,21 +58,22 @@ async function addNames(tx: Db | Tx, subjectId: string, current: string, former:
   }
 }
 
-/**
- * Finds or creates the subject of a published record. Organisations are keyed by 统一社会信用代码 and persons by the
- * keyed hash of their ID number. A new current name demotes the previous one to a former name (曾用名).
- */
 export interface UpsertOptions {
   /** called (in the transaction) when the publish renames a known subject, so the caller can write its event and audit row */
   onRenamed?: (r: { subjectId: string; from: string; to: string }) => Promise<void>;
 }
 
+/**
+ * Finds or creates the subject of a published record. Organisations are keyed by 统一社会信用代码 and persons by the
+ * keyed hash of their ID number. A new current name demotes the previous one to a former name (曾用名). Its field
+ * errors point into the publish it serves, where the subject is at /subject.
+ */
 export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: SubjectKind; name: string }, secret: string, opts: UpsertOptions = {}): Promise<string> {
-  const ids = parseIdentifiers(input, secret, '/body/subject');
+  const ids = parseIdentifiers(input, secret, '/subject');
   if (input.kind === 'person' ? !ids.idHash : !ids.uscc) {
     const field = input.kind === 'person' ? 'idNumber' : 'uscc';
     throw new ApiError('VALIDATION_FAILED', `a subject of kind ${input.kind} needs ${field}`, {
-      errors: [{ path: `/body/subject/${field}`, message: `is required for kind ${input.kind}` }],
+      errors: [{ path: `/subject/${field}`, message: `is required for kind ${input.kind}` }],
     });
   }
   const name = input.name.trim();
@@ -101,7 +102,7 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
       // Nothing under our key: the conflict was on the other identifier, which names a different subject.
       if (!again) {
         throw new ApiError('CONFLICT', 'the ID number belongs to another subject than this 统一社会信用代码; publish them as separate subjects', {
-          errors: [{ path: '/body/subject/idNumber', message: 'already names another subject' }],
+          errors: [{ path: '/subject/idNumber', message: 'already names another subject' }],
         });
       }
       subjectId = again.id;
@@ -110,7 +111,7 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
   await addNames(tx, subjectId, name, former);
 
   for (const [i, p] of (input.relatedPersons ?? []).entries()) {
-    const personIds = parseIdentifiers({ idNumber: p.idNumber }, secret, `/body/subject/relatedPersons/${i}`);
+    const personIds = parseIdentifiers({ idNumber: p.idNumber }, secret, `/subject/relatedPersons/${i}`);
     let personId: string;
     if (personIds.idHash) {
       personId = await upsertSubject(tx, { kind: 'person', idNumber: p.idNumber, name: p.name }, secret, opts);

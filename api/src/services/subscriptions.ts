@@ -12,30 +12,11 @@ import { feedHead } from './changes.js';
 import { type WebhookPolicy, checkWebhookTarget, shownError } from './delivery.js';
 import type { AuthContext } from './keys.js';
 import { type Page, readPage } from './paging.js';
+import type { CreatedSubscription, CreateSubscriptionBody, Deliveries, Replayed, RotatedSecret, Subscription } from '../routes/subscriptions/schemas.js';
 
-export interface SubscriptionInput {
-  url: string;
-  events: string[];
-  filters?: { lists?: string[] | undefined; regions?: string[] | undefined } | undefined;
-}
-
-export interface SubscriptionView {
-  subscriptionId: string;
-  departmentId: string;
-  url: string;
-  events: string[];
-  filters: { lists?: string[]; regions?: string[] };
-  createdAt: string;
-  delivery: {
-    delivered: number;
-    lastDeliveredAt: string | null;
-    /** consecutive failures of the event at the head of the queue */
-    failures: number;
-    failingSince: string | null;
-    nextAttemptAt: string;
-    deadLetters: number;
-  };
-}
+// What is subscribed and answered is the schemas' (routes/subscriptions/schemas.ts).
+export type SubscriptionInput = CreateSubscriptionBody;
+export type SubscriptionView = Subscription;
 
 type Row = typeof subscriptions.$inferSelect;
 
@@ -66,26 +47,26 @@ export async function createSubscription(
   caller: AuthContext,
   input: SubscriptionInput,
   policy: WebhookPolicy,
-): Promise<SubscriptionView & { secret: string }> {
+): Promise<CreatedSubscription> {
   let url: URL;
   try {
     url = new URL(input.url);
   } catch {
-    throw ApiError.invalid('/body/url', 'is not an absolute URL');
+    throw ApiError.invalid('/url', 'is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ApiError.invalid('/body/url', 'must be http:// or https://');
-  if (url.username || url.password) throw ApiError.invalid('/body/url', 'must not carry credentials; verify the signature instead');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ApiError.invalid('/url', 'must be http:// or https://');
+  if (url.username || url.password) throw ApiError.invalid('/url', 'must not carry credentials; verify the signature instead');
   const target = await checkWebhookTarget(policy, url);
   if (!target.ok) {
     const what = `the host is or resolves to an address webhooks may not reach (${target.category.replace('_', '-')})`;
     throw new ApiError('FORBIDDEN_WEBHOOK_TARGET', `${what}; an operator can open it with YINGCHA_WEBHOOK_ALLOW`, {
-      errors: [{ path: '/body/url', message: what }],
+      errors: [{ path: '/url', message: what }],
     });
   }
   const catalog = await currentCatalog(db);
   const lists = input.filters?.lists ? [...new Set(input.filters.lists)] : undefined;
   lists?.forEach((code, i) => {
-    if (!catalog.listByCode.has(code)) throw ApiError.invalid(`/body/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
+    if (!catalog.listByCode.has(code)) throw ApiError.invalid(`/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
   });
   const regions = input.filters?.regions ? [...new Set(input.filters.regions)] : undefined;
   const filters = { ...(lists ? { lists } : {}), ...(regions ? { regions } : {}) };
@@ -174,7 +155,7 @@ export async function listDeliveries(
   caller: AuthContext,
   id: string,
   q: { limit: number; after?: string | undefined; deadLettersAfter?: string | undefined },
-) {
+): Promise<Deliveries> {
   await owned(db, caller, id);
   const [attempts, dead] = await Promise.all([
     readPage(
@@ -217,7 +198,7 @@ export async function listDeliveries(
 }
 
 /** Queues a dead-lettered event again; the worker sends it ahead of the subscription's cursor. */
-export async function replayDeadLetter(db: Db, caller: AuthContext, id: string, eventId: string) {
+export async function replayDeadLetter(db: Db, caller: AuthContext, id: string, eventId: string): Promise<Replayed> {
   await owned(db, caller, id);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -242,7 +223,7 @@ export const SECRET_OVERLAP_MAX_S = 30 * 86_400;
  * `v1=` for the previous one), so receivers can switch at their own pace; afterwards only the new one. Rotating again
  * during an overlap retires the older secret at once: only the one being replaced keeps signing.
  */
-export async function rotateSecret(db: Db, caller: AuthContext, id: string, overlapSeconds: number) {
+export async function rotateSecret(db: Db, caller: AuthContext, id: string, overlapSeconds: number): Promise<RotatedSecret> {
   await owned(db, caller, id);
   const secret = newWebhookSecret();
   return db.transaction(async (tx) => {

@@ -16,19 +16,11 @@ import { type FeedEvent, feedHead, feedPageIn } from './changes.js';
 import type { AuthContext } from './keys.js';
 import { type Page, readPage } from './paging.js';
 import { parseIdentifiers } from './subjects.js';
+import type { CreateWatchBody, Watch } from '../routes/watches/schemas.js';
 
-export interface WatchInput {
-  subject: { uscc?: string | undefined; idNumber?: string | undefined; name?: string | undefined };
-  matter: { type: MatterType; reference: string };
-}
-
-export interface WatchView {
-  watchId: string;
-  departmentId: string;
-  subject: { uscc: string | null; idMasked: string | null; name: string | null };
-  matter: { type: string; reference: string };
-  createdAt: string;
-}
+// What is watched and answered is the schemas' (routes/watches/schemas.ts).
+export type WatchInput = CreateWatchBody;
+export type WatchView = Watch;
 
 const toView = (w: typeof watches.$inferSelect): WatchView => ({
   watchId: w.id,
@@ -41,11 +33,11 @@ const toView = (w: typeof watches.$inferSelect): WatchView => ({
 const isAdmin = (caller: AuthContext) => caller.scopes.includes('admin');
 
 export async function createWatch(db: Db, caller: AuthContext, input: WatchInput, secret: string): Promise<WatchView> {
-  const ids = parseIdentifiers(input.subject, secret, '/body/subject');
+  const ids = parseIdentifiers(input.subject, secret, '/subject');
   const name = input.subject.name?.trim() || null;
   const normalized = name ? normalizeName(name) || null : null;
   if (!ids.uscc && !ids.idHash && !normalized) {
-    throw ApiError.invalid('/body/subject', 'needs uscc, idNumber or name');
+    throw ApiError.invalid('/subject', 'needs uscc, idNumber or name');
   }
   const actor: Actor = { keyId: caller.keyId, departmentId: caller.department.departmentId };
   return db.transaction(async (tx) => {

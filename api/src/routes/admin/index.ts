@@ -1,16 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { inBody } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, listKeys, revokeKey, rotateKey } from '../../services/keys.js';
 import { answerPage } from '../../services/paging.js';
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipt-verify.js';
 import { ChainReport } from '../checks/schemas.js';
-import { absentBodyIsEmpty } from '../schemas.js';
+import { absentBodyIsEmpty, Ref } from '../schemas.js';
 import {
   ADMIN_SCHEMAS,
+  ApiKey,
   CreateDepartmentBody,
   CreatedKey,
   CreateKeyBody,
+  Department,
   DepartmentList,
   DepartmentListQuery,
   KeyList,
@@ -21,7 +24,6 @@ import {
   RotateKeyBody,
   RotatedKey,
 } from './schemas.js';
-import { Type } from 'typebox';
 import { PAGE_SIZES } from '../../defaults.js';
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -39,11 +41,11 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Register a department',
         description: 'A department is identified by its own 统一社会信用代码; its category decides which measures it applies.',
         body: CreateDepartmentBody,
-        response: { 201: Type.Ref('Department') },
+        response: { 201: Ref(Department) },
       },
     },
     async (request, reply) => {
-      const dept = await createDepartment(db(), actorOf(request), request.body);
+      const dept = await createDepartment(db(), actorOf(request), request.body).catch(inBody);
       return reply.code(201).send(dept);
     },
   );
@@ -77,7 +79,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const key = await createKey(db(), actorOf(request), request.body);
+      const key = await createKey(db(), actorOf(request), request.body).catch(inBody);
       return reply.code(201).header('cache-control', 'no-store').send(key);
     },
   );
@@ -107,7 +109,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Revoke an API key',
         description: 'Takes effect for the next request. Revoking twice returns the first revocation. The last active admin key cannot be revoked (LAST_ADMIN_KEY).',
         params: KeyParams,
-        response: { 200: Type.Ref('ApiKey') },
+        response: { 200: Ref(ApiKey) },
       },
     },
     async (request) => revokeKey(db(), actorOf(request), request.params.keyId),

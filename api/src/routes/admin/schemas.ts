@@ -1,8 +1,9 @@
-import { Type } from 'typebox';
+// The admin area's schemas, and the static types services/keys.ts and reads.ts take and answer with (import type only).
+import { type Static, Type } from 'typebox';
 import { SCOPES } from '../../domain/codes.js';
 import { KEY_OVERLAP_DEFAULT_S, KEY_OVERLAP_MAX_S } from '../../services/keys.js';
-import { NextCursor, pageLimit, pageParams } from '../../services/paging.js';
-import { Category, Nullable, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { NextCursor, pageParams, pageLimit } from '../../services/paging.js';
+import { Category, Nullable, Ref, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export { Category };
@@ -29,6 +30,7 @@ export const Department = Type.Object(
   },
   { $id: 'Department', examples: [EXAMPLE_DEPARTMENT] },
 );
+export type Department = Static<typeof Department>;
 
 export const CreateDepartmentBody = Type.Object(
   {
@@ -42,9 +44,10 @@ export const CreateDepartmentBody = Type.Object(
     examples: [{ uscc: '11230400MB12345677', name: '鹤岗市财政局', category: 'finance', region: '230400' }],
   },
 );
+export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>;
 
 export const DepartmentList = Type.Object(
-  { departments: Type.Array(Type.Ref('Department')), nextCursor: NextCursor },
+  { departments: Type.Array(Ref(Department)), nextCursor: NextCursor },
   { examples: [{ departments: [EXAMPLE_DEPARTMENT], nextCursor: null }] },
 );
 export const DepartmentListQuery = Type.Object(pageParams(PAGE_SIZES.lists), { additionalProperties: false });
@@ -75,11 +78,13 @@ const EXAMPLE_KEY = {
 };
 
 export const ApiKey = Type.Object(keyFields, { $id: 'ApiKey', examples: [EXAMPLE_KEY] });
+export type ApiKey = Static<typeof ApiKey>;
 
 export const CreatedKey = Type.Object(
   { ...keyFields, secret: Type.String({ description: 'Shown once, now. Only its hash is stored.' }) },
   { examples: [{ ...EXAMPLE_KEY, secret: 'yc_Qm9vZ3JhcGgtZXhhbXBsZS1zZWNyZXQtZm9yLWRvY3M' }] },
 );
+export type CreatedKey = Static<typeof CreatedKey>;
 
 export const CreateKeyBody = Type.Object(
   {
@@ -93,8 +98,9 @@ export const CreateKeyBody = Type.Object(
     examples: [{ departmentId: EXAMPLE_DEPARTMENT.departmentId, scopes: ['check'], label: '行政审批系统' }],
   },
 );
+export type CreateKeyBody = Static<typeof CreateKeyBody>;
 
-export const KeyList = Type.Object({ keys: Type.Array(Type.Ref('ApiKey')), nextCursor: NextCursor }, { examples: [{ keys: [EXAMPLE_KEY], nextCursor: null }] });
+export const KeyList = Type.Object({ keys: Type.Array(Ref(ApiKey)), nextCursor: NextCursor }, { examples: [{ keys: [EXAMPLE_KEY], nextCursor: null }] });
 export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid), ...pageParams(PAGE_SIZES.lists) }, { additionalProperties: false });
 export const KeyParams = Type.Object({ keyId: Uuid });
 
@@ -114,7 +120,7 @@ export const RotateKeyBody = Type.Object(
 export const RotatedKey = Type.Object(
   {
     successor: Type.Object({ ...keyFields, secret: Type.String({ description: 'The successor\'s secret, shown once, now' }) }),
-    previous: Type.Ref('ApiKey'),
+    previous: Ref(ApiKey),
   },
   {
     examples: [
@@ -125,6 +131,7 @@ export const RotatedKey = Type.Object(
     ],
   },
 );
+export type RotatedKey = Static<typeof RotatedKey>;
 
 const ReadRecord = Type.Object({
   readId: Type.String({ description: 'Also the cursor: pass it as `after`' }),
@@ -166,6 +173,7 @@ export const ReadList = Type.Object(
     ],
   },
 );
+export type ReadList = Static<typeof ReadList>;
 
 export const ReadListQuery = Type.Object(
   {

@@ -1,6 +1,7 @@
-import { Type } from 'typebox';
+// The change feed's schemas, and the static type of a page, which services/changes.ts builds (import type only).
+import { type Static, Type } from 'typebox';
 import { EVENT_TYPES } from '../../services/changes.js';
-import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
+import { Nullable, Ref, Region, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 import { pageLimit } from '../../services/paging.js';
 
@@ -53,7 +54,7 @@ export const ChangeEvent = Type.Object(
     eventId: Type.String({ pattern: '^\\d+$', description: 'Unique; also sent as x-yingcha-event-id on webhooks' }),
     type: Type.String({ description: 'One of the event types; new types may be added, so ignore unknown ones' }),
     occurredAt: Timestamp,
-    data: Type.Union([Type.Ref('RecordEventData'), Type.Object({}, { additionalProperties: true })], {
+    data: Type.Union([Ref(RecordEventData), Type.Object({}, { additionalProperties: true })], {
       description:
         'Depends on the type. Events about a record (entry.*, objection.*, repair.*) carry RecordEventData: entryId, list, ' +
         "the subject's public identifiers (kind, name, USCC or masked ID number), region and deciding department; entry " +
@@ -93,7 +94,7 @@ export const ChangesQuery = Type.Object(
 
 export const ChangesPage = Type.Object(
   {
-    events: Type.Array(Type.Ref('ChangeEvent')),
+    events: Type.Array(Ref(ChangeEvent)),
     nextCursor: Type.String({
       description:
         'Pass as `after` for the next page. It never skips an event: only events of transactions that have ended are ' +
@@ -116,3 +117,4 @@ export const ChangesPage = Type.Object(
     ],
   },
 );
+export type ChangesPage = Static<typeof ChangesPage>;

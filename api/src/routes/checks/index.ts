@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiError } from '../../errors.js';
+import { ApiError, fieldsUnder, inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
+import { Ref } from '../schemas.js';
 import { getCheck, runBatch, runCheck } from '../../services/checks.js';
 import { checkFeedback, recordFeedback } from '../../services/feedback.js';
 import { BatchBody, BatchResult, CheckBody, CheckFeedback, CheckParams, CheckResult, FeedbackBody, FeedbackResult } from './schemas.js';
@@ -27,7 +28,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'hash-chained receipt. Send `Idempotency-Key` to make a retry return the same receipt.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
         body: CheckBody,
-        response: { 200: Type.Ref('CheckResult'), 201: Type.Ref('CheckResult') },
+        response: { 200: Ref(CheckResult), 201: Ref(CheckResult) },
       },
     },
     async (request, reply) => {
@@ -37,7 +38,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ path: '/headers/idempotency-key', message: 'has characters outside A–Z a–z 0–9 . _ : -' }],
         });
       }
-      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key, onReceiptAppended });
+      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key, onReceiptAppended }).catch(inBody);
       return reply.code(replayed ? 200 : 201).send(result);
     },
   );
@@ -72,7 +73,8 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { batchId, onReceiptAppended },
           ),
         );
-        return { batchId, results };
+        // an item's field errors point into its check (/0/subject); here, into the request's items
+        return { batchId, results: results.map((r) => (r.error?.errors ? { ...r, error: fieldsUnder('/body/items', r.error) } : r)) };
       } finally {
         leave();
       }
@@ -88,7 +90,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['checks'],
         summary: 'Read a stored receipt (append-only; no route changes or deletes one)',
         params: CheckParams,
-        response: { 200: Type.Ref('CheckResult') },
+        response: { 200: Ref(CheckResult) },
       },
     },
     async (request) => getCheck(db(), caller(request), request.params.checkId),
@@ -114,7 +116,7 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const r = await recordFeedback(db(), caller(request), request.params.checkId, request.body);
+      const r = await recordFeedback(db(), caller(request), request.params.checkId, request.body).catch(inBody);
       return reply.code(r.created ? 201 : 200).send({ ...r.feedback, amends: r.amended });
     },
   );

@@ -1,6 +1,8 @@
-import { Type } from 'typebox';
+// The checks area's schemas, and the static types of what they describe: services/checks.ts, feedback.ts and
+// receipt-verify.ts build their answers as these types (import type only), so a field the schema lacks does not compile.
+import { type Static, Type } from 'typebox';
 import { APPLIES_TO, EFFECTS, ENTRY_STATUSES, MATCHED_BY, MATTER_TYPE_CODES, MATTER_TYPES, POLARITIES, VERDICTS } from '../../domain/codes.js';
-import { Timestamp, UsccString, Uuid } from '../schemas.js';
+import { Ref, Timestamp, UsccString, Uuid } from '../schemas.js';
 
 export const MatterType = Type.Enum(MATTER_TYPE_CODES, {
   description: `事项类型: ${MATTER_TYPE_CODES.map((c) => `${c} ${MATTER_TYPES[c]}`).join(', ')}`,
@@ -45,10 +47,11 @@ export const CheckBody = Type.Object(
   },
   { additionalProperties: false, examples: [EXAMPLE_BODY] },
 );
+export type CheckBody = Static<typeof CheckBody>;
 
 const Reason = Type.Object({ code: Type.String(), listCode: Type.String(), message: Type.String() });
 
-const Hit = Type.Object({
+export const Hit = Type.Object({
   entryId: Uuid,
   list: Type.Object({ code: Type.String(), name: Type.String(), polarity: Type.Enum(POLARITIES) }),
   memoranda: Type.Array(Type.Object({ docNo: Type.String(), title: Type.String() })),
@@ -72,8 +75,10 @@ const Hit = Type.Object({
   points: Type.Optional(Type.Object({ total: Type.Integer(), windowFrom: Timestamp, windowTo: Timestamp, acts: Type.Integer() })),
   measureIds: Type.Array(Uuid),
 });
+export type Hit = Static<typeof Hit>;
 
-const Measure = Type.Object({
+/** A catalogue measure as a check (and a watch.hit) reports it. */
+export const CheckMeasure = Type.Object({
   measureId: Uuid,
   docNo: Type.String(),
   ordinal: Type.String(),
@@ -85,6 +90,7 @@ const Measure = Type.Object({
   implementingUnits: Type.Array(Type.String()),
   forEntries: Type.Array(Uuid),
 });
+export type CheckMeasure = Static<typeof CheckMeasure>;
 
 export const CheckResult = Type.Object(
   {
@@ -114,7 +120,7 @@ export const CheckResult = Type.Object(
       ),
     }),
     hits: Type.Array(Hit),
-    measures: Type.Array(Measure),
+    measures: Type.Array(CheckMeasure),
     dataVersion: Type.String({ description: 'c<catalogue version>.e<last list event> seen by this check' }),
     catalogVersion: Type.Integer(),
     receipt: Type.Object({ hash: Type.String(), prevHash: Type.String(), chain: Type.Integer(), chainSeq: Type.Integer() }),
@@ -140,6 +146,7 @@ export const CheckResult = Type.Object(
     ],
   },
 );
+export type CheckResult = Static<typeof CheckResult>;
 
 export const BatchBody = Type.Object(
   {
@@ -162,22 +169,24 @@ export const BatchResult = Type.Object(
     results: Type.Array(
       Type.Object({
         index: Type.Integer(),
-        check: Type.Optional(Type.Ref('CheckResult')),
+        check: Type.Optional(Ref(CheckResult)),
         error: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String(), errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))) })),
       }),
     ),
   },
   { examples: [{ batchId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', results: [{ index: 0, error: { code: 'INVALID_USCC', detail: 'the check character (position 18) does not match the first 17 characters' } }] }] },
 );
+export type BatchResult = Static<typeof BatchResult>;
 
 export const CheckParams = Type.Object({ checkId: Uuid });
 
-const BrokenLink = Type.Object({
+export const BrokenLink = Type.Object({
   checkId: Type.Union([Uuid, Type.Null()], { description: 'null for a chain head that does not match its last receipt' }),
   chain: Type.Integer(),
   chainSeq: Type.Integer(),
   problem: Type.Enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch', 'month_order']),
 });
+export type BrokenLink = Static<typeof BrokenLink>;
 
 export const ChainReport = Type.Object(
   {
@@ -200,6 +209,7 @@ export const ChainReport = Type.Object(
   },
   { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…', brokenLinks: 0 }], firstBroken: null, broken: [], archived: [] }] },
 );
+export type ChainReport = Static<typeof ChainReport>;
 
 const FeedbackAction = Type.Enum(['applied', 'not_applied', 'partially_applied'], {
   description: 'applied 已执行 | not_applied 未执行 (note required) | partially_applied 部分执行',
@@ -213,6 +223,7 @@ export const FeedbackBody = Type.Object(
   },
   { additionalProperties: false, examples: [{ measureId: '5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b', action: 'applied', note: '已在评标中依法限制其投标资格' }] },
 );
+export type FeedbackBody = Static<typeof FeedbackBody>;
 
 const FeedbackFields = {
   feedbackId: Uuid,
@@ -224,6 +235,10 @@ const FeedbackFields = {
   reportedBy: Type.Object({ departmentId: Uuid, keyId: Uuid }),
   supersededAt: Type.Union([Timestamp, Type.Null()], { description: 'set when a later report amended this one' }),
 };
+
+/** One report, as the check's feedback lists it. */
+const Feedback = Type.Object(FeedbackFields);
+export type Feedback = Static<typeof Feedback>;
 
 const feedbackExample = {
   feedbackId: '8e1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
@@ -240,6 +255,7 @@ export const FeedbackResult = Type.Object(
   { ...FeedbackFields, amends: Type.Union([Uuid, Type.Null()], { description: 'the report this one replaced, if any' }) },
   { examples: [{ ...feedbackExample, amends: null }] },
 );
+export type FeedbackResult = Static<typeof FeedbackResult>;
 
 export const CheckFeedback = Type.Object(
   {
@@ -252,10 +268,11 @@ export const CheckFeedback = Type.Object(
         ordinal: Type.String(),
         text: Type.String(),
         mandatory: Type.Boolean(),
-        current: Type.Union([Type.Object(FeedbackFields), Type.Null()]),
-        history: Type.Array(Type.Object(FeedbackFields), { description: 'earlier reports, amended since' }),
+        current: Type.Union([Feedback, Type.Null()]),
+        history: Type.Array(Feedback, { description: 'earlier reports, amended since' }),
       }),
     ),
   },
   { examples: [{ checkId: feedbackExample.checkId, complete: true, measures: [] }] },
 );
+export type CheckFeedback = Static<typeof CheckFeedback>;

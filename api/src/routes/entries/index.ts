@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
+import { Ref } from '../schemas.js';
 import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
 import { answerPage, type Page } from '../../services/paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
@@ -46,7 +47,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const r = await publishEntry(app.yc.database.db, caller(request), request.body, app.yc.secret);
+      const r = await publishEntry(app.yc.database.db, caller(request), request.body, app.yc.secret).catch(inBody);
       return reply.code(r.created ? 201 : 200).send({ entryId: r.entryId, version: r.version, status: r.status, replayed: r.replayed });
     },
   );
@@ -64,7 +65,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'stays in the back end and view=internal (scope publish, review or admin) shows it with its history.',
         params: EntryParams,
         querystring: EntryQuery,
-        response: { 200: Type.Ref('Entry') },
+        response: { 200: Ref(Entry) },
       },
     },
     async (request) => {
@@ -133,7 +134,7 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       lookup(request, reply, 'searchEntries', request.body.idNumber, request.body, (q) =>
-        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), { ...q, idNumber: request.body.idNumber }),
+        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), { ...q, idNumber: request.body.idNumber }).catch(inBody),
       ),
   );
 

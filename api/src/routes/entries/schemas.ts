@@ -1,7 +1,8 @@
-import { Type } from 'typebox';
+// The entries area's schemas, and the static types services/entries.ts takes and answers with (import type only).
+import { type Static, Type } from 'typebox';
 import { NextCursor, pageParams } from '../../services/paging.js';
 import { ENTRY_STATUSES, RELATED_ROLES, SUBJECT_KINDS } from '../../domain/codes.js';
-import { Region, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { Ref, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export const EntryStatus = Type.Enum(ENTRY_STATUSES, {
@@ -71,6 +72,7 @@ export const PublishBody = Type.Object(
     ],
   },
 );
+export type PublishBody = Static<typeof PublishBody>;
 
 export const PublishResult = Type.Object(
   {
@@ -81,6 +83,7 @@ export const PublishResult = Type.Object(
   },
   { examples: [{ entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f', version: 1, status: 'active', replayed: false }] },
 );
+export type PublishResult = Static<typeof PublishResult>;
 
 export const Entry = Type.Object(
   {
@@ -145,6 +148,7 @@ export const Entry = Type.Object(
     ],
   },
 );
+export type Entry = Static<typeof Entry>;
 
 export const EntryParams = Type.Object({ entryId: Uuid });
 
@@ -183,7 +187,7 @@ export const EntryListQuery = Type.Object(
 );
 
 export const EntryList = Type.Object(
-  { entries: Type.Array(Type.Ref('Entry')), nextCursor: NextCursor },
+  { entries: Type.Array(Ref(Entry)), nextCursor: NextCursor },
   { examples: [{ entries: [], nextCursor: null }] },
 );
 
@@ -209,3 +213,4 @@ export const TransferResult = Type.Object(
   { entryId: Uuid, version: Type.Integer(), status: Type.Enum(ENTRY_STATUSES), decidedBy: Uuid },
   { examples: [{ entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f', version: 3, status: 'active', decidedBy: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' }] },
 );
+export type TransferResult = Static<typeof TransferResult>;

@@ -3,8 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { ERRORS, type ErrorCode, inBody } from '../../errors.js';
 import { DEFAULTS } from '../../defaults.js';
-import { ERRORS, type ErrorCode } from '../../errors.js';
 import { actorOf, caller } from '../../plugins/auth.js';
 import {
   checkNoticeLink,
@@ -20,6 +20,7 @@ import {
 } from '../../services/notice.js';
 import { CheckParams } from '../checks/schemas.js';
 import { Uuid } from '../schemas.js';
+import { NoticeIssued, NoticePrefix, NoticePrefixBody } from './schemas.js';
 
 export interface NoticeRoutesOptions {
   /** how long a signed notice link opens (YINGCHA_NOTICE_LINK_TTL, seconds) */
@@ -35,33 +36,6 @@ const Html = (example: string, description = 'HTML page') => ({
   description,
   content: { 'text/html': { schema: Type.String({ examples: [example] }) } },
 });
-
-export const NoticeIssued = Type.Object(
-  {
-    noticeId: Uuid,
-    checkId: Uuid,
-    number: Type.String({ description: '文号, gapless per issuing department and year, e.g. 鹤市监告〔2026〕第000123号' }),
-    issuedAt: Type.String({ format: 'date-time' }),
-    issuedByKey: Uuid,
-    issuedByOperator: Type.Union([Type.String(), Type.Null()]),
-    url: Type.String({ description: 'Signed link that opens the notice as HTML without a key, until expiresAt' }),
-    expiresAt: Type.String({ format: 'date-time' }),
-  },
-  {
-    examples: [
-      {
-        noticeId: '5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b',
-        checkId: '3f5790f5-8c1e-4b0a-9d2f-6e7a8b9c0d1e',
-        number: '鹤市监告〔2026〕第000123号',
-        issuedAt: '2026-12-01T08:30:00.000Z',
-        issuedByKey: '4c3b2a19-0f8e-4d7c-8b6a-5f4e3d2c1b0a',
-        issuedByOperator: '窗口 3 号 王敏',
-        url: 'https://yingcha.example.gov.cn/v1/notices/5b0f3a1e-2c4d-4e6f-8a9b-0c1d2e3f4a5b?expires=1796200200&signature=9f…',
-        expiresAt: '2026-12-02T08:30:00.000Z',
-      },
-    ],
-  },
-);
 
 const sendHtml = (reply: FastifyReply, status: number, html: string) =>
   reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex').send(html);
@@ -209,19 +183,11 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
         summary: 'Set the 告知书文号 prefix of a department (e.g. 鹤市监告)',
         description: 'null returns to the default, the department’s name + 告. Numbers already issued keep their text.',
         params: Type.Object({ departmentId: Uuid }),
-        body: Type.Object(
-          { noticePrefix: Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()]) },
-          { additionalProperties: false, examples: [{ noticePrefix: '鹤市监告' }] },
-        ),
-        response: {
-          200: Type.Object(
-            { departmentId: Uuid, name: Type.String(), noticePrefix: Type.Union([Type.String(), Type.Null()]), effectivePrefix: Type.String() },
-            { examples: [{ departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', name: '鹤岗市市场监督管理局', noticePrefix: '鹤市监告', effectivePrefix: '鹤市监告' }] },
-          ),
-        },
+        body: NoticePrefixBody,
+        response: { 200: NoticePrefix },
       },
     },
-    async (request) => setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix),
+    async (request) => setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix).catch(inBody),
   );
 };
 

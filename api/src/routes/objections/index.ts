@@ -2,9 +2,11 @@
 // record's region (services/cases.ts filingPath); verified and decided by the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
+import { Ref } from '../schemas.js';
 import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
@@ -13,7 +15,7 @@ import { PAGE_SIZES } from '../../defaults.js';
 const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Objection);
   const db = () => app.yc.database.db;
-  const ref = Type.Ref('Objection');
+  const ref = Ref(Objection);
 
   app.post(
     '',
@@ -77,7 +79,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ref },
       },
     },
-    async (request) => decideObjection(db(), caller(request), request.params.objectionId, request.body),
+    async (request) => decideObjection(db(), caller(request), request.params.objectionId, request.body).catch(inBody),
   );
 };
 

@@ -1,4 +1,6 @@
-import { Type } from 'typebox';
+// The schemas of objections, and what they share with repairs (routes/repairs/schemas.ts). Their static types are
+// what services/cases.ts, objections.ts and repairs.ts build and take (import type only).
+import { type Static, type TObject, Type } from 'typebox';
 import { pageParams } from '../../services/paging.js';
 import { Nullable, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
@@ -11,6 +13,7 @@ export const Applicant = Type.Object(
   },
   { additionalProperties: false },
 );
+export type Applicant = Static<typeof Applicant>;
 
 export const Evidence = Type.Array(
   Type.Object(
@@ -23,6 +26,8 @@ export const Evidence = Type.Array(
   ),
   { maxItems: 50, description: '证据材料' },
 );
+/** One piece of evidence. */
+export type Evidence = Static<typeof Evidence>[number];
 
 export const Party = Type.Object({ keyId: Uuid, departmentId: Nullable(Type.String({ format: 'uuid' })) });
 
@@ -54,6 +59,8 @@ export const CaseFields = {
   entryStatus: Nullable(Type.String({ description: "the record's status after this case's last step" })),
   decidingDepartmentId: Uuid,
 };
+/** What every case view has, objection or repair (services/cases.ts caseView). */
+export type CaseFields = Static<TObject<typeof CaseFields>>;
 
 export const Objection = Type.Object(
   {
@@ -92,6 +99,7 @@ export const Objection = Type.Object(
     ],
   },
 );
+export type Objection = Static<typeof Objection>;
 
 export const OpenObjectionBody = Type.Object(
   {
@@ -118,6 +126,7 @@ export const OpenObjectionBody = Type.Object(
     ],
   },
 );
+export type OpenObjectionBody = Static<typeof OpenObjectionBody>;
 
 export const DecideObjectionBody = Type.Object(
   {
@@ -139,6 +148,7 @@ export const DecideObjectionBody = Type.Object(
   },
   { additionalProperties: false, examples: [{ outcome: 'upheld', correction: 'revoke', note: '经核实，认定依据已被撤销' }] },
 );
+export type DecideObjectionBody = Static<typeof DecideObjectionBody>;
 
 export const ObjectionParams = Type.Object({ objectionId: Uuid });
 export const RepairParams = Type.Object({ repairId: Uuid });

@@ -2,9 +2,11 @@
 // the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
+import { Ref } from '../schemas.js';
 import { decideRepair, getRepair, listRepairs, openRepair, verifyRepair } from '../../services/repairs.js';
 import { RepairParams } from '../objections/schemas.js';
 import { DecideRepairBody, OpenRepairBody, Repair, RepairListQuery } from './schemas.js';
@@ -14,7 +16,7 @@ import { PAGE_SIZES } from '../../defaults.js';
 const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Repair);
   const db = () => app.yc.database.db;
-  const ref = Type.Ref('Repair');
+  const ref = Ref(Repair);
 
   app.post(
     '',
@@ -78,7 +80,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ref },
       },
     },
-    async (request) => decideRepair(db(), caller(request), request.params.repairId, request.body),
+    async (request) => decideRepair(db(), caller(request), request.params.repairId, request.body).catch(inBody),
   );
 };
 

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../schemas.js';
 import { Applicant, CaseFields, CaseListQuery, Evidence } from '../objections/schemas.js';
 
@@ -41,6 +41,7 @@ export const Repair = Type.Object(
     ],
   },
 );
+export type Repair = Static<typeof Repair>;
 
 export const OpenRepairBody = Type.Object(
   {
@@ -69,6 +70,7 @@ export const OpenRepairBody = Type.Object(
     ],
   },
 );
+export type OpenRepairBody = Static<typeof OpenRepairBody>;
 
 export const DecideRepairBody = Type.Object(
   {
@@ -78,6 +80,7 @@ export const DecideRepairBody = Type.Object(
   },
   { additionalProperties: false, examples: [{ outcome: 'approved', note: '整改到位，准予修复' }] },
 );
+export type DecideRepairBody = Static<typeof DecideRepairBody>;
 
 export const RepairListQuery = Type.Object(
   { ...CaseListQuery, status: Type.Optional(Type.Enum(['received', 'verifying', 'approved', 'denied'])) },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import {
   createSubscription,
@@ -13,7 +13,7 @@ import {
 } from '../../services/subscriptions.js';
 import type { WebhookPolicy } from '../../services/delivery.js';
 import { EMPTY_ALLOWLIST } from '../../domain/address.js';
-import { absentBodyIsEmpty } from '../schemas.js';
+import { absentBodyIsEmpty, Ref } from '../schemas.js';
 import {
   CreatedSubscription,
   CreateSubscriptionBody,
@@ -64,7 +64,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         response: { 201: CreatedSubscription },
       },
     },
-    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy)),
+    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy).catch(inBody)),
   );
 
   app.get(
@@ -92,7 +92,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         tags,
         summary: 'One subscription and its delivery state',
         params: SubscriptionParams,
-        response: { 200: Type.Ref('Subscription') },
+        response: { 200: Ref(Subscription) },
       },
     },
     async (request) => getSubscription(db(), caller(request), request.params.id),

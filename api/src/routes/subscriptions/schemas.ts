@@ -1,9 +1,10 @@
-import { Type } from 'typebox';
+// The subscriptions area's schemas, and the static types services/subscriptions.ts takes and answers with (import type only).
+import { type Static, Type } from 'typebox';
 import { EventType } from '../changes/schemas.js';
 import { SECRET_OVERLAP_DEFAULT_S, SECRET_OVERLAP_MAX_S } from '../../services/subscriptions.js';
 import { FAILURE_CATEGORIES } from '../../services/delivery.js';
 import { NextCursor, pageParams } from '../../services/paging.js';
-import { Nullable, Region, Timestamp, Uuid } from '../schemas.js';
+import { Nullable, Ref, Region, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 const Filters = Type.Object(
@@ -25,6 +26,7 @@ export const CreateSubscriptionBody = Type.Object(
     examples: [{ url: 'https://approval.example.gov.cn/hooks/yingcha', events: ['entry.created', 'entry.revoked', 'watch.hit'], filters: { regions: ['230400'] } }],
   },
 );
+export type CreateSubscriptionBody = Static<typeof CreateSubscriptionBody>;
 
 const subscriptionFields = {
   subscriptionId: Uuid,
@@ -54,14 +56,16 @@ const example = {
 };
 
 export const Subscription = Type.Object(subscriptionFields, { $id: 'Subscription', examples: [example] });
+export type Subscription = Static<typeof Subscription>;
 
 export const CreatedSubscription = Type.Object(
   { ...subscriptionFields, secret: Type.String({ description: 'Signing secret, shown only here. Verify x-yingcha-signature with it.' }) },
   { examples: [{ ...example, secret: 'whsec_Q2hhbmdlIG1lIGJlZm9yZSB1c2UhIDMyIGJ5dGVzIQ' }] },
 );
+export type CreatedSubscription = Static<typeof CreatedSubscription>;
 
 export const SubscriptionList = Type.Object(
-  { subscriptions: Type.Array(Type.Ref('Subscription')), nextCursor: NextCursor },
+  { subscriptions: Type.Array(Ref(Subscription)), nextCursor: NextCursor },
   { examples: [{ subscriptions: [example], nextCursor: null }] },
 );
 export const SubscriptionListQuery = Type.Object(pageParams(PAGE_SIZES.lists), { additionalProperties: false });
@@ -138,11 +142,13 @@ export const Deliveries = Type.Object(
     ],
   },
 );
+export type Deliveries = Static<typeof Deliveries>;
 
 export const Replayed = Type.Object(
   { eventId: Type.String(), status: Type.Enum(['dead', 'replay_queued', 'replayed']) },
   { examples: [{ eventId: '1040', status: 'replay_queued' }] },
 );
+export type Replayed = Static<typeof Replayed>;
 
 export const RotateSecretBody = Type.Object(
   {
@@ -169,3 +175,4 @@ export const RotatedSecret = Type.Object(
     ],
   },
 );
+export type RotatedSecret = Static<typeof RotatedSecret>;

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { answerPage } from '../../services/paging.js';
 import { createWatch, deleteWatch, listWatches } from '../../services/watches.js';
+import { Ref } from '../schemas.js';
 import { CreateWatchBody, DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from './schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
@@ -24,10 +25,10 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'When the subject is newly listed on a punitive list, the department receives a watch.hit event (feed and ' +
           'webhooks) with the record and the measures its category must apply for this matter type, once per record version.',
         body: CreateWatchBody,
-        response: { 201: Type.Ref('Watch') },
+        response: { 201: Ref(Watch) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createWatch(db(), caller(request), request.body, app.yc.secret)),
+    async (request, reply) => reply.code(201).send(await createWatch(db(), caller(request), request.body, app.yc.secret).catch(inBody)),
   );
 
   app.get(

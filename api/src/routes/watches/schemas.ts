@@ -1,7 +1,8 @@
-import { Type } from 'typebox';
+// The watches area's schemas, and the static types services/watches.ts takes and answers with (import type only).
+import { type Static, Type } from 'typebox';
 import { MatterType } from '../checks/schemas.js';
 import { NextCursor, pageParams } from '../../services/paging.js';
-import { Nullable, Timestamp, UsccString, Uuid } from '../schemas.js';
+import { Nullable, Ref, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export const CreateWatchBody = Type.Object(
@@ -27,6 +28,7 @@ export const CreateWatchBody = Type.Object(
     examples: [{ subject: { uscc: '91230400MA1B2C3D4Q', name: '鹤岗市恒达建筑工程有限公司' }, matter: { type: 'public_bidding', reference: 'HG-ZB-2026-0088' } }],
   },
 );
+export type CreateWatchBody = Static<typeof CreateWatchBody>;
 
 const example = {
   watchId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
@@ -46,8 +48,9 @@ export const Watch = Type.Object(
   },
   { $id: 'Watch', examples: [example] },
 );
+export type Watch = Static<typeof Watch>;
 
-export const WatchList = Type.Object({ watches: Type.Array(Type.Ref('Watch')), nextCursor: NextCursor }, { examples: [{ watches: [example], nextCursor: null }] });
+export const WatchList = Type.Object({ watches: Type.Array(Ref(Watch)), nextCursor: NextCursor }, { examples: [{ watches: [example], nextCursor: null }] });
 export const WatchListQuery = Type.Object(
   {
     ...pageParams(PAGE_SIZES.lists),
