@@ -554,6 +554,10 @@ t.test('a rejected change writes nothing, and each class of bad input has its co
   t.same(nested.json().errors.map((e: { path: string }) => e.path), ['/body/measures/1/effect']);
   const listPath = await app.inject(req('POST', '/lists', listBody({ memoranda: [DEBTOR, '发改财金〔2099〕1号'] })));
   t.same(listPath.json().errors.map((e: { path: string }) => e.path), ['/body/memoranda/1']);
+  const measurePath = await app.inject(req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { implements: '发改财金〔2099〕1号' })));
+  t.same(measurePath.json().errors.map((e: { path: string }) => e.path), ['/body/implements'], 'a measure added on its own: paths from the body too');
+  const measureRule = await app.inject(req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { effect: 'incentive' })));
+  t.same(measureRule.json().errors.map((e: { path: string }) => e.path), ['/body/effect']);
 });
 
 t.test('scopes: any department key reads, only admin keys write', async (t) => {

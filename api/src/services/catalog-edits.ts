@@ -144,7 +144,7 @@ function checkNoDutyRows(rows: readonly NoDutyInput[] | null | undefined): void 
   const seen = new Map<string, number>();
   (rows ?? []).forEach((r, i) => {
     const k = `${r.category}\u0000${r.region}`;
-    if (seen.has(k)) throw ApiError.invalid(`/body/noDuty/${i}`, `repeats row ${seen.get(k)}: one statement per category and region`);
+    if (seen.has(k)) throw ApiError.invalid(`/noDuty/${i}`, `repeats row ${seen.get(k)}: one statement per category and region`);
     seen.set(k, i);
   });
 }
@@ -160,13 +160,13 @@ const nextPosition = async (tx: Tx, table: typeof memoranda | typeof lists) => {
 };
 
 export async function createMemorandum(db: Db, actor: Actor, input: MemorandumInput): Promise<Changed<StoredMemorandum>> {
-  const docNo = docNoAt(input.docNo, '/body/docNo');
-  const adopts = input.adopts === undefined ? undefined : docNoAt(input.adopts, '/body/adopts');
-  const measureInputs = (input.measures ?? []).map((m, i) => normalizeMeasure(m, `/body/measures/${i}`));
+  const docNo = docNoAt(input.docNo, '/docNo');
+  const adopts = input.adopts === undefined ? undefined : docNoAt(input.adopts, '/adopts');
+  const measureInputs = (input.measures ?? []).map((m, i) => normalizeMeasure(m, `/measures/${i}`));
   checkNoDutyRows(input.noDuty);
   const seen = new Map<string, number>();
   measureInputs.forEach((m, i) => {
-    if (seen.has(m.ordinal)) throw ApiError.invalid(`/body/measures/${i}/ordinal`, `repeats measure ${seen.get(m.ordinal)}'s ordinal`);
+    if (seen.has(m.ordinal)) throw ApiError.invalid(`/measures/${i}/ordinal`, `repeats measure ${seen.get(m.ordinal)}'s ordinal`);
     seen.set(m.ordinal, i);
   });
 
@@ -196,8 +196,8 @@ export async function createMemorandum(db: Db, actor: Actor, input: MemorandumIn
     if (input.noDuty?.length) await tx.insert(noDuty).values(input.noDuty.map((r) => noDutyValues(memorandumId, r)));
     return {
       items: [
-        { kind: 'memorandum', key: docNo, path: '/body' },
-        ...measureInputs.map((m, i) => ({ kind: 'measure' as const, key: measureKey(docNo, m.ordinal), path: `/body/measures/${i}` })),
+        { kind: 'memorandum', key: docNo, path: '' },
+        ...measureInputs.map((m, i) => ({ kind: 'measure' as const, key: measureKey(docNo, m.ordinal), path: `/measures/${i}` })),
       ],
       action: 'catalog.memorandum.create',
       target: { type: 'memorandum', id: memorandumId },
@@ -214,7 +214,7 @@ export async function updateMemorandum(
   idOrDocNo: string,
   patch: MemorandumPatch,
 ): Promise<Changed<StoredMemorandum>> {
-  const adopts = typeof patch.adopts === 'string' ? docNoAt(patch.adopts, '/body/adopts') : patch.adopts;
+  const adopts = typeof patch.adopts === 'string' ? docNoAt(patch.adopts, '/adopts') : patch.adopts;
   checkNoDutyRows(patch.noDuty);
   return changeCatalog(db, actor, async (tx, before, now) => {
     const memo = requireMemorandum(before, idOrDocNo);
@@ -233,7 +233,7 @@ export async function updateMemorandum(
       if (patch.noDuty.length > 0) await tx.insert(noDuty).values(patch.noDuty.map((r) => noDutyValues(memo.memorandumId, r)));
     }
     return {
-      items: [{ kind: 'memorandum', key: memo.docNo, path: '/body' }],
+      items: [{ kind: 'memorandum', key: memo.docNo, path: '' }],
       action: 'catalog.memorandum.update',
       target: { type: 'memorandum', id: memo.memorandumId },
       detail: { docNo: memo.docNo, fields: Object.keys(patch) },
@@ -244,7 +244,7 @@ export async function updateMemorandum(
 }
 
 export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input: MeasureInput): Promise<Changed<StoredMeasure>> {
-  const m = normalizeMeasure(input, '/body');
+  const m = normalizeMeasure(input, '');
   return changeCatalog(db, actor, async (tx, before, now) => {
     const memo = requireMemorandum(before, idOrDocNo);
     if (memo.measures.some((x) => x.ordinal === m.ordinal)) {
@@ -267,7 +267,7 @@ export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input:
       .returning({ id: measures.id });
     return {
       items: [
-        { kind: 'measure', key: measureKey(memo.docNo, m.ordinal), path: '/body' },
+        { kind: 'measure', key: measureKey(memo.docNo, m.ordinal), path: '' },
       ],
       action: 'catalog.measure.create',
       target: { type: 'measure', id: row!.id },
@@ -279,7 +279,7 @@ export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input:
 }
 
 export async function updateMeasure(db: Db, actor: Actor, measureId: string, patch: MeasurePatch): Promise<Changed<StoredMeasure>> {
-  const p = normalizeMeasure(patch, '/body');
+  const p = normalizeMeasure(patch, '');
   return changeCatalog(db, actor, async (tx, before, now) => {
     const current = before.measureById.get(measureId.toLowerCase());
     if (!current) throw new ApiError('NOT_FOUND', `no measure ${measureId} in the catalogue`);
@@ -294,7 +294,7 @@ export async function updateMeasure(db: Db, actor: Actor, measureId: string, pat
     await tx.update(measures).set(set).where(eq(measures.id, current.measureId));
     const ordinal = p.ordinal ?? current.ordinal;
     return {
-      items: [{ kind: 'measure', key: measureKey(memo.docNo, ordinal), path: '/body' }],
+      items: [{ kind: 'measure', key: measureKey(memo.docNo, ordinal), path: '' }],
       action: 'catalog.measure.update',
       target: { type: 'measure', id: current.measureId },
       detail: { docNo: memo.docNo, ordinal, fields: Object.keys(patch) },
@@ -305,7 +305,7 @@ export async function updateMeasure(db: Db, actor: Actor, measureId: string, pat
 }
 
 export async function createList(db: Db, actor: Actor, input: ListInput): Promise<Changed<StoredList>> {
-  const memos = input.memoranda.map((d, i) => docNoAt(d, `/body/memoranda/${i}`));
+  const memos = input.memoranda.map((d, i) => docNoAt(d, `/memoranda/${i}`));
   return changeCatalog(db, actor, async (tx, before, now) => {
     if (before.listByCode.has(input.code)) throw new ApiError('CONFLICT', `list ${input.code} is already in the catalogue`);
     const list: ListShape = {
@@ -318,7 +318,7 @@ export async function createList(db: Db, actor: Actor, input: ListInput): Promis
       .insert(lists)
       .values({ ...listValues(list), position: await nextPosition(tx, lists), amendedAt: now, amendedBy: actor.keyId, updatedAt: now });
     return {
-      items: [{ kind: 'list', key: input.code, path: '/body' }],
+      items: [{ kind: 'list', key: input.code, path: '' }],
       action: 'catalog.list.create',
       target: { type: 'list', id: input.code },
       detail: { code: input.code, memoranda: memos },
@@ -329,7 +329,7 @@ export async function createList(db: Db, actor: Actor, input: ListInput): Promis
 }
 
 export async function updateList(db: Db, actor: Actor, code: string, patch: ListPatch): Promise<Changed<StoredList>> {
-  const memos = patch.memoranda?.map((d, i) => docNoAt(d, `/body/memoranda/${i}`));
+  const memos = patch.memoranda?.map((d, i) => docNoAt(d, `/memoranda/${i}`));
   return changeCatalog(db, actor, async (tx, before, now) => {
     if (!before.listByCode.has(code)) throw new ApiError('NOT_FOUND', `no list ${code} in the catalogue`);
     const set: Partial<typeof lists.$inferInsert> = { amendedAt: now, amendedBy: actor.keyId, updatedAt: now };
@@ -339,7 +339,7 @@ export async function updateList(db: Db, actor: Actor, code: string, patch: List
     if (memos) set.memoranda = memos;
     await tx.update(lists).set(set).where(eq(lists.code, code));
     return {
-      items: [{ kind: 'list', key: code, path: '/body' }],
+      items: [{ kind: 'list', key: code, path: '' }],
       action: 'catalog.list.update',
       target: { type: 'list', id: code },
       detail: { code, fields: Object.keys(patch) },

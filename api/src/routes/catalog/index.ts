@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CATEGORIES, CATEGORY_CODES, MATTER_TYPE_CODES, MATTER_TYPES } from '../../domain/codes.js';
 import { normalizeDocNo } from '../../domain/docno.js';
 import { measuresFor } from '../../domain/measures.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, inBody } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import { addMeasure, createList, createMemorandum, updateList, updateMeasure, updateMemorandum } from '../../services/catalog-edits.js';
 import { currentCatalog, filterMeasures, filterMemoranda, findMemorandum, type StoredMemorandum } from '../../services/catalog-snapshot.js';
@@ -218,7 +218,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { version, item } = await createMemorandum(db(), actorOf(request), request.body);
+      const { version, item } = await createMemorandum(db(), actorOf(request), request.body).catch(inBody);
       return reply.code(201).send({ version, memorandum: item });
     },
   );
@@ -240,7 +240,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, item } = await updateMemorandum(db(), actorOf(request), request.params.id, request.body);
+      const { version, item } = await updateMemorandum(db(), actorOf(request), request.params.id, request.body).catch(inBody);
       return { version, memorandum: item };
     },
   );
@@ -260,7 +260,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { version, item } = await addMeasure(db(), actorOf(request), request.params.id, request.body);
+      const { version, item } = await addMeasure(db(), actorOf(request), request.params.id, request.body).catch(inBody);
       return reply.code(201).send({ version, measure: item });
     },
   );
@@ -279,7 +279,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, item } = await updateMeasure(db(), actorOf(request), request.params.measureId, request.body);
+      const { version, item } = await updateMeasure(db(), actorOf(request), request.params.measureId, request.body).catch(inBody);
       return { version, measure: item };
     },
   );
@@ -298,7 +298,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { version, item } = await createList(db(), actorOf(request), request.body);
+      const { version, item } = await createList(db(), actorOf(request), request.body).catch(inBody);
       return reply.code(201).send({ version, list: item });
     },
   );
@@ -317,7 +317,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, item } = await updateList(db(), actorOf(request), request.params.code, request.body);
+      const { version, item } = await updateList(db(), actorOf(request), request.params.code, request.body).catch(inBody);
       return { version, list: item };
     },
   );
