@@ -528,6 +528,7 @@ export async function runImport(database: Database, caller: AuthContext, secret:
         entry.done.catch(() => {}); // awaited by a later flush or at the end
         inflight.push(entry);
       };
+      let settled: Array<PromiseSettledResult<void>>;
       try {
         for await (const parsed of rows) {
           counts.rowsRead++;
@@ -549,10 +550,11 @@ export async function runImport(database: Database, caller: AuthContext, secret:
         await flush();
       } finally {
         // Never leave a write running behind a failure: the import row's final status must come after it.
-        const settled = await Promise.allSettled(inflight.map((x) => x.done));
-        const failed = settled.find((x) => x.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
+        settled = await Promise.allSettled(inflight.map((x) => x.done));
       }
+      // A write that failed behind a loop that finished is the import's failure; the loop's own error comes first.
+      const failed = settled.find((x) => x.status === 'rejected');
+      if (failed) throw failed.reason;
     };
 
     if (allOrNothing) {

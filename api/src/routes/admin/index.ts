@@ -158,7 +158,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = await listReads(db(), { after: q.after, limit: q.limit ?? 100, departmentId: q.departmentId, subjectId: q.subjectId });
       if (page.nextCursor) {
         const next = new URLSearchParams({ ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), after: page.nextCursor, limit: String(q.limit ?? 100) });
-        reply.header('link', `</v1/admin/reads?${next}>; rel="next"`);
+        reply.header('link', `</v1/admin/reads?${next.toString()}>; rel="next"`);
       }
       return page;
     },
