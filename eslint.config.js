@@ -24,7 +24,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         projectService: {
-          // Files outside every tsconfig's include get the base options (the examples import @yingcha/sdk by name).
+          // The root config files and the bin launcher are in no tsconfig's include: they get the base options.
           allowDefaultProject: ['*.js', '*.ts', 'api/bin/*.js'],
           defaultProject: 'tsconfig.base.json',
         },
