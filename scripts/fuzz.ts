@@ -124,7 +124,7 @@ const HOSTILE_STRINGS = [
   '-000001-01-01T00:00:00Z',
   '+275760-09-13T00:00:00Z',
 ];
-const HUGE_NUMBERS: Json[] = [0, -1, -2147483649, 2147483648, 2 ** 53 + 1, 9.3e18, 1e308, -1e308, 0.5, -0.0, 1e-320];
+const HUGE_NUMBERS: number[] = [0, -1, -2147483649, 2147483648, 2 ** 53 + 1, 9.3e18, 1e308, -1e308, 0.5, -0.0, 1e-320];
 
 const hostileString = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
@@ -160,7 +160,7 @@ function stringFor(schema: Schema): fc.Arbitrary<string> {
   else if (format === 'uri') options.push(fc.constantFrom('http://127.0.0.1:1/hook', 'https://[::1]/x', 'http://10.0.0.1/', 'https://hooks.invalid/h', 'ftp://x/', 'http://2130706433/', 'http://0x7f.1/'));
   else if (typeof schema.pattern === 'string') {
     try {
-      options.push(fc.stringMatching(new RegExp(schema.pattern as string)).filter((s) => s.length >= min && s.length <= ((schema.maxLength as number | undefined) ?? 10_000)));
+      options.push(fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= min && s.length <= ((schema.maxLength as number | undefined) ?? 10_000)));
     } catch {
       // a pattern JavaScript cannot compile: plain strings below
     }
@@ -202,7 +202,7 @@ export function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<Js
       const required = new Set((schema.required as string[] | undefined) ?? []);
       const model: Record<string, fc.Arbitrary<Json>> = {};
       for (const [k, v] of Object.entries(props)) model[k] = valueFor(v, depth + 1);
-      return fc.record(model, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) }) as fc.Arbitrary<Json>;
+      return fc.record(model, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) });
     }
     default:
       return anyJson;
@@ -221,7 +221,7 @@ function pathsOf(v: Json, prefix: Array<string | number> = [], out: Array<Array<
 
 function setAt(root: Json, path: Array<string | number>, value: Json | undefined): Json {
   if (path.length === 0) return value === undefined ? null : value;
-  const copy = structuredClone(root) as Json;
+  const copy = structuredClone<Json>(root);
   let cur = copy as Record<string | number, Json>;
   for (const k of path.slice(0, -1)) cur = cur[k] as Record<string | number, Json>;
   const last = path[path.length - 1]!;
@@ -297,6 +297,9 @@ export interface FuzzRequest {
 
 const BAD_IDS = ['', '..', 'a'.repeat(101), '%00', '%zz', '%ED%A0%80', '00000000-0000-0000-0000-000000000000', "1'%20or%20'1'='1", '-1', '9'.repeat(30), 'NaN', '%F0%9F%98%80', '%E2%80%AE'];
 
+/** A generated value as a path segment or query value takes it: an object or array as its JSON. */
+const paramText = (v: Json) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+
 function encodeSegment(s: string): string {
   let out = '';
   for (const ch of s) {
@@ -321,7 +324,7 @@ function requestArb(op: Operation, ids: IdPool): fc.Arbitrary<FuzzRequest> {
         { weight: 2, arbitrary: fc.uuid() },
         { weight: 2, arbitrary: fc.constantFrom(...BAD_IDS) },
         { weight: 1, arbitrary: hostileString.map(encodeSegment) },
-        { weight: 1, arbitrary: valueFor(p.schema).map((v) => encodeSegment(String(v))) },
+        { weight: 1, arbitrary: valueFor(p.schema).map((v) => encodeSegment(paramText(v))) },
       ),
     ),
   );
@@ -329,10 +332,10 @@ function requestArb(op: Operation, ids: IdPool): fc.Arbitrary<FuzzRequest> {
     ...queryParams.map((p) =>
       fc.option(
         fc.oneof(
-          { weight: 4, arbitrary: valueFor(p.schema).map((v) => [String(v)]) },
+          { weight: 4, arbitrary: valueFor(p.schema).map((v) => [paramText(v)]) },
           { weight: 2, arbitrary: hostileString.map((s) => [s]) },
           { weight: 1, arbitrary: fc.constantFrom(...HUGE_NUMBERS).map((n) => [String(n)]) },
-          { weight: 1, arbitrary: fc.array(valueFor(p.schema).map(String), { minLength: 2, maxLength: 3 }) },
+          { weight: 1, arbitrary: fc.array(valueFor(p.schema).map(paramText), { minLength: 2, maxLength: 3 }) },
         ),
         { freq: p.required ? 8 : 2 },
       ),

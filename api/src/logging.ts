@@ -63,7 +63,7 @@ export function redactError(err: unknown): unknown {
 function withoutParams(err: unknown, depth = 0): unknown {
   if (!err || typeof err !== 'object' || depth > 5) return err;
   const e = err as Record<string, unknown> & { message?: unknown; stack?: unknown; cause?: unknown };
-  const out: SerializedError = { type: (err as object).constructor?.name ?? 'Error' };
+  const out: SerializedError = { type: err.constructor?.name ?? 'Error' };
   for (const [k, v] of Object.entries(e)) {
     if (k === 'params' || k === 'parameters' || k === 'values') continue;
     out[k] = k === 'cause' ? withoutParams(v, depth + 1) : v;

@@ -43,7 +43,7 @@ function lockDataDir(dir: string): () => void {
       } catch {
         alive = false;
       }
-      if (alive) throw new Error(`the data directory ${dir} is in use by process ${pid}; stop it or set YINGCHA_DATA_DIR`);
+      if (alive) throw new Error(`the data directory ${dir} is in use by process ${pid}; stop it or set YINGCHA_DATA_DIR`, { cause: err });
       rmSync(file, { force: true });
     }
   }

@@ -254,7 +254,7 @@ export class Transport {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await undiciRequest(url, {
-        method: method as Dispatcher.HttpMethod,
+        method,
         headers,
         body,
         signal: controller.signal,

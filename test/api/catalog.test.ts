@@ -43,7 +43,7 @@ async function counts(database: Database) {
 async function keyWith(app: FastifyInstance, adminKey: string, departmentId: string, scopes: string[]) {
   const res = await app.inject({ method: 'POST', url: '/v1/admin/keys', headers: bearer(adminKey), payload: { departmentId, scopes } });
   if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json() as { keyId: string; secret: string };
+  return res.json<{ keyId: string; secret: string }>();
 }
 
 async function adminKeyId(app: FastifyInstance, adminKey: string): Promise<string> {
@@ -572,7 +572,7 @@ t.test('scopes: any department key reads, only admin keys write', async (t) => {
     t.equal((await app.inject({ url })).json().code, 'UNAUTHENTICATED');
   }
 
-  const writes: InjectOptions[] = [
+  const writes: Array<InjectOptions & { url: string }> = [
     { method: 'POST', url: '/v1/catalog/memoranda', payload: { docNo: NEW_DOC } },
     { method: 'PATCH', url: `/v1/catalog/memoranda/${QUALITY_ENCODED}`, payload: { title: 'x' } },
     { method: 'POST', url: `/v1/catalog/memoranda/${QUALITY_ENCODED}/measures`, payload: newMeasure('1') },

@@ -131,7 +131,7 @@ t.test('parallel publishers: every committed event appears exactly once, in a st
   for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
     const stillWriting = writing;
     const res = await app.inject({ url: `/v1/changes?limit=4&type=entry.created&after=${cursor}`, headers: bearer(adminKey) });
-    const body = res.json() as Page;
+    const body = res.json<Page>();
     for (const e of body.events) {
       seen.push(e.eventId);
       entries.push(e.data.entryId as string);
@@ -147,7 +147,7 @@ t.test('parallel publishers: every committed event appears exactly once, in a st
   const replay: string[] = [];
   let c = start;
   for (let i = 0; i < 1000; i++) {
-    const body = (await app.inject({ url: `/v1/changes?limit=50&type=entry.created&after=${c}`, headers: bearer(adminKey) })).json() as Page;
+    const body = (await app.inject({ url: `/v1/changes?limit=50&type=entry.created&after=${c}`, headers: bearer(adminKey) })).json<Page>();
     replay.push(...body.events.map((e) => e.eventId));
     c = body.nextCursor;
     if (body.events.length < 50) break;

@@ -278,7 +278,7 @@ t.test("errors Fastify and Node raise themselves are problem+json with a stable 
     const socket = connect(port, '127.0.0.1');
     socket.setEncoding('latin1');
     let out = '';
-    socket.on('data', (d) => (out += d));
+    socket.on('data', (d: string) => (out += d));
     socket.write(text);
     await new Promise<void>((resolve) => {
       socket.on('close', () => resolve());

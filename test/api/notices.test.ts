@@ -31,7 +31,7 @@ t.test('notices', async (t) => {
   const newCheck = async (key = finance.key, subject: Record<string, unknown> = { uscc: firm }) => {
     const res = await check(app, key, subject, 'government_procurement');
     if (res.statusCode !== 201) throw new Error(res.body);
-    return res.json() as { checkId: string; receipt: { hash: string }; measures: Array<{ text: string; docNo: string }>; verdict: string };
+    return res.json<{ checkId: string; receipt: { hash: string }; measures: Array<{ text: string; docNo: string }>; verdict: string }>();
   };
 
   t.test('an admin sets the 文号 prefix; others may not; a bad prefix is refused', async (t) => {

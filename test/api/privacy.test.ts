@@ -35,7 +35,7 @@ t.test('no ID number can be recovered from the tables or the server log', async 
     },
   });
   // The server's own logger configuration (serve uses the same), at the most talkative level.
-  const app = await buildApp({ database, secret: TEST_SECRET, logger: { ...(serverLogger('trace') as object), stream } as never });
+  const app = await buildApp({ database, secret: TEST_SECRET, logger: { ...(serverLogger('trace') as object), stream } });
   t.teardown(() => app.close());
   await app.ready();
   const adminKey = boot.key.secret;

@@ -61,7 +61,7 @@ t.test(`${RECEIPTS} receipts with generated text verify afterwards (${ENGINE})`,
     }),
     { numRuns: Math.ceil(RECEIPTS / PER_RUN), seed: SEED, endOnFailure: true },
   );
-  t.equal(outcome.failed, false, outcome.failed ? String(outcome.errorInstance ?? outcome.counterexample?.[0]?.slice(0, 3).map((b) => b.matterReference)) : 'every batch re-reads as written');
+  t.equal(outcome.failed, false, outcome.failed ? String(outcome.errorInstance instanceof Error ? outcome.errorInstance : outcome.counterexample?.[0]?.slice(0, 3).map((b) => b.matterReference)) : 'every batch re-reads as written');
   const seconds = (Date.now() - started) / 1000;
   t.comment(`${written} receipts written and re-read on ${ENGINE} in ${seconds.toFixed(1)} s`);
   const res = await app.inject({ url: '/v1/admin/receipts/verify', headers: bearer(adminKey) });

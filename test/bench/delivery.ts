@@ -58,7 +58,7 @@ export async function runDeliveryBench(): Promise<void> {
     req.resume();
     req.on('end', () => {
       const at = performance.timeOrigin + performance.now();
-      const key = `${req.url}|${req.headers['x-yingcha-event-id']}`;
+      const key = `${req.url}|${String(req.headers['x-yingcha-event-id'])}`;
       if (!arrivals.has(key)) {
         arrivals.set(key, at);
         received++;

@@ -42,7 +42,7 @@ function receiptJson(): string {
     dataVersion: 'c1.e0',
   };
   // pgbench reads ":name" as a variable anywhere in a line, so no colon is followed by a letter or digit
-  return JSON.stringify(body).replace(/:(?=[\w"{\[])/g, ': ');
+  return JSON.stringify(body).replace(/:(?=[\w"{[])/g, ': ');
 }
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

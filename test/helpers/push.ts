@@ -38,7 +38,7 @@ export function client(base: string, key = PUSH_KEY) {
     });
     const text = await res.text();
     if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text) as any;
+    return JSON.parse(text);
   };
   return { get: (path: string) => call('GET', path), post: (path: string, body: unknown) => call('POST', path, body) };
 }

@@ -49,9 +49,8 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boo
 /** A chunked POST /v1/imports whose body the test writes piece by piece. */
 function upload(server: Server, query: string) {
   const url = new URL(`/v1/imports${query}`, server.url);
-  let answer: Promise<{ status: number; body: string }>;
   const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/csv' } });
-  answer = new Promise((resolve, reject) => {
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -81,8 +80,8 @@ async function withDatabase<T>(env: Record<string, string>, fn: (q: Query) => Pr
   const database = await openDatabase({ dataDir: join(env.YINGCHA_DATA_DIR!, 'pgdata') });
   try {
     return await fn(async (text) => {
-      const r = (await database.db.execute(sql.raw(text))) as unknown as { rows: Array<{ n: number }> };
-      return Number(r.rows[0]!.n);
+      const r = await database.db.execute(sql.raw(text));
+      return Number((r as { rows: Array<{ n: number }> }).rows[0]!.n);
     });
   } finally {
     await database.close();

@@ -16,7 +16,7 @@ t.test('first start: ready, docs, admin key printed once', async (t) => {
 
   const ready = await fetch(`${s1.url}/readyz`);
   t.equal(ready.status, 200);
-  t.same((await ready.json()) as unknown, { status: 'ready', engine: ENGINE });
+  t.same(await ready.json(), { status: 'ready', engine: ENGINE });
   const docs = await fetch(`${s1.url}/docs`);
   t.equal(docs.status, 200);
   t.match(await docs.text(), /swagger/i);

@@ -58,5 +58,5 @@ t.test('the exported entry exists after the build and works as ESM', async (t) =
   t.type(mod.mustCheck, 'function');
   t.equal(mod.VERSION, pkg.version);
   const client = new mod.Yingcha({ baseUrl: 'http://127.0.0.1:1', apiKey: 'yc_x' });
-  t.type(client.checks.create, 'function');
+  t.equal(typeof client.checks.create, 'function');
 });

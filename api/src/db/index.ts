@@ -125,7 +125,7 @@ const preparedCache = new WeakMap<object, Map<string, unknown>>();
  */
 export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   let byName = preparedCache.get(db);
-  if (!byName) preparedCache.set(db, (byName = new Map()));
+  if (!byName) preparedCache.set(db, (byName = new Map<string, unknown>()));
   let q = byName.get(name) as T | undefined;
   if (!q) byName.set(name, (q = build(db)));
   return q;

@@ -62,7 +62,8 @@ export interface LoadResult {
   sample: { listedUscc: string[]; clearUscc: string[]; names: string[]; personIds: string[] };
 }
 
-type Rows = { subject: unknown[][]; name: unknown[][]; bigram: unknown[][]; entry: EntryInsert[]; version: VersionInsert[]; event: EventInsert[] };
+type Cell = string | number | boolean | Date | null | undefined;
+type Rows = { subject: Cell[][]; name: Cell[][]; bigram: Cell[][]; entry: EntryInsert[]; version: VersionInsert[]; event: EventInsert[] };
 const emptyRows = (): Rows => ({ subject: [], name: [], bigram: [], entry: [], version: [], event: [] });
 
 /**
@@ -138,10 +139,10 @@ const versionCells = (v: VersionInsert) => [
 ];
 const eventCells = (e: EventInsert) => [e.type, e.entryId, e.listCode, e.region, JSON.stringify(e.data)];
 
-const tsv = (v: unknown) =>
+const tsv = (v: Cell) =>
   v === null || v === undefined ? '\\N' : v instanceof Date ? v.toISOString() : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
-async function copyRows(sql: postgres.Sql, table: keyof typeof COLUMNS, rows: unknown[][]) {
+async function copyRows(sql: postgres.Sql, table: keyof typeof COLUMNS, rows: Cell[][]) {
   if (rows.length === 0) return;
   const stream = await sql.unsafe(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin`).writable();
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,6 @@
 // The first start's showcase: the 市场监管 demo department with its key, and the DEMO_SHOWCASE records published
 // through the ordinary publish path (validation, versions, events), as the demo department's admin key.
 import type { Database } from '../db/index.js';
-import type { Category } from '../domain/codes.js';
 import { SYSTEM_ACTOR } from '../services/audit.js';
 import { publishEntry } from '../services/entries.js';
 import { type AuthContext, createDepartment, createKey } from '../services/keys.js';
@@ -14,7 +13,7 @@ export interface Showcase {
 
 export async function loadShowcase(database: Database, secret: string, admin: AuthContext): Promise<Showcase> {
   const db = database.db;
-  const dept = await createDepartment(db, SYSTEM_ACTOR, { ...DEMO_MARKET_DEPARTMENT, category: DEMO_MARKET_DEPARTMENT.category as Category });
+  const dept = await createDepartment(db, SYSTEM_ACTOR, DEMO_MARKET_DEPARTMENT);
   const key = await createKey(db, SYSTEM_ACTOR, { departmentId: dept.departmentId, scopes: ['check'], label: 'demo key (市场监管)' });
   const records: Showcase['records'] = [];
   for (const [i, r] of DEMO_SHOWCASE.entries()) {

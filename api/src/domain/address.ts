@@ -41,7 +41,7 @@ export interface Allowlist {
   hosts: string[];
 }
 
-export const EMPTY_ALLOWLIST: Allowlist = Object.freeze({ cidrs: [], hosts: [] }) as Allowlist;
+export const EMPTY_ALLOWLIST: Allowlist = Object.freeze({ cidrs: [], hosts: [] });
 
 /**
  * One IPv4 part as inet_aton reads it: 0x… hexadecimal, a leading 0 octal, otherwise decimal. WHATWG URL parsing

@@ -9,7 +9,7 @@ export function normalizeDocNo(raw: string): string {
   return raw
     .normalize('NFKC')
     .replace(/\s+/g, '')
-    .replace(/[〔【\[(（［„"“〖]\s*(\d{4})\s*[〕】\])）］‟"”〗]/u, '〔$1〕');
+    .replace(/[〔【[(（［„"“〖]\s*(\d{4})\s*[〕】\])）］‟"”〗]/u, '〔$1〕');
 }
 
 /** 发文机关代字〔年份〕序号号, e.g. 发改财金〔2016〕2202号. */

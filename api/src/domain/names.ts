@@ -8,7 +8,8 @@ import * as OpenCC from 'opencc-js/t2cn';
 // The t2cn entry point bundles only the traditional → simplified dictionaries (~100 kB instead of ~1.2 MB for the
 // full build). 't' is OpenCC's generic traditional set, which also covers Taiwan and Hong Kong forms such as 臺.
 // Building the converter costs ~15 ms, so it is done once.
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+// The package's types import './core' without an extension, which NodeNext cannot resolve: the type is stated here.
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' }) as (text: string) => string;
 
 // NFKC already folds （）［］｛｝ to ASCII; these have no compatibility decomposition.
 const OPEN_BRACKETS = /[[{【〔〖]/g;

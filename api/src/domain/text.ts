@@ -8,6 +8,7 @@
  * C0 controls except tab (09), LF (0A) and CR (0D); DEL (7F); C1 controls (80–9F); a surrogate. With the `u` flag a
  * well-formed pair is read as one astral code point, so [\uD800-\uDFFF] matches only a lone half.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is what it is for
 export const UNSTORABLE = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF]/u;
 
 /** Why a string cannot be stored, or null when it can. Never echoes the text itself. */
@@ -65,7 +66,7 @@ export function findUnstorable(value: unknown, root = '', max = 20): UnstorableA
     }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
-        const item = v[i];
+        const item: unknown = v[i];
         if (typeof item === 'string' || isContainer(item)) stack.push({ v: item, path: `${path}/${i}`, depth: depth + 1 });
       }
       continue;
@@ -89,6 +90,6 @@ function isContainer(v: unknown): v is object {
   if (v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) return true;
   // Plain objects, and the null-prototype records query-string parsers make (fast-querystring's `new Empty()`).
-  const proto = Object.getPrototypeOf(v);
+  const proto = Object.getPrototypeOf(v) as object | null;
   return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
 }

@@ -174,7 +174,7 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
     databaseGauges(app, m);
 
     const route = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched';
-    const opId = (request: FastifyRequest) => (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
+    const opId = (request: FastifyRequest) => request.routeOptions.schema?.operationId;
 
     app.addHook('onResponse', async (request, reply) => {
       const method = m.bounded(request.method, METHODS);

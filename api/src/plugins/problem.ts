@@ -68,7 +68,7 @@ function validationErrors(err: FastifyError): FieldError[] {
   const where = err.validationContext ?? 'body';
   return (err.validation ?? []).map((v) => {
     let path = `/${where}${v.instancePath ?? ''}`;
-    const params = v.params as Record<string, unknown>;
+    const params = v.params;
     // For a missing or unexpected property, point at the property itself rather than its parent.
     if (typeof params.missingProperty === 'string') path += `/${params.missingProperty}`;
     if (typeof params.additionalProperty === 'string') path += `/${params.additionalProperty}`;
@@ -166,10 +166,10 @@ export const problemPlugin = fp(
  * Errors the router raises before any route or hook runs (a URL that does not decode, a path parameter longer than
  * maxParamLength): Fastify's `frameworkErrors` option, so they are problem+json like everything else.
  */
-export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const code = FASTIFY_CODES[err.code] ?? (typeof err.statusCode === 'number' && err.statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL');
   const detail = code === 'URI_TOO_LONG' ? 'a path segment is longer than any identifier this API uses' : code === 'INTERNAL' ? 'internal error' : 'the URL is not valid percent-encoded UTF-8';
-  return sendProblem(reply, code, detail);
+  sendProblem(reply, code, detail);
 }
 
 const CLIENT_ERRORS: Record<string, ErrorCode> = {

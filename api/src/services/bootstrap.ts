@@ -24,13 +24,13 @@ export async function bootstrap(db: Db, opts: { bootstrapKey?: string | undefine
     await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
     const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).limit(1);
     if (existing) return { created: false };
-    const department = await createDepartment(tx as unknown as Db, SYSTEM_ACTOR, {
+    const department = await createDepartment(tx, SYSTEM_ACTOR, {
       uscc: DEMO_USCC_BODY + usccCheckChar(DEMO_USCC_BODY),
       name: opts.demo ? '应查演示部门（鹤岗市信用办）' : '应查平台管理',
       category: 'credit_office',
       region: '230400',
     });
-    const key = await createKey(tx as unknown as Db, SYSTEM_ACTOR, {
+    const key = await createKey(tx, SYSTEM_ACTOR, {
       departmentId: department.departmentId,
       scopes: [...SCOPES],
       label: 'bootstrap admin key',

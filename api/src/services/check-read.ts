@@ -81,7 +81,7 @@ select (select coalesce(json_agg(d), '[]') from d)::text as d,
 type Row = { d: string; r: string; v: string; cv: number | null; ev: string | null };
 
 /** A SQL literal: a quoted string (standard_conforming_strings: only the quote is special), an ARRAY[…], or NULL. */
-function literal(v: unknown): string {
+function literal(v: RawParam): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(literal).join(',')}]`;
@@ -96,11 +96,14 @@ const preparedOnPglite = new WeakMap<object, Map<string, string>>();
  * simple protocol. PGlite's extended protocol parses, describes and plans on every call, which for these statements
  * cost several times the execution. Every `$n` in the text must carry a cast (`$1::uuid[]`): it types the parameter.
  */
-export async function runRaw<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
+/** What runRaw takes for a `$n`: written as a literal on PGlite. */
+export type RawParam = string | number | boolean | null | undefined | readonly RawParam[];
+
+export async function runRaw<T>(db: Db, text: string, params: RawParam[]): Promise<T[]> {
   const client = rawClient(db);
   if ('unsafe' in client) return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
   let names = preparedOnPglite.get(client);
-  if (!names) preparedOnPglite.set(client, (names = new Map()));
+  if (!names) preparedOnPglite.set(client, (names = new Map<string, string>()));
   let name = names.get(text);
   const types = paramTypes(text, params.length);
   if (!name) {
@@ -123,7 +126,7 @@ function paramTypes(text: string, count: number): string[] {
   return types;
 }
 
-async function run(db: Db, params: unknown[]): Promise<Row> {
+async function run(db: Db, params: RawParam[]): Promise<Row> {
   return (await runRaw<Row>(db, READ_SQL, params))[0]!;
 }
 

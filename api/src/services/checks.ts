@@ -247,7 +247,10 @@ function admit(input: CheckInput, secret: string, path: string) {
 const measuresMemo = new WeakMap<CatalogSnapshot, Map<string, ReturnType<typeof measuresFor<StoredMeasure>>>>();
 function measuresOf(catalog: CatalogSnapshot, q: Parameters<typeof measuresFor>[0]) {
   let memo = measuresMemo.get(catalog);
-  if (!memo) measuresMemo.set(catalog, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    measuresMemo.set(catalog, memo);
+  }
   const key = `${q.category}|${q.matterType}|${q.region}|${q.list ?? ''}|${q.memoranda.join('|')}`;
   let r = memo.get(key);
   if (!r) memo.set(key, (r = measuresFor(q, catalog.memoranda)));
@@ -424,7 +427,7 @@ export async function runBatch(
   inputs: CheckInput[],
   opts: { batchId: string; onReceiptAppended?: (seconds: number) => void },
 ): Promise<BatchItemResult[]> {
-  const results: BatchItemResult[] = new Array(inputs.length);
+  const results = new Array<BatchItemResult>(inputs.length);
   const fail = (index: number, err: unknown) => {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
     results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } };

@@ -65,7 +65,7 @@ export class ForbiddenTargetError extends Error {
 
 /** Every address `hostname` resolves to, or the first refused one. */
 function resolveChecked(policy: WebhookPolicy, hostname: string, family: number | undefined, cb: (err: Error | null, addresses: LookupAddress[]) => void): void {
-  const lookup = policy.lookup ?? (dnsLookup as unknown as Lookup);
+  const lookup = policy.lookup ?? dnsLookup;
   lookup(hostname, { all: true, ...(family ? { family } : {}) }, (err, addresses) => {
     if (err) return cb(err, []);
     if (addresses.length === 0) return cb(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
@@ -141,7 +141,7 @@ export function failureCategory(err: unknown): FailureCategory {
     if (TLS_CODE.test(code)) return 'tls';
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'connection';
     if (!e.cause || typeof e.cause !== 'object') break;
-    e = e.cause as typeof e;
+    e = e.cause;
   }
   return 'network';
 }

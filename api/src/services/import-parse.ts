@@ -210,7 +210,7 @@ export async function* ndjsonLines(chunks: AsyncIterable<string>): AsyncGenerato
   let carry = '';
   let line = 0;
   for await (const chunk of chunks) {
-    let text = carry + chunk;
+    const text = carry + chunk;
     let nl: number;
     let from = 0;
     while ((nl = text.indexOf('\n', from)) !== -1) {
@@ -220,7 +220,6 @@ export async function* ndjsonLines(chunks: AsyncIterable<string>): AsyncGenerato
       from = nl + 1;
     }
     carry = text.slice(from);
-    text = '';
     if (carry.length > MAX_RECORD_CHARS) throw new ApiError('MALFORMED_ROW', `line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters`);
   }
   if (carry.trim()) yield [line + 1, carry.trim()];

@@ -37,8 +37,10 @@ export function cellText(value: ExcelJS.CellValue, dateField: boolean): string |
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
     if ('error' in value) return { error: `holds the Excel error ${value.error}` };
-    if ('result' in value) return cellText((value.result ?? null) as ExcelJS.CellValue, dateField);
+    if ('result' in value) return cellText(value.result ?? null, dateField);
     if ('text' in value) return String(value.text).trim();
+    // A formula the workbook was saved without a computed value for: there is no text to read.
+    return { error: 'holds a formula with no saved value' };
   }
   return String(value);
 }

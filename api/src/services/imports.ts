@@ -709,10 +709,13 @@ async function pumpBatches(
       if (batch.rows.length >= opts.batchSize) await flush();
     }
     await flush();
-  } finally {
-    // Never leave a write running behind a failure: the import row's final status must come after it.
-    await writers.drain();
+  } catch (err) {
+    // Never leave a write running behind a failure: the import row's final status must come after it. The loop's own
+    // error is the one to answer, not a write's that failed behind it.
+    await writers.drain().catch(() => {});
+    throw err;
   }
+  await writers.drain();
 }
 
 /**

@@ -222,7 +222,7 @@ const touched = new WeakMap<object, Map<string, number>>();
 
 function touch(db: Db, keyId: string, now: number): void {
   let seen = touched.get(db);
-  if (!seen) touched.set(db, (seen = new Map()));
+  if (!seen) touched.set(db, (seen = new Map<string, number>()));
   const last = seen.get(keyId);
   if (last !== undefined && now - last < LAST_USED_RESOLUTION_MS) return;
   if (seen.size >= KEY_CACHE_MAX) seen.clear();
@@ -244,7 +244,10 @@ export function forgetKeys(db: Db): void {
 
 function cacheOf(db: Db) {
   let c = keyCache.get(db);
-  if (!c) keyCache.set(db, (c = new Map()));
+  if (!c) {
+    c = new Map();
+    keyCache.set(db, c);
+  }
   return c;
 }
 

@@ -21,7 +21,7 @@ import type { IssuedNotice, NoticePrefix } from '../routes/notices/schemas.js';
 /** 文号 prefixes are short: 鹤市监告, 哈市财采告 … */
 export const NOTICE_PREFIX = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 
-const esc = (s: unknown) =>
+const esc = (s: string | number | null | undefined) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export const VERDICT_TEXT: Record<CheckResult['verdict'], string> = {
@@ -313,7 +313,7 @@ ${punitive ? '<p>如对上述名单信息有异议，可自收到本告知书之
   <div class="qr" id="qr">${qr}扫码核验本告知书</div>
   <div class="sign"><span class="seal">（盖章处）</span><br>经办人签字：<span class="line">&nbsp;</span><br>${esc(dept)}<br>${esc(beijingDay(opts.notice?.issuedAt ?? c.checkedAt))}</div>
 </div>
-<div class="foot">查询回执：${esc(c.checkId)}　数据版本：${esc(c.dataVersion)}<br>回执哈希（SHA-256）：${esc(c.receipt.hash)}</div>
+<div class="foot">查询回执：${esc(c.checkId)}\u3000数据版本：${esc(c.dataVersion)}<br>回执哈希（SHA-256）：${esc(c.receipt.hash)}</div>
 </body></html>
 `;
 }

@@ -13,7 +13,7 @@
 // A statement that fails (a unique violation from a replayed Idempotency-Key, most often) is retried one receipt at a
 // time with appendReceipt(), so only the receipt at fault fails and the others still land, in a chain without gaps.
 import type { Db } from '../db/index.js';
-import { runRaw } from './check-read.js';
+import { type RawParam, runRaw } from './check-read.js';
 import { appendReceipt, type NewReceipt, type ReceiptRow, receiptMonth, splitCanonical, storable, stored, withReceiptMonths } from './receipts.js';
 
 type Body = NewReceipt;
@@ -80,7 +80,7 @@ select id, chain, chain_seq::text as chain_seq, prev_hash, hash, part_month::tex
 
 type Out = { id: string; chain: number; chain_seq: string; prev_hash: string; hash: string; part_month: string };
 
-const exec = (db: Db, params: unknown[]) => runRaw<Out>(db, GROUP_SQL, params);
+const exec = (db: Db, params: RawParam[]) => runRaw<Out>(db, GROUP_SQL, params);
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -90,7 +90,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
  */
 export async function appendReceiptGroup(db: Db, given: Body[]): Promise<ReceiptRow[] | null> {
   const bodies = given.map((b) => storable(b));
-  const cols: unknown[][] = Array.from({ length: 22 }, () => []);
+  const cols: RawParam[][] = Array.from({ length: 22 }, () => []);
   for (const b of bodies) {
     // the canonical JSON of each column is made once: the jsonb parameters are the very texts the hash covers
     const { prefix, suffix, texts: t } = splitCanonical(b);

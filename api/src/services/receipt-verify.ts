@@ -195,14 +195,14 @@ export async function verifyArchiveFiles(files: string[]): Promise<ArchiveReport
       }
       if (n === 1) {
         if (value.format !== ARCHIVE_FORMAT || typeof value.month !== 'string') report.malformed.push({ file, line: 1, message: `not a ${ARCHIVE_FORMAT} header` });
-        month = String(value.month ?? '');
+        month = typeof value.month === 'string' ? value.month : '';
         continue;
       }
       if (typeof value.chain !== 'number' || typeof value.chainSeq !== 'number' || typeof value.hash !== 'string') {
         report.malformed.push({ file, line: n, message: 'not a receipt' });
         continue;
       }
-      for (const k of DATE_FIELDS) if (typeof value[k] === 'string') value[k] = new Date(value[k] as string);
+      for (const k of DATE_FIELDS) if (typeof value[k] === 'string') value[k] = new Date(value[k]);
       walker.visit(value as unknown as ReceiptRow);
       receipts++;
     }

@@ -121,6 +121,7 @@ export function splitCanonical(body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): {
 }
 
 // A surrogate (paired or not), a NUL or a byte order mark: only strings holding one need a closer look.
+// eslint-disable-next-line no-control-regex -- a NUL is one of the characters it looks for
 const SUSPECT = /[\u0000\ud800-\udfff\ufeff]/;
 
 /**
@@ -141,7 +142,7 @@ export function storable<T>(value: T, path = ''): T {
     return Buffer.from(value, 'utf8').toString('utf8').replace(/^\ufeff+/, '') as T;
   }
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((v, i) => storable(v, `${path}/${i}`)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown, i) => storable(v, `${path}/${i}`)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === undefined) continue;

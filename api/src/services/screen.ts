@@ -2,7 +2,6 @@
 // back with one row per bidder: verdict, lists, measures with their 文号, the check id and the receipt hash. Every row
 // is checked through the batch check service (runBatch, the semantics of POST /v1/checks/batch), so each bidder gets
 // its own receipt. A row with a bad code is reported in the result, never fatal to the roll.
-import type ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
@@ -104,7 +103,7 @@ export async function readRoll(body: AsyncIterable<Uint8Array>, format: RollForm
       cols = undefined;
     }
     if (chosen !== undefined && chosen !== r.sheet) continue;
-    const cells = rowTexts(r.values as ExcelJS.CellValue[]);
+    const cells = rowTexts(r.values);
     if (cols === undefined) {
       if (cells.length === 0) continue;
       cols = rollHeader(cells, `sheet "${r.sheet}", row ${r.row}`);

@@ -25,7 +25,7 @@ const toView = (s: Row, dead: number): SubscriptionView => ({
   departmentId: s.departmentId,
   url: s.url,
   events: s.events,
-  filters: (s.filters ?? {}) as SubscriptionView['filters'],
+  filters: s.filters ?? {},
   createdAt: s.createdAt.toISOString(),
   delivery: {
     delivered: s.deliveredCount,

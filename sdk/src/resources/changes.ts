@@ -37,7 +37,7 @@ export class ChangeStream implements AsyncIterable<ChangeEvent> {
     const maxPages = this.params.maxPages ?? Number.POSITIVE_INFINITY;
     for (let n = 0; n < maxPages; n++) {
       const { maxPages: _bound, after: _start, ...filters } = this.params;
-      const page = await this.fetchPage({ ...filters, ...(this.cursor !== undefined ? { after: this.cursor } : {}) } as ChangesQuery);
+      const page = await this.fetchPage({ ...filters, ...(this.cursor !== undefined ? { after: this.cursor } : {}) });
       const next = page.nextCursor ?? undefined;
       // An empty page, or a cursor that did not move, is the end of the feed for now.
       const end = page.events.length === 0 || next === undefined || next === this.cursor;

@@ -161,7 +161,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = await listReads(db(), { after: q.after, limit: q.limit ?? PAGE_SIZES.lists.default, departmentId: q.departmentId, subjectId: q.subjectId });
       if (page.nextCursor) {
         const next = new URLSearchParams({ ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), after: page.nextCursor, limit: String(q.limit ?? PAGE_SIZES.lists.default) });
-        reply.header('link', `</v1/admin/reads?${next}>; rel="next"`);
+        reply.header('link', `</v1/admin/reads?${next.toString()}>; rel="next"`);
       }
       return page;
     },

@@ -93,7 +93,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       },
     },
     async (request, reply) => {
-      const body = request.body as unknown;
+      const body = request.body;
       const { type, charset } = mediaType(request.headers['content-type']);
       if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function' || !STREAMED_TYPES.includes(type)) {
         throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `send the file as ${STREAMED_TYPES.join(', ')}`);

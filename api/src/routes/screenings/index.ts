@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { IMPORT_ENCODINGS, type ImportEncoding } from '../../services/import-parse.js';
+import { IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import { ROLL_FORMATS, type RollFormat, SCREEN_CSV_ENCODINGS, SCREEN_OUTPUTS, readRoll, screenRoll, screeningCounts, screeningCsv, screeningXlsx } from '../../services/screen.js';
 import { MatterType } from '../checks/schemas.js';
 
@@ -85,7 +85,7 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ path: '/querystring/outputEncoding', message: 'applies to output=csv only' }],
         });
       }
-      const rows = await readRoll(limited(body, ROLL_BYTE_LIMIT), format, (request.query.encoding ?? 'utf-8') as ImportEncoding);
+      const rows = await readRoll(limited(body, ROLL_BYTE_LIMIT), format, request.query.encoding ?? 'utf-8');
       const { matter, reference, title } = request.query;
       const screening = await screenRoll(app.yc.database.db, app.yc.secret, caller(request), { type: matter, reference, ...(title ? { title } : {}) }, rows);
       const output = request.query.output ?? 'xlsx';
