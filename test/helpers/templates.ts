@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '../../api/src/db/index.js';
 import { migrateDatabase } from '../../api/src/db/migrate.js';
-import { bootstrap } from '../../api/src/services/bootstrap.js';
+import { type BootstrapResult, bootstrap } from '../../api/src/services/bootstrap.js';
 import { syncSeedCatalog } from '../../api/src/services/catalog.js';
 
 export const TEMPLATES_ENV = 'YINGCHA_TEST_TEMPLATES';
@@ -83,7 +83,7 @@ async function makePostgres(adminUrl: string): Promise<MadeTemplates> {
     // backend still exiting is waited for by PostgreSQL, up to 5 s).
     await a.unsafe(`create database ${seeded} template ${migrated}`);
     const s = await openDatabase({ url: databaseUrl(adminUrl, seeded), max: 2, batchMax: 1 });
-    let boot;
+    let boot: BootstrapResult;
     try {
       await syncSeedCatalog(s.db);
       boot = await bootstrap(s.db, { demo: true });

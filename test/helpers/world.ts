@@ -35,6 +35,7 @@ export async function department(app: FastifyInstance, adminKey: string, categor
   return { departmentId: d.json().departmentId, key: k.json().secret };
 }
 
+/** The app on a copy of the run's seeded template: the seed catalogue and the bootstrap admin key (build()). */
 export function world(t: { teardown(fn: () => unknown): void }): Promise<Built> {
   return build(t);
 }
