@@ -182,16 +182,6 @@ t.test('validation errors point at the field', async (t) => {
   t.same(paths, ['/body/extra', '/body/name']);
 });
 
-t.test('the last admin key cannot be revoked', async (t) => {
-  const { app, adminKey } = await build(t);
-  const keys = (await app.inject({ url: '/v1/admin/keys', headers: bearer(adminKey) })).json().keys;
-  t.equal(keys.length, 1);
-  const res = await app.inject({ method: 'DELETE', url: `/v1/admin/keys/${keys[0].keyId}`, headers: bearer(adminKey) });
-  t.equal(res.statusCode, 409);
-  t.equal(res.json().code, 'LAST_ADMIN_KEY');
-  t.equal((await app.inject({ url: '/v1/admin/keys', headers: bearer(adminKey) })).statusCode, 200, 'still works');
-});
-
 t.test('a caller request id is echoed when safe, replaced when not', async (t) => {
   const { app } = await build(t);
   const ok = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });

@@ -3,7 +3,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { idCheckChar } from '../../api/src/domain/idcard.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
-import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { type Built, bearer, build } from './app.js';
 
 let serial = 0;
@@ -36,10 +35,9 @@ export async function department(app: FastifyInstance, adminKey: string, categor
   return { departmentId: d.json().departmentId, key: k.json().secret };
 }
 
-export async function world(t: { teardown(fn: () => unknown): void }): Promise<Built> {
-  const built = await build(t);
-  await syncSeedCatalog(built.database.db);
-  return built;
+/** The app on a copy of the run's seeded template: the seed catalogue and the bootstrap admin key (build()). */
+export function world(t: { teardown(fn: () => unknown): void }): Promise<Built> {
+  return build(t);
 }
 
 export function publish(app: FastifyInstance, key: string, body: Record<string, unknown>): Promise<LightMyRequestResponse> {

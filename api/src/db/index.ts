@@ -32,6 +32,11 @@ export interface OpenOptions {
   url?: string | undefined;
   /** PGlite data directory; undefined → in memory */
   dataDir?: string | undefined;
+  /**
+   * PGlite only: start from this copy of a data directory (a tarball from PGlite's dumpDataDir()) instead of an empty
+   * one. The tests clone their databases from a migrated, seeded template this way.
+   */
+  loadDataDir?: Blob | undefined;
   /** pool size for PostgreSQL */
   max?: number;
   /**
@@ -81,7 +86,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       },
     };
   }
-  const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
+  const client = new PGlite({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

@@ -1,8 +1,10 @@
-// API keys that expire and rotate, their last-use time, and the record of reads that reveal whether a subject is
-// listed (GET /v1/admin/reads).
+// The admin routes (/v1/admin): API keys that expire and rotate, their last-use time, the last admin key that cannot be
+// revoked, and the record of reads that reveal whether a subject is listed (GET /v1/admin/reads). Elsewhere: bad input
+// to the admin routes in errors.test.ts and input.test.ts, a department's notice prefix in notices.test.ts, and
+// GET /v1/admin/receipts/verify with the receipts (receipts-chain.test.ts, receipt-months.test.ts, checks.test.ts).
 import t from 'tap';
 import { KEY_CACHE_MS, authenticate } from '../../api/src/services/keys.js';
-import { bearer } from '../helpers/app.js';
+import { bearer, build } from '../helpers/app.js';
 import { until } from '../sdk/harness.js';
 import { department, idNumber, publish, uscc, world } from '../helpers/world.js';
 
@@ -92,6 +94,16 @@ t.test('keys: expiry, rotation with an overlap, last use', async (t) => {
     for (let i = 0; i < 20; i++) t.equal((await catalog(k.secret)).statusCode, 200);
     t.equal((await keys()).find((x: { keyId: string }) => x.keyId === k.keyId).lastUsedAt, used, 'twenty more requests within the minute leave it as it was');
   });
+});
+
+t.test('the last admin key cannot be revoked', async (t) => {
+  const { app, adminKey } = await build(t);
+  const keys = (await app.inject({ url: '/v1/admin/keys', headers: bearer(adminKey) })).json().keys;
+  t.equal(keys.length, 1);
+  const res = await app.inject({ method: 'DELETE', url: `/v1/admin/keys/${keys[0].keyId}`, headers: bearer(adminKey) });
+  t.equal(res.statusCode, 409);
+  t.equal(res.json().code, 'LAST_ADMIN_KEY');
+  t.equal((await app.inject({ url: '/v1/admin/keys', headers: bearer(adminKey) })).statusCode, 200, 'still works');
 });
 
 t.test('reads that reveal whether a subject is listed are recorded; admins page through them', async (t) => {
