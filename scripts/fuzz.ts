@@ -43,16 +43,24 @@ interface Operation {
 }
 
 export function loadOperations(file = SPEC_FILE): Operation[] {
-  const spec = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, Schema> } };
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as {
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: { schemas: Record<string, Schema> };
+  };
   const resolve = (s: unknown, depth = 0): Schema => {
     if (!s || typeof s !== 'object' || depth > 20) return {};
     const ref = (s as { $ref?: string }).$ref;
     if (ref) return resolve(spec.components.schemas[ref.split('/').pop()!], depth + 1);
     const out: Schema = { ...(s as Schema) };
-    if (out.properties) out.properties = Object.fromEntries(Object.entries(out.properties as Record<string, unknown>).map(([k, v]) => [k, resolve(v, depth + 1)]));
+    if (out.properties)
+      out.properties = Object.fromEntries(
+        Object.entries(out.properties as Record<string, unknown>).map(([k, v]) => [k, resolve(v, depth + 1)]),
+      );
     if (out.items) out.items = resolve(out.items, depth + 1);
-    for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(out[k])) out[k] = (out[k] as unknown[]).map((x) => resolve(x, depth + 1));
-    if (out.additionalProperties && typeof out.additionalProperties === 'object') out.additionalProperties = resolve(out.additionalProperties, depth + 1);
+    for (const k of ['anyOf', 'oneOf', 'allOf'] as const)
+      if (Array.isArray(out[k])) out[k] = (out[k] as unknown[]).map((x) => resolve(x, depth + 1));
+    if (out.additionalProperties && typeof out.additionalProperties === 'object')
+      out.additionalProperties = resolve(out.additionalProperties, depth + 1);
     return out;
   };
   const ops: Operation[] = [];
@@ -65,7 +73,12 @@ export function loadOperations(file = SPEC_FILE): Operation[] {
         path,
         params: ((op.parameters as Array<{ name: string; in: string; required?: boolean; schema?: unknown }>) ?? [])
           .filter((p) => p.in === 'path' || p.in === 'query' || p.in === 'header')
-          .map((p) => ({ name: p.name, in: p.in as 'path' | 'query' | 'header', required: p.required === true, schema: resolve(p.schema) })),
+          .map((p) => ({
+            name: p.name,
+            in: p.in as 'path' | 'query' | 'header',
+            required: p.required === true,
+            schema: resolve(p.schema),
+          })),
         ...(rb
           ? {
               body: {
@@ -150,17 +163,45 @@ const LEAP = /date-time/;
 function stringFor(schema: Schema): fc.Arbitrary<string> {
   const min = (schema.minLength as number | undefined) ?? 0;
   const max = Math.min((schema.maxLength as number | undefined) ?? 40, 60);
-  const examples = [...((schema.examples as unknown[]) ?? []), ...(schema.example !== undefined ? [schema.example] : [])].filter((e): e is string => typeof e === 'string');
+  const examples = [
+    ...((schema.examples as unknown[]) ?? []),
+    ...(schema.example !== undefined ? [schema.example] : []),
+  ].filter((e): e is string => typeof e === 'string');
   const options: Array<fc.Arbitrary<string>> = [];
   if (examples.length) options.push(fc.constantFrom(...examples));
   const format = schema.format as string | undefined;
   if (format === 'uuid') options.push(fc.uuid());
-  else if (format && LEAP.test(format)) options.push(fc.date({ min: new Date('1990-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
-  else if (format === 'date') options.push(fc.date({ min: new Date('1990-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
-  else if (format === 'uri') options.push(fc.constantFrom('http://127.0.0.1:1/hook', 'https://[::1]/x', 'http://10.0.0.1/', 'https://hooks.invalid/h', 'ftp://x/', 'http://2130706433/', 'http://0x7f.1/'));
+  else if (format && LEAP.test(format))
+    options.push(
+      fc
+        .date({ min: new Date('1990-01-01'), max: new Date('2035-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+    );
+  else if (format === 'date')
+    options.push(
+      fc
+        .date({ min: new Date('1990-01-01'), max: new Date('2035-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10)),
+    );
+  else if (format === 'uri')
+    options.push(
+      fc.constantFrom(
+        'http://127.0.0.1:1/hook',
+        'https://[::1]/x',
+        'http://10.0.0.1/',
+        'https://hooks.invalid/h',
+        'ftp://x/',
+        'http://2130706433/',
+        'http://0x7f.1/',
+      ),
+    );
   else if (typeof schema.pattern === 'string') {
     try {
-      options.push(fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= min && s.length <= ((schema.maxLength as number | undefined) ?? 10_000)));
+      options.push(
+        fc
+          .stringMatching(new RegExp(schema.pattern))
+          .filter((s) => s.length >= min && s.length <= ((schema.maxLength as number | undefined) ?? 10_000)),
+      );
     } catch {
       // a pattern JavaScript cannot compile: plain strings below
     }
@@ -184,16 +225,27 @@ export function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<Js
     case 'string':
       return stringFor(schema);
     case 'integer':
-      return fc.integer({ min: (schema.minimum as number | undefined) ?? -1000, max: (schema.maximum as number | undefined) ?? 1000 });
+      return fc.integer({
+        min: (schema.minimum as number | undefined) ?? -1000,
+        max: (schema.maximum as number | undefined) ?? 1000,
+      });
     case 'number':
-      return fc.double({ min: (schema.minimum as number | undefined) ?? -1000, max: (schema.maximum as number | undefined) ?? 1000, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: (schema.minimum as number | undefined) ?? -1000,
+        max: (schema.maximum as number | undefined) ?? 1000,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':
       return fc.constant(null);
     case 'array': {
       const items = valueFor(schema.items as Schema | undefined, depth + 1);
-      return fc.array(items, { minLength: (schema.minItems as number | undefined) ?? 0, maxLength: Math.min((schema.maxItems as number | undefined) ?? 5, 5) });
+      return fc.array(items, {
+        minLength: (schema.minItems as number | undefined) ?? 0,
+        maxLength: Math.min((schema.maxItems as number | undefined) ?? 5, 5),
+      });
     }
     case 'object':
     case undefined: {
@@ -212,7 +264,11 @@ export function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<Js
 // ---- mutations -------------------------------------------------------------------------------------------------
 
 /** Every path to a value inside `v` (objects and arrays), the root included. */
-function pathsOf(v: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+function pathsOf(
+  v: Json,
+  prefix: Array<string | number> = [],
+  out: Array<Array<string | number>> = [],
+): Array<Array<string | number>> {
   out.push(prefix);
   if (Array.isArray(v)) v.forEach((x, i) => pathsOf(x, [...prefix, i], out));
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) pathsOf(x, [...prefix, k], out);
@@ -232,14 +288,30 @@ function setAt(root: Json, path: Array<string | number>, value: Json | undefined
   return copy;
 }
 
-type Mutation = { kind: 'none' } | { kind: 'replace'; at: number; value: Json } | { kind: 'drop'; at: number } | { kind: 'extra'; at: number; key: string; value: Json } | { kind: 'boundary'; at: number; extra: number };
+type Mutation =
+  | { kind: 'none' }
+  | { kind: 'replace'; at: number; value: Json }
+  | { kind: 'drop'; at: number }
+  | { kind: 'extra'; at: number; key: string; value: Json }
+  | { kind: 'boundary'; at: number; extra: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: anyJson }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('extra' as const), at: fc.nat(), key: fc.constantFrom('extra', '__proto__', 'constructor', '\u0000', ''), value: anyJson }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('boundary' as const), at: fc.nat(), extra: fc.constantFrom(0, 1, 1000) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('extra' as const),
+      at: fc.nat(),
+      key: fc.constantFrom('extra', '__proto__', 'constructor', '\u0000', ''),
+      value: anyJson,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('boundary' as const), at: fc.nat(), extra: fc.constantFrom(0, 1, 1000) }),
+  },
 );
 
 function applyMutation(value: Json, m: Mutation, schema: Schema | undefined): Json {
@@ -274,14 +346,28 @@ function maxLengthAt(schema: Schema | undefined, path: Array<string | number>): 
   let s = schema;
   for (const k of path) {
     if (!s) return undefined;
-    s = typeof k === 'number' ? (s.items as Schema | undefined) : ((s.properties as Record<string, Schema> | undefined)?.[k] ?? undefined);
+    s =
+      typeof k === 'number'
+        ? (s.items as Schema | undefined)
+        : ((s.properties as Record<string, Schema> | undefined)?.[k] ?? undefined);
   }
   return s?.maxLength as number | undefined;
 }
 
 // ---- requests --------------------------------------------------------------------------------------------------
 
-export const AUTH_KINDS = ['all', 'admin', 'check', 'publish', 'review', 'none', 'malformed', 'unknown', 'revoked', 'basic'] as const;
+export const AUTH_KINDS = [
+  'all',
+  'admin',
+  'check',
+  'publish',
+  'review',
+  'none',
+  'malformed',
+  'unknown',
+  'revoked',
+  'basic',
+] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
 export interface FuzzRequest {
@@ -295,7 +381,21 @@ export interface FuzzRequest {
   limited: boolean;
 }
 
-const BAD_IDS = ['', '..', 'a'.repeat(101), '%00', '%zz', '%ED%A0%80', '00000000-0000-0000-0000-000000000000', "1'%20or%20'1'='1", '-1', '9'.repeat(30), 'NaN', '%F0%9F%98%80', '%E2%80%AE'];
+const BAD_IDS = [
+  '',
+  '..',
+  'a'.repeat(101),
+  '%00',
+  '%zz',
+  '%ED%A0%80',
+  '00000000-0000-0000-0000-000000000000',
+  "1'%20or%20'1'='1",
+  '-1',
+  '9'.repeat(30),
+  'NaN',
+  '%F0%9F%98%80',
+  '%E2%80%AE',
+];
 
 /** A generated value as a path segment or query value takes it: an object or array as its JSON. */
 const paramText = (v: Json) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
@@ -304,7 +404,10 @@ function encodeSegment(s: string): string {
   let out = '';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
-    if (cp >= 0xd800 && cp <= 0xdfff) out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    if (cp >= 0xd800 && cp <= 0xdfff)
+      out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -343,43 +446,96 @@ function requestArb(op: Operation, ids: IdPool): fc.Arbitrary<FuzzRequest> {
   );
   const bodyArb: fc.Arbitrary<{ text?: string; type?: string }> = op.body
     ? fc.oneof(
-        { weight: 8, arbitrary: fc.tuple(valueFor(op.body.schema), mutation).map(([v, m]) => ({ text: JSON.stringify(applyMutation(v, m, op.body!.schema)), type: 'application/json' })) },
+        {
+          weight: 8,
+          arbitrary: fc.tuple(valueFor(op.body.schema), mutation).map(([v, m]) => ({
+            text: JSON.stringify(applyMutation(v, m, op.body!.schema)),
+            type: 'application/json',
+          })),
+        },
         { weight: 1, arbitrary: anyJson.map((v) => ({ text: JSON.stringify(v), type: 'application/json' })) },
-        { weight: 1, arbitrary: fc.constantFrom('{"a":', '', 'null', '[', '{"a":1}garbage', '\u0000').map((text) => ({ text, type: 'application/json' })) },
-        { weight: 1, arbitrary: fc.constantFrom(...op.body.contentTypes, 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1').chain((type) => importish.map((text) => ({ text, type }))) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom('{"a":', '', 'null', '[', '{"a":1}garbage', '\u0000')
+            .map((text) => ({ text, type: 'application/json' })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom(
+              ...op.body.contentTypes,
+              'text/plain',
+              'application/xml',
+              'multipart/form-data; boundary=x',
+              'application/json; charset=latin1',
+            )
+            .chain((type) => importish.map((text) => ({ text, type }))),
+        },
       )
-    : fc.oneof({ weight: 9, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: anyJson.map((v) => ({ text: JSON.stringify(v), type: 'application/json' })) });
+    : fc.oneof(
+        { weight: 9, arbitrary: fc.constant({}) },
+        { weight: 1, arbitrary: anyJson.map((v) => ({ text: JSON.stringify(v), type: 'application/json' })) },
+      );
   const headerArb = fc.record({
     extra: fc.option(
       fc.oneof(
-        ...headerParams.map((h) => fc.tuple(fc.constant(h.name), fc.oneof(valueFor(h.schema).map(String), latin1Hostile))),
+        ...headerParams.map((h) =>
+          fc.tuple(fc.constant(h.name), fc.oneof(valueFor(h.schema).map(String), latin1Hostile)),
+        ),
         fc.tuple(fc.constant('x-request-id'), latin1Hostile),
         fc.tuple(fc.constant('idempotency-key'), latin1Hostile),
-        fc.tuple(fc.constant('accept'), fc.constantFrom('text/html', 'application/xml', '*/*', 'application/problem+json')),
+        fc.tuple(
+          fc.constant('accept'),
+          fc.constantFrom('text/html', 'application/xml', '*/*', 'application/problem+json'),
+        ),
       ),
       { freq: 3 },
     ),
   });
   const authArb = op.secured
-    ? fc.oneof({ weight: 10, arbitrary: fc.constant<AuthKind>('all') }, { weight: 6, arbitrary: fc.constantFrom<AuthKind>(...AUTH_KINDS) })
+    ? fc.oneof(
+        { weight: 10, arbitrary: fc.constant<AuthKind>('all') },
+        { weight: 6, arbitrary: fc.constantFrom<AuthKind>(...AUTH_KINDS) },
+      )
     : fc.constantFrom<AuthKind>('none', 'all', 'malformed');
-  return fc.record({ path: pathArb, query: queryArb, body: bodyArb, headers: headerArb, auth: authArb, limited: fc.integer({ min: 0, max: 19 }).map((n) => n === 0) }).map((r) => {
-    let url = op.path;
-    pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, r.path[i]!)));
-    const qs: string[] = [];
-    queryParams.forEach((p, i) => {
-      for (const v of r.query[i] ?? []) qs.push(`${encodeURIComponent(p.name)}=${encodeSegment(v)}`);
+  return fc
+    .record({
+      path: pathArb,
+      query: queryArb,
+      body: bodyArb,
+      headers: headerArb,
+      auth: authArb,
+      limited: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+    })
+    .map((r) => {
+      let url = op.path;
+      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, r.path[i]!)));
+      const qs: string[] = [];
+      queryParams.forEach((p, i) => {
+        for (const v of r.query[i] ?? []) qs.push(`${encodeURIComponent(p.name)}=${encodeSegment(v)}`);
+      });
+      if (qs.length) url += `?${qs.join('&')}`;
+      const headers: Record<string, string> = {};
+      if (r.body.type) headers['content-type'] = r.body.type;
+      if (r.headers.extra) headers[r.headers.extra[0]] = r.headers.extra[1];
+      return { op: op.id, method: op.method, url, headers, body: r.body.text, auth: r.auth, limited: r.limited };
     });
-    if (qs.length) url += `?${qs.join('&')}`;
-    const headers: Record<string, string> = {};
-    if (r.body.type) headers['content-type'] = r.body.type;
-    if (r.headers.extra) headers[r.headers.extra[0]] = r.headers.extra[1];
-    return { op: op.id, method: op.method, url, headers, body: r.body.text, auth: r.auth, limited: r.limited };
-  });
 }
 
 /** Header values must be latin1 to be sent at all; these are the hostile ones that can travel. */
-const latin1Hostile = fc.constantFrom('a\u0085b', '\u009b', '\u00ff'.repeat(300), 'x'.repeat(5000), '\t', ' a ', 'é', '"quoted"', 'a,b', '%00');
+const latin1Hostile = fc.constantFrom(
+  'a\u0085b',
+  '\u009b',
+  '\u00ff'.repeat(300),
+  'x'.repeat(5000),
+  '\t',
+  ' a ',
+  'é',
+  '"quoted"',
+  'a,b',
+  '%00',
+);
 
 const importish = fc.oneof(
   fc.constantFrom(
@@ -399,7 +555,14 @@ export interface Failure {
   kind: '5xx' | 'partial-write' | 'not-problem-json' | 'limiter-headers';
   op: string;
   status: number;
-  request: { method: string; url: string; headers: Record<string, string>; body?: string | undefined; auth: AuthKind; limited: boolean };
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body?: string | undefined;
+    auth: AuthKind;
+    limited: boolean;
+  };
   response: string;
   written?: Record<string, number>;
 }
@@ -427,14 +590,26 @@ export interface FuzzTarget {
 /** Tables a refused request of an operation writes on purpose. */
 const BY_DESIGN: Record<string, string[]> = { createImport: ['import', 'audit_log'] };
 
-const clip = (s: string | undefined, n = 300) => (s === undefined ? undefined : s.length > n ? `${s.slice(0, n)}…(${s.length})` : s);
+const clip = (s: string | undefined, n = 300) =>
+  s === undefined ? undefined : s.length > n ? `${s.slice(0, n)}…(${s.length})` : s;
 
-export async function runFuzz(target: FuzzTarget, opts: { requests: number; seed: number; log?: (line: string) => void }): Promise<FuzzReport> {
+export async function runFuzz(
+  target: FuzzTarget,
+  opts: { requests: number; seed: number; log?: (line: string) => void },
+): Promise<FuzzReport> {
   const ops = loadOperations();
   // Round-robin over operations, each request generated from its own seed: every operation gets its share, and a
   // run is reproducible from (seed, index).
   const arbs = ops.map((op) => requestArb(op, target.ids));
-  const report: FuzzReport = { sent: 0, unsendable: 0, perOperation: {}, serverErrors: 0, partialWrites: 0, failures: [], limited: { sent: 0, rateLimited: 0 } };
+  const report: FuzzReport = {
+    sent: 0,
+    unsendable: 0,
+    perOperation: {},
+    serverErrors: 0,
+    partialWrites: 0,
+    failures: [],
+    limited: { sent: 0, rateLimited: 0 },
+  };
   for (const op of ops) report.perOperation[op.id] = { sent: 0, statuses: {} };
   let before: RowCounts = await rowCounts(target.database.db);
   const started = Date.now();
@@ -450,7 +625,13 @@ export async function runFuzz(target: FuzzTarget, opts: { requests: number; seed
     let text: string;
     let responseHeaders: Record<string, string | string[] | undefined>;
     try {
-      const res = await httpRequest(base + r.url, { method: r.method as 'GET', headers, ...(r.body !== undefined && r.method !== 'GET' ? { body: r.body } : {}), headersTimeout: 60_000, bodyTimeout: 60_000 });
+      const res = await httpRequest(base + r.url, {
+        method: r.method as 'GET',
+        headers,
+        ...(r.body !== undefined && r.method !== 'GET' ? { body: r.body } : {}),
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
+      });
       status = res.statusCode;
       text = await res.body.text();
       responseHeaders = res.headers;
@@ -470,9 +651,23 @@ export async function runFuzz(target: FuzzTarget, opts: { requests: number; seed
       report.limited.sent++;
       if (status === 429) report.limited.rateLimited++;
     }
-    const request = { method: r.method, url: clip(r.url, 200)!, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, clip(v, 80)!])), body: clip(r.body), auth: r.auth, limited: r.limited };
+    const request = {
+      method: r.method,
+      url: clip(r.url, 200)!,
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, clip(v, 80)!])),
+      body: clip(r.body),
+      auth: r.auth,
+      limited: r.limited,
+    };
     const fail = (kind: Failure['kind'], written?: Record<string, number>) => {
-      report.failures.push({ kind, op: r.op, status, request, response: clip(text, 400)!, ...(written ? { written } : {}) });
+      report.failures.push({
+        kind,
+        op: r.op,
+        status,
+        request,
+        response: clip(text, 400)!,
+        ...(written ? { written } : {}),
+      });
       opts.log?.(`FAIL ${kind} ${status} ${r.method} ${request.url} (${r.op})`);
     };
     if (status >= 500) {
@@ -491,7 +686,16 @@ export async function runFuzz(target: FuzzTarget, opts: { requests: number; seed
       if (type.startsWith('text/html')) code = /<meta name="yingcha-error-code" content="([A-Z_]+)">/.exec(text)?.[1];
       else if (!type.startsWith('application/problem+json')) code = undefined;
       if (typeof code !== 'string') fail('not-problem-json');
-      if (status === 429 && code === 'RATE_LIMITED' && !(responseHeaders['retry-after'] && responseHeaders['ratelimit-limit'] !== undefined && responseHeaders['ratelimit-remaining'] !== undefined && responseHeaders['ratelimit-reset'] !== undefined)) {
+      if (
+        status === 429 &&
+        code === 'RATE_LIMITED' &&
+        !(
+          responseHeaders['retry-after'] &&
+          responseHeaders['ratelimit-limit'] !== undefined &&
+          responseHeaders['ratelimit-remaining'] !== undefined &&
+          responseHeaders['ratelimit-reset'] !== undefined
+        )
+      ) {
         fail('limiter-headers');
       }
     }
@@ -507,7 +711,10 @@ export async function runFuzz(target: FuzzTarget, opts: { requests: number; seed
       }
     }
     before = after;
-    if (opts.log && (i + 1) % 1000 === 0) opts.log(`${i + 1} requests, ${report.serverErrors} 5xx, ${report.partialWrites} partial writes, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (opts.log && (i + 1) % 1000 === 0)
+      opts.log(
+        `${i + 1} requests, ${report.serverErrors} 5xx, ${report.partialWrites} partial writes, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
   }
   return report;
 }
@@ -515,7 +722,12 @@ export async function runFuzz(target: FuzzTarget, opts: { requests: number; seed
 // ---- setup -----------------------------------------------------------------------------------------------------
 
 async function inject(app: FastifyInstance, method: string, url: string, key: string, payload?: unknown) {
-  const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${key}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  const res = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { authorization: `Bearer ${key}` },
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
 }
 
@@ -538,15 +750,39 @@ export async function prepareTarget(database: Database): Promise<{ target: FuzzT
   if (!boot.created) throw new Error('fuzz: the database was not empty');
   // No DNS: webhook host names resolve from an empty table (and every target is refused), so nothing leaves loopback.
   const webhooks = policy('');
-  const app = await buildApp({ database, secret: FUZZ_SECRET, webhooks, limits: { enabled: false, departmentJobs: 1_000, batchSlots: 4 } });
-  const limitedApp = await buildApp({ database, secret: FUZZ_SECRET, webhooks, limits: { checks: 20, publishing: 20, admin: 20, batchItems: 50, authFailures: 10, windowMs: 60_000, departmentJobs: 1 } });
+  const app = await buildApp({
+    database,
+    secret: FUZZ_SECRET,
+    webhooks,
+    limits: { enabled: false, departmentJobs: 1_000, batchSlots: 4 },
+  });
+  const limitedApp = await buildApp({
+    database,
+    secret: FUZZ_SECRET,
+    webhooks,
+    limits: {
+      checks: 20,
+      publishing: 20,
+      admin: 20,
+      batchItems: 50,
+      authFailures: 10,
+      windowMs: 60_000,
+      departmentJobs: 1,
+    },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   await limitedApp.listen({ port: 0, host: '127.0.0.1' });
   const admin = boot.key.secret;
 
-  const dept = await inject(app, 'POST', '/v1/admin/departments', admin, { uscc: usccFor(1), name: '佳木斯市财政局', category: 'finance', region: '230800' });
+  const dept = await inject(app, 'POST', '/v1/admin/departments', admin, {
+    uscc: usccFor(1),
+    name: '佳木斯市财政局',
+    category: 'finance',
+    region: '230800',
+  });
   const departmentId = String(dept.body.departmentId);
-  const keyFor = async (scopes: string[]) => String((await inject(app, 'POST', '/v1/admin/keys', admin, { departmentId, scopes })).body.secret);
+  const keyFor = async (scopes: string[]) =>
+    String((await inject(app, 'POST', '/v1/admin/keys', admin, { departmentId, scopes })).body.secret);
   const keys: Record<AuthKind, string | null> = {
     all: await keyFor(['check', 'publish', 'review', 'admin']),
     admin,
@@ -575,7 +811,10 @@ export async function prepareTarget(database: Database): Promise<{ target: FuzzT
     source: 'fuzz',
     sourceRecordId: 'seed-1',
   });
-  const check = await inject(app, 'POST', '/v1/checks', keys.all!, { subject: { uscc: usccFor(2) }, matter: { type: 'government_procurement', reference: 'FUZZ-1' } });
+  const check = await inject(app, 'POST', '/v1/checks', keys.all!, {
+    subject: { uscc: usccFor(2) },
+    matter: { type: 'government_procurement', reference: 'FUZZ-1' },
+  });
   const memoranda = await inject(app, 'GET', '/v1/catalog/memoranda', keys.all!);
   const measures = await inject(app, 'GET', '/v1/catalog/measures', keys.all!);
   const watch = await inject(app, 'POST', '/v1/watches', keys.all!, { uscc: usccFor(3) });
@@ -594,7 +833,13 @@ export async function prepareTarget(database: Database): Promise<{ target: FuzzT
   };
   const port = (a: FastifyInstance) => (a.server.address() as AddressInfo).port;
   return {
-    target: { baseUrl: `http://127.0.0.1:${port(app)}`, limitedUrl: `http://127.0.0.1:${port(limitedApp)}`, database, keys, ids },
+    target: {
+      baseUrl: `http://127.0.0.1:${port(app)}`,
+      limitedUrl: `http://127.0.0.1:${port(limitedApp)}`,
+      database,
+      keys,
+      ids,
+    },
     close: async () => {
       await limitedApp.close();
       await app.close();
@@ -602,18 +847,35 @@ export async function prepareTarget(database: Database): Promise<{ target: FuzzT
   };
 }
 
-export function printReport(engine: string, report: FuzzReport, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): void {
-  out(`\nfuzz on ${engine}: ${report.sent} requests sent (${report.unsendable} not sendable as generated), ${report.limited.sent} to the rate-limited instance (${report.limited.rateLimited} answered 429)`);
+export function printReport(
+  engine: string,
+  report: FuzzReport,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): void {
+  out(
+    `\nfuzz on ${engine}: ${report.sent} requests sent (${report.unsendable} not sendable as generated), ${report.limited.sent} to the rate-limited instance (${report.limited.rateLimited} answered 429)`,
+  );
   out('operation'.padEnd(34) + 'sent'.padStart(6) + '  statuses');
   for (const [op, s] of Object.entries(report.perOperation).sort()) {
-    out(op.padEnd(34) + String(s.sent).padStart(6) + '  ' + Object.entries(s.statuses).map(([k, v]) => `${k}×${v}`).join(' '));
+    out(
+      op.padEnd(34) +
+        String(s.sent).padStart(6) +
+        '  ' +
+        Object.entries(s.statuses)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' '),
+    );
   }
-  out(`5xx: ${report.serverErrors}   partial writes: ${report.partialWrites}   other failures: ${report.failures.length - report.serverErrors - report.partialWrites}`);
+  out(
+    `5xx: ${report.serverErrors}   partial writes: ${report.partialWrites}   other failures: ${report.failures.length - report.serverErrors - report.partialWrites}`,
+  );
   for (const f of report.failures.slice(0, 30)) out(JSON.stringify(f));
 }
 
 async function main() {
-  const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+  const args = Object.fromEntries(
+    process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]),
+  );
   const requests = Number(args.requests ?? 10_000);
   const seed = Number(args.seed ?? 1);
   const engines = (args.engine ?? 'both') === 'both' ? ['pglite', 'postgres'] : [args.engine!];
@@ -622,7 +884,8 @@ async function main() {
     let database: Database;
     let drop = async () => {};
     if (engine === 'postgres') {
-      const adminUrl = process.env.FUZZ_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+      const adminUrl =
+        process.env.FUZZ_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
       const name = `yingcha_fuzz_${process.pid}_${randomBytes(4).toString('hex')}`;
       const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await admin.unsafe(`create database ${name}`);

@@ -57,18 +57,27 @@ async function until(what: string, done: () => Promise<boolean>, ms: number): Pr
 /** Runs `fn` for 0..n-1, `width` at a time. */
 async function pool(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** The three walks of one list; returns the ids the iterator saw. */
-async function walk<P extends object, T>(name: string, list: () => PagePromise<P, T>, id: (row: T) => string, pageSize: number): Promise<string[]> {
+async function walk<P extends object, T>(
+  name: string,
+  list: () => PagePromise<P, T>,
+  id: (row: T) => string,
+  pageSize: number,
+): Promise<string[]> {
   const maxPages = Math.ceil(N / pageSize) + 2;
   let t0 = performance.now();
   const first = await list().withResponse();
   const r = first.response;
-  console.log(`${name}: first page ${r.status} in ${seconds(t0)}; link: ${r.headers.link ? r.headers.link.slice(0, 60) + '…' : '(none)'}; request id ${r.requestId}`);
+  console.log(
+    `${name}: first page ${r.status} in ${seconds(t0)}; link: ${r.headers.link ? r.headers.link.slice(0, 60) + '…' : '(none)'}; request id ${r.requestId}`,
+  );
 
   t0 = performance.now();
   const ids: string[] = [];
@@ -87,7 +96,9 @@ async function walk<P extends object, T>(name: string, list: () => PagePromise<P
     sizes.push(n);
     rows += n;
   }
-  console.log(`${name}: .pages() ${sizes.length} pages of ${[...new Set(sizes)].join('/')} rows, ${rows} rows in ${seconds(t0)}`);
+  console.log(
+    `${name}: .pages() ${sizes.length} pages of ${[...new Set(sizes)].join('/')} rows, ${rows} rows in ${seconds(t0)}`,
+  );
 
   const ok = ids.length === N && unique === N && rows === N && sizes.length === Math.ceil(N / pageSize);
   if (!ok) {
@@ -115,7 +126,9 @@ const app = await serve(config, (line) => banner.push(line));
 try {
   const baseUrl = /listening on (\S+)/.exec(banner.join('\n'))![1]!;
   const apiKey = /Admin API key \(shown once, keep it\): (\S+)/.exec(banner.join('\n'))![1]!;
-  console.log(`server ${baseUrl} (${config.databaseUrl ? 'postgres' : 'pglite'}) up in ${seconds(t0)}; receiver ${hook.url}; node ${process.version}`);
+  console.log(
+    `server ${baseUrl} (${config.databaseUrl ? 'postgres' : 'pglite'}) up in ${seconds(t0)}; receiver ${hook.url}; node ${process.version}`,
+  );
   const client = new Yingcha({ baseUrl, apiKey, timeout: 300_000 });
 
   const sub = await client.subscriptions.create({ url: hook.url, events: ['entry.created'] });
@@ -125,23 +138,49 @@ try {
   const header = 'list,kind,uscc,name,decisionDocNo,reason,decidedAt,validFrom,source,sourceRecordId\r\n';
   const rows = Array.from(
     { length: N },
-    (_, i) => `safety.blacklist,enterprise,${SUBJECT},鹤岗市分页演示矿业有限公司,鹤应急罚〔2026〕${i + 1}号,分页演示记录,2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,paging-demo,PD-${i + 1}\r\n`,
+    (_, i) =>
+      `safety.blacklist,enterprise,${SUBJECT},鹤岗市分页演示矿业有限公司,鹤应急罚〔2026〕${i + 1}号,分页演示记录,2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,paging-demo,PD-${i + 1}\r\n`,
   );
   const imported = await client.imports.create({ file: header + rows.join(''), format: 'csv', mode: 'all-or-nothing' });
   console.log(`\nwrote ${imported.accepted} entries (one import) in ${seconds(t0)}`);
-  const entryIds = await walk('entries', () => client.entries.list({ subject: SUBJECT, view: 'internal', limit: 1000 }), (e) => e.entryId, 1000);
+  const entryIds = await walk(
+    'entries',
+    () => client.entries.list({ subject: SUBJECT, view: 'internal', limit: 1000 }),
+    (e) => e.entryId,
+    1000,
+  );
 
   t0 = performance.now();
   await pool(entryIds.length, 4, async (i) => {
-    await client.objections.create({ entryId: entryIds[i]!, applicant: { name: '分页演示', relation: 'subject' }, reason: '分页演示异议' });
+    await client.objections.create({
+      entryId: entryIds[i]!,
+      applicant: { name: '分页演示', relation: 'subject' },
+      reason: '分页演示异议',
+    });
   });
   console.log(`\nwrote ${entryIds.length} objections (SDK, 4 at a time) in ${seconds(t0)}`);
-  await walk('objections', () => client.objections.list({ limit: 500 }), (o) => o.objectionId, 500);
+  await walk(
+    'objections',
+    () => client.objections.list({ limit: 500 }),
+    (o) => o.objectionId,
+    500,
+  );
 
   t0 = performance.now();
-  await until(`${N} deliveries`, async () => (await client.subscriptions.get(sub.subscriptionId)).delivery.delivered >= N, 10 * 60_000);
-  console.log(`\n${N} webhook deliveries recorded (the receiver got ${hook.received()}) ${seconds(t0)} after the objections`);
-  await walk('deliveries', () => client.subscriptions.deliveries(sub.subscriptionId, { limit: 1000 }), (a) => `${a.eventId}:${a.attempt}`, 1000);
+  await until(
+    `${N} deliveries`,
+    async () => (await client.subscriptions.get(sub.subscriptionId)).delivery.delivered >= N,
+    10 * 60_000,
+  );
+  console.log(
+    `\n${N} webhook deliveries recorded (the receiver got ${hook.received()}) ${seconds(t0)} after the objections`,
+  );
+  await walk(
+    'deliveries',
+    () => client.subscriptions.deliveries(sub.subscriptionId, { limit: 1000 }),
+    (a) => `${a.eventId}:${a.attempt}`,
+    1000,
+  );
 } finally {
   await app.close();
   hook.server.close();

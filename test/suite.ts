@@ -14,7 +14,10 @@ console.log(`# test templates (${engine}) made in ${((Date.now() - started) / 10
 
 let code: number;
 try {
-  const tap = spawn(TAP, process.argv.slice(2), { stdio: 'inherit', env: { ...process.env, [TEMPLATES_ENV]: JSON.stringify(made.templates) } });
+  const tap = spawn(TAP, process.argv.slice(2), {
+    stdio: 'inherit',
+    env: { ...process.env, [TEMPLATES_ENV]: JSON.stringify(made.templates) },
+  });
   // A Ctrl-C reaches tap too (same process group); a signal sent to this process alone is passed on. Either way this
   // process stays to drop the templates once tap has gone.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => tap.kill(signal));

@@ -13,7 +13,12 @@ const CONTENT_TYPES: Record<string, string> = {
   ndjson: 'application/x-ndjson',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
-const FORMAT_BY_EXTENSION: Record<string, string> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.xlsx': 'xlsx' };
+const FORMAT_BY_EXTENSION: Record<string, string> = {
+  '.csv': 'csv',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.xlsx': 'xlsx',
+};
 const MODES = ['all-or-nothing', 'accept-valid'];
 const ENCODINGS = ['utf-8', 'gb18030', 'gbk'];
 const REDRAW_MS = 200;
@@ -38,7 +43,10 @@ function progress(total: number, out: NodeJS.WriteStream): Progress {
   const line = (bytes: number) => {
     const secs = Math.max((Date.now() - started) / 1000, 0.001);
     const pct = total > 0 ? Math.min(100, (bytes / total) * 100) : 100;
-    return { pct, text: `${pct.toFixed(1)}% ${mib(bytes)} / ${mib(total)}, ${mib(bytes / secs)}/s, ${secs.toFixed(0)} s` };
+    return {
+      pct,
+      text: `${pct.toFixed(1)}% ${mib(bytes)} / ${mib(total)}, ${mib(bytes / secs)}/s, ${secs.toFixed(0)} s`,
+    };
   };
   return {
     update(bytes) {
@@ -54,7 +62,11 @@ function progress(total: number, out: NodeJS.WriteStream): Progress {
     },
     done() {
       const { text } = line(total);
-      out.write(out.isTTY ? `\r[${'#'.repeat(30)}] ${text}; waiting for the server to finish…\n` : `import: sent ${text}; waiting for the server\n`);
+      out.write(
+        out.isTTY
+          ? `\r[${'#'.repeat(30)}] ${text}; waiting for the server to finish…\n`
+          : `import: sent ${text}; waiting for the server\n`,
+      );
     },
   };
 }
@@ -68,19 +80,23 @@ function send(url: URL, headers: Record<string, string>, file: string, size: num
   return new Promise((resolve, reject) => {
     let answered = false;
     const source = createReadStream(file);
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers: { ...headers, 'content-length': String(size) } }, (res) => {
-      answered = true;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => {
-        // An early answer leaves the rest of the file unsent: stop sending, or the open socket keeps us alive.
-        source.destroy();
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-      res.on('error', reject);
-    });
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(size) } },
+      (res) => {
+        answered = true;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => {
+          // An early answer leaves the rest of the file unsent: stop sending, or the open socket keeps us alive.
+          source.destroy();
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', reject);
+      },
+    );
     // A server that refuses early (a bad key, a file over the limit) answers and closes while the file is still being
     // sent; its answer is the news, not the broken pipe that follows.
     req.on('error', (err) => {
@@ -111,7 +127,13 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
     ({ values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string' }, mode: { type: 'string' }, encoding: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' } },
+      options: {
+        format: { type: 'string' },
+        mode: { type: 'string' },
+        encoding: { type: 'string' },
+        url: { type: 'string' },
+        key: { type: 'string' },
+      },
     }));
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -119,10 +141,12 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError(`usage: yingcha ${IMPORT_USAGE}`);
   const format = values.format ?? FORMAT_BY_EXTENSION[extname(file).toLowerCase()];
-  if (!format || !FORMATS.includes(format)) throw new UsageError('--format must be csv, ndjson or xlsx (or name the file .csv / .ndjson / .xlsx)');
+  if (!format || !FORMATS.includes(format))
+    throw new UsageError('--format must be csv, ndjson or xlsx (or name the file .csv / .ndjson / .xlsx)');
   const mode = values.mode ?? 'all-or-nothing';
   if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}`);
-  if (values.encoding && !ENCODINGS.includes(values.encoding.toLowerCase())) throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}`);
+  if (values.encoding && !ENCODINGS.includes(values.encoding.toLowerCase()))
+    throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}`);
   const { key, endpoint } = clientTarget(values, env, 'publish', (m) => new UsageError(m));
   let size: number;
   try {
@@ -154,7 +178,9 @@ export async function importCommand(args: string[], env: NodeJS.ProcessEnv = pro
   }
   process.stdout.write(JSON.stringify(body, null, 2) + '\n');
   const rows = Number(body.rowsRead ?? 0);
-  process.stderr.write(`import: HTTP ${answer.status} in ${seconds.toFixed(1)} s, ${rows} rows (${Math.round(rows / Math.max(seconds, 0.001))} rows/s)\n`);
+  process.stderr.write(
+    `import: HTTP ${answer.status} in ${seconds.toFixed(1)} s, ${rows} rows (${Math.round(rows / Math.max(seconds, 0.001))} rows/s)\n`,
+  );
   if (answer.status === 201) return Number(body.rejected ?? 0) > 0 ? 2 : 0;
   if (answer.status === 422 && body.code === 'IMPORT_REJECTED') return 2;
   return 1;
@@ -186,7 +212,10 @@ export function clientTarget(
   return { key, endpoint: (path) => new URL(path, root) };
 }
 
-export function serviceUrl(env: NodeJS.ProcessEnv, warn: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
+export function serviceUrl(
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): string {
   if (env.YINGCHA_BASE_URL) return env.YINGCHA_BASE_URL;
   if (env.YINGCHA_URL) {
     warn('yingcha: YINGCHA_URL is deprecated; set YINGCHA_BASE_URL (the name the SDK reads) instead');

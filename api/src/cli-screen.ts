@@ -9,7 +9,10 @@ import { clientTarget } from './cli-import.js';
 export const SCREEN_USAGE =
   'screen ROLL.{xlsx,csv} --matter TYPE --reference REF [--title T] -o RESULT.{xlsx,csv} [--encoding utf-8|gb18030|gbk] [--output-encoding utf-8|gb18030] [--url http://127.0.0.1:3000] [--key yc_…]';
 
-const ROLL_TYPES: Record<string, string> = { '.csv': 'text/csv', '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+const ROLL_TYPES: Record<string, string> = {
+  '.csv': 'text/csv',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
 const MAX_BYTES = 16 * 1024 * 1024;
 
 export class ScreenUsageError extends Error {}
@@ -37,7 +40,8 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
     throw new ScreenUsageError((err as Error).message);
   }
   const roll = positionals[0];
-  if (!roll || positionals.length > 1 || !values.matter || !values.reference || !values.output) throw new ScreenUsageError(`usage: yingcha ${SCREEN_USAGE}`);
+  if (!roll || positionals.length > 1 || !values.matter || !values.reference || !values.output)
+    throw new ScreenUsageError(`usage: yingcha ${SCREEN_USAGE}`);
   const type = ROLL_TYPES[extname(roll).toLowerCase()];
   if (!type) throw new ScreenUsageError('the roll must be a .xlsx or .csv file');
   const output = extname(values.output).toLowerCase().slice(1);
@@ -54,7 +58,8 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
   } catch {
     throw new ScreenUsageError(`cannot read ${roll}`);
   }
-  if (size > MAX_BYTES) throw new ScreenUsageError(`${roll} is larger than ${MAX_BYTES} bytes; a roll is a tender's bidders`);
+  if (size > MAX_BYTES)
+    throw new ScreenUsageError(`${roll} is larger than ${MAX_BYTES} bytes; a roll is a tender's bidders`);
 
   const url = endpoint('v1/screenings');
   url.searchParams.set('matter', values.matter);
@@ -64,7 +69,11 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (values.encoding) url.searchParams.set('encoding', values.encoding.toLowerCase());
   if (outputEncoding) url.searchParams.set('outputEncoding', outputEncoding);
   const started = Date.now();
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type }, body: readFileSync(roll) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': type },
+    body: readFileSync(roll),
+  });
   const body = Buffer.from(await res.arrayBuffer());
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (res.status !== 200) {
@@ -72,6 +81,8 @@ export async function screenCommand(args: string[], env: NodeJS.ProcessEnv = pro
     return 1;
   }
   writeFileSync(values.output, body);
-  process.stderr.write(`screen: ${res.headers.get('x-yingcha-screening') ?? ''} in ${seconds} s; batch ${res.headers.get('x-yingcha-batch-id') ?? ''}; wrote ${values.output}\n`);
+  process.stderr.write(
+    `screen: ${res.headers.get('x-yingcha-screening') ?? ''} in ${seconds} s; batch ${res.headers.get('x-yingcha-batch-id') ?? ''}; wrote ${values.output}\n`,
+  );
   return 0;
 }

@@ -29,7 +29,9 @@ interface Command {
   run(args: string[]): Promise<void>;
 }
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfigured>>) => Promise<T>): Promise<T> {
   const opened = await openConfigured(loadConfig());
@@ -41,10 +43,15 @@ async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfigured
 }
 
 /** node:util parseArgs, strict, with its complaints turned into usage errors. */
-function args<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(argv: string[], options: O, positionals = 0) {
+function args<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(
+  argv: string[],
+  options: O,
+  positionals = 0,
+) {
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true });
-    if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
+    if (parsed.positionals.length > positionals)
+      throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
     return parsed;
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -55,7 +62,8 @@ function args<O extends Record<string, { type: 'string' | 'boolean'; multiple?: 
 function parseScopes(raw: string | undefined): Scope[] {
   if (!raw) throw new UsageError('--scopes is required, e.g. --scopes check,publish');
   const scopes = raw.split(',').map((s) => s.trim());
-  for (const s of scopes) if (!SCOPES.includes(s as Scope)) throw new UsageError(`unknown scope "${s}"; use ${SCOPES.join(', ')}`);
+  for (const s of scopes)
+    if (!SCOPES.includes(s as Scope)) throw new UsageError(`unknown scope "${s}"; use ${SCOPES.join(', ')}`);
   return scopes as Scope[];
 }
 
@@ -66,7 +74,10 @@ function subcommands(subs: Record<string, (args: string[]) => Promise<void>>) {
   return async (argv: string[]) => {
     const [sub, ...rest] = argv;
     const run = sub === undefined ? undefined : subs[sub];
-    if (!run) throw new UsageError(sub === undefined ? `which one: ${Object.keys(subs).join(', ')}?` : `unknown subcommand "${sub}"`);
+    if (!run)
+      throw new UsageError(
+        sub === undefined ? `which one: ${Object.keys(subs).join(', ')}?` : `unknown subcommand "${sub}"`,
+      );
     await run(rest);
   };
 }
@@ -99,34 +110,59 @@ const COMMANDS: Record<string, Command> = {
     details: [`categories: ${CATEGORY_CODES.join(', ')}`],
     run: subcommands({
       async create(argv) {
-        const { values } = args(argv, { uscc: { type: 'string' }, name: { type: 'string' }, category: { type: 'string' }, region: { type: 'string' } });
-        if (!values.uscc || !values.name || !values.category || !values.region) throw new UsageError('departments create needs --uscc --name --category --region');
-        if (!CATEGORY_CODES.includes(values.category as Category)) throw new UsageError(`unknown category; use one of ${CATEGORY_CODES.join(', ')}`);
+        const { values } = args(argv, {
+          uscc: { type: 'string' },
+          name: { type: 'string' },
+          category: { type: 'string' },
+          region: { type: 'string' },
+        });
+        if (!values.uscc || !values.name || !values.category || !values.region)
+          throw new UsageError('departments create needs --uscc --name --category --region');
+        if (!CATEGORY_CODES.includes(values.category as Category))
+          throw new UsageError(`unknown category; use one of ${CATEGORY_CODES.join(', ')}`);
         if (!/^\d{6}$/.test(values.region)) throw new UsageError('--region must be a 6-digit 行政区划代码');
-        const input = { uscc: values.uscc, name: values.name, category: values.category as Category, region: values.region };
+        const input = {
+          uscc: values.uscc,
+          name: values.name,
+          category: values.category as Category,
+          region: values.region,
+        };
         const d = await withDatabase(({ database }) => createDepartment(database.db, SYSTEM_ACTOR, input));
         out(d.departmentId);
       },
       async list(argv) {
         args(argv, {});
         await withDatabase(async ({ database }) => {
-          for await (const d of everyRow((after) => listDepartments(database.db, { limit: 500, after }))) out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
+          for await (const d of everyRow((after) => listDepartments(database.db, { limit: 500, after })))
+            out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
         });
       },
     }),
   },
   keys: {
-    usage: ['keys create --department ID|USCC --scopes check,publish[,review,admin] [--label L]', 'keys list [--department ID|USCC]', 'keys revoke KEY_ID'],
+    usage: [
+      'keys create --department ID|USCC --scopes check,publish[,review,admin] [--label L]',
+      'keys list [--department ID|USCC]',
+      'keys revoke KEY_ID',
+    ],
     summary: 'create, list or revoke API keys (the secret is printed once)',
     run: subcommands({
       async create(argv) {
-        const { values } = args(argv, { department: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' } });
+        const { values } = args(argv, {
+          department: { type: 'string' },
+          scopes: { type: 'string' },
+          label: { type: 'string' },
+        });
         if (!values.department) throw new UsageError('keys create needs --department ID|USCC');
         const scopes = parseScopes(values.scopes);
         await withDatabase(async ({ database }) => {
           const dept = await findDepartment(database.db, values.department!);
           if (!dept) throw new Error(`no department ${values.department}`);
-          const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: dept.departmentId, scopes, label: values.label });
+          const key = await createKey(database.db, SYSTEM_ACTOR, {
+            departmentId: dept.departmentId,
+            scopes,
+            label: values.label,
+          });
           out(`key ${key.keyId} for ${dept.name} [${key.scopes.join(',')}]`);
           out(`secret (shown once): ${key.secret}`);
         });
@@ -136,8 +172,12 @@ const COMMANDS: Record<string, Command> = {
         await withDatabase(async ({ database }) => {
           const dept = values.department ? await findDepartment(database.db, values.department) : null;
           if (values.department && !dept) throw new Error(`no department ${values.department}`);
-          for await (const k of everyRow((after) => listKeys(database.db, { departmentId: dept?.departmentId, limit: 500, after }))) {
-            out(`${k.keyId}  ${k.hint}  ${k.scopes.join(',')}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.label ?? ''}`);
+          for await (const k of everyRow((after) =>
+            listKeys(database.db, { departmentId: dept?.departmentId, limit: 500, after }),
+          )) {
+            out(
+              `${k.keyId}  ${k.hint}  ${k.scopes.join(',')}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.label ?? ''}`,
+            );
           }
         });
       },
@@ -151,7 +191,11 @@ const COMMANDS: Record<string, Command> = {
     }),
   },
   receipts: {
-    usage: ['receipts verify', 'receipts verify --archive FILE [--archive FILE…]', 'receipts archive [--keep MONTHS] [--dir DIR]'],
+    usage: [
+      'receipts verify',
+      'receipts verify --archive FILE [--archive FILE…]',
+      'receipts archive [--keep MONTHS] [--dir DIR]',
+    ],
     summary: 'walk the check receipt chains, verify archived months, archive old months',
     details: [
       'verify: the chains in the database, from genesis or from where the archived months end.',
@@ -164,7 +208,10 @@ const COMMANDS: Record<string, Command> = {
       async verify(argv) {
         const { values } = args(argv, { archive: { type: 'string', multiple: true } });
         const files = values.archive ?? [];
-        const report = files.length > 0 ? await verifyArchiveFiles(files) : await withDatabase(({ database }) => verifyReceipts(database.db));
+        const report =
+          files.length > 0
+            ? await verifyArchiveFiles(files)
+            : await withDatabase(({ database }) => verifyReceipts(database.db));
         out(JSON.stringify(report, null, 2));
         if (!report.ok) process.exitCode = 3;
       },
@@ -173,10 +220,14 @@ const COMMANDS: Record<string, Command> = {
         const config = loadConfig();
         const keep = values.keep === undefined ? config.receipts.keepMonths : Number(values.keep);
         if (keep === undefined || !Number.isInteger(keep) || keep < 1) {
-          throw new UsageError('say how many months to keep: --keep MONTHS (at least 1) or YINGCHA_RECEIPT_RETENTION_MONTHS');
+          throw new UsageError(
+            'say how many months to keep: --keep MONTHS (at least 1) or YINGCHA_RECEIPT_RETENTION_MONTHS',
+          );
         }
         const dir = values.dir ?? config.receipts.archiveDir;
-        const done = await withDatabase(({ database }) => archiveOldMonths(database.db, { now: new Date(), keep, dir }));
+        const done = await withDatabase(({ database }) =>
+          archiveOldMonths(database.db, { now: new Date(), keep, dir }),
+        );
         out(JSON.stringify({ archived: done.map(({ chains: _c, ...a }) => a) }, null, 2));
       },
     }),
@@ -241,7 +292,12 @@ function usage(): string {
 }
 
 function commandHelp(name: string, c: Command): string {
-  return [`usage: ${c.usage.map((u, i) => (i === 0 ? `yingcha ${u}` : `       yingcha ${u}`)).join('\n')}`, '', c.summary, ...(c.details ? ['', ...c.details] : [])].join('\n');
+  return [
+    `usage: ${c.usage.map((u, i) => (i === 0 ? `yingcha ${u}` : `       yingcha ${u}`)).join('\n')}`,
+    '',
+    c.summary,
+    ...(c.details ? ['', ...c.details] : []),
+  ].join('\n');
 }
 
 const HELP = new Set(['--help', '-h']);
@@ -281,7 +337,13 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message =
-    err instanceof ConfigError ? err.message : err instanceof ApiError ? `${err.code}: ${err.detail}` : err instanceof Error ? err.message : String(err);
+    err instanceof ConfigError
+      ? err.message
+      : err instanceof ApiError
+        ? `${err.code}: ${err.detail}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
   process.stderr.write(`yingcha: ${message}\n`);
   process.exit(1);
 });

@@ -174,15 +174,28 @@ export function loadConfig(env: Env = process.env): Config {
     workers: workerConfig(env),
     receipts: {
       aheadMonths: int(env, 'YINGCHA_RECEIPT_MONTHS_AHEAD', DEFAULTS.receiptMonthsAhead, 1, 24),
-      keepMonths: str(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS') === undefined ? undefined : int(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS', 0, 1, 1200),
-      archiveDir: resolve(str(env, 'YINGCHA_RECEIPT_ARCHIVE_DIR') ?? join(str(env, 'YINGCHA_DATA_DIR') ?? DEFAULTS.dataDir, 'receipt-archive')),
+      keepMonths:
+        str(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS') === undefined
+          ? undefined
+          : int(env, 'YINGCHA_RECEIPT_RETENTION_MONTHS', 0, 1, 1200),
+      archiveDir: resolve(
+        str(env, 'YINGCHA_RECEIPT_ARCHIVE_DIR') ??
+          join(str(env, 'YINGCHA_DATA_DIR') ?? DEFAULTS.dataDir, 'receipt-archive'),
+      ),
     },
     limits: limitsConfig(env),
     statementTimeoutMs: int(env, 'YINGCHA_STATEMENT_TIMEOUT_MS', DEFAULTS.statementTimeoutMs, 0, 3_600_000),
-    idleInTransactionTimeoutMs: int(env, 'YINGCHA_IDLE_TX_TIMEOUT_MS', DEFAULTS.idleInTransactionTimeoutMs, 0, 3_600_000),
+    idleInTransactionTimeoutMs: int(
+      env,
+      'YINGCHA_IDLE_TX_TIMEOUT_MS',
+      DEFAULTS.idleInTransactionTimeoutMs,
+      0,
+      3_600_000,
+    ),
     batchConnections: int(env, 'YINGCHA_BATCH_CONNECTIONS', DEFAULTS.batchConnections, 1, 100),
     metrics: bool(env, 'YINGCHA_METRICS', DEFAULTS.metrics),
-    metricsPort: str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
+    metricsPort:
+      str(env, 'YINGCHA_METRICS_PORT') === undefined ? undefined : int(env, 'YINGCHA_METRICS_PORT', 0, 1, 65535),
   };
 }
 
@@ -195,14 +208,16 @@ function publicUrl(env: Env): string | undefined {
   } catch {
     throw new ConfigError('YINGCHA_PUBLIC_URL', `is not a URL, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('YINGCHA_PUBLIC_URL', 'must be http:// or https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError('YINGCHA_PUBLIC_URL', 'must be http:// or https://');
   return url.href.replace(/\/+$/, '');
 }
 
 function limitsConfig(env: Env): LimitOptions {
   const d = DEFAULTS.limits;
   const redisUrl = str(env, 'YINGCHA_REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('YINGCHA_REDIS_URL', 'must start with redis:// or rediss://');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    throw new ConfigError('YINGCHA_REDIS_URL', 'must start with redis:// or rediss://');
   return {
     enabled: bool(env, 'YINGCHA_RATE_LIMIT', d.enabled),
     windowMs: int(env, 'YINGCHA_RATE_WINDOW_MS', d.windowMs, 1_000, 3_600_000),
@@ -224,7 +239,10 @@ function workerConfig(env: Env): WorkerConfig {
   const leaseMs = int(env, 'YINGCHA_DELIVERY_LEASE_MS', d.leaseMs, 1_000, 3_600_000);
   // The lease must outlast any POST by a wide margin, or a slow receiver lets a second worker deliver again.
   if (leaseMs < 2 * timeoutMs) {
-    throw new ConfigError('YINGCHA_DELIVERY_LEASE_MS', `must be at least twice YINGCHA_DELIVERY_TIMEOUT_MS (${2 * timeoutMs}), got ${leaseMs}`);
+    throw new ConfigError(
+      'YINGCHA_DELIVERY_LEASE_MS',
+      `must be at least twice YINGCHA_DELIVERY_TIMEOUT_MS (${2 * timeoutMs}), got ${leaseMs}`,
+    );
   }
   const backoffBaseMs = int(env, 'YINGCHA_DELIVERY_BACKOFF_MS', d.backoffBaseMs, 1, 3_600_000);
   return {

@@ -32,12 +32,22 @@ export const ERRORS = {
   LAST_ADMIN_KEY: { status: 409, title: 'The last active admin key cannot be revoked' },
   INVALID_TRANSITION: { status: 409, title: 'The record cannot move to that status from its current one' },
   NOT_DECIDING_DEPARTMENT: { status: 403, title: 'Only the deciding department (认定部门) may do this' },
-  NOT_ENTITLED_TO_FILE: { status: 403, title: 'Only the deciding department, a department whose own check hit the record, or the credit office of its region may file this' },
+  NOT_ENTITLED_TO_FILE: {
+    status: 403,
+    title:
+      'Only the deciding department, a department whose own check hit the record, or the credit office of its region may file this',
+  },
   CHECK_NOT_OURS: { status: 403, title: 'The check named is not one of this department’s checks' },
   CHECK_DID_NOT_HIT: { status: 403, title: 'The check named did not hit this record' },
-  ID_NUMBER_IN_URL: { status: 400, title: 'An ID number may not travel in a URL; look it up with POST /v1/entries/search' },
+  ID_NUMBER_IN_URL: {
+    status: 400,
+    title: 'An ID number may not travel in a URL; look it up with POST /v1/entries/search',
+  },
   OBJECTION_ALREADY_OPEN: { status: 409, title: 'An objection (异议) on this record is already being handled' },
-  REPAIR_ALREADY_OPEN: { status: 409, title: 'A credit repair (信用修复) request on this record is already being handled' },
+  REPAIR_ALREADY_OPEN: {
+    status: 409,
+    title: 'A credit repair (信用修复) request on this record is already being handled',
+  },
   REPAIR_LOCKED: { status: 409, title: 'Credit repair is not yet allowed for this record' },
   REPAIR_NOT_ALLOWED: { status: 409, title: 'Credit repair is never allowed for this record' },
   MEASURE_NOT_IN_CHECK: { status: 422, title: 'The measure is not one this check required' },
@@ -45,7 +55,10 @@ export const ERRORS = {
   URI_TOO_LONG: { status: 414, title: 'A path segment of the URL is too long' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request line and headers are too large' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
-  INVALID_DATA: { status: 400, title: 'A value in the request cannot be stored or compared (out of range or malformed)' },
+  INVALID_DATA: {
+    status: 400,
+    title: 'A value in the request cannot be stored or compared (out of range or malformed)',
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request content type is not supported' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   DEPARTMENT_BUSY: { status: 429, title: 'The department already runs as many batch or import jobs as it may' },

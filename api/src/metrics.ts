@@ -44,7 +44,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   if (opts.defaultMetrics) {
     collectDefaultMetrics({ register: registry });
     // Gauges that prom-client names with a counter's suffix; `promtool check metrics` rejects them.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      registry.removeSingleMetric(name);
   }
   const registers = [registry];
   return {

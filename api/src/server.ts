@@ -43,7 +43,10 @@ function lockDataDir(dir: string): () => void {
       } catch {
         alive = false;
       }
-      if (alive) throw new Error(`the data directory ${dir} is in use by process ${pid}; stop it or set YINGCHA_DATA_DIR`, { cause: err });
+      if (alive)
+        throw new Error(`the data directory ${dir} is in use by process ${pid}; stop it or set YINGCHA_DATA_DIR`, {
+          cause: err,
+        });
       rmSync(file, { force: true });
     }
   }
@@ -72,7 +75,12 @@ async function prepare(database: Database): Promise<SeedSyncResult> {
 /** Opens, migrates and seeds the configured database. Used by `serve` and by the command-line tools alike. */
 export async function openConfigured(config: Config): Promise<Opened> {
   if (config.databaseUrl) {
-    const database = await openDatabase({ url: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs, idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs, batchMax: config.batchConnections });
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      statementTimeoutMs: config.statementTimeoutMs,
+      idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
+      batchMax: config.batchConnections,
+    });
     const catalog = await prepare(database);
     return { database, secret: config.secret!, catalog, release: () => database.close() };
   }
@@ -120,7 +128,10 @@ function onSignals(app: FastifyInstance): void {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<FastifyInstance> {
+export async function serve(
+  config: Config,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<FastifyInstance> {
   const opened = await openConfigured(config);
   let app: FastifyInstance;
   try {
@@ -129,10 +140,23 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     // A small demo set on a fresh embedded start, so the first check has something to find.
     const demo =
       boot.created && config.demo
-        ? await loadDemoData(opened.database, { subjects: DEMO_SUBJECTS, entries: DEMO_SUBJECTS / 2, seed: 1, departmentId: boot.department.departmentId, secret: opened.secret })
+        ? await loadDemoData(opened.database, {
+            subjects: DEMO_SUBJECTS,
+            entries: DEMO_SUBJECTS / 2,
+            seed: 1,
+            departmentId: boot.department.departmentId,
+            secret: opened.secret,
+          })
         : null;
     // Records chosen so that the first check shows measures with their legal basis, and a second (市场监管) key.
-    const showcase = demo && boot.created ? await loadShowcase(opened.database, opened.secret, { keyId: boot.key.keyId, scopes: boot.key.scopes, department: boot.department }) : null;
+    const showcase =
+      demo && boot.created
+        ? await loadShowcase(opened.database, opened.secret, {
+            keyId: boot.key.keyId,
+            scopes: boot.key.scopes,
+            department: boot.department,
+          })
+        : null;
     app = await buildApp({
       database: opened.database,
       secret: opened.secret,
@@ -140,8 +164,14 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       imports: { limit: config.importLimit, batchSize: config.importBatch },
       limits: config.limits,
       webhooks: { allow: config.workers.allow },
-      notices: { linkTtlSeconds: config.noticeLinkTtl, publicPagesPerMinute: config.publicPagesPerMinute, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
-      ...(config.publicUrl ? { openapi: { servers: [{ url: config.publicUrl, description: 'YINGCHA_PUBLIC_URL' }] } } : {}),
+      notices: {
+        linkTtlSeconds: config.noticeLinkTtl,
+        publicPagesPerMinute: config.publicPagesPerMinute,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      },
+      ...(config.publicUrl
+        ? { openapi: { servers: [{ url: config.publicUrl, description: 'YINGCHA_PUBLIC_URL' }] } }
+        : {}),
       logger: serverLogger(config.logLevel),
       // With a port of its own, /metrics is not served on the API's port.
       metrics: { route: config.metrics && config.metricsPort === undefined, defaultMetrics: config.metrics },
@@ -152,7 +182,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     app.addHook('preClose', async () => workers?.stop());
     const address = await app.listen({ port: config.port, host: config.host });
     const metricsAt =
-      config.metrics && config.metricsPort !== undefined ? await listenMetrics(app, config.metricsPort, config.host) : config.metrics ? `${address}/metrics` : undefined;
+      config.metrics && config.metricsPort !== undefined
+        ? await listenMetrics(app, config.metricsPort, config.host)
+        : config.metrics
+          ? `${address}/metrics`
+          : undefined;
     // Everything runs before the banner, and the signal handlers are in place: a supervisor (or a test) that waits for
     // the "listening" line may send SIGTERM at once and still get the graceful drain.
     if (config.workers.enabled) {
@@ -170,7 +204,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     const { catalog } = opened;
     if (catalog.changed) banner.push(`Catalogue version ${catalog.version}: the release's seed catalogue was synced.`);
     if (catalog.kept.length > 0) {
-      banner.push(`Catalogue: the seed changed ${catalog.kept.length} admin-amended item(s); the admins' versions were kept: ${catalog.kept.join('; ')}`);
+      banner.push(
+        `Catalogue: the seed changed ${catalog.kept.length} admin-amended item(s); the admins' versions were kept: ${catalog.kept.join('; ')}`,
+      );
     }
     if (boot.created) {
       // Printed once to the terminal, never to the log: this is the only time the secret exists in the clear.
@@ -185,7 +221,10 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       banner.push(
         `Demo data: ${demo.subjects} subjects, ${demo.entries} list records (a listed code: ${demo.sample.listedUscc[0]}, a clear one: ${demo.sample.clearUscc[0]}).`,
       );
-      if (showcase && boot.created) banner.push(...showcaseBanner(address, config.bootstrapKey ? '$YINGCHA_BOOTSTRAP_KEY' : boot.key.secret, showcase));
+      if (showcase && boot.created)
+        banner.push(
+          ...showcaseBanner(address, config.bootstrapKey ? '$YINGCHA_BOOTSTRAP_KEY' : boot.key.secret, showcase),
+        );
     }
     out(banner.join('\n'));
   } catch (err) {

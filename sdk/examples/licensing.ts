@@ -33,7 +33,9 @@ console.log(`receipt: ${gate.receiptId}`);
 
 for (const measure of gate.measures) {
   // A real system would act here: refuse, add conditions, or flag the file for 从严审核.
-  console.log(`apply ${measure.docNo} ${measure.ordinal} [${measure.effect}${measure.mandatory ? ', 强制' : ''}]: ${measure.text}`);
+  console.log(
+    `apply ${measure.docNo} ${measure.ordinal} [${measure.effect}${measure.mandatory ? ', 强制' : ''}]: ${measure.text}`,
+  );
   const report = await client.checks.feedback(gate.receiptId, {
     measureId: measure.measureId,
     action: 'applied',

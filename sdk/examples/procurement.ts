@@ -30,10 +30,15 @@ for (const r of results) {
   }
   const check = r.check!;
   const outcome =
-    check.verdict === 'prohibited' || check.verdict === 'restricted' ? 'excluded' : check.verdict === 'review' ? 'review' : 'admitted';
+    check.verdict === 'prohibited' || check.verdict === 'restricted'
+      ? 'excluded'
+      : check.verdict === 'review'
+        ? 'review'
+        : 'admitted';
   if (outcome === 'admitted') admitted++;
   console.log(`${bidder}: ${check.verdict} → ${outcome} (receipt ${check.checkId})`);
-  for (const hit of check.hits) console.log(`  on ${hit.list.name} (${hit.list.code}), matched by ${hit.matchedBy}, ${hit.status}`);
+  for (const hit of check.hits)
+    console.log(`  on ${hit.list.name} (${hit.list.code}), matched by ${hit.matchedBy}, ${hit.status}`);
   for (const m of check.measures) console.log(`  measure ${m.docNo} ${m.ordinal}: ${m.text}`);
 }
 console.log(`${admitted} of ${bidders.length} bidders admitted without review`);

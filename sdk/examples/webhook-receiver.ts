@@ -21,7 +21,9 @@ async function rescreen(event: WebhookEvent): Promise<void> {
     subject,
     matter: { type: 'supervision', reference: `rescreen-${event.eventId}` },
   });
-  console.log(`re-screened ${entry.subject.name}: ${check.verdict} (${event.type} on ${event.data.list}, receipt ${check.checkId})`);
+  console.log(
+    `re-screened ${entry.subject.name}: ${check.verdict} (${event.type} on ${event.data.list}, receipt ${check.checkId})`,
+  );
 }
 
 const server = createServer((req, res) => {
@@ -39,7 +41,9 @@ const server = createServer((req, res) => {
     }
     // Answer at once and work afterwards: a slow answer would be retried as a failed delivery.
     res.writeHead(204).end();
-    rescreen(event).catch((err: unknown) => console.error(`re-screen of event ${event.eventId} failed: ${String(err)}`));
+    rescreen(event).catch((err: unknown) =>
+      console.error(`re-screen of event ${event.eventId} failed: ${String(err)}`),
+    );
   });
 });
 

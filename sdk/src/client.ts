@@ -65,17 +65,27 @@ export class Yingcha {
     } catch {
       throw new YingchaConfigError(`baseUrl is not a URL: ${baseUrl}`);
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new YingchaConfigError(`baseUrl must be http(s): ${baseUrl}`);
-    if (parsed.search || parsed.hash) throw new YingchaConfigError(`baseUrl must not carry a query or fragment: ${baseUrl}`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new YingchaConfigError(`baseUrl must be http(s): ${baseUrl}`);
+    if (parsed.search || parsed.hash)
+      throw new YingchaConfigError(`baseUrl must not carry a query or fragment: ${baseUrl}`);
     const apiKey = options.apiKey ?? process.env.YINGCHA_API_KEY;
-    if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) throw new YingchaConfigError('apiKey must be printable ASCII without spaces');
+    if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey))
+      throw new YingchaConfigError('apiKey must be printable ASCII without spaces');
     const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     validateCallOptions(maxRetries, timeout);
 
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.logger = options.logger;
-    const transport = new Transport({ baseUrl: this.baseUrl, apiKey, timeout, maxRetries, headers: options.headers ?? {}, dispatcher: options.dispatcher });
+    const transport = new Transport({
+      baseUrl: this.baseUrl,
+      apiKey,
+      timeout,
+      maxRetries,
+      headers: options.headers ?? {},
+      dispatcher: options.dispatcher,
+    });
     this.checks = new Checks(transport);
     this.entries = new Entries(transport);
     this.imports = new Imports(transport);

@@ -58,7 +58,10 @@ export class APIError extends YingchaError {
   constructor(status: number, headers: Record<string, string>, body: Problem | string | undefined) {
     const problem = typeof body === 'object' && body !== null ? body : undefined;
     const code = problem?.code ?? `HTTP_${status}`;
-    const detail = problem?.detail ?? problem?.title ?? (typeof body === 'string' && body.length > 0 ? body.slice(0, 200) : 'no body');
+    const detail =
+      problem?.detail ??
+      problem?.title ??
+      (typeof body === 'string' && body.length > 0 ? body.slice(0, 200) : 'no body');
     super(`${status} ${code}: ${detail}`, code);
     this.status = status;
     this.headers = headers;

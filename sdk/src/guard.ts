@@ -58,13 +58,20 @@ const VERDICT_DECISIONS: Record<Verdict, Decision> = {
   clear: 'allowed',
 };
 
-export async function mustCheck(checks: Checks, params: CheckParams, options: MustCheckOptions = {}): Promise<GuardResult> {
+export async function mustCheck(
+  checks: Checks,
+  params: CheckParams,
+  options: MustCheckOptions = {},
+): Promise<GuardResult> {
   const { restricted = 'review', failOpen = false, logger = console, ...requestOptions } = options;
   let check: CheckResult;
   try {
     check = await checks.create(params, requestOptions);
   } catch (err) {
-    const error = err instanceof YingchaError ? err : new YingchaError(`unexpected failure: ${String(err)}`, 'ERR_YINGCHA_UNEXPECTED', { cause: err });
+    const error =
+      err instanceof YingchaError
+        ? err
+        : new YingchaError(`unexpected failure: ${String(err)}`, 'ERR_YINGCHA_UNEXPECTED', { cause: err });
     const none = { verdict: null, measures: [], receiptId: null, check: null, error };
     if (error instanceof APIUserAbortError) return { decision: 'blocked', basis: 'aborted', ...none };
     const unavailable = error instanceof APIConnectionError || (error instanceof APIError && error.status >= 500);
@@ -82,5 +89,13 @@ export async function mustCheck(checks: Checks, params: CheckParams, options: Mu
   // Unknown verdicts (a newer server) fall to review rather than allowed.
   let decision: Decision = VERDICT_DECISIONS[check.verdict] ?? 'review';
   if (check.verdict === 'restricted') decision = restricted;
-  return { decision, basis: 'verdict', verdict: check.verdict, measures: check.measures, receiptId: check.checkId, check, error: null };
+  return {
+    decision,
+    basis: 'verdict',
+    verdict: check.verdict,
+    measures: check.measures,
+    receiptId: check.checkId,
+    check,
+    error: null,
+  };
 }

@@ -1,7 +1,14 @@
 // @yingcha/sdk entry. The types come from openapi/openapi.json (see schema.d.ts); the client is built on them.
 export type { components, operations, paths } from './schema.js';
 export { Yingcha, type ClientOptions, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './client.js';
-export { APIPromise, PagePromise, type CursorPage, type RequestOptions, type ResponseInfo, type WithResponse } from './transport.js';
+export {
+  APIPromise,
+  PagePromise,
+  type CursorPage,
+  type RequestOptions,
+  type ResponseInfo,
+  type WithResponse,
+} from './transport.js';
 export { USER_AGENT } from './transport.js';
 export { VERSION } from './version.js';
 export * from './errors.js';

@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Dispatcher, request as undiciRequest } from 'undici';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, type Problem, YingchaConfigError } from './errors.js';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  type Problem,
+  YingchaConfigError,
+} from './errors.js';
 import { VERSION } from './version.js';
 
 export interface RequestOptions {
@@ -172,8 +179,18 @@ export class Transport {
    * query `param`.
    */
   list<P extends CursorPage, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[]): PagePromise<P, Item>;
-  list<P, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[], cursor: { param: string; of: (page: P) => string | null | undefined }): PagePromise<P, Item>;
-  list<P, Item>(call: Call, opts: RequestOptions, rows: (page: P) => Item[], cursor?: { param: string; of: (page: P) => string | null | undefined }): PagePromise<P, Item> {
+  list<P, Item>(
+    call: Call,
+    opts: RequestOptions,
+    rows: (page: P) => Item[],
+    cursor: { param: string; of: (page: P) => string | null | undefined },
+  ): PagePromise<P, Item>;
+  list<P, Item>(
+    call: Call,
+    opts: RequestOptions,
+    rows: (page: P) => Item[],
+    cursor?: { param: string; of: (page: P) => string | null | undefined },
+  ): PagePromise<P, Item> {
     const param = cursor?.param ?? 'after';
     const fetchAfter = (after: string) => this.request<P>({ ...call, query: { ...call.query, [param]: after } }, opts);
     return new PagePromise<P, Item>(this.send<P>(call, opts), fetchAfter, rows, cursor?.of);
@@ -202,7 +219,10 @@ export class Transport {
         continue;
       }
       if (res.status < 400) {
-        return { data: parse<T>(res, call.accept ?? 'json'), response: { status: res.status, headers: res.headers, requestId: res.headers['x-request-id'] } };
+        return {
+          data: parse<T>(res, call.accept ?? 'json'),
+          response: { status: res.status, headers: res.headers, requestId: res.headers['x-request-id'] },
+        };
       }
       const error = APIError.from(res.status, res.headers, problemBody(res));
       if (retriesLeft <= 0 || !shouldRetry(res)) throw error;
@@ -226,7 +246,10 @@ export class Transport {
   private headers(call: Call, opts: RequestOptions, idempotencyKey: string | undefined): Record<string, string> {
     const h: Record<string, string> = {
       'user-agent': USER_AGENT,
-      accept: call.accept === 'text' ? 'text/html, text/plain, application/problem+json' : 'application/json, application/problem+json',
+      accept:
+        call.accept === 'text'
+          ? 'text/html, text/plain, application/problem+json'
+          : 'application/json, application/problem+json',
     };
     if (this.options.apiKey) h.authorization = `Bearer ${this.options.apiKey}`;
     if (call.raw) h['content-type'] = call.raw.contentType;
@@ -265,16 +288,25 @@ export class Transport {
     } catch (err) {
       if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: err });
       if (controller.signal.reason === timedOut || UNDICI_TIMEOUT_CODES.has((err as { code?: string }).code ?? '')) {
-        throw new APIConnectionTimeoutError(`Request timed out after ${timeout} ms: ${method} ${new URL(url).pathname}`, { cause: err });
+        throw new APIConnectionTimeoutError(
+          `Request timed out after ${timeout} ms: ${method} ${new URL(url).pathname}`,
+          { cause: err },
+        );
       }
-      throw new APIConnectionError(`Connection error: ${method} ${new URL(url).pathname}: ${(err as Error).message}`, { cause: err });
+      throw new APIConnectionError(`Connection error: ${method} ${new URL(url).pathname}: ${(err as Error).message}`, {
+        cause: err,
+      });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private async backoff(attempt: number, retryAfter: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+  private async backoff(
+    attempt: number,
+    retryAfter: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     try {
       await delay(retryDelayMs(attempt, retryAfter), undefined, signal ? { signal } : undefined);
     } catch (err) {
@@ -287,7 +319,11 @@ export class Transport {
  * The wait before retry number `attempt + 1`: exponential from 0.5 s, capped at 8 s, minus up to 25 % jitter so that
  * many clients turned away by the same overload do not come back in step. A server's Retry-After replaces it.
  */
-export function retryDelayMs(attempt: number, retryAfter: number | undefined, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfter: number | undefined,
+  random: () => number = Math.random,
+): number {
   return retryAfter ?? Math.min(INITIAL_DELAY_MS * 2 ** attempt, MAX_DELAY_MS) * (1 - random() * 0.25);
 }
 
@@ -337,11 +373,17 @@ function parse<T>(res: { status: number; headers: Record<string, string>; text: 
   try {
     return JSON.parse(res.text) as T;
   } catch (err) {
-    throw new APIConnectionError(`The server answered ${res.status} with a body that is not JSON`, { cause: err }, 'ERR_YINGCHA_BAD_RESPONSE');
+    throw new APIConnectionError(
+      `The server answered ${res.status} with a body that is not JSON`,
+      { cause: err },
+      'ERR_YINGCHA_BAD_RESPONSE',
+    );
   }
 }
 
 export function validateCallOptions(maxRetries: number, timeout: number): void {
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new YingchaConfigError(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new YingchaConfigError(`timeout must be a positive number of milliseconds, got ${timeout}`);
+  if (!Number.isInteger(maxRetries) || maxRetries < 0)
+    throw new YingchaConfigError(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new YingchaConfigError(`timeout must be a positive number of milliseconds, got ${timeout}`);
 }

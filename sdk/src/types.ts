@@ -6,7 +6,9 @@ type Json<T> = T extends { content: { 'application/json': infer J } } ? J : neve
 type Success<R> = { [K in keyof R]: K extends 200 | 201 | 202 ? Json<R[K]> : never }[keyof R];
 
 /** The JSON request body of an operation. */
-export type RequestBody<O extends keyof operations> = operations[O] extends { requestBody?: infer R } ? Json<NonNullable<R>> : never;
+export type RequestBody<O extends keyof operations> = operations[O] extends { requestBody?: infer R }
+  ? Json<NonNullable<R>>
+  : never;
 /** The JSON body of an operation's 2xx answer. */
 export type ResponseBody<O extends keyof operations> = Success<operations[O]['responses']>;
 /** The query parameters of an operation. */

@@ -34,7 +34,15 @@ export interface WatchHitData {
     [field: string]: unknown;
   };
   /** the measures this department's category applies to the watched matter type */
-  measures: Array<{ measureId: string; docNo: string; ordinal: string; text: string; effect: string; mandatory: boolean; legalBasis: string | null }>;
+  measures: Array<{
+    measureId: string;
+    docNo: string;
+    ordinal: string;
+    text: string;
+    effect: string;
+    mandatory: boolean;
+    legalBasis: string | null;
+  }>;
   [field: string]: unknown;
 }
 
@@ -42,7 +50,9 @@ export interface WatchHitData {
  * The payload of each event type, keyed by the event types of the spec (so a new type on the server appears here on
  * the next `pnpm openapi`); types without a named shape carry an open object.
  */
-export type WebhookEventData = { [T in EventType]: T extends `entry.${string}` ? EntryEventData : Record<string, unknown> } & {
+export type WebhookEventData = {
+  [T in EventType]: T extends `entry.${string}` ? EntryEventData : Record<string, unknown>;
+} & {
   'objection.opened': ObjectionEventData;
   'objection.decided': ObjectionEventData;
   'repair.opened': RepairEventData;
@@ -92,9 +102,13 @@ export function verifyWebhook(params: VerifyWebhookParams): WebhookEvent {
     const expected = sign(secret, timestamp, body);
     return signatures.some((given) => given.length === expected.length && timingSafeEqual(given, expected));
   });
-  if (!matched) throw new WebhookVerificationError('ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE', 'no signature matches the body and secret');
+  if (!matched)
+    throw new WebhookVerificationError('ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE', 'no signature matches the body and secret');
   if (Math.abs(now - timestamp) > tolerance) {
-    throw new WebhookVerificationError('ERR_YINGCHA_WEBHOOK_STALE', `signed at ${timestamp}, ${now - timestamp} s from now (tolerance ${tolerance} s)`);
+    throw new WebhookVerificationError(
+      'ERR_YINGCHA_WEBHOOK_STALE',
+      `signed at ${timestamp}, ${now - timestamp} s from now (tolerance ${tolerance} s)`,
+    );
   }
   let event: unknown;
   try {
@@ -103,8 +117,17 @@ export function verifyWebhook(params: VerifyWebhookParams): WebhookEvent {
     throw new WebhookVerificationError('ERR_YINGCHA_WEBHOOK_MALFORMED_BODY', 'the signed body is not JSON');
   }
   const e = event as Partial<WebhookEvent> | null;
-  if (!e || typeof e !== 'object' || typeof e.type !== 'string' || e.eventId === undefined || typeof e.data !== 'object') {
-    throw new WebhookVerificationError('ERR_YINGCHA_WEBHOOK_MALFORMED_BODY', 'the body is not an event ({ eventId, type, occurredAt, data })');
+  if (
+    !e ||
+    typeof e !== 'object' ||
+    typeof e.type !== 'string' ||
+    e.eventId === undefined ||
+    typeof e.data !== 'object'
+  ) {
+    throw new WebhookVerificationError(
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_BODY',
+      'the body is not an event ({ eventId, type, occurredAt, data })',
+    );
   }
   return event as WebhookEvent;
 }
@@ -112,7 +135,11 @@ export function verifyWebhook(params: VerifyWebhookParams): WebhookEvent {
 /**
  * The header value the service would send for `body` at `timestamp`: for testing a receiver without a server.
  */
-export function signWebhook(body: string | Uint8Array, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+export function signWebhook(
+  body: string | Uint8Array,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
   return `t=${timestamp},v1=${sign(secret, timestamp, raw).toString('hex')}`;
 }
@@ -133,7 +160,10 @@ function parseSignature(header: string): { timestamp: number; signatures: Buffer
     if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(Buffer.from(value, 'hex'));
   }
   if (timestamp === undefined || signatures.length === 0) {
-    throw new WebhookVerificationError('ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE', `${SIGNATURE_HEADER} must be t=<unix>,v1=<hex sha256>`);
+    throw new WebhookVerificationError(
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE',
+      `${SIGNATURE_HEADER} must be t=<unix>,v1=<hex sha256>`,
+    );
   }
   return { timestamp, signatures };
 }

@@ -41,7 +41,12 @@ async function counts(database: Database) {
 }
 
 async function keyWith(app: FastifyInstance, adminKey: string, departmentId: string, scopes: string[]) {
-  const res = await app.inject({ method: 'POST', url: '/v1/admin/keys', headers: bearer(adminKey), payload: { departmentId, scopes } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/keys',
+    headers: bearer(adminKey),
+    payload: { departmentId, scopes },
+  });
   if (res.statusCode !== 201) throw new Error(res.body);
   return res.json<{ keyId: string; secret: string }>();
 }
@@ -50,8 +55,10 @@ async function adminKeyId(app: FastifyInstance, adminKey: string): Promise<strin
   return (await app.inject({ url: '/v1/admin/keys', headers: bearer(adminKey) })).json().keys[0].keyId;
 }
 
-const get = (app: FastifyInstance, key: string, url: string) => app.inject({ method: 'GET', url, headers: bearer(key) });
-const measureIds = (body: { measures: Array<{ docNo: string; ordinal: string }> }) => body.measures.map((m) => `${m.docNo} ${m.ordinal}`);
+const get = (app: FastifyInstance, key: string, url: string) =>
+  app.inject({ method: 'GET', url, headers: bearer(key) });
+const measureIds = (body: { measures: Array<{ docNo: string; ordinal: string }> }) =>
+  body.measures.map((m) => `${m.docNo} ${m.ordinal}`);
 const enc = encodeURIComponent;
 
 t.test('the seed sync writes the seed once, as version 1, and a second sync changes nothing', async (t) => {
@@ -74,15 +81,25 @@ t.test('the seed sync writes the seed once, as version 1, and a second sync chan
   t.same(again, { changed: false, version: 1, inserted: [], updated: [], kept: [], orphaned: [] });
   t.same(await counts(database), first, 'nothing written');
   t.equal((await currentCatalog(database.db)).version, 1);
-  const [audits] = await rows<{ n: number }>(database, sql`select count(*)::int as n from audit_log where action = 'catalog.seed_sync'`);
+  const [audits] = await rows<{ n: number }>(
+    database,
+    sql`select count(*)::int as n from audit_log where action = 'catalog.seed_sync'`,
+  );
   t.equal(audits?.n, 1);
 });
 
 t.test('instances starting together on one database sync once', async (t) => {
   const database = await testDatabase(t);
-  const results = await Promise.all([syncSeedCatalog(database.db), syncSeedCatalog(database.db), syncSeedCatalog(database.db)]);
+  const results = await Promise.all([
+    syncSeedCatalog(database.db),
+    syncSeedCatalog(database.db),
+    syncSeedCatalog(database.db),
+  ]);
   t.equal(results.filter((r) => r.changed).length, 1);
-  t.same(results.map((r) => r.version), [1, 1, 1]);
+  t.same(
+    results.map((r) => r.version),
+    [1, 1, 1],
+  );
   t.equal((await counts(database)).versions, 1);
   t.equal((await counts(database)).measures, SEED_MEASURES);
 });
@@ -106,7 +123,10 @@ t.test('a seed upgrade updates untouched items, keeps admin amendments and delet
   nextHegang.measures.find((m) => m.ordinal === '5')!.text = '限制取得政府供应土地(新版)。';
   nextHegang.measures.find((m) => m.ordinal === '6')!.text = '依法限制参与政府采购活动(新版)。';
   const dropped = next.lists.pop()!;
-  next.lists.push({ ...structuredClone(catalog.lists.find((l) => l.code === 'safety.blacklist')!), code: 'safety.blacklist_v2' });
+  next.lists.push({
+    ...structuredClone(catalog.lists.find((l) => l.code === 'safety.blacklist')!),
+    code: 'safety.blacklist_v2',
+  });
 
   const r = await syncSeedCatalog(database.db, next);
   t.equal(r.changed, true);
@@ -125,7 +145,10 @@ t.test('a seed upgrade updates untouched items, keeps admin amendments and delet
   t.ok(lists.includes(dropped.code), 'a list the seed dropped is left in place');
   t.ok(lists.includes('safety.blacklist_v2'));
 
-  const [note] = await rows<{ note: string; seed_hash: string }>(database, sql`select note, seed_hash from catalog_version where version = 3`);
+  const [note] = await rows<{ note: string; seed_hash: string }>(
+    database,
+    sql`select note, seed_hash from catalog_version where version = 3`,
+  );
   t.match(note?.note, `measure ${HEGANG} 6`, 'the version note names the kept amendment');
   t.equal(note?.seed_hash, seedHashOf(next));
 
@@ -134,44 +157,78 @@ t.test('a seed upgrade updates untouched items, keeps admin amendments and delet
   t.same(await counts(database), before);
 });
 
-t.test('a seed upgrade of memoranda: a new one with its measures and rows, a reworded one, dropped items named, the seed order kept', async (t) => {
-  const { database } = await build(t);
-  const next: Catalog = structuredClone(catalog);
-  // Reworded, and its 无相关职能 rows with it: the rows are replaced by the new seed's.
-  const reworded = next.memoranda.find((m) => (m.noDuty?.length ?? 0) > 0)!;
-  reworded.title = `${reworded.title}(新版)`;
-  reworded.noDuty = [{ ...reworded.noDuty![0]!, reason: '无相关职能(新版)' }];
-  // A measure dropped from a memorandum the seed keeps, and a whole memorandum dropped.
-  const hegang = next.memoranda.find((m) => m.docNo === HEGANG)!;
-  const droppedMeasure = hegang.measures.pop()!;
-  next.memoranda.splice(next.memoranda.findIndex((m) => m.docNo === JIAMUSI), 1);
-  // A new memorandum first in the order (every other one moves down a place), with a measure and a row.
-  const model = catalog.memoranda.find((m) => m.measures.length > 0)!;
-  const ADDED = '发改财金〔2030〕1号';
-  next.memoranda.unshift({ ...structuredClone(model), docNo: ADDED, title: '新增的备忘录', measures: [structuredClone(model.measures[0]!)], noDuty: structuredClone(reworded.noDuty) });
+t.test(
+  'a seed upgrade of memoranda: a new one with its measures and rows, a reworded one, dropped items named, the seed order kept',
+  async (t) => {
+    const { database } = await build(t);
+    const next: Catalog = structuredClone(catalog);
+    // Reworded, and its 无相关职能 rows with it: the rows are replaced by the new seed's.
+    const reworded = next.memoranda.find((m) => (m.noDuty?.length ?? 0) > 0)!;
+    reworded.title = `${reworded.title}(新版)`;
+    reworded.noDuty = [{ ...reworded.noDuty![0]!, reason: '无相关职能(新版)' }];
+    // A measure dropped from a memorandum the seed keeps, and a whole memorandum dropped.
+    const hegang = next.memoranda.find((m) => m.docNo === HEGANG)!;
+    const droppedMeasure = hegang.measures.pop()!;
+    next.memoranda.splice(
+      next.memoranda.findIndex((m) => m.docNo === JIAMUSI),
+      1,
+    );
+    // A new memorandum first in the order (every other one moves down a place), with a measure and a row.
+    const model = catalog.memoranda.find((m) => m.measures.length > 0)!;
+    const ADDED = '发改财金〔2030〕1号';
+    next.memoranda.unshift({
+      ...structuredClone(model),
+      docNo: ADDED,
+      title: '新增的备忘录',
+      measures: [structuredClone(model.measures[0]!)],
+      noDuty: structuredClone(reworded.noDuty),
+    });
 
-  const r = await syncSeedCatalog(database.db, next);
-  t.equal(r.changed, true);
-  t.same(r.inserted, [`memorandum ${ADDED}`, `measure ${ADDED} ${model.measures[0]!.ordinal}`]);
-  t.same(r.updated, [`memorandum ${reworded.docNo}`]);
-  t.same(r.kept, []);
-  t.same(r.orphaned, [`memorandum ${JIAMUSI}`, `measure ${HEGANG} ${droppedMeasure.ordinal}`], 'the measures of a dropped memorandum are named by it alone');
+    const r = await syncSeedCatalog(database.db, next);
+    t.equal(r.changed, true);
+    t.same(r.inserted, [`memorandum ${ADDED}`, `measure ${ADDED} ${model.measures[0]!.ordinal}`]);
+    t.same(r.updated, [`memorandum ${reworded.docNo}`]);
+    t.same(r.kept, []);
+    t.same(
+      r.orphaned,
+      [`memorandum ${JIAMUSI}`, `measure ${HEGANG} ${droppedMeasure.ordinal}`],
+      'the measures of a dropped memorandum are named by it alone',
+    );
 
-  const snapshot = await currentCatalog(database.db);
-  t.same(snapshot.memorandumByDocNo.get(reworded.docNo)?.noDuty.map((r) => r.reason), ['无相关职能(新版)'], 'the reworded memorandum has the new seed’s rows only');
-  t.ok(snapshot.memorandumByDocNo.get(JIAMUSI), 'a dropped memorandum is left in place');
-  t.ok(snapshot.memorandumByDocNo.get(HEGANG)?.measures.some((x) => x.ordinal === droppedMeasure.ordinal), 'a dropped measure is left in place');
-  const seedDocNos = new Set(next.memoranda.map((m) => m.docNo));
-  const seedItems = snapshot.memoranda
-    .filter((m) => seedDocNos.has(m.docNo))
-    .map((m) => ({ ...m, measures: m.measures.filter((x) => m.docNo !== HEGANG || x.ordinal !== droppedMeasure.ordinal) }));
-  t.same(seedItems.map((m) => m.docNo), next.memoranda.map((m) => m.docNo), 'in the new seed’s order');
-  t.equal(catalogueHash(seedItems, snapshot.lists), seedHashOf(next), 'the seed’s items read back exactly as the new seed');
+    const snapshot = await currentCatalog(database.db);
+    t.same(
+      snapshot.memorandumByDocNo.get(reworded.docNo)?.noDuty.map((r) => r.reason),
+      ['无相关职能(新版)'],
+      'the reworded memorandum has the new seed’s rows only',
+    );
+    t.ok(snapshot.memorandumByDocNo.get(JIAMUSI), 'a dropped memorandum is left in place');
+    t.ok(
+      snapshot.memorandumByDocNo.get(HEGANG)?.measures.some((x) => x.ordinal === droppedMeasure.ordinal),
+      'a dropped measure is left in place',
+    );
+    const seedDocNos = new Set(next.memoranda.map((m) => m.docNo));
+    const seedItems = snapshot.memoranda
+      .filter((m) => seedDocNos.has(m.docNo))
+      .map((m) => ({
+        ...m,
+        measures: m.measures.filter((x) => m.docNo !== HEGANG || x.ordinal !== droppedMeasure.ordinal),
+      }));
+    t.same(
+      seedItems.map((m) => m.docNo),
+      next.memoranda.map((m) => m.docNo),
+      'in the new seed’s order',
+    );
+    t.equal(
+      catalogueHash(seedItems, snapshot.lists),
+      seedHashOf(next),
+      'the seed’s items read back exactly as the new seed',
+    );
 
-  const before = await counts(database);
-  t.equal((await syncSeedCatalog(database.db, next)).changed, false, 'a restart on the upgraded seed does nothing');
-  t.same(await counts(database), before);
-});
+    const before = await counts(database);
+    t.equal((await syncSeedCatalog(database.db, next)).changed, false, 'a restart on the upgraded seed does nothing');
+    t.same(await counts(database), before);
+  },
+);
 
 t.test('reading memoranda', async (t) => {
   const { app, adminKey } = await build(t);
@@ -186,22 +243,35 @@ t.test('reading memoranda', async (t) => {
   t.notOk('measures' in hegangSummary, 'the list leaves measures out');
 
   const docNos = async (query: string) =>
-    (await get(app, adminKey, `/v1/catalog/memoranda?${query}`)).json().memoranda.map((m: { docNo: string }) => m.docNo);
+    (await get(app, adminKey, `/v1/catalog/memoranda?${query}`))
+      .json()
+      .memoranda.map((m: { docNo: string }) => m.docNo);
 
   t.same(
     (await docNos('polarity=incentive')).sort(),
-    catalog.memoranda.filter((m) => m.polarity === 'incentive').map((m) => m.docNo).sort(),
+    catalog.memoranda
+      .filter((m) => m.polarity === 'incentive')
+      .map((m) => m.docNo)
+      .sort(),
   );
   const inHegangDistrict = await docNos('region=230402');
-  t.ok(inHegangDistrict.includes(HEGANG) && inHegangDistrict.includes(QUALITY), 'a district sees its city’s and the national documents');
+  t.ok(
+    inHegangDistrict.includes(HEGANG) && inHegangDistrict.includes(QUALITY),
+    'a district sees its city’s and the national documents',
+  );
   t.notOk(inHegangDistrict.includes(JIAMUSI) || inHegangDistrict.includes(WUHAN));
   t.same(
     (await docNos('region=000000')).sort(),
-    catalog.memoranda.filter((m) => m.region === '000000').map((m) => m.docNo).sort(),
+    catalog.memoranda
+      .filter((m) => m.region === '000000')
+      .map((m) => m.docNo)
+      .sort(),
     'a national caller sees national documents only',
   );
   const customs = await docNos('category=customs');
-  t.ok(customs.includes('发改财金〔2017〕427号') && customs.includes('发改财金〔2016〕2190号') && customs.includes(SAFETY));
+  t.ok(
+    customs.includes('发改财金〔2017〕427号') && customs.includes('发改财金〔2016〕2190号') && customs.includes(SAFETY),
+  );
   t.notOk(customs.includes(WUHAN), 'Wuhan’s list binds only 质监');
   const wuhanQs = await docNos('category=market_regulation&region=420100&polarity=punitive');
   t.ok(wuhanQs.includes(WUHAN));
@@ -210,16 +280,28 @@ t.test('reading memoranda', async (t) => {
   const byDocNo = await get(app, adminKey, `/v1/catalog/memoranda/${QUALITY_ENCODED}`);
   t.equal(byDocNo.statusCode, 200);
   t.equal(byDocNo.json().memorandum.docNo, QUALITY);
-  t.equal((await get(app, adminKey, `/v1/catalog/memoranda/${enc('发改财金【2016】2202号')}`)).json().memorandum.docNo, QUALITY);
+  t.equal(
+    (await get(app, adminKey, `/v1/catalog/memoranda/${enc('发改财金【2016】2202号')}`)).json().memorandum.docNo,
+    QUALITY,
+  );
   const hegang = (await get(app, adminKey, `/v1/catalog/memoranda/${enc(HEGANG)}`)).json().memorandum;
   t.equal(hegang.measures.length, 19);
-  t.same(hegang.measures.map((m: { ordinal: string }) => m.ordinal), Array.from({ length: 19 }, (_, i) => String(i + 1)), 'in seed order');
+  t.same(
+    hegang.measures.map((m: { ordinal: string }) => m.ordinal),
+    Array.from({ length: 19 }, (_, i) => String(i + 1)),
+    'in seed order',
+  );
   const byId = (await get(app, adminKey, `/v1/catalog/memoranda/${hegang.memorandumId}`)).json();
   t.same(byId.memorandum, hegang);
   t.equal((await get(app, adminKey, `/v1/catalog/memoranda/${enc(JIAMUSI)}`)).json().memorandum.measures.length, 15);
   const debtor = (await get(app, adminKey, `/v1/catalog/memoranda/${enc(DEBTOR)}`)).json().memorandum;
   t.same(
-    debtor.noDuty.map((r: { category: string; region: string; reason: string; statedBy: string }) => [r.category, r.region, r.reason, r.statedBy]),
+    debtor.noDuty.map((r: { category: string; region: string; reason: string; statedBy: string }) => [
+      r.category,
+      r.region,
+      r.reason,
+      r.statedBy,
+    ]),
     [['market_regulation', '420100', '无相关职能', WUHAN]],
   );
 
@@ -236,12 +318,22 @@ t.test('reading lists, matter types and categories', async (t) => {
   const { app, adminKey } = await build(t);
   const lists = (await get(app, adminKey, '/v1/catalog/lists')).json();
   t.equal(lists.version, 1);
-  t.same(lists.lists.map((l: { code: string }) => l.code), catalog.lists.map((l) => l.code));
-  const red = (await get(app, adminKey, '/v1/catalog/lists?polarity=incentive')).json().lists.map((l: { code: string }) => l.code).sort();
+  t.same(
+    lists.lists.map((l: { code: string }) => l.code),
+    catalog.lists.map((l) => l.code),
+  );
+  const red = (await get(app, adminKey, '/v1/catalog/lists?polarity=incentive'))
+    .json()
+    .lists.map((l: { code: string }) => l.code)
+    .sort();
   t.same(red, ['customs.aeo_advanced', 'tax.a_grade', 'youth.volunteer_5a']);
   const blacklist = (await get(app, adminKey, '/v1/catalog/lists/safety.blacklist')).json().list;
   t.same(
-    { validityDays: blacklist.validityDays, removesFromRedLists: blacklist.removesFromRedLists, memoranda: blacklist.memoranda },
+    {
+      validityDays: blacklist.validityDays,
+      removesFromRedLists: blacklist.removesFromRedLists,
+      memoranda: blacklist.memoranda,
+    },
     { validityDays: 365, removesFromRedLists: true, memoranda: [SAFETY] },
   );
   const nanning = (await get(app, adminKey, '/v1/catalog/lists/nanning.urban_points')).json().list;
@@ -252,7 +344,10 @@ t.test('reading lists, matter types and categories', async (t) => {
 
   const matterTypes = (await get(app, adminKey, '/v1/catalog/matter-types')).json();
   t.equal(matterTypes.version, 1);
-  t.same(matterTypes.matterTypes.map((m: { code: string }) => m.code), MATTER_TYPE_CODES);
+  t.same(
+    matterTypes.matterTypes.map((m: { code: string }) => m.code),
+    MATTER_TYPE_CODES,
+  );
   t.equal(matterTypes.matterTypes.find((m: { code: string }) => m.code === 'government_procurement').label, '政府采购');
   const categories = (await get(app, adminKey, '/v1/catalog/categories')).json().categories;
   t.equal(categories.find((c: { code: string }) => c.code === 'finance').label, '财政');
@@ -266,20 +361,26 @@ t.test('measures: the four measuresFor cases of issue 3, through HTTP', async (t
     return res.json();
   };
 
-  const procurement = await q(`category=finance&matterType=government_procurement&region=230400&memorandum=${enc(QUALITY)}`);
+  const procurement = await q(
+    `category=finance&matterType=government_procurement&region=230400&memorandum=${enc(QUALITY)}`,
+  );
   t.equal(procurement.resolved, true);
   t.same(measureIds(procurement), [`${HEGANG} 6`], '财政 + government_procurement under Hegang’s 2202 → measure 6');
   t.equal(procurement.measures[0].triggeredBy, QUALITY);
   t.equal(procurement.measures[0].effect, 'restrict');
   t.type(procurement.measures[0].measureId, 'string');
-  const viaList = await q('category=finance&matterType=government_procurement&region=230400&list=quality.serious_violation');
+  const viaList = await q(
+    'category=finance&matterType=government_procurement&region=230400&list=quality.serious_violation',
+  );
   t.same(measureIds(viaList), [`${HEGANG} 6`], 'the same through the list that triggers 2202');
 
   const land = await q(`category=natural_resources&matterType=land_and_mining&region=230800&memorandum=${enc(SAFETY)}`);
   t.same(measureIds(land), [`${JIAMUSI} (十)`], '自然资源 + land_and_mining under Jiamusi’s 1001 → (十)');
   t.match(land.measures[0].legalBasis, /矿产资源法/);
 
-  const entry = await q(`category=market_regulation&matterType=market_entry_and_office&region=230400&memorandum=${enc(QUALITY)}`);
+  const entry = await q(
+    `category=market_regulation&matterType=market_entry_and_office&region=230400&memorandum=${enc(QUALITY)}`,
+  );
   t.ok(measureIds(entry).includes(`${HEGANG} 18`), '市场监管 + market_entry_and_office under Hegang → 18');
   t.same(entry.measures.find((m: { ordinal: string }) => m.ordinal === '18').appliesTo, ['legal_representative']);
 
@@ -309,8 +410,15 @@ t.test('measures: plain filtering when the query is not a full (category, matter
   const all = await q('');
   t.equal(all.measures.length, SEED_MEASURES);
   const hegangOnly = await q('region=230400&category=finance');
-  t.ok(hegangOnly.measures.every((m: { docNo: string; categories: string[] }) => m.categories.includes('finance') || m.categories.includes('all')));
-  t.notOk(measureIds(hegangOnly).some((id: string) => id.startsWith(JIAMUSI)), 'region keeps documents covering it');
+  t.ok(
+    hegangOnly.measures.every(
+      (m: { docNo: string; categories: string[] }) => m.categories.includes('finance') || m.categories.includes('all'),
+    ),
+  );
+  t.notOk(
+    measureIds(hegangOnly).some((id: string) => id.startsWith(JIAMUSI)),
+    'region keeps documents covering it',
+  );
   const quality = await q(`memorandum=${enc(QUALITY)}`);
   t.same(
     [...new Set(quality.measures.map((m: { docNo: string }) => m.docNo))].sort(),
@@ -318,7 +426,10 @@ t.test('measures: plain filtering when the query is not a full (category, matter
     'measures concerning 2202: Hegang’s adoption and Wuhan’s row',
   );
   const abnormal = await q('list=market.abnormal_operation&matterType=market_entry_and_office');
-  t.notOk(measureIds(abnormal).includes('发改财金〔2015〕2045号 (七)11'), 'a measure limited to another list is left out');
+  t.notOk(
+    measureIds(abnormal).includes('发改财金〔2015〕2045号 (七)11'),
+    'a measure limited to another list is left out',
+  );
   t.ok(measureIds(abnormal).includes('发改财金〔2015〕2045号 (七)10'));
 
   for (const [query, code] of [
@@ -349,7 +460,12 @@ t.test('admins grow the catalogue: each change is validated, audited and version
   const { app, adminKey, database } = await build(t);
   const keyId = await adminKeyId(app, adminKey);
   const send = (method: 'POST' | 'PATCH', url: string, payload: unknown) =>
-    app.inject({ method, url: `/v1/catalog${url}`, headers: bearer(adminKey), payload: payload as Record<string, unknown> });
+    app.inject({
+      method,
+      url: `/v1/catalog${url}`,
+      headers: bearer(adminKey),
+      payload: payload as Record<string, unknown>,
+    });
 
   // Before: finance procuring in Hegang has nothing on 141号 (no national measure for it).
   const beforeQuery = `/v1/catalog/measures?category=finance&matterType=government_procurement&region=230400&memorandum=${enc(DEBTOR)}`;
@@ -382,20 +498,30 @@ t.test('admins grow the catalogue: each change is validated, audited and version
   t.same(measureIds(now), [`${NEW_DOC} 1`], 'the new local adoption now answers for 141号 in Hegang');
   t.equal(now.measures[0].triggeredBy, DEBTOR);
 
-  const patched = await send('PATCH', `/memoranda/${enc(NEW_DOC)}`, { effectiveTo: '2027-12-31', title: '鹤岗市失信被执行人联合惩戒备忘录' });
+  const patched = await send('PATCH', `/memoranda/${enc(NEW_DOC)}`, {
+    effectiveTo: '2027-12-31',
+    title: '鹤岗市失信被执行人联合惩戒备忘录',
+  });
   t.equal(patched.statusCode, 200, patched.body);
   t.equal(patched.json().version, 3);
   t.equal(patched.json().memorandum.effectiveTo, '2027-12-31');
   const cleared = await send('PATCH', `/memoranda/${memo.memorandumId}`, { effectiveTo: null });
   t.notOk('effectiveTo' in cleared.json().memorandum, 'null clears');
 
-  const added = await send('POST', `/memoranda/${enc(NEW_DOC)}/measures`, newMeasure('2', { matterTypes: ['fiscal_funds'], text: '限制申请财政性资金项目。' }));
+  const added = await send(
+    'POST',
+    `/memoranda/${enc(NEW_DOC)}/measures`,
+    newMeasure('2', { matterTypes: ['fiscal_funds'], text: '限制申请财政性资金项目。' }),
+  );
   t.equal(added.statusCode, 201, added.body);
   t.equal(added.json().version, 5);
   const measure = added.json().measure;
   t.same([measure.docNo, measure.ordinal, measure.memorandumId], [NEW_DOC, '2', memo.memorandumId]);
 
-  const amended = await send('PATCH', `/measures/${measure.measureId}`, { legalBasis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》', mandatory: true });
+  const amended = await send('PATCH', `/measures/${measure.measureId}`, {
+    legalBasis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》',
+    mandatory: true,
+  });
   t.equal(amended.statusCode, 200, amended.body);
   t.equal(amended.json().measure.legalBasis, '《最高人民法院关于公布失信被执行人名单信息的若干规定》');
   t.equal(amended.json().measure.mandatory, true);
@@ -405,7 +531,9 @@ t.test('admins grow the catalogue: each change is validated, audited and version
 
   // A seed measure amended by an admin keeps fromSeed and gains amendedAt.
   const six = (await get(app, adminKey, `/v1/catalog/memoranda/${enc(HEGANG)}`)).json().memorandum.measures[5];
-  const seedAmended = await send('PATCH', `/measures/${six.measureId}`, { legalBasis: '《中华人民共和国政府采购法》第二十二条' });
+  const seedAmended = await send('PATCH', `/measures/${six.measureId}`, {
+    legalBasis: '《中华人民共和国政府采购法》第二十二条',
+  });
   t.equal(seedAmended.json().measure.fromSeed, true);
   t.type(seedAmended.json().measure.amendedAt, 'string');
 
@@ -434,24 +562,33 @@ t.test('admins grow the catalogue: each change is validated, audited and version
     database,
     sql`select version, changed_by, seed_hash from catalog_version order by version`,
   );
-  t.same(versions.map((v) => v.version), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  t.ok(versions.slice(1).every((v) => v.changed_by === keyId && v.seed_hash === null), 'each admin change names its key');
+  t.same(
+    versions.map((v) => v.version),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
+  t.ok(
+    versions.slice(1).every((v) => v.changed_by === keyId && v.seed_hash === null),
+    'each admin change names its key',
+  );
 
   const audits = await rows<{ action: string; key_id: string; target_type: string }>(
     database,
     sql`select action, key_id, target_type from audit_log where action like 'catalog.%' and action <> 'catalog.seed_sync' order by id`,
   );
-  t.same(audits.map((a) => a.action), [
-    'catalog.memorandum.create',
-    'catalog.memorandum.update',
-    'catalog.memorandum.update',
-    'catalog.measure.create',
-    'catalog.measure.update',
-    'catalog.measure.update',
-    'catalog.measure.update',
-    'catalog.list.create',
-    'catalog.list.update',
-  ]);
+  t.same(
+    audits.map((a) => a.action),
+    [
+      'catalog.memorandum.create',
+      'catalog.memorandum.update',
+      'catalog.memorandum.update',
+      'catalog.measure.create',
+      'catalog.measure.update',
+      'catalog.measure.update',
+      'catalog.measure.update',
+      'catalog.list.create',
+      'catalog.list.update',
+    ],
+  );
   t.ok(audits.every((a) => a.key_id === keyId));
 
   // A restart does not undo admin work: the seed is unchanged, so the sync does nothing.
@@ -489,35 +626,135 @@ t.test('a rejected change writes nothing, and each class of bad input has its co
   const unknownId = '00000000-0000-4000-8000-000000000000';
 
   const cases: Array<[string, InjectOptions, number, string]> = [
-    ['duplicate 文号', req('POST', '/memoranda', memoBody({ docNo: QUALITY, adopts: undefined, region: '000000' })), 409, 'CONFLICT'],
-    ['duplicate 文号 in another bracket spelling', req('POST', '/memoranda', memoBody({ docNo: '鹤信用发【2018】5号', adopts: QUALITY })), 409, 'CONFLICT'],
+    [
+      'duplicate 文号',
+      req('POST', '/memoranda', memoBody({ docNo: QUALITY, adopts: undefined, region: '000000' })),
+      409,
+      'CONFLICT',
+    ],
+    [
+      'duplicate 文号 in another bracket spelling',
+      req('POST', '/memoranda', memoBody({ docNo: '鹤信用发【2018】5号', adopts: QUALITY })),
+      409,
+      'CONFLICT',
+    ],
     ['not a 文号', req('POST', '/memoranda', memoBody({ docNo: 'memo 1' })), 400, 'VALIDATION_FAILED'],
-    ['adopts an unknown memorandum', req('POST', '/memoranda', memoBody({ adopts: '发改财金〔2099〕1号' })), 400, 'VALIDATION_FAILED'],
-    ['a national document cannot adopt', req('POST', '/memoranda', memoBody({ region: '000000' })), 400, 'VALIDATION_FAILED'],
+    [
+      'adopts an unknown memorandum',
+      req('POST', '/memoranda', memoBody({ adopts: '发改财金〔2099〕1号' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a national document cannot adopt',
+      req('POST', '/memoranda', memoBody({ region: '000000' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['bad region', req('POST', '/memoranda', memoBody({ region: '2304' })), 400, 'VALIDATION_FAILED'],
-    ['unknown category', req('POST', '/memoranda', memoBody({ initiatingCategory: 'police' })), 400, 'VALIDATION_FAILED'],
+    [
+      'unknown category',
+      req('POST', '/memoranda', memoBody({ initiatingCategory: 'police' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['unknown polarity', req('POST', '/memoranda', memoBody({ polarity: 'red' })), 400, 'VALIDATION_FAILED'],
-    ['ends before it starts', req('POST', '/memoranda', memoBody({ effectiveFrom: '2025-03-01', effectiveTo: '2024-01-01' })), 400, 'VALIDATION_FAILED'],
+    [
+      'ends before it starts',
+      req('POST', '/memoranda', memoBody({ effectiveFrom: '2025-03-01', effectiveTo: '2024-01-01' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['bad date', req('POST', '/memoranda', memoBody({ effectiveFrom: '2025-13-45' })), 400, 'VALIDATION_FAILED'],
     ['unknown field', req('POST', '/memoranda', memoBody({ colour: 'red' })), 400, 'VALIDATION_FAILED'],
-    ['incentive measure on a punitive memorandum', req('POST', '/memoranda', memoBody({ measures: [newMeasure('1', { effect: 'incentive' })] })), 400, 'VALIDATION_FAILED'],
-    ['ordinal repeated in the body', req('POST', '/memoranda', memoBody({ measures: [newMeasure('1'), newMeasure('1')] })), 400, 'VALIDATION_FAILED'],
-    ['no-duty row stated twice', req('POST', '/memoranda', memoBody({ noDuty: [1, 2].map(() => ({ category: 'finance', region: '230400', reason: '无相关职能', statedBy: NEW_DOC })) })), 400, 'VALIDATION_FAILED'],
-    ['measure on an unknown memorandum', req('POST', `/memoranda/${unknownId}/measures`, newMeasure('1')), 404, 'NOT_FOUND'],
-    ['measure on an unknown 文号', req('POST', `/memoranda/${enc('发改财金〔2099〕1号')}/measures`, newMeasure('1')), 404, 'NOT_FOUND'],
+    [
+      'incentive measure on a punitive memorandum',
+      req('POST', '/memoranda', memoBody({ measures: [newMeasure('1', { effect: 'incentive' })] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'ordinal repeated in the body',
+      req('POST', '/memoranda', memoBody({ measures: [newMeasure('1'), newMeasure('1')] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'no-duty row stated twice',
+      req(
+        'POST',
+        '/memoranda',
+        memoBody({
+          noDuty: [1, 2].map(() => ({
+            category: 'finance',
+            region: '230400',
+            reason: '无相关职能',
+            statedBy: NEW_DOC,
+          })),
+        }),
+      ),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'measure on an unknown memorandum',
+      req('POST', `/memoranda/${unknownId}/measures`, newMeasure('1')),
+      404,
+      'NOT_FOUND',
+    ],
+    [
+      'measure on an unknown 文号',
+      req('POST', `/memoranda/${enc('发改财金〔2099〕1号')}/measures`, newMeasure('1')),
+      404,
+      'NOT_FOUND',
+    ],
     ['duplicate ordinal', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('6')), 409, 'CONFLICT'],
-    ['unknown matter type', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { matterTypes: ['cooking'] })), 400, 'VALIDATION_FAILED'],
-    ['no matter type', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { matterTypes: [] })), 400, 'VALIDATION_FAILED'],
-    ['unknown effect', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { effect: 'scold' })), 400, 'VALIDATION_FAILED'],
-    ['unknown appliesTo', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { appliesTo: ['family'] })), 400, 'VALIDATION_FAILED'],
-    ['implements an unknown memorandum', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { implements: '发改财金〔2099〕1号' })), 400, 'VALIDATION_FAILED'],
-    ['limited to an unknown list', req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { listCodes: ['nope.none'] })), 400, 'VALIDATION_FAILED'],
+    [
+      'unknown matter type',
+      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { matterTypes: ['cooking'] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'no matter type',
+      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { matterTypes: [] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'unknown effect',
+      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { effect: 'scold' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'unknown appliesTo',
+      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { appliesTo: ['family'] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'implements an unknown memorandum',
+      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { implements: '发改财金〔2099〕1号' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'limited to an unknown list',
+      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { listCodes: ['nope.none'] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
     [
       'parts that do not add up',
-      req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', {
-        effect: 'prohibit',
-        parts: [{ ordinal: '1', text: '依法限制', effect: 'restrict', matterTypes: ['government_procurement'] }],
-      })),
+      req(
+        'POST',
+        `/memoranda/${enc(HEGANG)}/measures`,
+        newMeasure('20', {
+          effect: 'prohibit',
+          parts: [{ ordinal: '1', text: '依法限制', effect: 'restrict', matterTypes: ['government_procurement'] }],
+        }),
+      ),
       400,
       'VALIDATION_FAILED',
     ],
@@ -525,17 +762,47 @@ t.test('a rejected change writes nothing, and each class of bad input has its co
     ['malformed measure id', req('PATCH', '/measures/6', { mandatory: true }), 400, 'VALIDATION_FAILED'],
     ['empty amendment', req('PATCH', `/measures/${six.measureId}`, {}), 400, 'VALIDATION_FAILED'],
     ['ordinal taken', req('PATCH', `/measures/${six.measureId}`, { ordinal: '7' }), 409, 'CONFLICT'],
-    ['amend a measure into the wrong polarity', req('PATCH', `/measures/${six.measureId}`, { effect: 'incentive' }), 400, 'VALIDATION_FAILED'],
+    [
+      'amend a measure into the wrong polarity',
+      req('PATCH', `/measures/${six.measureId}`, { effect: 'incentive' }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['amend an unknown memorandum', req('PATCH', `/memoranda/${unknownId}`, { title: 'x' }), 404, 'NOT_FOUND'],
     ['the 文号 cannot change', req('PATCH', `/memoranda/${enc(HEGANG)}`, { docNo: NEW_DOC }), 400, 'VALIDATION_FAILED'],
-    ['a polarity flip that strands lists and adoptions', req('PATCH', `/memoranda/${QUALITY_ENCODED}`, { polarity: 'incentive' }), 409, 'CONFLICT'],
+    [
+      'a polarity flip that strands lists and adoptions',
+      req('PATCH', `/memoranda/${QUALITY_ENCODED}`, { polarity: 'incentive' }),
+      409,
+      'CONFLICT',
+    ],
     ['duplicate list code', req('POST', '/lists', listBody({ code: 'safety.blacklist' })), 409, 'CONFLICT'],
-    ['list of an unknown memorandum', req('POST', '/lists', listBody({ memoranda: ['发改财金〔2099〕1号'] })), 400, 'VALIDATION_FAILED'],
-    ['list of the other polarity', req('POST', '/lists', listBody({ memoranda: ['发改财金〔2016〕1467号'] })), 400, 'VALIDATION_FAILED'],
+    [
+      'list of an unknown memorandum',
+      req('POST', '/lists', listBody({ memoranda: ['发改财金〔2099〕1号'] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'list of the other polarity',
+      req('POST', '/lists', listBody({ memoranda: ['发改财金〔2016〕1467号'] })),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['list code not scheme.code', req('POST', '/lists', listBody({ code: 'Red List' })), 400, 'VALIDATION_FAILED'],
-    ['escalates to an unknown list', req('POST', '/lists', listBody({ escalatesTo: 'nope.none' })), 400, 'VALIDATION_FAILED'],
+    [
+      'escalates to an unknown list',
+      req('POST', '/lists', listBody({ escalatesTo: 'nope.none' })),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['amend an unknown list', req('PATCH', '/lists/nope.none', { validityDays: 1 }), 404, 'NOT_FOUND'],
-    ['a list pointed at a memorandum of the other polarity', req('PATCH', '/lists/safety.blacklist', { memoranda: ['发改财金〔2016〕1467号'] }), 400, 'VALIDATION_FAILED'],
+    [
+      'a list pointed at a memorandum of the other polarity',
+      req('PATCH', '/lists/safety.blacklist', { memoranda: ['发改财金〔2016〕1467号'] }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['negative validity', req('PATCH', '/lists/safety.blacklist', { validityDays: -1 }), 400, 'VALIDATION_FAILED'],
   ];
 
@@ -550,14 +817,33 @@ t.test('a rejected change writes nothing, and each class of bad input has its co
   t.equal((await currentCatalog(database.db)).version, 1);
 
   // The field paths of rule violations point into the body.
-  const nested = await app.inject(req('POST', '/memoranda', memoBody({ measures: [newMeasure('1'), newMeasure('2', { effect: 'incentive' })] })));
-  t.same(nested.json().errors.map((e: { path: string }) => e.path), ['/body/measures/1/effect']);
+  const nested = await app.inject(
+    req('POST', '/memoranda', memoBody({ measures: [newMeasure('1'), newMeasure('2', { effect: 'incentive' })] })),
+  );
+  t.same(
+    nested.json().errors.map((e: { path: string }) => e.path),
+    ['/body/measures/1/effect'],
+  );
   const listPath = await app.inject(req('POST', '/lists', listBody({ memoranda: [DEBTOR, '发改财金〔2099〕1号'] })));
-  t.same(listPath.json().errors.map((e: { path: string }) => e.path), ['/body/memoranda/1']);
-  const measurePath = await app.inject(req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { implements: '发改财金〔2099〕1号' })));
-  t.same(measurePath.json().errors.map((e: { path: string }) => e.path), ['/body/implements'], 'a measure added on its own: paths from the body too');
-  const measureRule = await app.inject(req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { effect: 'incentive' })));
-  t.same(measureRule.json().errors.map((e: { path: string }) => e.path), ['/body/effect']);
+  t.same(
+    listPath.json().errors.map((e: { path: string }) => e.path),
+    ['/body/memoranda/1'],
+  );
+  const measurePath = await app.inject(
+    req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { implements: '发改财金〔2099〕1号' })),
+  );
+  t.same(
+    measurePath.json().errors.map((e: { path: string }) => e.path),
+    ['/body/implements'],
+    'a measure added on its own: paths from the body too',
+  );
+  const measureRule = await app.inject(
+    req('POST', `/memoranda/${enc(HEGANG)}/measures`, newMeasure('20', { effect: 'incentive' })),
+  );
+  t.same(
+    measureRule.json().errors.map((e: { path: string }) => e.path),
+    ['/body/effect'],
+  );
 });
 
 t.test('scopes: any department key reads, only admin keys write', async (t) => {
@@ -565,7 +851,13 @@ t.test('scopes: any department key reads, only admin keys write', async (t) => {
   const checkOnly = await keyWith(app, adminKey, departmentId, ['check']);
   const publishOnly = await keyWith(app, adminKey, departmentId, ['publish']);
 
-  for (const url of ['/v1/catalog/memoranda', `/v1/catalog/memoranda/${QUALITY_ENCODED}`, '/v1/catalog/measures', '/v1/catalog/lists', '/v1/catalog/matter-types']) {
+  for (const url of [
+    '/v1/catalog/memoranda',
+    `/v1/catalog/memoranda/${QUALITY_ENCODED}`,
+    '/v1/catalog/measures',
+    '/v1/catalog/lists',
+    '/v1/catalog/matter-types',
+  ]) {
     t.equal((await get(app, checkOnly.secret, url)).statusCode, 200, `check key reads ${url}`);
     const denied = await get(app, publishOnly.secret, url);
     t.equal(denied.json().code, 'FORBIDDEN_SCOPE', `publish-only key may not read ${url}`);
@@ -603,22 +895,28 @@ t.test('the cached catalogue follows the version, whoever wrote it', async (t) =
   t.equal(second.memorandumByDocNo.get(QUALITY)?.title, 'changed elsewhere');
 });
 
-t.test('two instances on one PostgreSQL: one syncs, each cache follows the other’s changes', { skip: ENGINE !== 'postgres' && 'PostgreSQL only' }, async (t) => {
-  const url = await freshPostgresUrl(t);
-  const a = await openDatabase({ url, max: 3 });
-  const b = await openDatabase({ url, max: 3 });
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  await migrateDatabase(a);
-  const [ra, rb] = await Promise.all([syncSeedCatalog(a.db), syncSeedCatalog(b.db)]);
-  t.equal([ra, rb].filter((r) => r.changed).length, 1);
-  t.equal((await currentCatalog(b.db)).version, 1);
+t.test(
+  'two instances on one PostgreSQL: one syncs, each cache follows the other’s changes',
+  { skip: ENGINE !== 'postgres' && 'PostgreSQL only' },
+  async (t) => {
+    const url = await freshPostgresUrl(t);
+    const a = await openDatabase({ url, max: 3 });
+    const b = await openDatabase({ url, max: 3 });
+    t.teardown(async () => {
+      await a.close();
+      await b.close();
+    });
+    await migrateDatabase(a);
+    const [ra, rb] = await Promise.all([syncSeedCatalog(a.db), syncSeedCatalog(b.db)]);
+    t.equal([ra, rb].filter((r) => r.changed).length, 1);
+    t.equal((await currentCatalog(b.db)).version, 1);
 
-  const changed = await updateList(a.db, { keyId: null, departmentId: null }, 'safety.blacklist', { validityDays: 730 });
-  t.equal(changed.version, 2);
-  const seenByB = await currentCatalog(b.db);
-  t.equal(seenByB.version, 2);
-  t.equal(seenByB.listByCode.get('safety.blacklist')?.validityDays, 730);
-});
+    const changed = await updateList(a.db, { keyId: null, departmentId: null }, 'safety.blacklist', {
+      validityDays: 730,
+    });
+    t.equal(changed.version, 2);
+    const seenByB = await currentCatalog(b.db);
+    t.equal(seenByB.version, 2);
+    t.equal(seenByB.listByCode.get('safety.blacklist')?.validityDays, 730);
+  },
+);

@@ -9,9 +9,21 @@ import { bearer } from '../helpers/app.js';
 import { check, department, idNumber, publish, uscc, world } from '../helpers/world.js';
 
 /** The parts of a check that do not depend on when or as which receipt it ran. */
-const gist = (c: { verdict: string; hits: Array<Record<string, unknown>>; measures: Array<Record<string, unknown>>; reasons: unknown[]; subject: { resolved: unknown[] } }) => ({
+const gist = (c: {
+  verdict: string;
+  hits: Array<Record<string, unknown>>;
+  measures: Array<Record<string, unknown>>;
+  reasons: unknown[];
+  subject: { resolved: unknown[] };
+}) => ({
   verdict: c.verdict,
-  hits: c.hits.map((h) => ({ entryId: h.entryId, matchedBy: h.matchedBy, list: h.list, measureIds: h.measureIds, subject: h.subject })),
+  hits: c.hits.map((h) => ({
+    entryId: h.entryId,
+    matchedBy: h.matchedBy,
+    list: h.list,
+    measureIds: h.measureIds,
+    subject: h.subject,
+  })),
   measures: c.measures.map((m) => ({ measureId: m.measureId, forEntries: m.forEntries })),
   reasons: c.reasons,
   resolved: c.subject.resolved,
@@ -25,8 +37,29 @@ t.test('a batch answers each item as a single check would', async (t) => {
   const firm = uscc();
   const rep = idNumber('19750302');
   const name = '佳木斯市恒达建筑工程有限公司';
-  t.equal((await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: firm, name, relatedPersons: [{ role: 'legal_representative', name: '王建国', idNumber: rep }] } })).statusCode, 201);
-  t.equal((await publish(app, court.key, { list: 'court.dishonest_debtor', subject: { kind: 'person', idNumber: rep, name: '王建国' } })).statusCode, 201);
+  t.equal(
+    (
+      await publish(app, safety.key, {
+        list: 'safety.blacklist',
+        subject: {
+          kind: 'enterprise',
+          uscc: firm,
+          name,
+          relatedPersons: [{ role: 'legal_representative', name: '王建国', idNumber: rep }],
+        },
+      })
+    ).statusCode,
+    201,
+  );
+  t.equal(
+    (
+      await publish(app, court.key, {
+        list: 'court.dishonest_debtor',
+        subject: { kind: 'person', idNumber: rep, name: '王建国' },
+      })
+    ).statusCode,
+    201,
+  );
 
   const subjects: Array<Record<string, string>> = [
     { uscc: firm }, // listed, with a listed legal representative
@@ -40,7 +73,10 @@ t.test('a batch answers each item as a single check would', async (t) => {
     method: 'POST',
     url: '/v1/checks/batch',
     headers: bearer(market.key),
-    payload: { matter: { type: 'market_entry_and_office', reference: 'B-1' }, items: [...subjects.map((subject) => ({ subject })), { subject: { uscc: '91350100M000100Y44' } }] },
+    payload: {
+      matter: { type: 'market_entry_and_office', reference: 'B-1' },
+      items: [...subjects.map((subject) => ({ subject })), { subject: { uscc: '91350100M000100Y44' } }],
+    },
   });
   t.equal(res.statusCode, 200, res.body);
   const { results } = res.json();
@@ -49,11 +85,21 @@ t.test('a batch answers each item as a single check would', async (t) => {
   for (const [i, subject] of subjects.entries()) {
     const single = await check(app, market.key, subject, 'market_entry_and_office');
     t.equal(single.statusCode, 201);
-    t.same(gist(results[i].check), gist(single.json()), `item ${i} (${Object.keys(subject).join('+')}) as a single check`);
+    t.same(
+      gist(results[i].check),
+      gist(single.json()),
+      `item ${i} (${Object.keys(subject).join('+')}) as a single check`,
+    );
   }
   t.not(results[0].check.verdict, 'clear');
-  t.ok(results[0].check.hits.some((h: { matchedBy: string }) => h.matchedBy === 'related_person'), 'related persons in a batch');
-  t.ok(results[1].check.hits.some((h: { matchedBy: string }) => h.matchedBy === 'related_person'), 'and the firm a person leads');
+  t.ok(
+    results[0].check.hits.some((h: { matchedBy: string }) => h.matchedBy === 'related_person'),
+    'related persons in a batch',
+  );
+  t.ok(
+    results[1].check.hits.some((h: { matchedBy: string }) => h.matchedBy === 'related_person'),
+    'and the firm a person leads',
+  );
   t.equal(results[3].check.hits[0]?.matchedBy, 'fuzzy_name');
 });
 
@@ -65,14 +111,31 @@ t.test('receipts written together: parallel checks, batches and replays form unb
   const replays = Array.from({ length: KEYS }, (_, k) => ({ subject: { uscc: uscc() }, key: `group-${k}` }));
   const requests: Array<Promise<{ kind: string; key?: string; status: number; body: Record<string, unknown> }>> = [];
   for (let i = 0; i < 80; i++) {
-    requests.push(check(app, finance.key, { uscc: uscc() }, 'tax').then((r) => ({ kind: 'plain', status: r.statusCode, body: r.json() })));
+    requests.push(
+      check(app, finance.key, { uscc: uscc() }, 'tax').then((r) => ({
+        kind: 'plain',
+        status: r.statusCode,
+        body: r.json(),
+      })),
+    );
     if (i % 5 === 0) {
       const r = replays[(i / 5) % KEYS]!;
       // three tries of one key in flight at once, from two departments (keys are per department); two batches at
       // most at once (a department runs at most two batch jobs)
-      for (const [dept, n] of [[finance, 0], [finance, 1], [other, 2]] as const) {
+      for (const [dept, n] of [
+        [finance, 0],
+        [finance, 1],
+        [other, 2],
+      ] as const) {
         requests.push(
-          check(app, dept.key, r.subject, 'tax', { matter: { type: 'tax', reference: r.key } }, { 'idempotency-key': r.key }).then((res) => ({
+          check(
+            app,
+            dept.key,
+            r.subject,
+            'tax',
+            { matter: { type: 'tax', reference: r.key } },
+            { 'idempotency-key': r.key },
+          ).then((res) => ({
             kind: `replay-${dept === finance ? 'a' : 'b'}-${n}`,
             key: `${dept.departmentId}/${r.key}`,
             status: res.statusCode,
@@ -84,22 +147,39 @@ t.test('receipts written together: parallel checks, batches and replays form unb
     if (i % 40 === 0) {
       requests.push(
         app
-          .inject({ method: 'POST', url: '/v1/checks/batch', headers: bearer(finance.key), payload: { matter: { type: 'tax', reference: `batch-${i}` }, items: Array.from({ length: 25 }, () => ({ subject: { uscc: uscc() } })) } })
+          .inject({
+            method: 'POST',
+            url: '/v1/checks/batch',
+            headers: bearer(finance.key),
+            payload: {
+              matter: { type: 'tax', reference: `batch-${i}` },
+              items: Array.from({ length: 25 }, () => ({ subject: { uscc: uscc() } })),
+            },
+          })
           .then((r) => ({ kind: 'batch', status: r.statusCode, body: r.json() })),
       );
     }
   }
   const done = await Promise.all(requests);
   t.same([...new Set(done.filter((d) => d.kind === 'plain').map((d) => d.status))], [201], 'every plain check landed');
-  const badBatch = done.find((d) => d.kind === 'batch' && !(d.status === 200 && (d.body.results as Array<{ check?: unknown }>).every((r) => r.check)));
-  t.notOk(badBatch, `every batch item landed ${badBatch ? JSON.stringify(badBatch.body).slice(0, 500) : ""}`);
+  const badBatch = done.find(
+    (d) =>
+      d.kind === 'batch' && !(d.status === 200 && (d.body.results as Array<{ check?: unknown }>).every((r) => r.check)),
+  );
+  t.notOk(badBatch, `every batch item landed ${badBatch ? JSON.stringify(badBatch.body).slice(0, 500) : ''}`);
   const byKey = new Map<string, Set<string>>();
   for (const d of done.filter((x) => x.key)) {
     t.ok(d.status === 200 || d.status === 201, `replay answered ${d.status}`);
     byKey.set(d.key!, (byKey.get(d.key!) ?? new Set()).add(d.body.checkId as string));
   }
-  t.ok([...byKey.values()].every((ids) => ids.size === 1), 'each key answered one receipt to all its tries');
-  const keyed = await database.db.select({ n: sql<number>`count(*)::int` }).from(checks).where(sql`${checks.idempotencyKey} is not null`);
+  t.ok(
+    [...byKey.values()].every((ids) => ids.size === 1),
+    'each key answered one receipt to all its tries',
+  );
+  const keyed = await database.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(checks)
+    .where(sql`${checks.idempotencyKey} is not null`);
   t.equal(keyed[0]?.n, byKey.size, 'one stored receipt per (department, key)');
   const report = await verifyReceipts(database.db);
   t.equal(report.ok, true, JSON.stringify(report.firstBroken));

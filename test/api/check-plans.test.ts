@@ -9,9 +9,15 @@ import { sql } from 'drizzle-orm';
 
 t.test('plan_cache_mode of the check statements and of everything else', async (t) => {
   const database = await testDatabase(t);
-  const [raw] = await runRaw<{ mode: string }>(database.db, `select current_setting($1::text) as mode`, ['plan_cache_mode']);
-  const [main] = rows<{ mode: string }>(await database.db.execute(sql`select current_setting('plan_cache_mode') as mode`));
-  const [bulk] = await runRaw<{ mode: string }>(database.batchDb, `select current_setting($1::text) as mode`, ['plan_cache_mode']);
+  const [raw] = await runRaw<{ mode: string }>(database.db, `select current_setting($1::text) as mode`, [
+    'plan_cache_mode',
+  ]);
+  const [main] = rows<{ mode: string }>(
+    await database.db.execute(sql`select current_setting('plan_cache_mode') as mode`),
+  );
+  const [bulk] = await runRaw<{ mode: string }>(database.batchDb, `select current_setting($1::text) as mode`, [
+    'plan_cache_mode',
+  ]);
   if (ENGINE === 'postgres') {
     t.equal(raw?.mode, 'force_generic_plan', 'a single check’s statements: always the generic plan');
     t.equal(main?.mode, 'auto', 'other queries: PostgreSQL chooses');

@@ -32,7 +32,10 @@ t.test('entries', async (t) => {
     const { safety } = await parties();
     const person = idNumber('19700101');
     await listed(safety.key, { list: 'safety.blacklist', subject: { kind: 'person', idNumber: person, name: '张三' } });
-    const clash = await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'individual_business', uscc: uscc('92'), idNumber: person, name: '张三五金店' } });
+    const clash = await publish(app, safety.key, {
+      list: 'safety.blacklist',
+      subject: { kind: 'individual_business', uscc: uscc('92'), idNumber: person, name: '张三五金店' },
+    });
     t.equal(clash.statusCode, 409, clash.body);
     t.equal(clash.json().code, 'CONFLICT');
     t.equal(clash.json().errors[0].path, '/body/subject/idNumber');
@@ -48,7 +51,8 @@ t.test('entries', async (t) => {
       if (parseUscc(candidate).ok && parseIdNumber(candidate).ok) both = candidate;
     }
     if (!both) throw new Error('no ID number in 900 tries is also a valid USCC');
-    const reads = async () => Number(rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from entry_read`))[0]!.n);
+    const reads = async () =>
+      Number(rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from entry_read`))[0]!.n);
     const before = await reads();
     const res = await get(finance.key, `/v1/entries?subject=${both}`);
     t.equal(res.statusCode, 400);
@@ -65,21 +69,37 @@ t.test('entries', async (t) => {
     const firm = uscc();
     const validFrom = new Date(Date.now() - 2 * 86_400_000).toISOString();
     const validUntil = new Date(Date.now() - 1000).toISOString();
-    await listed(safety.key, { list: 'safety.blacklist', validFrom, validUntil, subject: { kind: 'enterprise', uscc: firm, name: '佳木斯市到期有限公司' } });
+    await listed(safety.key, {
+      list: 'safety.blacklist',
+      validFrom,
+      validUntil,
+      subject: { kind: 'enterprise', uscc: firm, name: '佳木斯市到期有限公司' },
+    });
     await sweepExpired(db);
 
     const inUrl = await get(finance.key, `/v1/entries?subject=${person}`);
     t.equal(inUrl.statusCode, 400);
     t.equal(inUrl.json().code, 'ID_NUMBER_IN_URL', 'an ID number never travels in a URL');
     t.notOk(inUrl.body.includes(person), 'and the refusal does not repeat it');
-    const byId = (await app.inject({ method: 'POST', url: '/v1/entries/search', headers: bearer(finance.key), payload: { idNumber: person } })).json();
+    const byId = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/entries/search',
+        headers: bearer(finance.key),
+        payload: { idNumber: person },
+      })
+    ).json();
     t.equal(byId.entries.length, 1);
     t.match(byId.entries[0].subject, { kind: 'person', name: '张三', uscc: null, idMasked: /\*/ });
     t.notOk(byId.entries[0].versions, 'a public read has no history');
     t.notOk(JSON.stringify(byId).includes(person), 'the plain ID number never comes back');
     const bySubjectId = (await get(finance.key, `/v1/entries?subject=${byId.entries[0].subjectId}`)).json();
     t.equal(bySubjectId.entries.length, 1);
-    t.same((await get(finance.key, `/v1/entries?subject=${firm}`)).json().entries, [], 'the expired record is not on display');
+    t.same(
+      (await get(finance.key, `/v1/entries?subject=${firm}`)).json().entries,
+      [],
+      'the expired record is not on display',
+    );
     const bad = await get(finance.key, '/v1/entries?subject=not-an-identifier');
     t.equal(bad.statusCode, 400);
     t.equal(bad.json().code, 'VALIDATION_FAILED');

@@ -18,7 +18,11 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
       method: 'POST',
       url: '/v1/admin/keys',
       headers: { ...bearer(adminKey), ...json },
-      payload: { departmentId: (await app.inject({ url: '/v1/admin/departments', headers: bearer(adminKey) })).json().departments[0].departmentId, scopes: ['check'] },
+      payload: {
+        departmentId: (await app.inject({ url: '/v1/admin/departments', headers: bearer(adminKey) })).json()
+          .departments[0].departmentId,
+        scopes: ['check'],
+      },
     })
   ).json();
   const revoked = (
@@ -29,20 +33,36 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
       payload: { departmentId: checkOnly.departmentId, scopes: ['admin'] },
     })
   ).json();
-  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/keys/${revoked.keyId}`, headers: bearer(adminKey) })).statusCode, 200);
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/v1/admin/keys/${revoked.keyId}`, headers: bearer(adminKey) }))
+      .statusCode,
+    200,
+  );
 
   const count = async () => {
-    const r = await database.db.execute(sql`select (select count(*) from department)::int as d, (select count(*) from audit_log)::int as a, (select count(*) from api_key)::int as k`);
+    const r = await database.db.execute(
+      sql`select (select count(*) from department)::int as d, (select count(*) from audit_log)::int as a, (select count(*) from api_key)::int as k`,
+    );
     return JSON.stringify(rows(r));
   };
   const before = await count();
 
   const cases: Array<{ name: string; req: InjectOptions; status: number; code: string }> = [
     { name: 'unknown route', req: { method: 'GET', url: '/v1/nope' }, status: 404, code: 'ROUTE_NOT_FOUND' },
-    { name: 'wrong method', req: { method: 'PUT', url: '/v1/admin/departments', headers: bearer(adminKey) }, status: 405, code: 'METHOD_NOT_ALLOWED' },
+    {
+      name: 'wrong method',
+      req: { method: 'PUT', url: '/v1/admin/departments', headers: bearer(adminKey) },
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+    },
     {
       name: 'malformed JSON',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), ...json }, payload: '{"uscc": ' },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), ...json },
+        payload: '{"uscc": ',
+      },
       status: 400,
       code: 'MALFORMED_JSON',
     },
@@ -54,7 +74,12 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
     },
     {
       name: 'wrong content type',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), 'content-type': 'text/plain' }, payload: 'uscc=1' },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), 'content-type': 'text/plain' },
+        payload: 'uscc=1',
+      },
       status: 415,
       code: 'UNSUPPORTED_MEDIA_TYPE',
     },
@@ -78,7 +103,11 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
     },
     {
       name: 'malformed key (bad characters)',
-      req: { method: 'GET', url: '/v1/admin/departments', headers: { authorization: 'Bearer yc_!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' } },
+      req: {
+        method: 'GET',
+        url: '/v1/admin/departments',
+        headers: { authorization: 'Bearer yc_!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' },
+      },
       status: 401,
       code: 'MALFORMED_KEY',
     },
@@ -88,35 +117,70 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
       status: 401,
       code: 'UNKNOWN_KEY',
     },
-    { name: 'revoked key', req: { method: 'GET', url: '/v1/admin/departments', headers: bearer(revoked.secret) }, status: 401, code: 'REVOKED_KEY' },
-    { name: 'missing scope', req: { method: 'GET', url: '/v1/admin/departments', headers: bearer(checkOnly.secret) }, status: 403, code: 'FORBIDDEN_SCOPE' },
+    {
+      name: 'revoked key',
+      req: { method: 'GET', url: '/v1/admin/departments', headers: bearer(revoked.secret) },
+      status: 401,
+      code: 'REVOKED_KEY',
+    },
+    {
+      name: 'missing scope',
+      req: { method: 'GET', url: '/v1/admin/departments', headers: bearer(checkOnly.secret) },
+      status: 403,
+      code: 'FORBIDDEN_SCOPE',
+    },
     {
       name: 'schema violation (missing and unknown fields)',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), ...json }, payload: { uscc: DEPT.uscc, colour: 'red' } },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), ...json },
+        payload: { uscc: DEPT.uscc, colour: 'red' },
+      },
       status: 400,
       code: 'VALIDATION_FAILED',
     },
     {
       name: 'enum violation',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), ...json }, payload: { ...DEPT, category: 'police' } },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), ...json },
+        payload: { ...DEPT, category: 'police' },
+      },
       status: 400,
       code: 'VALIDATION_FAILED',
     },
     {
       name: 'bad region',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), ...json }, payload: { ...DEPT, region: '2304' } },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), ...json },
+        payload: { ...DEPT, region: '2304' },
+      },
       status: 400,
       code: 'VALIDATION_FAILED',
     },
     {
       name: 'bad USCC checksum',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), ...json }, payload: { ...DEPT, uscc: '91350100M000100Y44' } },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), ...json },
+        payload: { ...DEPT, uscc: '91350100M000100Y44' },
+      },
       status: 400,
       code: 'INVALID_USCC',
     },
     {
       name: 'duplicate department',
-      req: { method: 'POST', url: '/v1/admin/departments', headers: { ...bearer(adminKey), ...json }, payload: { ...DEPT, uscc: '11230400MB12345677' } },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: { ...bearer(adminKey), ...json },
+        payload: { ...DEPT, uscc: '11230400MB12345677' },
+      },
       status: 409,
       code: 'CONFLICT',
     },
@@ -133,11 +197,21 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
     },
     {
       name: 'empty scope list',
-      req: { method: 'POST', url: '/v1/admin/keys', headers: { ...bearer(adminKey), ...json }, payload: { departmentId: checkOnly.departmentId, scopes: [] } },
+      req: {
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { ...bearer(adminKey), ...json },
+        payload: { departmentId: checkOnly.departmentId, scopes: [] },
+      },
       status: 400,
       code: 'VALIDATION_FAILED',
     },
-    { name: 'malformed id in path', req: { method: 'DELETE', url: '/v1/admin/keys/not-a-uuid', headers: bearer(adminKey) }, status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: 'malformed id in path',
+      req: { method: 'DELETE', url: '/v1/admin/keys/not-a-uuid', headers: bearer(adminKey) },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
     {
       name: 'revoke an unknown key',
       req: { method: 'DELETE', url: '/v1/admin/keys/00000000-0000-4000-8000-000000000000', headers: bearer(adminKey) },
@@ -163,7 +237,8 @@ t.test('bad input → 4xx problem+json with a stable code', async (t) => {
     t.type(body.detail, 'string');
     t.equal(body.requestId, res.headers['x-request-id'], `${c.name}: request id`);
     t.notMatch(res.body, /\bat .+:\d+:\d+|node_modules|insert into|select .* from/i, `${c.name}: no stack or SQL`);
-    if (c.code === 'VALIDATION_FAILED') t.ok(Array.isArray(body.errors) && body.errors.length > 0, `${c.name}: errors[]`);
+    if (c.code === 'VALIDATION_FAILED')
+      t.ok(Array.isArray(body.errors) && body.errors.length > 0, `${c.name}: errors[]`);
     if (c.code === 'METHOD_NOT_ALLOWED') t.match(res.headers.allow, /GET/);
     if (c.status === 401) t.match(res.headers['www-authenticate'], /^Bearer/);
   }
@@ -178,7 +253,10 @@ t.test('validation errors point at the field', async (t) => {
     headers: bearer(adminKey),
     payload: { uscc: DEPT.uscc, category: 'finance', region: '230400', extra: true },
   });
-  const paths = res.json().errors.map((e: { path: string }) => e.path).sort();
+  const paths = res
+    .json()
+    .errors.map((e: { path: string }) => e.path)
+    .sort();
   t.same(paths, ['/body/extra', '/body/name']);
 });
 
@@ -247,12 +325,27 @@ t.test('SQLSTATE class 22 (data exception) is a 400 INVALID_DATA that shows no S
   }
 });
 
-t.test("errors Fastify and Node raise themselves are problem+json with a stable code", async (t) => {
+t.test('errors Fastify and Node raise themselves are problem+json with a stable code', async (t) => {
   const { app, adminKey } = await build(t);
   const cases: Array<{ name: string; req: InjectOptions; status: number; code: string }> = [
-    { name: 'path parameter over maxParamLength', req: { url: `/v1/checks/${'a'.repeat(500)}`, headers: bearer(adminKey) }, status: 414, code: 'URI_TOO_LONG' },
-    { name: 'malformed percent-encoding', req: { url: '/v1/checks/%zz', headers: bearer(adminKey) }, status: 400, code: 'BAD_REQUEST' },
-    { name: 'a lone surrogate, percent-encoded', req: { url: '/v1/catalog/lists/%ED%A0%80', headers: bearer(adminKey) }, status: 400, code: 'BAD_REQUEST' },
+    {
+      name: 'path parameter over maxParamLength',
+      req: { url: `/v1/checks/${'a'.repeat(500)}`, headers: bearer(adminKey) },
+      status: 414,
+      code: 'URI_TOO_LONG',
+    },
+    {
+      name: 'malformed percent-encoding',
+      req: { url: '/v1/checks/%zz', headers: bearer(adminKey) },
+      status: 400,
+      code: 'BAD_REQUEST',
+    },
+    {
+      name: 'a lone surrogate, percent-encoded',
+      req: { url: '/v1/catalog/lists/%ED%A0%80', headers: bearer(adminKey) },
+      status: 400,
+      code: 'BAD_REQUEST',
+    },
   ];
   for (const c of cases) {
     const res = await app.inject(c.req);
@@ -291,10 +384,30 @@ t.test('dates, cursors and periods are range-checked before SQL', async (t) => {
   const before = await rowCounts(database.db);
   const cursor = (text: string) => Buffer.from(text).toString('base64url');
   const cases: Array<{ name: string; url: string; code: string; path?: string }> = [
-    { name: 'a leap second', url: '/v1/stats?from=2026-12-31T23:59:60Z', code: 'VALIDATION_FAILED', path: '/querystring/from' },
-    { name: 'year 0', url: '/v1/stats?from=0000-01-01T00:00:00Z', code: 'VALIDATION_FAILED', path: '/querystring/from' },
-    { name: 'past year 9999 by its offset', url: '/v1/stats?from=2026-01-01T00:00:00Z&to=9999-12-31T23:59:59-01:00', code: 'VALIDATION_FAILED', path: '/querystring/to' },
-    { name: 'February 30th', url: '/v1/stats?from=2026-02-30T00:00:00Z', code: 'VALIDATION_FAILED', path: '/querystring/from' },
+    {
+      name: 'a leap second',
+      url: '/v1/stats?from=2026-12-31T23:59:60Z',
+      code: 'VALIDATION_FAILED',
+      path: '/querystring/from',
+    },
+    {
+      name: 'year 0',
+      url: '/v1/stats?from=0000-01-01T00:00:00Z',
+      code: 'VALIDATION_FAILED',
+      path: '/querystring/from',
+    },
+    {
+      name: 'past year 9999 by its offset',
+      url: '/v1/stats?from=2026-01-01T00:00:00Z&to=9999-12-31T23:59:59-01:00',
+      code: 'VALIDATION_FAILED',
+      path: '/querystring/to',
+    },
+    {
+      name: 'February 30th',
+      url: '/v1/stats?from=2026-02-30T00:00:00Z',
+      code: 'VALIDATION_FAILED',
+      path: '/querystring/from',
+    },
     { name: 'a 20-digit xid', url: `/v1/changes?after=${cursor('99999999999999999999:1')}`, code: 'INVALID_CURSOR' },
     { name: 'an id past 2^53', url: `/v1/changes?after=${cursor('1:99999999999999999')}`, code: 'INVALID_CURSOR' },
   ];
@@ -302,11 +415,21 @@ t.test('dates, cursors and periods are range-checked before SQL', async (t) => {
     const res = await app.inject({ url: c.url, headers: bearer(adminKey) });
     t.equal(res.statusCode, 400, `${c.name}: 400`);
     t.equal(res.json().code, c.code, `${c.name}: ${c.code}`);
-    if (c.path) t.ok(res.json().errors.some((e: { path: string }) => e.path === c.path), `${c.name}: names ${c.path}`);
+    if (c.path)
+      t.ok(
+        res.json().errors.some((e: { path: string }) => e.path === c.path),
+        `${c.name}: names ${c.path}`,
+      );
   }
-  const edges = await app.inject({ url: '/v1/stats?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z', headers: bearer(adminKey) });
+  const edges = await app.inject({
+    url: '/v1/stats?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z',
+    headers: bearer(adminKey),
+  });
   t.equal(edges.statusCode, 200, 'the widest period the engines hold is answered');
-  const top = await app.inject({ url: `/v1/changes?after=${cursor('18446744073709551615:1')}`, headers: bearer(adminKey) });
+  const top = await app.inject({
+    url: `/v1/changes?after=${cursor('18446744073709551615:1')}`,
+    headers: bearer(adminKey),
+  });
   t.equal(top.statusCode, 200, 'the largest xid8 is a valid (empty) position');
   t.same(countDiff(before, await rowCounts(database.db)), {}, 'nothing written');
 });

@@ -32,7 +32,11 @@ t.test('the pure check', async (t) => {
   t.notMatch(unstorableReason('secret\u0000')!, /secret/, 'the message never echoes the text');
 
   const found = findUnstorable({ a: [{ b: 'ok' }, { c: 'x\u0000' }], 'k/~\u0001': 'v', d: 'fine' }, '/body');
-  t.same(found.map((f) => f.path).sort(), ['/body/a/1/c', '/body/k~1~0\\u0001'], 'paths are JSON pointers; a hostile key is escaped');
+  t.same(
+    found.map((f) => f.path).sort(),
+    ['/body/a/1/c', '/body/k~1~0\\u0001'],
+    'paths are JSON pointers; a hostile key is escaped',
+  );
 
   let deep: unknown = 'leaf';
   for (let i = 0; i < MAX_DEPTH + 5; i++) deep = { n: deep };
@@ -65,15 +69,41 @@ t.test('every location on several routes → 400 VALIDATION_FAILED naming the pa
   });
 
   const locations: Array<{ where: string; path: string; req: (s: string) => InjectOptions }> = [
-    { where: 'check subject.name', path: '/body/subject/name', req: (s) => ({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ name: s }) }) },
-    { where: 'check matter.reference', path: '/body/matter/reference', req: (s) => ({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ reference: s }) }) },
-    { where: 'check operator.name', path: '/body/operator/name', req: (s) => ({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ operator: s }) }) },
+    {
+      where: 'check subject.name',
+      path: '/body/subject/name',
+      req: (s) => ({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ name: s }) }),
+    },
+    {
+      where: 'check matter.reference',
+      path: '/body/matter/reference',
+      req: (s) => ({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ reference: s }) }),
+    },
+    {
+      where: 'check operator.name',
+      path: '/body/operator/name',
+      req: (s) => ({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ operator: s }) }),
+    },
     {
       where: 'check Idempotency-Key',
       path: '/headers/idempotency-key',
-      req: (s) => ({ method: 'POST', url: '/v1/checks', headers: { ...key, 'idempotency-key': s }, payload: checkBody({}) }),
+      req: (s) => ({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: { ...key, 'idempotency-key': s },
+        payload: checkBody({}),
+      }),
     },
-    { where: 'x-request-id', path: '/headers/x-request-id', req: (s) => ({ method: 'POST', url: '/v1/checks', headers: { ...key, 'x-request-id': s }, payload: checkBody({}) }) },
+    {
+      where: 'x-request-id',
+      path: '/headers/x-request-id',
+      req: (s) => ({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: { ...key, 'x-request-id': s },
+        payload: checkBody({}),
+      }),
+    },
     {
       where: 'batch item name',
       path: '/body/items/1/subject/name',
@@ -81,18 +111,42 @@ t.test('every location on several routes → 400 VALIDATION_FAILED naming the pa
         method: 'POST',
         url: '/v1/checks/batch',
         headers: key,
-        payload: { matter: { type: 'tax', reference: 'b-1' }, items: [{ subject: { name: '甲公司' } }, { subject: { name: s } }] },
+        payload: {
+          matter: { type: 'tax', reference: 'b-1' },
+          items: [{ subject: { name: '甲公司' } }, { subject: { name: s } }],
+        },
       }),
     },
-    { where: 'publish reason', path: '/body/reason', req: (s) => ({ method: 'POST', url: '/v1/entries', headers: key, payload: publishBody({ reason: s }) }) },
-    { where: 'publish formerNames[0]', path: '/body/subject/formerNames/0', req: (s) => ({ method: 'POST', url: '/v1/entries', headers: key, payload: publishBody({ formerName: s }) }) },
+    {
+      where: 'publish reason',
+      path: '/body/reason',
+      req: (s) => ({ method: 'POST', url: '/v1/entries', headers: key, payload: publishBody({ reason: s }) }),
+    },
+    {
+      where: 'publish formerNames[0]',
+      path: '/body/subject/formerNames/0',
+      req: (s) => ({ method: 'POST', url: '/v1/entries', headers: key, payload: publishBody({ formerName: s }) }),
+    },
     {
       where: 'department name',
       path: '/body/name',
-      req: (s) => ({ method: 'POST', url: '/v1/admin/departments', headers: admin, payload: { uscc: uscc('11', '230800'), name: s, category: 'finance', region: '230800' } }),
+      req: (s) => ({
+        method: 'POST',
+        url: '/v1/admin/departments',
+        headers: admin,
+        payload: { uscc: uscc('11', '230800'), name: s, category: 'finance', region: '230800' },
+      }),
     },
-    { where: 'query', path: '/querystring/subject', req: (s) => ({ method: 'GET', url: '/v1/entries', query: { subject: s }, headers: key }) },
-    { where: 'path parameter', path: '/params/code', req: (s) => ({ method: 'GET', url: `/v1/catalog/lists/${encodePath(s)}`, headers: key }) },
+    {
+      where: 'query',
+      path: '/querystring/subject',
+      req: (s) => ({ method: 'GET', url: '/v1/entries', query: { subject: s }, headers: key }),
+    },
+    {
+      where: 'path parameter',
+      path: '/params/code',
+      req: (s) => ({ method: 'GET', url: `/v1/catalog/lists/${encodePath(s)}`, headers: key }),
+    },
   ];
 
   const before = await rowCounts(database.db);
@@ -116,7 +170,12 @@ t.test('every location on several routes → 400 VALIDATION_FAILED naming the pa
 
   // The same places accept text that can be stored.
   for (const s of FINE) {
-    const res = await app.inject({ method: 'POST', url: '/v1/checks', headers: key, payload: checkBody({ name: `甲${s}`, reference: `r${s}`, operator: s }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/checks',
+      headers: key,
+      payload: checkBody({ name: `甲${s}`, reference: `r${s}`, operator: s }),
+    });
     t.equal(res.statusCode, 201, `a check with ${JSON.stringify(s)} is accepted`);
   }
 });
@@ -127,7 +186,9 @@ function encodePath(s: string): string {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
     if (cp >= 0xd800 && cp <= 0xdfff) {
-      out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else out += encodeURIComponent(ch);
   }
   return out;
@@ -139,23 +200,55 @@ t.test('bodies are not coerced; query strings still are', async (t) => {
   const key = bearer(dept.key);
   const before = await rowCounts(database.db);
   const cases: Array<{ what: string; payload: Record<string, unknown>; path: string }> = [
-    { what: 'a number for a string', payload: { subject: { name: 12345 }, matter: { type: 'tax', reference: 'r' } }, path: '/body/subject/name' },
-    { what: 'an array for a string', payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: ['a'] } }, path: '/body/matter/reference' },
-    { what: 'a boolean for a string', payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: true } }, path: '/body/matter/reference' },
-    { what: 'null for a string', payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: null } }, path: '/body/matter/reference' },
-    { what: 'an object for a string', payload: { subject: { name: { zh: '甲' } }, matter: { type: 'tax', reference: 'r' } }, path: '/body/subject/name' },
+    {
+      what: 'a number for a string',
+      payload: { subject: { name: 12345 }, matter: { type: 'tax', reference: 'r' } },
+      path: '/body/subject/name',
+    },
+    {
+      what: 'an array for a string',
+      payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: ['a'] } },
+      path: '/body/matter/reference',
+    },
+    {
+      what: 'a boolean for a string',
+      payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: true } },
+      path: '/body/matter/reference',
+    },
+    {
+      what: 'null for a string',
+      payload: { subject: { name: '甲' }, matter: { type: 'tax', reference: null } },
+      path: '/body/matter/reference',
+    },
+    {
+      what: 'an object for a string',
+      payload: { subject: { name: { zh: '甲' } }, matter: { type: 'tax', reference: 'r' } },
+      path: '/body/subject/name',
+    },
   ];
   for (const c of cases) {
     const res = await app.inject({ method: 'POST', url: '/v1/checks', headers: key, payload: c.payload });
     t.equal(res.statusCode, 400, c.what);
     t.equal(res.json().code, 'VALIDATION_FAILED', c.what);
-    t.ok((res.json().errors as Array<{ path: string }>).some((e) => e.path === c.path), `${c.what} names ${c.path}`);
+    t.ok(
+      (res.json().errors as Array<{ path: string }>).some((e) => e.path === c.path),
+      `${c.what} names ${c.path}`,
+    );
   }
   const points = await app.inject({
     method: 'POST',
     url: '/v1/entries',
     headers: key,
-    payload: { list: 'finance.procurement_blacklist', subject: { kind: 'legal_person', uscc: uscc(), name: '某' }, decisionDocNo: 'd', reason: 'r', decidedAt: '2026-01-15T00:00:00.000Z', source: 's', sourceRecordId: 'x', points: '5' },
+    payload: {
+      list: 'finance.procurement_blacklist',
+      subject: { kind: 'legal_person', uscc: uscc(), name: '某' },
+      decisionDocNo: 'd',
+      reason: 'r',
+      decidedAt: '2026-01-15T00:00:00.000Z',
+      source: 's',
+      sourceRecordId: 'x',
+      points: '5',
+    },
   });
   t.equal(points.statusCode, 400, 'a string for an integer is refused too');
   t.same(countDiff(before, await rowCounts(database.db)), {}, 'nothing written');

@@ -23,13 +23,17 @@ function assertLimited(t: Test, res: LightMyRequestResponse, max: number, what: 
   t.ok(Number(res.headers['ratelimit-reset']) >= 0, `${what}: RateLimit-Reset`);
 }
 
-const checkRead = (app: FastifyInstance, key: string) => app.inject({ url: `/v1/checks/${randomUUID()}`, headers: bearer(key) });
+const checkRead = (app: FastifyInstance, key: string) =>
+  app.inject({ url: `/v1/checks/${randomUUID()}`, headers: bearer(key) });
 const batch = (app: FastifyInstance, key: string, n: number) =>
   app.inject({
     method: 'POST',
     url: '/v1/checks/batch',
     headers: bearer(key),
-    payload: { matter: { type: 'tax', reference: `b-${randomUUID()}` }, items: Array.from({ length: n }, (_, i) => ({ subject: { name: `某公司${i}` } })) },
+    payload: {
+      matter: { type: 'tax', reference: `b-${randomUUID()}` },
+      items: Array.from({ length: n }, (_, i) => ({ subject: { name: `某公司${i}` } })),
+    },
   });
 
 for (const store of ['memory', 'redis'] as const) {
@@ -72,7 +76,11 @@ for (const store of ['memory', 'redis'] as const) {
       for (let i = 0; i < 3; i++) t.equal((await checkRead(app, unknown)).statusCode, 401, `failure ${i + 1} is a 401`);
       assertLimited(t, await checkRead(app, unknown), 3, 'the next attempt from that address');
       assertLimited(t, await checkRead(app, b.key), 3, 'even with a good key, from that address');
-      const other = await app.inject({ url: `/v1/checks/${randomUUID()}`, headers: bearer(b.key), remoteAddress: '127.0.0.2' });
+      const other = await app.inject({
+        url: `/v1/checks/${randomUUID()}`,
+        headers: bearer(b.key),
+        remoteAddress: '127.0.0.2',
+      });
       t.equal(other.statusCode, 404, 'another address is not affected');
       t.equal((await app.inject({ url: '/healthz' })).statusCode, 200, 'public routes are not limited');
     });
@@ -94,7 +102,9 @@ t.test('Redis: instances share the counters', async (t) => {
 });
 
 t.test('an unreachable Redis lets requests through', async (t) => {
-  const { app, adminKey } = await build(t, { limits: { checks: 1, redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'x:' } });
+  const { app, adminKey } = await build(t, {
+    limits: { checks: 1, redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'x:' },
+  });
   const a = await department(app, adminKey, 'finance', '230800', ['check']);
   for (let i = 0; i < 3; i++) t.equal((await checkRead(app, a.key)).statusCode, 404, `request ${i + 1}`);
 });
@@ -111,7 +121,10 @@ t.test('jobs per department are bounded; batches share the instance slots', asyn
     }
     return null;
   })();
-  t.ok(refused instanceof ApiError && refused.code === 'DEPARTMENT_BUSY' && refused.extra.headers?.['retry-after'] === '1', 'a third job → DEPARTMENT_BUSY with Retry-After');
+  t.ok(
+    refused instanceof ApiError && refused.code === 'DEPARTMENT_BUSY' && refused.extra.headers?.['retry-after'] === '1',
+    'a third job → DEPARTMENT_BUSY with Retry-After',
+  );
   const other = gates.enter('d2');
   l1();
   l1(); // a second release of the same job changes nothing
@@ -140,7 +153,12 @@ t.test('jobs per department are bounded; batches share the instance slots', asyn
   t.equal(busy.statusCode, 429);
   t.equal(busy.json().code, 'DEPARTMENT_BUSY');
   t.equal(busy.headers['retry-after'], '1');
-  const imported = await app.inject({ method: 'POST', url: '/v1/imports', headers: { ...bearer(a.key), 'content-type': 'text/csv' }, payload: 'list,kind,name\n' });
+  const imported = await app.inject({
+    method: 'POST',
+    url: '/v1/imports',
+    headers: { ...bearer(a.key), 'content-type': 'text/csv' },
+    payload: 'list,kind,name\n',
+  });
   t.equal(imported.statusCode, 429, 'an import is a job too');
   t.equal(imported.json().code, 'DEPARTMENT_BUSY');
   t.equal((await batch(app, b.key, 2)).statusCode, 200, 'another department is not held up');

@@ -41,7 +41,10 @@ t.test('metrics after real traffic, and promtool accepts the scrape', async (t) 
   });
   t.equal(sub.statusCode, 201, sub.body);
   const listed = uscc();
-  for (const subject of [{ kind: 'enterprise', uscc: listed, name: '鹤岗市指标测试有限公司' }, { kind: 'enterprise', uscc: uscc(), name: '鹤岗市指标测试二有限公司' }]) {
+  for (const subject of [
+    { kind: 'enterprise', uscc: listed, name: '鹤岗市指标测试有限公司' },
+    { kind: 'enterprise', uscc: uscc(), name: '鹤岗市指标测试二有限公司' },
+  ]) {
     const p = await publish(app, adminKey, { list: 'safety.blacklist', subject });
     t.equal(p.statusCode, 201, p.body);
   }
@@ -69,11 +72,15 @@ t.test('metrics after real traffic, and promtool accepts the scrape', async (t) 
     method: 'POST',
     url: '/v1/checks/batch',
     headers: bearer(checker.key),
-    payload: { matter: { type: 'public_bidding', reference: 'B-1' }, items: [{ subject: { uscc: listed } }, { subject: { uscc: uscc() } }, { subject: { uscc: uscc() } }] },
+    payload: {
+      matter: { type: 'public_bidding', reference: 'B-1' },
+      items: [{ subject: { uscc: listed } }, { subject: { uscc: uscc() } }, { subject: { uscc: uscc() } }],
+    },
   });
   t.equal(batch.statusCode, 200, batch.body);
   const batchVerdicts = new Map<string, number>();
-  for (const r of batch.json().results) batchVerdicts.set(r.check.verdict, (batchVerdicts.get(r.check.verdict) ?? 0) + 1);
+  for (const r of batch.json().results)
+    batchVerdicts.set(r.check.verdict, (batchVerdicts.get(r.check.verdict) ?? 0) + 1);
 
   // Refusals and misses.
   t.equal((await app.inject({ url: `/v1/checks/${randomUUID()}`, headers: bearer(checker.key) })).statusCode, 404);
@@ -99,21 +106,37 @@ t.test('metrics after real traffic, and promtool accepts the scrape', async (t) 
   const text = await scrape();
   const after = parseExposition(text);
 
-  t.equal(delta(after, 'yingcha_http_requests_total{method="POST",route="/v1/checks",status="201"}'), 3, 'three new single checks');
+  t.equal(
+    delta(after, 'yingcha_http_requests_total{method="POST",route="/v1/checks",status="201"}'),
+    3,
+    'three new single checks',
+  );
   t.equal(delta(after, 'yingcha_http_requests_total{method="POST",route="/v1/checks",status="200"}'), 1, 'one replay');
   t.equal(delta(after, 'yingcha_http_requests_total{method="POST",route="/v1/checks",status="401"}'), 1);
   t.equal(delta(after, 'yingcha_http_requests_total{method="GET",route="/v1/checks/:checkId",status="404"}'), 2);
   t.equal(delta(after, 'yingcha_http_requests_total{method="GET",route="unmatched",status="404"}'), 1);
   t.equal(delta(after, 'yingcha_http_requests_total{method="GET",route="/v1/changes",status="200"}'), 1);
   t.equal(delta(after, 'yingcha_http_requests_total{method="POST",route="/v1/entries",status="201"}'), 2);
-  t.equal(delta(after, 'yingcha_http_requests_total{method="GET",route="/metrics",status="200"}'), 1, 'the first scrape, not the one in progress');
+  t.equal(
+    delta(after, 'yingcha_http_requests_total{method="GET",route="/metrics",status="200"}'),
+    1,
+    'the first scrape, not the one in progress',
+  );
   t.equal(delta(after, 'yingcha_http_request_duration_seconds_count{method="POST",route="/v1/checks"}'), 5);
 
   for (const [verdict, n] of verdicts) {
-    t.equal(delta(after, `yingcha_checks_total{verdict="${verdict}",matter_type="administrative_licensing"}`), n, `single ${verdict}`);
+    t.equal(
+      delta(after, `yingcha_checks_total{verdict="${verdict}",matter_type="administrative_licensing"}`),
+      n,
+      `single ${verdict}`,
+    );
   }
   for (const [verdict, n] of batchVerdicts) {
-    t.equal(delta(after, `yingcha_checks_total{verdict="${verdict}",matter_type="public_bidding"}`), n, `batch ${verdict}`);
+    t.equal(
+      delta(after, `yingcha_checks_total{verdict="${verdict}",matter_type="public_bidding"}`),
+      n,
+      `batch ${verdict}`,
+    );
   }
   t.equal(delta(after, 'yingcha_check_replays_total'), 1);
   // One observation per append: each single check, and the batch (its receipts go in one statement per chain head).
@@ -132,7 +155,10 @@ t.test('metrics after real traffic, and promtool accepts the scrape', async (t) 
   t.equal(after.get('yingcha_feed_horizon_lag_events'), 0, 'no transaction holds the feed back');
   t.equal(after.get('yingcha_db_statement_timeouts_total'), 0);
   t.equal(after.get('yingcha_rate_limited_total'), undefined, 'no refusal yet, so no series');
-  t.notOk([...after.keys()].some((k) => k.startsWith('yingcha_metrics_scrape_errors_total')), 'every scrape-time query ran');
+  t.notOk(
+    [...after.keys()].some((k) => k.startsWith('yingcha_metrics_scrape_errors_total')),
+    'every scrape-time query ran',
+  );
   t.ok([...after.keys()].some((k) => k.startsWith('yingcha_db_connections{')));
   t.notOk(text.includes(listed), 'no subject identifier in any label');
 
@@ -152,7 +178,11 @@ t.test('with the process metrics the server adds, promtool still accepts the scr
   const { buildApp } = await import('../../api/src/app.js');
   const { testDatabase } = await import('../helpers/db.js');
   const database = await testDatabase(t);
-  const app = await buildApp({ database, secret: 'test-secret-for-id-number-hmac-000000', metrics: { defaultMetrics: true } });
+  const app = await buildApp({
+    database,
+    secret: 'test-secret-for-id-number-hmac-000000',
+    metrics: { defaultMetrics: true },
+  });
   t.teardown(() => app.close());
   const res = await app.inject({ url: '/metrics' });
   t.match(res.body, /^process_cpu_user_seconds_total /m);
@@ -165,14 +195,24 @@ t.test('YINGCHA_METRICS=false: no /metrics on the API port, but the registry sti
   const { buildApp } = await import('../../api/src/app.js');
   const { testDatabase } = await import('../helpers/db.js');
   const database = await testDatabase(t);
-  const app = await buildApp({ database, secret: 'test-secret-for-id-number-hmac-000000', metrics: { route: false }, limits: { authFailures: 2 } });
+  const app = await buildApp({
+    database,
+    secret: 'test-secret-for-id-number-hmac-000000',
+    metrics: { route: false },
+    limits: { authFailures: 2 },
+  });
   t.teardown(() => app.close());
   t.equal((await app.inject({ url: '/metrics' })).statusCode, 404);
   t.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
   // Unknown keys: past the budget of failed authentications the address is refused with 429, and each refusal counts.
   const statuses: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const r = await app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: 'Bearer yc_unknown_key_0000000000000000' }, payload: {} });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/checks',
+      headers: { authorization: 'Bearer yc_unknown_key_0000000000000000' },
+      payload: {},
+    });
     statuses.push(r.statusCode);
   }
   const refused = statuses.filter((s) => s === 429).length;

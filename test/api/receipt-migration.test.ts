@@ -52,7 +52,9 @@ t.test(`existing receipts move into month partitions with their chains intact ($
   t.teardown(() => database.close());
   const db = database.db;
   const [dept] = rows<{ id: string }>(
-    await db.execute(sql`insert into department (uscc, name, category, region) values ('11230400MB0000000X', '财政局', 'finance', '230400') returning id`),
+    await db.execute(
+      sql`insert into department (uscc, name, category, region) values ('11230400MB0000000X', '财政局', 'finance', '230400') returning id`,
+    ),
   );
   // Chain 0: January, then a receipt checked on 1 February (Beijing), then one checked on 31 January but appended
   // after it (its check began before midnight); chain 1: one receipt in March, with an Idempotency-Key.
@@ -86,8 +88,13 @@ t.test(`existing receipts move into month partitions with their chains intact ($
   await migrateDatabase(database);
 
   const months = await receiptMonths(db);
-  t.ok(['2026-01-01', '2026-02-01', '2026-03-01'].every((m) => months.includes(m)), 'a partition per month the receipts were in');
-  const stored = rows<{ id: string; part_month: string }>(await db.execute(sql`select id, part_month::text as part_month from check_receipt order by chain, chain_seq`));
+  t.ok(
+    ['2026-01-01', '2026-02-01', '2026-03-01'].every((m) => months.includes(m)),
+    'a partition per month the receipts were in',
+  );
+  const stored = rows<{ id: string; part_month: string }>(
+    await db.execute(sql`select id, part_month::text as part_month from check_receipt order by chain, chain_seq`),
+  );
   t.same(
     stored.map((r) => r.part_month),
     ['2026-01-01', '2026-02-01', '2026-02-01', '2026-03-01'],
@@ -97,9 +104,23 @@ t.test(`existing receipts move into month partitions with their chains intact ($
   t.equal(report.ok, true, 'the chains verify after the move');
   t.equal(report.receipts, 4);
   const keys = await db.select().from(checkIdempotency);
-  t.same(keys.map((k) => [k.idempotencyKey, k.checkId, k.partMonth]), [['old-key', ids[3], '2026-03-01']], 'the Idempotency-Key is kept');
-  const headMonths = rows<{ chain: number; month: string }>(await db.execute(sql`select chain, month::text as month from check_chain where chain in (0, 1) order by chain`));
-  t.same(headMonths.map((h) => h.month), ['2026-02-01', '2026-03-01'], 'each head knows its month');
-  const fks = rows<{ n: string | number }>(await db.execute(sql`select count(*) as n from pg_constraint where contype = 'f' and confrelid = 'check_receipt'::regclass`));
+  t.same(
+    keys.map((k) => [k.idempotencyKey, k.checkId, k.partMonth]),
+    [['old-key', ids[3], '2026-03-01']],
+    'the Idempotency-Key is kept',
+  );
+  const headMonths = rows<{ chain: number; month: string }>(
+    await db.execute(sql`select chain, month::text as month from check_chain where chain in (0, 1) order by chain`),
+  );
+  t.same(
+    headMonths.map((h) => h.month),
+    ['2026-02-01', '2026-03-01'],
+    'each head knows its month',
+  );
+  const fks = rows<{ n: string | number }>(
+    await db.execute(
+      sql`select count(*) as n from pg_constraint where contype = 'f' and confrelid = 'check_receipt'::regclass`,
+    ),
+  );
   t.equal(Number(fks[0]!.n), 0, 'nothing refers to a receipt by foreign key');
 });

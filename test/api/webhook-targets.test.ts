@@ -12,7 +12,16 @@ import { receiver } from '../helpers/receiver.js';
 import { eventually } from '../helpers/wait.js';
 import { department, publish, uscc } from '../helpers/world.js';
 
-const FAST = { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 50, batch: 50, claim: 8, horizonMs: 600_000 };
+const FAST = {
+  pollMs: 20,
+  timeoutMs: 2_000,
+  leaseMs: 10_000,
+  backoffBaseMs: 10,
+  backoffMaxMs: 50,
+  batch: 50,
+  claim: 8,
+  horizonMs: 600_000,
+};
 
 const TABLE = {
   'metadata.google.internal': ['169.254.169.254'],
@@ -25,8 +34,15 @@ const TABLE = {
 t.test('registration refuses non-public targets in every form; nothing is written', async (t) => {
   const { app, adminKey } = await build(t, { webhooks: policy('', TABLE) });
   const dept = await department(app, adminKey, 'finance', '230400', ['check']);
-  const count = async () => (await app.inject({ url: '/v1/subscriptions', headers: bearer(adminKey) })).json().subscriptions.length;
-  const create = (url: string) => app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url, events: ['entry.created'] } });
+  const count = async () =>
+    (await app.inject({ url: '/v1/subscriptions', headers: bearer(adminKey) })).json().subscriptions.length;
+  const create = (url: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/subscriptions',
+      headers: bearer(dept.key),
+      payload: { url, events: ['entry.created'] },
+    });
   const before = await count();
   const refused = [
     'http://127.0.0.1:3000/hook',
@@ -63,8 +79,15 @@ t.test('registration refuses non-public targets in every form; nothing is writte
     t.equal(res.statusCode, 400, `${url}: ${res.body}`);
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     t.equal(res.json().code, 'FORBIDDEN_WEBHOOK_TARGET', url);
-    t.ok(res.json().errors?.some((e: { path: string }) => e.path === '/body/url'), url);
-    t.notMatch(res.body, /10\.0\.0\.1|169\.254|127\.0\.0\.1/, 'the answer names a category, not what a name resolved to');
+    t.ok(
+      res.json().errors?.some((e: { path: string }) => e.path === '/body/url'),
+      url,
+    );
+    t.notMatch(
+      res.body,
+      /10\.0\.0\.1|169\.254|127\.0\.0\.1/,
+      'the answer names a category, not what a name resolved to',
+    );
   }
   t.equal(await count(), before, 'no refused subscription was stored');
   // Public targets, and a name that does not resolve now (the delivery-time check still applies to it), are accepted.
@@ -74,10 +97,27 @@ t.test('registration refuses non-public targets in every form; nothing is writte
 });
 
 t.test('the allowlist opens exactly the ranges and names it lists', async (t) => {
-  const { app, adminKey } = await build(t, { webhooks: policy('10.1.0.0/16 metadata.google.internal *.svc.test', { ...TABLE, 'a.svc.test': ['192.168.7.7'], 'svc.test': ['192.168.7.7'] }) });
+  const { app, adminKey } = await build(t, {
+    webhooks: policy('10.1.0.0/16 metadata.google.internal *.svc.test', {
+      ...TABLE,
+      'a.svc.test': ['192.168.7.7'],
+      'svc.test': ['192.168.7.7'],
+    }),
+  });
   const dept = await department(app, adminKey, 'finance', '230400', ['check']);
-  const create = (url: string) => app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url, events: ['entry.created'] } });
-  for (const url of ['http://10.1.2.3/', 'http://intranet.test/', 'http://metadata.google.internal/', 'http://a.svc.test/']) {
+  const create = (url: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/subscriptions',
+      headers: bearer(dept.key),
+      payload: { url, events: ['entry.created'] },
+    });
+  for (const url of [
+    'http://10.1.2.3/',
+    'http://intranet.test/',
+    'http://metadata.google.internal/',
+    'http://a.svc.test/',
+  ]) {
     t.equal((await create(url)).statusCode, 201, `${url} opened`);
   }
   for (const url of ['http://10.2.0.1/', 'http://169.254.169.254/', 'http://svc.test/', 'http://127.0.0.1/']) {
@@ -92,12 +132,25 @@ t.test('delivery to a loopback receiver: refused without the allowlist, delivere
   const dept = await department(app, adminKey, 'finance', '230400', ['check']);
   const safety = await department(app, adminKey, 'emergency_management', '230400', ['publish']);
   const rx = await receiver(t);
-  const sub = (await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url: rx.url, events: ['entry.created'] } })).json();
+  const sub = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/subscriptions',
+      headers: bearer(dept.key),
+      payload: { url: rx.url, events: ['entry.created'] },
+    })
+  ).json();
   rx.secret = sub.secret;
   const closed = await startWorkers(database, { ...FAST, ...policy('') });
-  const res = await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '回环' } });
+  const res = await publish(app, safety.key, {
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', uscc: uscc(), name: '回环' },
+  });
   t.equal(res.statusCode, 201);
-  const deliveries = () => app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) }).then((r) => r.json());
+  const deliveries = () =>
+    app
+      .inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })
+      .then((r) => r.json());
   const refused = await eventually(deliveries, (l) => l.attempts.length >= 2, 'two refused attempts');
   await closed.stop();
   t.equal(rx.received.length, 0, 'the receiver never saw a request');
@@ -114,21 +167,37 @@ t.test('DNS rebinding: the address connected to is the one checked', async (t) =
   const rx = await receiver(t);
   const port = new URL(rx.url).port;
   // At registration the name answers a public address; at delivery it answers loopback (alone, or among public ones).
-  const { app, database, adminKey } = await build(t, { webhooks: policy('', { 'rebind.test': ['8.8.8.8'], 'rebind2.test': ['8.8.8.8'] }) });
+  const { app, database, adminKey } = await build(t, {
+    webhooks: policy('', { 'rebind.test': ['8.8.8.8'], 'rebind2.test': ['8.8.8.8'] }),
+  });
   const dept = await department(app, adminKey, 'finance', '230400', ['check']);
   const safety = await department(app, adminKey, 'emergency_management', '230400', ['publish']);
   const subs = [];
   for (const host of ['rebind.test', 'rebind2.test']) {
-    const res = await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url: `http://${host}:${port}/hook`, events: ['entry.created'] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/subscriptions',
+      headers: bearer(dept.key),
+      payload: { url: `http://${host}:${port}/hook`, events: ['entry.created'] },
+    });
     t.equal(res.statusCode, 201, res.body);
     subs.push(res.json());
   }
-  const w = await startWorkers(database, { ...FAST, ...policy('', { 'rebind.test': ['127.0.0.1'], 'rebind2.test': ['8.8.8.8', '127.0.0.1'] }) });
+  const w = await startWorkers(database, {
+    ...FAST,
+    ...policy('', { 'rebind.test': ['127.0.0.1'], 'rebind2.test': ['8.8.8.8', '127.0.0.1'] }),
+  });
   t.teardown(() => w.stop());
-  await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '重绑定' } });
+  await publish(app, safety.key, {
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', uscc: uscc(), name: '重绑定' },
+  });
   for (const sub of subs) {
     const log = await eventually(
-      () => app.inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) }).then((r) => r.json()),
+      () =>
+        app
+          .inject({ url: `/v1/subscriptions/${sub.subscriptionId}/deliveries`, headers: bearer(dept.key) })
+          .then((r) => r.json()),
       (l) => l.attempts.length >= 1,
       'an attempt',
     );
@@ -140,14 +209,26 @@ t.test('DNS rebinding: the address connected to is the one checked', async (t) =
 t.test('by name, with the allowlist: the connection goes to the checked address', async (t) => {
   const rx = await receiver(t);
   const port = new URL(rx.url).port;
-  const { app, database, adminKey } = await build(t, { webhooks: policy(LOOPBACK_ALLOW, { 'hooks.test': ['127.0.0.1'] }) });
+  const { app, database, adminKey } = await build(t, {
+    webhooks: policy(LOOPBACK_ALLOW, { 'hooks.test': ['127.0.0.1'] }),
+  });
   const dept = await department(app, adminKey, 'finance', '230400', ['check']);
   const safety = await department(app, adminKey, 'emergency_management', '230400', ['publish']);
-  const sub = (await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url: `http://hooks.test:${port}/hook`, events: ['entry.created'] } })).json();
+  const sub = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/subscriptions',
+      headers: bearer(dept.key),
+      payload: { url: `http://hooks.test:${port}/hook`, events: ['entry.created'] },
+    })
+  ).json();
   rx.secret = sub.secret;
   const w = await startWorkers(database, { ...FAST, ...policy(LOOPBACK_ALLOW, { 'hooks.test': ['127.0.0.1'] }) });
   t.teardown(() => w.stop());
-  await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '按名' } });
+  await publish(app, safety.key, {
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', uscc: uscc(), name: '按名' },
+  });
   await rx.until((r) => r.delivered().length === 1, 20_000);
   t.equal(rx.delivered()[0]!.headers.host, `hooks.test:${port}`, 'the Host header keeps the name');
   t.ok(rx.delivered()[0]!.verified);
@@ -175,16 +256,33 @@ t.test('redirects are not followed; failures are categories', async (t) => {
   const dept = await department(app, adminKey, 'finance', '230400', ['check']);
   const safety = await department(app, adminKey, 'emergency_management', '230400', ['publish']);
   const ids: Record<string, string> = {};
-  for (const [name, url] of [['redirect', redirectUrl], ['refused', deadUrl], ['timeout', slow.url]] as const) {
-    ids[name] = (await app.inject({ method: 'POST', url: '/v1/subscriptions', headers: bearer(dept.key), payload: { url, events: ['entry.created'] } })).json().subscriptionId;
+  for (const [name, url] of [
+    ['redirect', redirectUrl],
+    ['refused', deadUrl],
+    ['timeout', slow.url],
+  ] as const) {
+    ids[name] = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/subscriptions',
+        headers: bearer(dept.key),
+        payload: { url, events: ['entry.created'] },
+      })
+    ).json().subscriptionId;
   }
   // Long enough for a loopback answer on a loaded machine, far below the slow receiver's 10 s.
   const w = await startWorkers(database, { ...FAST, timeoutMs: 3_000, ...policy(LOOPBACK_ALLOW) });
   t.teardown(() => w.stop());
-  await publish(app, safety.key, { list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: uscc(), name: '分类' } });
+  await publish(app, safety.key, {
+    list: 'safety.blacklist',
+    subject: { kind: 'enterprise', uscc: uscc(), name: '分类' },
+  });
   const first = (id: string) =>
     eventually(
-      () => app.inject({ url: `/v1/subscriptions/${id}/deliveries`, headers: bearer(dept.key) }).then((r) => r.json().attempts.at(-1)),
+      () =>
+        app
+          .inject({ url: `/v1/subscriptions/${id}/deliveries`, headers: bearer(dept.key) })
+          .then((r) => r.json().attempts.at(-1)),
       (a) => a !== undefined,
       `an attempt for ${id}`,
     );

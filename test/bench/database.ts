@@ -4,7 +4,10 @@ import postgres from 'postgres';
 
 export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function createBenchDatabase(prefix: string, log: (line: string) => void): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createBenchDatabase(
+  prefix: string,
+  log: (line: string) => void,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}`;
   const admin = postgres(BENCH_ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

@@ -26,7 +26,8 @@ const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 4);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 4);
 const KEY = 'bench-delivery-key-0123456789abcdefghij';
 const log = (s: string) => process.stdout.write(s + '\n');
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function runDeliveryBench(): Promise<void> {
   const env: Record<string, string> = {
@@ -71,12 +72,17 @@ export async function runDeliveryBench(): Promise<void> {
 
   const { url: base, server } = await startServer(env);
   const call = async (path: string, body: unknown) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<any>;
   };
   try {
-    for (let s = 0; s < SUBSCRIPTIONS; s++) await call('/v1/subscriptions', { url: `${rxUrl}/s${s}`, events: ['entry.created'] });
+    for (let s = 0; s < SUBSCRIPTIONS; s++)
+      await call('/v1/subscriptions', { url: `${rxUrl}/s${s}`, events: ['entry.created'] });
 
     const load0 = loadavg()[0]!;
     const committed = new Map<string, { after: number; occurredAt?: number }>();
@@ -86,7 +92,10 @@ export async function runDeliveryBench(): Promise<void> {
       Array.from({ length: PUBLISHERS }, async () => {
         while (n < EVENTS) {
           const i = n++;
-          const body = `91230400MA${String(i).padStart(5, '0')}${randomBytes(1).toString('hex').toUpperCase()}`.slice(0, 17);
+          const body = `91230400MA${String(i).padStart(5, '0')}${randomBytes(1).toString('hex').toUpperCase()}`.slice(
+            0,
+            17,
+          );
           const r = await call('/v1/entries', {
             list: 'safety.blacklist',
             subject: { kind: 'enterprise', uscc: body + usccCheckChar(body), name: `延迟测试${i}` },
@@ -108,9 +117,15 @@ export async function runDeliveryBench(): Promise<void> {
     const byEvent = new Map<string, { entryId: string; occurredAt: number }>();
     let cursor = '';
     for (let page = 0; page < 10_000; page++) {
-      const res = await fetch(`${base}/v1/changes?limit=1000&type=entry.created${cursor ? `&after=${cursor}` : ''}`, { headers: { authorization: `Bearer ${KEY}` } });
-      const p = (await res.json()) as { events: Array<{ eventId: string; occurredAt: string; data: { entryId: string } }>; nextCursor: string };
-      for (const e of p.events) byEvent.set(e.eventId, { entryId: e.data.entryId, occurredAt: Date.parse(e.occurredAt) });
+      const res = await fetch(`${base}/v1/changes?limit=1000&type=entry.created${cursor ? `&after=${cursor}` : ''}`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      const p = (await res.json()) as {
+        events: Array<{ eventId: string; occurredAt: string; data: { entryId: string } }>;
+        nextCursor: string;
+      };
+      for (const e of p.events)
+        byEvent.set(e.eventId, { entryId: e.data.entryId, occurredAt: Date.parse(e.occurredAt) });
       cursor = p.nextCursor;
       if (p.events.length < 1000) break;
     }
@@ -126,8 +141,12 @@ export async function runDeliveryBench(): Promise<void> {
     lower.sort((a, b) => a - b);
     upper.sort((a, b) => a - b);
     const f = (xs: number[]) => `${pct(xs, 50).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${xs.at(-1)!.toFixed(1)}`;
-    log(`engine ${engine}, ${cpus().length} cores, Node ${process.version}, load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (other work on the machine counts)`);
-    log(`${EVENTS} events × ${SUBSCRIPTIONS} subscriptions, ${PUBLISHERS} publishers at ${(EVENTS / publishSeconds).toFixed(0)} events/s; received ${received}/${EVENTS * SUBSCRIPTIONS}`);
+    log(
+      `engine ${engine}, ${cpus().length} cores, Node ${process.version}, load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (other work on the machine counts)`,
+    );
+    log(
+      `${EVENTS} events × ${SUBSCRIPTIONS} subscriptions, ${PUBLISHERS} publishers at ${(EVENTS / publishSeconds).toFixed(0)} events/s; received ${received}/${EVENTS * SUBSCRIPTIONS}`,
+    );
     log('| clock starts at | p50 ms | p99 ms | max ms |');
     log('| --- | ---: | ---: | ---: |');
     log(`| publish response (after commit) | ${f(lower)} |`);

@@ -28,7 +28,8 @@ const MAX_SAMPLES = 1_000_000;
 
 const log = (s: string) => process.stdout.write(s + '\n');
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 interface Phase {
   checks: number;
@@ -42,22 +43,47 @@ interface Phase {
 }
 
 async function send(pool: Pool, key: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
-  const res = await pool.request({ method: 'POST', path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await pool.request({
+    method: 'POST',
+    path,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.statusCode, text: await res.body.text() };
 }
 
 /** B's single checks, one at a time, for `seconds`; meanwhile `batchers` loops of A's batches if any. */
-async function phase(pool: Pool, keys: { a: string; b: string }, names: string[], seconds: number, batchers: number): Promise<Phase> {
+async function phase(
+  pool: Pool,
+  keys: { a: string; b: string },
+  names: string[],
+  seconds: number,
+  batchers: number,
+): Promise<Phase> {
   const latencies: number[] = [];
-  const result: Phase = { checks: 0, errors: 0, p50: NaN, p99: NaN, max: NaN, batches: 0, batchErrors: {}, load: [load1(), NaN] };
+  const result: Phase = {
+    checks: 0,
+    errors: 0,
+    p50: NaN,
+    p99: NaN,
+    max: NaN,
+    batches: 0,
+    batchErrors: {},
+    load: [load1(), NaN],
+  };
   const deadline = performance.now() + seconds * 1000;
   let n = 0;
   const batchLoop = async (offset: number) => {
     let i = offset;
     while (performance.now() < deadline) {
-      const items = Array.from({ length: BATCH }, (_, k) => ({ subject: { name: names[(i * BATCH + k) % names.length]! } }));
+      const items = Array.from({ length: BATCH }, (_, k) => ({
+        subject: { name: names[(i * BATCH + k) % names.length]! },
+      }));
       i += batchers;
-      const r = await send(pool, keys.a, '/v1/checks/batch', { matter: { type: 'government_procurement', reference: `FAIR-A-${i}` }, items });
+      const r = await send(pool, keys.a, '/v1/checks/batch', {
+        matter: { type: 'government_procurement', reference: `FAIR-A-${i}` },
+        items,
+      });
       if (r.status === 200) result.batches++;
       else {
         const code = (() => {
@@ -77,7 +103,10 @@ async function phase(pool: Pool, keys: { a: string; b: string }, names: string[]
     while (performance.now() < deadline && latencies.length < MAX_SAMPLES) {
       const name = names[(n++ * 7919) % names.length]!;
       const t0 = performance.now();
-      const r = await send(pool, keys.b, '/v1/checks', { subject: { name }, matter: { type: 'government_procurement', reference: `FAIR-B-${n}` } });
+      const r = await send(pool, keys.b, '/v1/checks', {
+        subject: { name },
+        matter: { type: 'government_procurement', reference: `FAIR-B-${n}` },
+      });
       latencies.push(performance.now() - t0);
       if (r.status !== 201 && r.status !== 200) result.errors++;
     }
@@ -93,9 +122,20 @@ async function phase(pool: Pool, keys: { a: string; b: string }, names: string[]
 }
 
 export async function runFairnessBench(): Promise<void> {
-  log(`# fairness bench — ${new Date().toISOString()} — PostgreSQL, ${SUBJECTS.toLocaleString()} subjects, ${SECONDS}s per phase, ${BATCHERS} batch loop(s) of ${BATCH} fuzzy names`);
+  log(
+    `# fairness bench — ${new Date().toISOString()} — PostgreSQL, ${SUBJECTS.toLocaleString()} subjects, ${SECONDS}s per phase, ${BATCHERS} batch loop(s) of ${BATCH} fuzzy names`,
+  );
   const created = await createBenchDatabase('yingcha_fairness', log);
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET, DATABASE_URL: created.url, YINGCHA_WORKERS: 'false' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    YINGCHA_SECRET: SECRET,
+    DATABASE_URL: created.url,
+    YINGCHA_WORKERS: 'false',
+  };
   // Request budgets off: the bench measures the job gates and the batch slots, not the per-window budgets.
   env.YINGCHA_RATE_LIMIT = 'false';
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('YINGCHA_') && v !== undefined) env[k] = v;
@@ -109,13 +149,29 @@ export async function runFairnessBench(): Promise<void> {
     await syncSeedCatalog(database.db);
     const dept = async (serial: string, name: string, category: 'finance' | 'taxation') => {
       const body = `11230800MB${serial}`;
-      const d = await createDepartment(database.db, SYSTEM_ACTOR, { uscc: body + usccCheckChar(body), name, category, region: '230800' });
+      const d = await createDepartment(database.db, SYSTEM_ACTOR, {
+        uscc: body + usccCheckChar(body),
+        name,
+        category,
+        region: '230800',
+      });
       return (await createKey(database.db, SYSTEM_ACTOR, { departmentId: d.departmentId, scopes: ['check'] })).secret;
     };
-    const keys = { a: await dept('0000001', '佳木斯市财政局', 'finance'), b: await dept('0000002', '佳木斯市税务局', 'taxation') };
+    const keys = {
+      a: await dept('0000001', '佳木斯市财政局', 'finance'),
+      b: await dept('0000002', '佳木斯市税务局', 'taxation'),
+    };
     const t0 = performance.now();
-    const loaded = await loadDemoData(database, { subjects: SUBJECTS, entries: Math.floor(SUBJECTS / 2), seed: 20261201, departmentId: boot.department.departmentId, secret: SECRET });
-    log(`load: ${loaded.subjects.toLocaleString()} subjects, ${loaded.entries.toLocaleString()} entries in ${((performance.now() - t0) / 1000).toFixed(0)}s`);
+    const loaded = await loadDemoData(database, {
+      subjects: SUBJECTS,
+      entries: Math.floor(SUBJECTS / 2),
+      seed: 20261201,
+      departmentId: boot.department.departmentId,
+      secret: SECRET,
+    });
+    log(
+      `load: ${loaded.subjects.toLocaleString()} subjects, ${loaded.entries.toLocaleString()} entries in ${((performance.now() - t0) / 1000).toFixed(0)}s`,
+    );
     const names = loaded.sample.names.length ? loaded.sample.names : ['佳木斯市恒达建筑工程有限公司'];
     await database.close();
 
@@ -129,11 +185,15 @@ export async function runFairnessBench(): Promise<void> {
     const busy = await phase(pool!, keys, names, SECONDS, BATCHERS);
     const line = (name: string, p: Phase) =>
       `${name.padEnd(34)} checks ${String(p.checks).padStart(6)}  p50 ${p.p50.toFixed(1).padStart(7)} ms  p99 ${p.p99.toFixed(1).padStart(7)} ms  max ${p.max.toFixed(0).padStart(6)} ms  errors ${p.errors}` +
-      (p.batches || Object.keys(p.batchErrors).length ? `  A's batches ${p.batches} (${p.batches * BATCH} items, ${(p.batches * BATCH / SECONDS).toFixed(0)} items/s) refused ${JSON.stringify(p.batchErrors)}` : '') +
+      (p.batches || Object.keys(p.batchErrors).length
+        ? `  A's batches ${p.batches} (${p.batches * BATCH} items, ${((p.batches * BATCH) / SECONDS).toFixed(0)} items/s) refused ${JSON.stringify(p.batchErrors)}`
+        : '') +
       `  load ${p.load[0]}→${p.load[1]}`;
     log(line("B's single check, idle", idle));
     log(line("B's single check, A batching", busy));
-    log(`fairness: p99 while A batches / idle p99 = ${(busy.p99 / idle.p99).toFixed(2)}× (target ≤ 2×); p50 ${(busy.p50 / idle.p50).toFixed(2)}×`);
+    log(
+      `fairness: p99 while A batches / idle p99 = ${(busy.p99 / idle.p99).toFixed(2)}× (target ≤ 2×); p50 ${(busy.p50 / idle.p50).toFixed(2)}×`,
+    );
   } finally {
     await pool?.close();
     server?.kill('SIGTERM');

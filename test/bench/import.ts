@@ -27,7 +27,14 @@ const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (engine === 'postgres' ? 1_000_000 : 50_000));
 const MODE = process.env.BENCH_IMPORT_MODE ?? 'all-or-nothing';
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
-const ORG_LISTS = ['safety.blacklist', 'safety.joint_punishment', 'quality.serious_violation', 'market.serious_illegal', 'tax.major_violation', 'procurement.bad_record'];
+const ORG_LISTS = [
+  'safety.blacklist',
+  'safety.joint_punishment',
+  'quality.serious_violation',
+  'market.serious_illegal',
+  'tax.major_violation',
+  'procurement.bad_record',
+];
 
 const log = (s: string) => process.stdout.write(s + '\n');
 const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -35,15 +42,31 @@ const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"`
 /** One record per generated subject, written as it is generated: the file never sits in memory. */
 async function writeFile(path: string, rows: number) {
   const out = createWriteStream(path);
-  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
-  await write('list,kind,uscc,idNumber,name,formerNames,decisionDocNo,reason,decidedAt,validFrom,source,sourceRecordId\n');
+  const write = (s: string) =>
+    out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
+  await write(
+    'list,kind,uscc,idNumber,name,formerNames,decisionDocNo,reason,decidedAt,validFrom,source,sourceRecordId\n',
+  );
   let i = 0;
   let chunk = '';
   for (const s of iterateSubjects(rows, 20261122, { personShare: 0.1 })) {
     const list = s.kind === 'person' ? 'court.dishonest_debtor' : ORG_LISTS[i % ORG_LISTS.length]!;
     const day = String(1 + (i % 28)).padStart(2, '0');
     chunk +=
-      [list, s.kind, s.uscc ?? '', s.idNumber ?? '', s.name, (s.formerNames ?? []).join('|'), `基准〔2026〕${i}号`, '基准测试数据', `2026-09-${day}T00:00:00Z`, `2026-10-${day}T00:00:00Z`, 'bench', `B-${i}`]
+      [
+        list,
+        s.kind,
+        s.uscc ?? '',
+        s.idNumber ?? '',
+        s.name,
+        (s.formerNames ?? []).join('|'),
+        `基准〔2026〕${i}号`,
+        '基准测试数据',
+        `2026-09-${day}T00:00:00Z`,
+        `2026-10-${day}T00:00:00Z`,
+        'bench',
+        `B-${i}`,
+      ]
         .map(cell)
         .join(',') + '\n';
     i++;
@@ -88,10 +111,20 @@ function peakRss(pid: number): string {
 }
 
 export async function runImportBench(): Promise<void> {
-  log(`# yingcha import bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  log(
+    `# yingcha import bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
   log(`engine ${engine}: ${ROWS.toLocaleString()} rows, mode ${MODE}`);
   const dir = mkdtempSync(join(tmpdir(), 'yc-bench-import-'));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET, YINGCHA_DEMO: 'false' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    YINGCHA_SECRET: SECRET,
+    YINGCHA_DEMO: 'false',
+  };
   if (process.env.BENCH_IMPORT_BATCH) env.YINGCHA_IMPORT_BATCH = process.env.BENCH_IMPORT_BATCH;
   let dropDatabase = async () => {};
   let database;
@@ -110,13 +143,18 @@ export async function runImportBench(): Promise<void> {
     if (!boot.created) throw new Error('expected an empty database');
     await syncSeedCatalog(database.db);
     // 信用办 may publish to every list.
-    const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: boot.department.departmentId, scopes: ['publish', 'check'] });
+    const key = await createKey(database.db, SYSTEM_ACTOR, {
+      departmentId: boot.department.departmentId,
+      scopes: ['publish', 'check'],
+    });
     await database.close();
 
     const file = join(dir, 'bench.csv');
     const g0 = performance.now();
     await writeFile(file, ROWS);
-    log(`file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB generated in ${((performance.now() - g0) / 1000).toFixed(1)}s`);
+    log(
+      `file: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB generated in ${((performance.now() - g0) / 1000).toFixed(1)}s`,
+    );
 
     const { url, server } = await startServer(env);
     try {
@@ -124,13 +162,18 @@ export async function runImportBench(): Promise<void> {
       const load0 = loadavg()[0]!;
       const db0 = dbName ? backendCpuSeconds(dbName) : 0;
       const t0 = performance.now();
-      const cli = spawn(process.execPath, [BIN, 'import', file, '--mode', MODE, '--url', url], { env: { ...env, YINGCHA_API_KEY: key.secret }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const cli = spawn(process.execPath, [BIN, 'import', file, '--mode', MODE, '--url', url], {
+        env: { ...env, YINGCHA_API_KEY: key.secret },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let result = '';
       cli.stdout.on('data', (d) => (result += d));
       const exited = new Promise<number | null>((r) => cli.once('exit', r));
       // BENCH_IMPORT_CHECKS=1: one exact-USCC check after another while the import runs (issue #13: how checks
       // interleave with an import, above all on PGlite's single connection)
-      const checks = process.env.BENCH_IMPORT_CHECKS ? checksDuring(url, key.secret, exited) : Promise.resolve(undefined);
+      const checks = process.env.BENCH_IMPORT_CHECKS
+        ? checksDuring(url, key.secret, exited)
+        : Promise.resolve(undefined);
       const code = await exited;
       const during = await checks;
       const seconds = (performance.now() - t0) / 1000;
@@ -139,7 +182,9 @@ export async function runImportBench(): Promise<void> {
       const dbCpu = dbName ? backendCpuSeconds(dbName) - db0 : NaN;
       const summary = JSON.parse(result) as { accepted: number; rejected: number; rowsRead: number };
       log('');
-      log('| rows | mode | accepted | rejected | seconds | rows/s | server peak RSS | server CPU s | database CPU s | load avg (start → end) | exit |');
+      log(
+        '| rows | mode | accepted | rejected | seconds | rows/s | server peak RSS | server CPU s | database CPU s | load avg (start → end) | exit |',
+      );
       log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
       log(
         `| ${summary.rowsRead} | ${MODE} | ${summary.accepted} | ${summary.rejected} | ${seconds.toFixed(1)} | ${Math.round(summary.rowsRead / seconds)} | ` +
@@ -147,7 +192,9 @@ export async function runImportBench(): Promise<void> {
       );
       if (during) {
         log('');
-        log(`checks during the import (one at a time): ${during.n} in ${seconds.toFixed(1)}s, ${during.errors} errors, p50 ${during.p50.toFixed(1)} ms, p99 ${during.p99.toFixed(1)} ms, max ${during.max.toFixed(1)} ms`);
+        log(
+          `checks during the import (one at a time): ${during.n} in ${seconds.toFixed(1)}s, ${during.errors} errors, p50 ${during.p50.toFixed(1)} ms, p99 ${during.p99.toFixed(1)} ms, max ${during.max.toFixed(1)} ms`,
+        );
       }
     } finally {
       server.kill('SIGTERM');
@@ -172,11 +219,18 @@ async function checksDuring(url: string, key: string, done: Promise<unknown>) {
   void done.then(() => (finished = true));
   const latencies: number[] = [];
   let errors = 0;
-  const body = JSON.stringify({ subject: { uscc: '91230400MA1B2C3D4' + usccCheckChar('91230400MA1B2C3D4') }, matter: { type: 'tax', reference: 'during-import' } });
+  const body = JSON.stringify({
+    subject: { uscc: '91230400MA1B2C3D4' + usccCheckChar('91230400MA1B2C3D4') },
+    matter: { type: 'tax', reference: 'during-import' },
+  });
   for (let i = 0; !finished && i < 1_000_000; i++) {
     const t0 = performance.now();
     try {
-      const res = await fetch(`${url}/v1/checks`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      const res = await fetch(`${url}/v1/checks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      });
       await res.text();
       if (res.status >= 400) errors++;
     } catch {

@@ -35,8 +35,21 @@ function receiptJson(): string {
   });
   const body = {
     subjectAsked: { uscc: '91230400MA1B2C3D4Q' },
-    subjectResolved: [{ subjectId: '00000000-0000-7000-8000-0000000000bb', kind: 'enterprise', name: '鹤岗市恒达建筑工程有限公司', matchedBy: 'uscc' }],
-    hits: [{ entryId: '00000000-0000-7000-8000-0000000000aa', list: { code: 'safety.blacklist', name: '安全生产严重失信主体名单', polarity: 'punitive' }, reason: '演示数据' }],
+    subjectResolved: [
+      {
+        subjectId: '00000000-0000-7000-8000-0000000000bb',
+        kind: 'enterprise',
+        name: '鹤岗市恒达建筑工程有限公司',
+        matchedBy: 'uscc',
+      },
+    ],
+    hits: [
+      {
+        entryId: '00000000-0000-7000-8000-0000000000aa',
+        list: { code: 'safety.blacklist', name: '安全生产严重失信主体名单', polarity: 'punitive' },
+        reason: '演示数据',
+      },
+    ],
     measures: [measure(1), measure(2), measure(3)],
     verdict: 'restricted',
     dataVersion: 'c1.e0',
@@ -51,7 +64,12 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Runs pgbench for `seconds` at `clients` connections with the naive check transaction, on `url` (the bench
  * database, already loaded). `usccs` are the identifiers to draw from (they must exist).
  */
-export async function runPgbench(url: string, usccs: string[], clients: number, seconds: number): Promise<PgbenchFigures> {
+export async function runPgbench(
+  url: string,
+  usccs: string[],
+  clients: number,
+  seconds: number,
+): Promise<PgbenchFigures> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`drop table if exists bench_naive_receipt, bench_uscc`;
@@ -83,19 +101,26 @@ export async function runPgbench(url: string, usccs: string[], clients: number, 
   let clientCpu = 0;
   try {
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, url], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'pgbench',
+        ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, url],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let text = '';
       child.stdout.on('data', (d) => (text += d));
       child.stderr.on('data', (d) => (text += d));
       child.once('error', reject);
       // the backends exist only while pgbench runs: sample their CPU just before it ends
       const before = backendCpuSeconds(database);
-      const sampler = setTimeout(() => {
-        dbCpu = backendCpuSeconds(database) - before;
-        clientCpu = cpuSeconds(child.pid!);
-      }, Math.max(0, seconds * 1000 - 500));
+      const sampler = setTimeout(
+        () => {
+          dbCpu = backendCpuSeconds(database) - before;
+          clientCpu = cpuSeconds(child.pid!);
+        },
+        Math.max(0, seconds * 1000 - 500),
+      );
       child.once('exit', (code) => {
         clearTimeout(sampler);
         if (code === 0) resolve(text);

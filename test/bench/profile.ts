@@ -17,7 +17,8 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const FASTIFY = /\/(fastify|@fastify\/[^/]+|find-my-way|fast-json-stringify|fast-uri|avvio|light-my-request|ajv[^/]*|typebox|@sinclair[^/]*|pino[^/]*|sonic-boom|fast-redact|json-schema-ref-resolver|secure-json-parse|fast-querystring|toad-cache|abstract-logging|process-warning|rfdc|safe-stable-stringify|content-type|proxy-addr|forwarded|ipaddr\.js|fastq|reusify|thread-stream|on-exit-leak-free|real-require|quick-format-unescaped|atomic-sleep|@fastify)@/;
+const FASTIFY =
+  /\/(fastify|@fastify\/[^/]+|find-my-way|fast-json-stringify|fast-uri|avvio|light-my-request|ajv[^/]*|typebox|@sinclair[^/]*|pino[^/]*|sonic-boom|fast-redact|json-schema-ref-resolver|secure-json-parse|fast-querystring|toad-cache|abstract-logging|process-warning|rfdc|safe-stable-stringify|content-type|proxy-addr|forwarded|ipaddr\.js|fastq|reusify|thread-stream|on-exit-leak-free|real-require|quick-format-unescaped|atomic-sleep|@fastify)@/;
 
 export function layerOf(node: Node): string {
   const { url, functionName } = node.callFrame;
@@ -30,7 +31,8 @@ export function layerOf(node: Node): string {
     if (url.includes('/postgres@')) return 'postgres.js driver';
     if (url.includes('/@electric-sql/pglite@')) return 'PGlite (WASM PostgreSQL)';
     if (url.includes('/drizzle-orm@')) return 'drizzle-orm';
-    if (url.includes('/prom-client@') || url.includes('/tdigest@') || url.includes('/bintrees@')) return 'metrics (prom-client)';
+    if (url.includes('/prom-client@') || url.includes('/tdigest@') || url.includes('/bintrees@'))
+      return 'metrics (prom-client)';
     if (url.includes('/ioredis@') || url.includes('/@fastify/rate-limit@')) return 'rate limiting';
     if (FASTIFY.test(url)) return 'Fastify (routing, validation, serialisation, logging)';
     const m = /node_modules\/(?:\.pnpm\/)?((?:@[^/]+\/)?[^/@]+)/.exec(url);
@@ -48,7 +50,8 @@ export function layerOf(node: Node): string {
 export function summarise(profile: Profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  for (let i = 0; i < profile.samples.length; i++)
+    self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const layers = new Map<string, number>();
   const fns = new Map<string, { layer: string; us: number }>();
   let busy = 0;
@@ -75,7 +78,11 @@ export function summarise(profile: Profile) {
     prev.us += us;
     fns.set(key, prev);
   }
-  return { layers: [...layers].sort((a, b) => b[1] - a[1]), functions: [...fns].sort((a, b) => b[1].us - a[1].us), busy };
+  return {
+    layers: [...layers].sort((a, b) => b[1] - a[1]),
+    functions: [...fns].sort((a, b) => b[1].us - a[1].us),
+    busy,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -84,7 +91,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const requests = Number(process.argv[3] ?? NaN);
   const { layers, functions, busy } = summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile);
   const out = (s: string) => process.stdout.write(s + '\n');
-  out(`busy (not idle): ${(busy / 1e6).toFixed(1)} s${Number.isFinite(requests) ? `, ${((busy / 1e3) / requests).toFixed(3)} ms per request over ${requests} requests` : ''}`);
+  out(
+    `busy (not idle): ${(busy / 1e6).toFixed(1)} s${Number.isFinite(requests) ? `, ${(busy / 1e3 / requests).toFixed(3)} ms per request over ${requests} requests` : ''}`,
+  );
   out('');
   out('| layer | self s | share of busy |');
   out('| --- | ---: | ---: |');
@@ -97,5 +106,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   out(`| everything under 0.5% each | ${(rest / 1e6).toFixed(2)} | ${((rest / busy) * 100).toFixed(1)}% |`);
   out('');
   out('top functions by self time:');
-  for (const [key, { layer, us }] of functions.slice(0, 25)) out(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${key}  [${layer}]`);
+  for (const [key, { layer, us }] of functions.slice(0, 25))
+    out(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${key}  [${layer}]`);
 }

@@ -49,7 +49,9 @@ export async function prefillReceipts(url: string, count: number, log: (s: strin
   try {
     const [dept] = await sql`select id from department order by created_at limit 1`;
     if (!dept) throw new Error('prefillReceipts: no department');
-    const [{ existing }] = (await sql`select count(*)::int as existing from check_receipt`) as unknown as [{ existing: number }];
+    const [{ existing }] = (await sql`select count(*)::int as existing from check_receipt`) as unknown as [
+      { existing: number },
+    ];
     if (existing >= count) {
       log(`receipts: ${existing.toLocaleString()} already stored; not filling again`);
       return;
@@ -77,15 +79,22 @@ export async function prefillReceipts(url: string, count: number, log: (s: strin
                        ${firstMonth.toISOString()}::timestamptz + (g::double precision / ${count}) * ${spanMs} * interval '1 millisecond' as at
                   from generate_series(${from}::bigint, ${to}::bigint) g) s
           join (select chain, seq from check_chain) head on head.chain = (g % 8)::int`;
-      log(`  receipts: ${(to + 1).toLocaleString()} of ${count.toLocaleString()} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      log(
+        `  receipts: ${(to + 1).toLocaleString()} of ${count.toLocaleString()} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
     }
     await sql`
       update check_chain c set seq = r.chain_seq, hash = r.hash, month = greatest(c.month, r.part_month)
         from (select distinct on (chain) chain, chain_seq, hash, part_month from check_receipt order by chain, chain_seq desc) r
        where c.chain = r.chain`;
     await sql`analyze check_receipt`;
-    const [{ size }] = (await sql`select pg_size_pretty(sum(pg_total_relation_size(inhrelid))) as size from pg_inherits where inhparent = 'check_receipt'::regclass`) as unknown as [{ size: string }];
-    log(`receipts: ${count.toLocaleString()} filled in ${((performance.now() - started) / 1000).toFixed(0)} s; the receipt partitions now take ${size}`);
+    const [{ size }] =
+      (await sql`select pg_size_pretty(sum(pg_total_relation_size(inhrelid))) as size from pg_inherits where inhparent = 'check_receipt'::regclass`) as unknown as [
+        { size: string },
+      ];
+    log(
+      `receipts: ${count.toLocaleString()} filled in ${((performance.now() - started) / 1000).toFixed(0)} s; the receipt partitions now take ${size}`,
+    );
   } finally {
     await sql.end();
   }

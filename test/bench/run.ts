@@ -66,14 +66,23 @@ interface Figures {
 
 /** Where the CPU time of a scenario is read from: the server's pid and, on PostgreSQL, the bench database's name. */
 const cpuOf: { serverPid?: number; database?: string } = {};
-const cpuNow = () => ({ server: cpuOf.serverPid ? cpuSeconds(cpuOf.serverPid) : NaN, db: cpuOf.database ? backendCpuSeconds(cpuOf.database) : NaN });
+const cpuNow = () => ({
+  server: cpuOf.serverPid ? cpuSeconds(cpuOf.serverPid) : NaN,
+  db: cpuOf.database ? backendCpuSeconds(cpuOf.database) : NaN,
+});
 
 const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string) => !ONLY || ONLY.has(name);
 
 /** `connections` loops, each sending its next request as soon as the last answered, until the deadline. */
-async function drive(name: string, pool: Pool, seconds: number, connections: number, make: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }): Promise<Figures> {
+async function drive(
+  name: string,
+  pool: Pool,
+  seconds: number,
+  connections: number,
+  make: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string },
+): Promise<Figures> {
   const latencies: number[] = [];
   const loadStart = load1();
   const cpuStart = cpuNow();
@@ -112,13 +121,22 @@ async function drive(name: string, pool: Pool, seconds: number, connections: num
   const cpuEnd = cpuNow();
   const count = latencies.length;
   const figures = {
-    name, requests: count, errors, rps: count / elapsed, p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN,
+    name,
+    requests: count,
+    errors,
+    rps: count / elapsed,
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    p99: pct(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
     load: [loadStart, load1()] as [number, number],
     cpuServerMs: ((cpuEnd.server - cpuStart.server) * 1000) / count,
     cpuDbMs: ((cpuEnd.db - cpuStart.db) * 1000) / count,
   };
   if (firstError) log(`  ${name}: first error: ${firstError}`);
-  log(`  ${name}: ${figures.requests} requests, ${figures.rps.toFixed(1)} req/s, p50 ${figures.p50.toFixed(1)} p95 ${figures.p95.toFixed(1)} p99 ${figures.p99.toFixed(1)} max ${figures.max.toFixed(1)} ms, ${errors} errors, CPU per request: server ${figures.cpuServerMs.toFixed(2)} ms, PostgreSQL ${figures.cpuDbMs.toFixed(2)} ms (load ${figures.load[0]} → ${figures.load[1]})`);
+  log(
+    `  ${name}: ${figures.requests} requests, ${figures.rps.toFixed(1)} req/s, p50 ${figures.p50.toFixed(1)} p95 ${figures.p95.toFixed(1)} p99 ${figures.p99.toFixed(1)} max ${figures.max.toFixed(1)} ms, ${errors} errors, CPU per request: server ${figures.cpuServerMs.toFixed(2)} ms, PostgreSQL ${figures.cpuDbMs.toFixed(2)} ms (load ${figures.load[0]} → ${figures.load[1]})`,
+  );
   return figures;
 }
 
@@ -131,10 +149,21 @@ async function main() {
   if (process.env.BENCH_SCENARIO === 'delivery') return runDeliveryBench();
   // BENCH_SCENARIO=fairness: a single check's p99 while another department batches (test/bench/fairness.ts).
   if (process.env.BENCH_SCENARIO === 'fairness') return runFairnessBench();
-  log(`# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`);
-  log(`engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`);
+  log(
+    `# yingcha bench — ${new Date().toISOString()} — ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}`,
+  );
+  log(
+    `engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`,
+  );
 
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', YINGCHA_SECRET: SECRET };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    YINGCHA_SECRET: SECRET,
+  };
   // Rate limits are off: the bench measures the check, not the limiter. The server's own settings pass through
   // (YINGCHA_*), so YINGCHA_RATE_LIMIT=true measures with them.
   env.YINGCHA_RATE_LIMIT = 'false';
@@ -165,44 +194,64 @@ async function main() {
     if (reuse) {
       // A database kept by an earlier run (BENCH_KEEP=1): take identifiers from it instead of loading again.
       const raw = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-      const listed = await raw`select s.uscc from subject s join entry e on e.subject_id = s.id where s.uscc is not null limit 5000`;
-      const clear = await raw`select s.uscc from subject s where s.uscc is not null and not exists (select 1 from entry e where e.subject_id = s.id) limit 5000`;
+      const listed =
+        await raw`select s.uscc from subject s join entry e on e.subject_id = s.id where s.uscc is not null limit 5000`;
+      const clear =
+        await raw`select s.uscc from subject s where s.uscc is not null and not exists (select 1 from entry e where e.subject_id = s.id) limit 5000`;
       const names = await raw`select name from subject where kind <> 'person' order by id limit 2000`;
       const dept = await raw`select id from department where category = 'finance' limit 1`;
       await raw.end();
       if (!dept[0]) throw new Error('no finance department in the reused database');
       const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: dept[0].id, scopes: ['check'] });
-      loaded = { subjects: NaN, entries: NaN, sample: { listedUscc: listed.map((r) => r.uscc), clearUscc: clear.map((r) => r.uscc), names: names.map((r) => r.name), personIds: [] } };
+      loaded = {
+        subjects: NaN,
+        entries: NaN,
+        sample: {
+          listedUscc: listed.map((r) => r.uscc),
+          clearUscc: clear.map((r) => r.uscc),
+          names: names.map((r) => r.name),
+          personIds: [],
+        },
+      };
       currentKey = key.secret;
       log(`reusing ${reuse}`);
       await database.close();
     } else {
-    const boot = await bootstrap(database.db, { bootstrapKey: ADMIN_KEY, demo: true });
-    if (!boot.created) throw new Error('expected an empty database');
-    await syncSeedCatalog(database.db);
-    const body = '11230800MB0000001';
-    const finance = await createDepartment(database.db, SYSTEM_ACTOR, { uscc: body + usccCheckChar(body), name: '佳木斯市财政局', category: 'finance', region: '230800' });
-    const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: finance.departmentId, scopes: ['check'] });
-    currentKey = key.secret;
+      const boot = await bootstrap(database.db, { bootstrapKey: ADMIN_KEY, demo: true });
+      if (!boot.created) throw new Error('expected an empty database');
+      await syncSeedCatalog(database.db);
+      const body = '11230800MB0000001';
+      const finance = await createDepartment(database.db, SYSTEM_ACTOR, {
+        uscc: body + usccCheckChar(body),
+        name: '佳木斯市财政局',
+        category: 'finance',
+        region: '230800',
+      });
+      const key = await createKey(database.db, SYSTEM_ACTOR, { departmentId: finance.departmentId, scopes: ['check'] });
+      currentKey = key.secret;
 
-    const t0 = performance.now();
-    let lastReport = t0;
-    loaded = await loadDemoData(database, {
-      subjects: SUBJECTS,
-      entries: ENTRIES,
-      seed: 20261122,
-      departmentId: boot.department.departmentId,
-      secret: SECRET,
-      onProgress: (done) => {
-        if (performance.now() - lastReport > 15_000) {
-          lastReport = performance.now();
-          log(`  loaded ${done.toLocaleString()} subjects (${((performance.now() - t0) / 1000).toFixed(0)}s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
-        }
-      },
-    });
-    const loadSeconds = (performance.now() - t0) / 1000;
-    log(`load: ${loaded.subjects.toLocaleString()} subjects, ${loaded.entries.toLocaleString()} entries in ${loadSeconds.toFixed(1)}s (${Math.round(loaded.subjects / loadSeconds).toLocaleString()} subjects/s, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
-    await database.close();
+      const t0 = performance.now();
+      let lastReport = t0;
+      loaded = await loadDemoData(database, {
+        subjects: SUBJECTS,
+        entries: ENTRIES,
+        seed: 20261122,
+        departmentId: boot.department.departmentId,
+        secret: SECRET,
+        onProgress: (done) => {
+          if (performance.now() - lastReport > 15_000) {
+            lastReport = performance.now();
+            log(
+              `  loaded ${done.toLocaleString()} subjects (${((performance.now() - t0) / 1000).toFixed(0)}s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`,
+            );
+          }
+        },
+      });
+      const loadSeconds = (performance.now() - t0) / 1000;
+      log(
+        `load: ${loaded.subjects.toLocaleString()} subjects, ${loaded.entries.toLocaleString()} entries in ${loadSeconds.toFixed(1)}s (${Math.round(loaded.subjects / loadSeconds).toLocaleString()} subjects/s, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`,
+      );
+      await database.close();
     }
 
     const receipts = Number(process.env.BENCH_RECEIPTS ?? 0);
@@ -220,26 +269,64 @@ async function main() {
     const fuzzy = loaded.sample.names.map((n) => n.slice(0, 5) + '鑫' + n.slice(6));
 
     try {
-      await drive('warm-up', pool, Math.min(5, SECONDS), CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) }));
+      await drive('warm-up', pool, Math.min(5, SECONDS), CONNECTIONS, (i) => ({
+        method: 'POST',
+        path: '/v1/checks',
+        body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }),
+      }));
       const results: Figures[] = [];
-      if (wanted('bare')) results.push(await drive('bare Fastify route (GET /healthz)', pool, SECONDS, CONNECTIONS, () => ({ method: 'GET', path: '/healthz' })));
+      if (wanted('bare'))
+        results.push(
+          await drive('bare Fastify route (GET /healthz)', pool, SECONDS, CONNECTIONS, () => ({
+            method: 'GET',
+            path: '/healthz',
+          })),
+        );
       let exact: Figures | undefined;
       if (wanted('exact')) {
-        exact = await drive('exact-USCC check (POST /v1/checks)', pool, SECONDS, CONNECTIONS, (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }) }));
+        exact = await drive('exact-USCC check (POST /v1/checks)', pool, SECONDS, CONNECTIONS, (i) => ({
+          method: 'POST',
+          path: '/v1/checks',
+          body: JSON.stringify({ subject: { uscc: pick(uscc, i) }, matter }),
+        }));
         results.push(exact);
       }
       if (wanted('fuzzy')) {
         results.push(
-          await drive('fuzzy-name check (POST /v1/checks)', pool, SECONDS, Math.min(8, CONNECTIONS), (i) => ({ method: 'POST', path: '/v1/checks', body: JSON.stringify({ subject: { name: pick(fuzzy, i) }, matter }) })),
+          await drive('fuzzy-name check (POST /v1/checks)', pool, SECONDS, Math.min(8, CONNECTIONS), (i) => ({
+            method: 'POST',
+            path: '/v1/checks',
+            body: JSON.stringify({ subject: { name: pick(fuzzy, i) }, matter }),
+          })),
         );
       }
       if (wanted('batch')) {
-        const batchBody = (k: number) => JSON.stringify({ matter, items: Array.from({ length: 1000 }, (_, j) => ({ subject: { uscc: pick(uscc, k * 1000 + j) } })) });
-        results.push(await drive('batch of 1000 USCCs (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: batchBody(i) })));
+        const batchBody = (k: number) =>
+          JSON.stringify({
+            matter,
+            items: Array.from({ length: 1000 }, (_, j) => ({ subject: { uscc: pick(uscc, k * 1000 + j) } })),
+          });
+        results.push(
+          await drive('batch of 1000 USCCs (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({
+            method: 'POST',
+            path: '/v1/checks/batch',
+            body: batchBody(i),
+          })),
+        );
       }
       if (wanted('names')) {
-        const namesBody = (k: number) => JSON.stringify({ matter, items: Array.from({ length: 1000 }, (_, j) => ({ subject: { name: pick(fuzzy, k * 1000 + j) } })) });
-        results.push(await drive('batch of 1000 names, fuzzy (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({ method: 'POST', path: '/v1/checks/batch', body: namesBody(i) })));
+        const namesBody = (k: number) =>
+          JSON.stringify({
+            matter,
+            items: Array.from({ length: 1000 }, (_, j) => ({ subject: { name: pick(fuzzy, k * 1000 + j) } })),
+          });
+        results.push(
+          await drive('batch of 1000 names, fuzzy (POST /v1/checks/batch)', pool, Math.max(SECONDS, 10), 1, (i) => ({
+            method: 'POST',
+            path: '/v1/checks/batch',
+            body: namesBody(i),
+          })),
+        );
       }
       let naive: Awaited<ReturnType<typeof runPgbench>> | undefined;
       if (engine === 'postgres' && wanted('pgbench')) {
@@ -247,22 +334,37 @@ async function main() {
           log(`pgbench failed: ${err instanceof Error ? err.message.slice(0, 1000) : String(err)}`);
           return undefined;
         });
-        if (naive) log(`  pgbench naive check transaction: ${naive.tps.toFixed(0)} tps, mean ${naive.latencyMs} ms, CPU per transaction: PostgreSQL ${naive.cpuDbMs.toFixed(2)} ms, pgbench ${naive.cpuClientMs.toFixed(2)} ms (load ${naive.load[0]} → ${naive.load[1]})`);
+        if (naive)
+          log(
+            `  pgbench naive check transaction: ${naive.tps.toFixed(0)} tps, mean ${naive.latencyMs} ms, CPU per transaction: PostgreSQL ${naive.cpuDbMs.toFixed(2)} ms, pgbench ${naive.cpuClientMs.toFixed(2)} ms (load ${naive.load[0]} → ${naive.load[1]})`,
+          );
       }
 
       log('');
-      log('| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | PostgreSQL CPU ms/req | load avg (start → end) |');
+      log(
+        '| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | PostgreSQL CPU ms/req | load avg (start → end) |',
+      );
       log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
       for (const r of results) {
-        log(`| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(r.rps < 10 ? 2 : 0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuServerMs.toFixed(2)} | ${r.cpuDbMs.toFixed(2)} | ${r.load[0]} → ${r.load[1]} |`);
+        log(
+          `| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(r.rps < 10 ? 2 : 0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpuServerMs.toFixed(2)} | ${r.cpuDbMs.toFixed(2)} | ${r.load[0]} → ${r.load[1]} |`,
+        );
       }
       if (naive) {
-        log(`| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | ${naive.cpuClientMs.toFixed(2)} (pgbench) | ${naive.cpuDbMs.toFixed(2)} | ${naive.load[0]} → ${naive.load[1]} |`);
+        log(
+          `| pgbench, naive check transaction (${naive.clients} clients, ${naive.seconds}s) | | | ${naive.tps.toFixed(0)} | mean ${naive.latencyMs.toFixed(1)} | | | | ${naive.cpuClientMs.toFixed(2)} (pgbench) | ${naive.cpuDbMs.toFixed(2)} | ${naive.load[0]} → ${naive.load[1]} |`,
+        );
       }
       log('');
       const bare = results.find((r) => r.name.startsWith('bare'));
-      if (bare && exact) log(`exact-USCC check throughput is ${((exact.rps / bare.rps) * 100).toFixed(1)}% of the bare route's (${bare.rps.toFixed(0)} → ${exact.rps.toFixed(0)} req/s)`);
-      if (naive && exact) log(`exact-USCC check / pgbench naive check transaction: ${(exact.rps / naive.tps).toFixed(2)}× (${exact.rps.toFixed(0)} / ${naive.tps.toFixed(0)})`);
+      if (bare && exact)
+        log(
+          `exact-USCC check throughput is ${((exact.rps / bare.rps) * 100).toFixed(1)}% of the bare route's (${bare.rps.toFixed(0)} → ${exact.rps.toFixed(0)} req/s)`,
+        );
+      if (naive && exact)
+        log(
+          `exact-USCC check / pgbench naive check transaction: ${(exact.rps / naive.tps).toFixed(2)}× (${exact.rps.toFixed(0)} / ${naive.tps.toFixed(0)})`,
+        );
     } finally {
       await pool.close();
       server.kill('SIGTERM');

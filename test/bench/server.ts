@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 // BENCH_SERVER_BIN: another build of the server (e.g. a worktree of an older commit), to compare on the same data.
 export const BIN = process.env.BENCH_SERVER_BIN ?? fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
 
-export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ url: string; server: ChildProcessByStdio<null, Readable, null> }> {
+export async function startServer(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ url: string; server: ChildProcessByStdio<null, Readable, null> }> {
   const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -39,13 +39,30 @@ async function writeXlsx(path: string, rows: number) {
     commit(): Promise<void>;
   }
   const ExcelJS = createRequire(new URL('../../api/package.json', import.meta.url))('exceljs') as {
-    stream: { xlsx: { WorkbookWriter: new (o: object) => { addWorksheet(name: string): Sheet; commit(): Promise<void> } } };
+    stream: {
+      xlsx: { WorkbookWriter: new (o: object) => { addWorksheet(name: string): Sheet; commit(): Promise<void> } };
+    };
   };
   // Excel itself writes a shared-string table; BENCH_XLSX_SHARED=0 writes inline strings instead, to tell the table's
   // share of the reader's memory from the rest.
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: process.env.BENCH_XLSX_SHARED !== '0', useStyles: true });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useSharedStrings: process.env.BENCH_XLSX_SHARED !== '0',
+    useStyles: true,
+  });
   const ws = wb.addWorksheet('失信名单');
-  ws.addRow(['名单', '主体类型', '统一社会信用代码', '主体名称', '认定文书号', '失信行为', '认定日期', '有效期至', '来源', '来源记录号']).commit();
+  ws.addRow([
+    '名单',
+    '主体类型',
+    '统一社会信用代码',
+    '主体名称',
+    '认定文书号',
+    '失信行为',
+    '认定日期',
+    '有效期至',
+    '来源',
+    '来源记录号',
+  ]).commit();
   ws.getColumn(7).numFmt = 'yyyy-mm-dd';
   for (let i = 1; i <= rows; i++) {
     ws.addRow([
@@ -109,7 +126,9 @@ async function xlsxBench() {
     const file = join(dir, 'list.xlsx');
     let t = performance.now();
     await writeXlsx(file, rows);
-    log(`xlsx: wrote ${rows} rows, ${mib(statSync(file).size)} in ${((performance.now() - t) / 1000).toFixed(1)} s (writer peak RSS ${mib(peakRss())})`);
+    log(
+      `xlsx: wrote ${rows} rows, ${mib(statSync(file).size)} in ${((performance.now() - t) / 1000).toFixed(1)} s (writer peak RSS ${mib(peakRss())})`,
+    );
     t = performance.now();
     const childTmp = join(dir, 'tmp');
     mkdirSync(childTmp);
@@ -118,10 +137,18 @@ async function xlsxBench() {
       encoding: 'utf8',
       maxBuffer: 1024 * 1024,
     });
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as { rows: number; errors: number; seconds: number; peakRss: number; peakTmp: number };
+    const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      rows: number;
+      errors: number;
+      seconds: number;
+      peakRss: number;
+      peakTmp: number;
+    };
     log(
       `xlsx: parsed ${r.rows} rows (${r.errors} row errors) in ${r.seconds.toFixed(1)} s, ${Math.round(r.rows / r.seconds)} rows/s; parser process peak RSS ${mib(r.peakRss)}; ` +
-        `temporary files peak ${mib(r.peakTmp)} (left behind: ${readdirSync(childTmp).filter(ours).join(', ') || 'none'}); load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `temporary files peak ${mib(r.peakTmp)} (left behind: ${readdirSync(childTmp).filter(ours).join(', ') || 'none'}); load ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -143,7 +170,11 @@ async function screenBench() {
     await syncSeedCatalog(database.db);
     const boot = await bootstrap(database.db, { demo: false });
     if (!boot.created) throw new Error('bootstrap did not run on a fresh database');
-    const app = await buildApp({ database, secret: 'bench-secret-0123456789abcdefghijklmnop', limits: { enabled: false } });
+    const app = await buildApp({
+      database,
+      secret: 'bench-secret-0123456789abcdefghijklmnop',
+      limits: { enabled: false },
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
     const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -156,7 +187,15 @@ async function screenBench() {
       const res = await fetch(`${base}/v1/entries`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ list: 'safety.blacklist', subject: { kind: 'enterprise', uscc: code, name }, decisionDocNo: `鹤应急罚〔2026〕${i}号`, reason: '事故', decidedAt: '2026-01-15T00:00:00Z', source: 'bench', sourceRecordId: `S-${i}` }),
+        body: JSON.stringify({
+          list: 'safety.blacklist',
+          subject: { kind: 'enterprise', uscc: code, name },
+          decisionDocNo: `鹤应急罚〔2026〕${i}号`,
+          reason: '事故',
+          decidedAt: '2026-01-15T00:00:00Z',
+          source: 'bench',
+          sourceRecordId: `S-${i}`,
+        }),
       });
       if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
     }
@@ -169,7 +208,11 @@ async function screenBench() {
         body,
       });
       const bytes = (await res.arrayBuffer()).byteLength;
-      log(`screen: ${rows} bidders → ${output} ${res.status} ${(bytes / 1024).toFixed(0)} KiB in ${((performance.now() - t) / 1000).toFixed(2)} s (${res.headers.get('x-yingcha-screening')}); load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+      log(
+        `screen: ${rows} bidders → ${output} ${res.status} ${(bytes / 1024).toFixed(0)} KiB in ${((performance.now() - t) / 1000).toFixed(2)} s (${res.headers.get('x-yingcha-screening')}); load ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
+      );
     }
     await app.close();
   } finally {

@@ -20,11 +20,15 @@ interface TestLike {
 }
 
 /** The app on a fresh database with the seed catalogue, bootstrapped, ready for inject(). */
-export async function build(t: TestLike, options: Pick<BuildOptions, 'imports' | 'webhooks' | 'limits'> = {}): Promise<Built> {
+export async function build(
+  t: TestLike,
+  options: Pick<BuildOptions, 'imports' | 'webhooks' | 'limits'> = {},
+): Promise<Built> {
   // A copy of the run's seeded template (helpers/templates.ts): the catalogue sync a server runs at start finds its
   // work done, as it would on any start after the first.
   const { database, adminKey, departmentId } = await seededDatabase(t);
-  if ((await syncSeedCatalog(database.db)).changed) throw new Error('build: the seeded template lacks the seed catalogue');
+  if ((await syncSeedCatalog(database.db)).changed)
+    throw new Error('build: the seeded template lacks the seed catalogue');
   // Webhooks may reach the tests' own loopback receivers (and, by name, only what helpers/dns.ts resolves).
   const app = await buildApp({ database, secret: TEST_SECRET, webhooks: LOOPBACK_POLICY, ...options });
   t.teardown(() => app.close());

@@ -38,7 +38,10 @@ export async function freshPostgresUrl(t: Teardown): Promise<string | undefined>
 }
 
 /** A copy of one of the run's templates, closed (and on PostgreSQL dropped) when the test ends. */
-async function copyOf(t: Teardown, which: 'migrated' | 'seeded'): Promise<{ database: Database; templates: Templates }> {
+async function copyOf(
+  t: Teardown,
+  which: 'migrated' | 'seeded',
+): Promise<{ database: Database; templates: Templates }> {
   const tpl = await runTemplates();
   const adminUrl = process.env.TEST_DATABASE_URL;
   const database = adminUrl
@@ -55,7 +58,9 @@ export async function testDatabase(t: Teardown): Promise<Database> {
 }
 
 /** A migrated database with the seed catalogue and the bootstrap department and admin key, for one test. */
-export async function seededDatabase(t: Teardown): Promise<{ database: Database; adminKey: string; departmentId: string }> {
+export async function seededDatabase(
+  t: Teardown,
+): Promise<{ database: Database; adminKey: string; departmentId: string }> {
   const { database, templates: tpl } = await copyOf(t, 'seeded');
   return { database, adminKey: tpl.adminKey, departmentId: tpl.departmentId };
 }

@@ -22,8 +22,12 @@ export function tableLookup(table: Record<string, string[]> = {}): Lookup {
   return (hostname, _options, callback) => {
     const found = all[hostname.toLowerCase().replace(/\.$/, '')];
     queueMicrotask(() => {
-      if (!found) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
-      callback(null, found.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })));
+      if (!found)
+        return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+      callback(
+        null,
+        found.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
     });
   };
 }

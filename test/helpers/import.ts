@@ -1,7 +1,21 @@
 // Rows for import tests: valid list records by default, any field overridable, written as CSV or NDJSON.
 import { uscc } from './world.js';
 
-export const IMPORT_COLUMNS = ['list', 'kind', 'uscc', 'idNumber', 'name', 'decisionDocNo', 'reason', 'decidedAt', 'validFrom', 'points', 'source', 'sourceRecordId', 'formerNames'] as const;
+export const IMPORT_COLUMNS = [
+  'list',
+  'kind',
+  'uscc',
+  'idNumber',
+  'name',
+  'decisionDocNo',
+  'reason',
+  'decidedAt',
+  'validFrom',
+  'points',
+  'source',
+  'sourceRecordId',
+  'formerNames',
+] as const;
 export type Row = Partial<Record<(typeof IMPORT_COLUMNS)[number], string>>;
 
 let serial = 0;
@@ -23,12 +37,14 @@ export function row(over: Row = {}): Row {
   };
 }
 
-const cell = (v: string | undefined) => (v === undefined ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+const cell = (v: string | undefined) =>
+  v === undefined ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 
 export const csvHeader = (columns: readonly string[] = IMPORT_COLUMNS) => columns.join(',') + '\r\n';
 export const csvLines = (rows: Row[], columns: readonly string[] = IMPORT_COLUMNS) =>
   rows.map((r) => columns.map((c) => cell(r[c as keyof Row])).join(',') + '\r\n').join('');
-export const csv = (rows: Row[], columns: readonly string[] = IMPORT_COLUMNS) => csvHeader(columns) + csvLines(rows, columns);
+export const csv = (rows: Row[], columns: readonly string[] = IMPORT_COLUMNS) =>
+  csvHeader(columns) + csvLines(rows, columns);
 
 export function ndjson(rows: Row[]): string {
   return rows.map((r) => JSON.stringify({ ...r, ...(r.points ? { points: Number(r.points) } : {}) })).join('\n') + '\n';

@@ -80,7 +80,10 @@ export function serve(t: TestLike, env: Record<string, string>, timeoutMs = 120_
 
   const waitFor = (pattern: RegExp, ms = timeoutMs) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`)), ms);
+      const deadline = setTimeout(
+        () => reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`)),
+        ms,
+      );
       const check = () => {
         const m = out.match(pattern);
         if (m) {

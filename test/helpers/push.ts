@@ -33,7 +33,10 @@ export function client(base: string, key = PUSH_KEY) {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -45,7 +48,10 @@ export function client(base: string, key = PUSH_KEY) {
 
 let serial = 0;
 function freshUscc(): string {
-  const body = `91230400MA${String(++serial).padStart(3, '0')}${randomBytes(2).toString('hex').toUpperCase()}`.slice(0, 17);
+  const body = `91230400MA${String(++serial).padStart(3, '0')}${randomBytes(2).toString('hex').toUpperCase()}`.slice(
+    0,
+    17,
+  );
   return body + usccCheckChar(body);
 }
 

@@ -8,7 +8,12 @@ import { WebhookVerificationError, verifyWebhook } from '../../sdk/src/index.js'
  * What the SDK's verifyWebhook, the verifier receivers run, says of a delivery: 'ok', or the code it refuses it with
  * (ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE, …). `now` in unix seconds.
  */
-export function verification(secret: string, signature: string | string[] | undefined, body: string, now?: number): string {
+export function verification(
+  secret: string,
+  signature: string | string[] | undefined,
+  body: string,
+  now?: number,
+): string {
   try {
     verifyWebhook({ body, signature, secret, ...(now === undefined ? {} : { now }) });
     return 'ok';
@@ -76,7 +81,8 @@ export async function receiver(t: TestLike): Promise<Receiver> {
     until: async (pred, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!pred(r)) {
-        if (Date.now() > deadline) throw new Error(`receiver: condition not met in ${timeoutMs} ms; received ${r.received.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`receiver: condition not met in ${timeoutMs} ms; received ${r.received.length}`);
         await new Promise((res) => setTimeout(res, 20));
       }
     },

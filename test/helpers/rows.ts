@@ -12,14 +12,19 @@ const tablesCache = new WeakMap<object, string[]>();
 export async function rowCounts(db: Db): Promise<RowCounts> {
   let tables = tablesCache.get(db);
   if (!tables) {
-    const r = rows<Record<string, unknown>>(await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`));
+    const r = rows<Record<string, unknown>>(
+      await db.execute(
+        sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+      ),
+    );
     tables = r.map((row) => String(row.table_name));
     tablesCache.set(db, tables);
   }
   if (tables.length === 0) return {};
   const union = tables.map((name) => `select '${name}' as t, count(*)::int as n from "${name}"`).join(' union all ');
   const counts: RowCounts = {};
-  for (const row of rows<Record<string, unknown>>(await db.execute(sql.raw(union)))) counts[String(row.t)] = Number(row.n);
+  for (const row of rows<Record<string, unknown>>(await db.execute(sql.raw(union))))
+    counts[String(row.t)] = Number(row.n);
   return counts;
 }
 

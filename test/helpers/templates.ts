@@ -95,7 +95,13 @@ async function makePostgres(adminUrl: string): Promise<MadeTemplates> {
     await a.unsafe(`alter database ${migrated} allow_connections false`);
     await a.unsafe(`alter database ${seeded} allow_connections false`);
     return {
-      templates: { engine: 'postgres', migrated, seeded, adminKey: boot.key.secret, departmentId: boot.department.departmentId },
+      templates: {
+        engine: 'postgres',
+        migrated,
+        seeded,
+        adminKey: boot.key.secret,
+        departmentId: boot.department.departmentId,
+      },
       drop,
     };
   } catch (err) {
@@ -125,7 +131,16 @@ async function makePglite(): Promise<MadeTemplates> {
       const boot = await bootstrap(database.db, { demo: true });
       if (!boot.created) throw new Error('templates: bootstrap did not run on a new database');
       const seeded = await save('seeded');
-      return { templates: { engine: 'pglite', migrated, seeded, adminKey: boot.key.secret, departmentId: boot.department.departmentId }, drop };
+      return {
+        templates: {
+          engine: 'pglite',
+          migrated,
+          seeded,
+          adminKey: boot.key.secret,
+          departmentId: boot.department.departmentId,
+        },
+        drop,
+      };
     } finally {
       await database.close();
     }

@@ -14,7 +14,12 @@ export interface WaitOptions {
  * Reads until `ok` holds and answers the value that passed. Throws, naming `what` and the last value read, once the
  * deadline has passed or `tries` reads have failed, whichever comes first.
  */
-export async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, what = 'the condition', o: WaitOptions = {}): Promise<T> {
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  what = 'the condition',
+  o: WaitOptions = {},
+): Promise<T> {
   const { timeoutMs = 20_000, tries = 10_000, intervalMs = 20 } = o;
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -24,7 +29,9 @@ export async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => bo
     if (Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`${what}: not met within ${timeoutMs} ms or ${tries} reads; last read ${JSON.stringify(last)?.slice(0, 500)}`);
+  throw new Error(
+    `${what}: not met within ${timeoutMs} ms or ${tries} reads; last read ${JSON.stringify(last)?.slice(0, 500)}`,
+  );
 }
 
 /** Settles like `promise`, or throws naming `what` if it has not settled within `timeoutMs`. */

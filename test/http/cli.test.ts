@@ -7,17 +7,24 @@ import { join } from 'node:path';
 import t from 'tap';
 import { isolatedEnv, run } from '../helpers/process.js';
 
-const version = (JSON.parse(readFileSync(new URL('../../api/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../api/package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 t.test('help and version go to stdout with exit 0', async (t) => {
   for (const args of [['--help'], ['-h'], ['help']]) {
     const r = await run(args, {});
     t.equal(r.code, 0, args.join(' '));
     t.match(r.stdout, /^usage: yingcha <command>/);
-    for (const command of ['serve', 'migrate', 'departments', 'keys', 'receipts verify', 'import FILE', 'openapi']) t.match(r.stdout, `  ${command}`);
+    for (const command of ['serve', 'migrate', 'departments', 'keys', 'receipts verify', 'import FILE', 'openapi'])
+      t.match(r.stdout, `  ${command}`);
     t.equal(r.stderr, '');
   }
-  for (const args of [['import', '--help'], ['help', 'import'], ['import', '-h']]) {
+  for (const args of [
+    ['import', '--help'],
+    ['help', 'import'],
+    ['import', '-h'],
+  ]) {
     const r = await run(args, {});
     t.equal(r.code, 0, args.join(' '));
     t.match(r.stdout, /^usage: yingcha import FILE/);
@@ -68,7 +75,10 @@ t.test('YINGCHA_BASE_URL names the server; YINGCHA_URL still works, with a depre
   writeFileSync(file, 'list,kind,uscc,name\n');
   // Port 9 (discard) on loopback is closed here: the command fails to connect, after reading the variable.
   const closed = 'http://127.0.0.1:9';
-  const current = await run(['import', file], { YINGCHA_BASE_URL: closed, YINGCHA_API_KEY: 'yc_test_key_000000000000000' });
+  const current = await run(['import', file], {
+    YINGCHA_BASE_URL: closed,
+    YINGCHA_API_KEY: 'yc_test_key_000000000000000',
+  });
   t.equal(current.code, 1);
   t.match(current.stderr, /ECONNREFUSED|connect/);
   t.notMatch(current.stderr, /deprecated/);

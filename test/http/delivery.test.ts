@@ -31,7 +31,10 @@ t.test('SIGKILL mid-delivery, then restart: nothing is lost', async (t) => {
   await rx.until((r) => new Set(r.delivered().map((d) => d.eventId)).size >= N);
   const ids = rx.delivered().map((d) => d.eventId);
   t.same(firstArrivals(ids), expected, 'every event, in commit order by first arrival');
-  t.ok(rx.delivered().every((d) => d.verified), 'all signed');
+  t.ok(
+    rx.delivered().every((d) => d.verified),
+    'all signed',
+  );
   // At least once: the event in flight at the kill may come again, and so may one whose 2xx came after our timeout
   // on a loaded machine. Duplicates are allowed; losses and reordering are not (asserted above).
   t.comment(`${ids.length - N} redelivery(ies)`);

@@ -9,7 +9,12 @@ const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/j
 
 t.test('the sweep writes the expiry event once', async (t) => {
   const env = await isolatedEnv(t);
-  const s = await serve(t, { ...env, YINGCHA_BOOTSTRAP_KEY: KEY, YINGCHA_DEMO: 'false', YINGCHA_EXPIRY_SWEEP_SECONDS: '1' });
+  const s = await serve(t, {
+    ...env,
+    YINGCHA_BOOTSTRAP_KEY: KEY,
+    YINGCHA_DEMO: 'false',
+    YINGCHA_EXPIRY_SWEEP_SECONDS: '1',
+  });
   const publish = async (n: number, validUntil: Date): Promise<string> => {
     const published = await fetch(`${s.url}/v1/entries`, {
       method: 'POST',
@@ -30,11 +35,18 @@ t.test('the sweep writes the expiry event once', async (t) => {
     return ((await published.json()) as { entryId: string }).entryId;
   };
   const expiredEvents = async (entryId: string) => {
-    const page = (await (await fetch(`${s.url}/v1/changes?type=entry.expired&limit=100`, { headers })).json()) as { events: Array<{ data: { entryId: string } }> };
+    const page = (await (await fetch(`${s.url}/v1/changes?type=entry.expired&limit=100`, { headers })).json()) as {
+      events: Array<{ data: { entryId: string } }>;
+    };
     return page.events.filter((e) => e.data.entryId === entryId);
   };
   const expiredOnce = (entryId: string, what: string) =>
-    eventually(() => expiredEvents(entryId), (events) => events.length > 0, what, { timeoutMs: 30_000, intervalMs: 250 });
+    eventually(
+      () => expiredEvents(entryId),
+      (events) => events.length > 0,
+      what,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
 
   const entryId = await publish(1, new Date(Date.now() + 1500));
   t.equal((await expiredOnce(entryId, 'the entry.expired event')).length, 1, 'one entry.expired event');
@@ -43,7 +55,9 @@ t.test('the sweep writes the expiry event once', async (t) => {
   // have seen the first record again.
   for (const n of [2, 3]) await expiredOnce(await publish(n, new Date()), `the sweep after record ${n - 1}'s`);
   t.equal((await expiredEvents(entryId)).length, 1, 'still one after later sweeps');
-  const entry = (await (await fetch(`${s.url}/v1/entries/${entryId}?view=internal`, { headers })).json()) as { status: string };
+  const entry = (await (await fetch(`${s.url}/v1/entries/${entryId}?view=internal`, { headers })).json()) as {
+    status: string;
+  };
   t.equal(entry.status, 'expired');
   t.equal(await s.stop(), 0);
 });

@@ -43,17 +43,23 @@ t.test('the banner prints curl commands that return measures with their legal ba
   const exported = /export YINGCHA_BASE_URL=(\S+) YINGCHA_API_KEY=(\S+)/.exec(banner)!;
   const [, baseUrl, apiKey] = exported;
   t.equal(baseUrl, server.url);
-  const feed = (await (await fetch(`${baseUrl}/v1/changes?limit=1000`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as {
+  const feed = (await (
+    await fetch(`${baseUrl}/v1/changes?limit=1000`, { headers: { authorization: `Bearer ${apiKey}` } })
+  ).json()) as {
     events: Array<{ type: string; data: { sourceRecordId?: string; entryId?: string } }>;
   };
   const created = feed.events.filter((e) => e.type === 'entry.created');
   t.ok(created.length >= DEMO_SHOWCASE.length, `entry.created events: ${created.length}`);
 
   // The SDK example, with the variables the banner printed.
-  const example = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sdk/examples/licensing.ts'), DEMO_SHOWCASE[1]!.subject.uscc!], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, YINGCHA_BASE_URL: baseUrl!, YINGCHA_API_KEY: apiKey! },
-  });
+  const example = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'sdk/examples/licensing.ts'), DEMO_SHOWCASE[1]!.subject.uscc!],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, YINGCHA_BASE_URL: baseUrl!, YINGCHA_API_KEY: apiKey! },
+    },
+  );
   let out = '';
   example.stdout.on('data', (d) => (out += d));
   example.stderr.on('data', (d) => (out += d));

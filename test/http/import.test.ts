@@ -27,7 +27,10 @@ interface ImportView {
 }
 
 async function api(server: Server, path: string, signal?: AbortSignal): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` }, ...(signal ? { signal } : {}) });
+  const res = await fetch(`${server.url}${path}`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    ...(signal ? { signal } : {}),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -49,7 +52,10 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boo
 /** A chunked POST /v1/imports whose body the test writes piece by piece. */
 function upload(server: Server, query: string) {
   const url = new URL(`/v1/imports${query}`, server.url);
-  const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/csv' } });
+  const req = request(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'text/csv' },
+  });
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';
@@ -61,7 +67,8 @@ function upload(server: Server, query: string) {
     req.on('error', reject);
   });
   answer.catch(() => {});
-  const write = (s: string) => new Promise<void>((resolve, reject) => req.write(s, (err) => (err ? reject(err) : resolve())));
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) => req.write(s, (err) => (err ? reject(err) : resolve())));
   return { write, end: () => req.end(), answer: () => answer };
 }
 
@@ -91,19 +98,45 @@ async function withDatabase<T>(env: Record<string, string>, fn: (q: Query) => Pr
 /** Every entry of `source` has its version 1, its subject and exactly one entry.created event: no partial row. */
 async function assertWhole(t: Test, q: Query, source: string): Promise<number> {
   const entries = await q(`select count(*)::int as n from entry where source = '${source}'`);
-  t.equal(await q(`select count(*)::int as n from entry e join entry_version v on v.entry_id = e.id where e.source = '${source}'`), entries, 'one version each');
-  t.equal(await q(`select count(*)::int as n from entry e join subject s on s.id = e.subject_id where e.source = '${source}'`), entries, 'a subject each');
   t.equal(
-    await q(`select count(*)::int as n from entry e join event ev on ev.entry_id = e.id and ev.type = 'entry.created' where e.source = '${source}'`),
+    await q(
+      `select count(*)::int as n from entry e join entry_version v on v.entry_id = e.id where e.source = '${source}'`,
+    ),
+    entries,
+    'one version each',
+  );
+  t.equal(
+    await q(
+      `select count(*)::int as n from entry e join subject s on s.id = e.subject_id where e.source = '${source}'`,
+    ),
+    entries,
+    'a subject each',
+  );
+  t.equal(
+    await q(
+      `select count(*)::int as n from entry e join event ev on ev.entry_id = e.id and ev.type = 'entry.created' where e.source = '${source}'`,
+    ),
     entries,
     'one entry.created event each',
   );
-  t.equal(await q(`select count(*)::int as n from entry e join subject_name sn on sn.subject_id = e.subject_id and not sn.former where e.source = '${source}'`), entries, 'a name each');
+  t.equal(
+    await q(
+      `select count(*)::int as n from entry e join subject_name sn on sn.subject_id = e.subject_id and not sn.former where e.source = '${source}'`,
+    ),
+    entries,
+    'a name each',
+  );
   return entries;
 }
 
 t.test('kill -9 during imports, restart, limits, and the import command', async (t) => {
-  const env = { ...(await isolatedEnv(t)), YINGCHA_BOOTSTRAP_KEY: ADMIN_KEY, YINGCHA_DEMO: 'false', YINGCHA_IMPORT_BATCH: String(BATCH), YINGCHA_IMPORT_LIMIT: String(LIMIT) };
+  const env = {
+    ...(await isolatedEnv(t)),
+    YINGCHA_BOOTSTRAP_KEY: ADMIN_KEY,
+    YINGCHA_DEMO: 'false',
+    YINGCHA_IMPORT_BATCH: String(BATCH),
+    YINGCHA_IMPORT_LIMIT: String(LIMIT),
+  };
   let server = await serve(t, env);
 
   // accept-valid: stream rows slowly, kill once at least two batches are committed.
@@ -137,17 +170,27 @@ t.test('kill -9 during imports, restart, limits, and the import command', async 
     'the all-or-nothing import to start',
     async () => {
       await aon.write(csvLines(Array.from({ length: 20 }, () => row({ source: 'kill-aon' }))));
-      return (await api(server, '/v1/imports?limit=1', AbortSignal.timeout(1000)).catch(() => null))?.body.imports[0] ?? 'busy';
+      return (
+        (await api(server, '/v1/imports?limit=1', AbortSignal.timeout(1000)).catch(() => null))?.body.imports[0] ??
+        'busy'
+      );
     },
     (i) => i === 'busy' || (i.status === 'running' && i.mode === 'all-or-nothing'),
   );
-  for (let i = 0; i < 10; i++) await aon.write(csvLines(Array.from({ length: 2 * BATCH }, () => row({ source: 'kill-aon' }))));
+  for (let i = 0; i < 10; i++)
+    await aon.write(csvLines(Array.from({ length: 2 * BATCH }, () => row({ source: 'kill-aon' }))));
   await server.stop('SIGKILL');
 
   server = await serve(t, env);
-  const aonAfter = ((await api(server, '/v1/imports?limit=5')).body.imports as ImportView[]).find((i) => i.mode === 'all-or-nothing');
+  const aonAfter = ((await api(server, '/v1/imports?limit=5')).body.imports as ImportView[]).find(
+    (i) => i.mode === 'all-or-nothing',
+  );
   t.equal(aonAfter?.status, 'interrupted', 'the all-or-nothing import reads as interrupted');
-  t.equal((await api(server, `/v1/imports/${killed}`)).body.accepted, after.accepted, 'the count stays what was committed');
+  t.equal(
+    (await api(server, `/v1/imports/${killed}`)).body.accepted,
+    after.accepted,
+    'the count stays what was committed',
+  );
 
   // A chunked body past YINGCHA_IMPORT_LIMIT: counted as it streams, refused with 413.
   const big = upload(server, '?mode=accept-valid');
@@ -166,7 +209,11 @@ t.test('kill -9 during imports, restart, limits, and the import command', async 
   const refused = await big.answer();
   t.equal(refused.status, 413);
   t.equal(JSON.parse(refused.body).code, 'PAYLOAD_TOO_LARGE');
-  const failed = await until('the failed import', () => latestImport(server), (i) => i?.status === 'failed');
+  const failed = await until(
+    'the failed import',
+    () => latestImport(server),
+    (i) => i?.status === 'failed',
+  );
   t.equal(failed!.failure?.code, 'PAYLOAD_TOO_LARGE');
 
   // The command line, through HTTP, with progress on stderr and exit codes 0 / 2 / 1.
@@ -203,7 +250,11 @@ t.test('kill -9 during imports, restart, limits, and the import command', async 
     const av = await assertWhole(t, q, 'kill-av');
     t.equal(av, after.accepted, 'the entries are exactly the committed batches');
     t.ok(av >= 2 * BATCH && av % BATCH === 0, `${av} entries, a multiple of ${BATCH}`);
-    t.equal(await q(`select count(*)::int as n from audit_log where action = 'entry.import' and target_id = '${killed}'`), av / BATCH, 'one audit row per batch');
+    t.equal(
+      await q(`select count(*)::int as n from audit_log where action = 'entry.import' and target_id = '${killed}'`),
+      av / BATCH,
+      'one audit row per batch',
+    );
     t.equal(await assertWhole(t, q, 'kill-aon'), 0, 'all-or-nothing left nothing');
     t.equal((await assertWhole(t, q, 'too-big')) % BATCH, 0, 'accept-valid past the limit keeps whole batches');
     t.equal(await assertWhole(t, q, 'cli'), 120);

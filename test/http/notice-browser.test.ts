@@ -21,7 +21,11 @@ import { check, department, publish, uscc, world } from '../helpers/world.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // jsqr is CommonJS: its default export is the function itself or sits on .default, depending on the loader.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 const ARTEFACTS = fileURLToPath(new URL('../artefacts/notice/', import.meta.url));
 const A4_POINTS = { w: 595.28, h: 841.89 };
 /** @page margins of the notice (services/notice.ts): 20 mm top, 22 mm bottom */
@@ -31,7 +35,10 @@ const PAGE_CONTENT_PX = ((297 - 20 - 22) / 25.4) * 96;
 function pdfPages(pdf: Buffer): Array<{ w: number; h: number }> {
   const text = pdf.toString('latin1');
   const pages = [...text.matchAll(/\/Type\s*\/Page(?![s\w])/g)];
-  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => ({ w: Number(m[1]), h: Number(m[2]) }));
+  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => ({
+    w: Number(m[1]),
+    h: Number(m[2]),
+  }));
   return pages.map((_, i) => boxes[i] ?? boxes[0] ?? { w: 0, h: 0 });
 }
 
@@ -46,20 +53,51 @@ t.test('the notice in a real browser', async (t) => {
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const safety = await department(app, adminKey, 'emergency_management', '230800');
   const finance = await department(app, adminKey, 'finance', '230800');
-  await app.inject({ method: 'PUT', url: `/v1/admin/departments/${finance.departmentId}/notice-prefix`, headers: bearer(adminKey), payload: { noticePrefix: '佳市财采告' } });
+  await app.inject({
+    method: 'PUT',
+    url: `/v1/admin/departments/${finance.departmentId}/notice-prefix`,
+    headers: bearer(adminKey),
+    payload: { noticePrefix: '佳市财采告' },
+  });
   const firm = uscc();
-  const pub = await publish(app, safety.key, { list: 'safety.blacklist', reason: '发生较大生产安全责任事故，造成三人死亡', subject: { kind: 'enterprise', uscc: firm, name: '佳木斯市恒安矿业有限公司' } });
+  const pub = await publish(app, safety.key, {
+    list: 'safety.blacklist',
+    reason: '发生较大生产安全责任事故，造成三人死亡',
+    subject: { kind: 'enterprise', uscc: firm, name: '佳木斯市恒安矿业有限公司' },
+  });
   t.equal(pub.statusCode, 201);
-  const typical = (await check(app, finance.key, { uscc: firm }, 'government_procurement', { matter: { type: 'government_procurement', reference: 'JMS-CG-2026-017', title: '第一中学教学楼维修工程' } })).json();
+  const typical = (
+    await check(app, finance.key, { uscc: firm }, 'government_procurement', {
+      matter: { type: 'government_procurement', reference: 'JMS-CG-2026-017', title: '第一中学教学楼维修工程' },
+    })
+  ).json();
   t.equal(typical.verdict, 'restricted', 'a punitive verdict');
 
   // The long one: the same stored receipt with 20 hits and 40 measures, appended to the chain like any receipt.
   const [row] = await database.db.select().from(checks).where(eq(checks.id, typical.checkId));
-  const hits = Array.from({ length: 20 }, (_, i) => ({ ...(row!.hits as object[])[0], entryId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, decisionDocNo: `佳应急罚〔2026〕${i + 1}号`, reason: `第${i + 1}起：未按规定开展安全生产教育培训，未如实记录安全生产教育和培训情况，情节严重` }));
+  const hits = Array.from({ length: 20 }, (_, i) => ({
+    ...(row!.hits as object[])[0],
+    entryId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    decisionDocNo: `佳应急罚〔2026〕${i + 1}号`,
+    reason: `第${i + 1}起：未按规定开展安全生产教育培训，未如实记录安全生产教育和培训情况，情节严重`,
+  }));
   const baseMeasure = (row!.measures as Array<Record<string, unknown>>)[0]!;
-  const measures = Array.from({ length: 40 }, (_, i) => ({ ...baseMeasure, measureId: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, ordinal: String(i + 1), text: `（第${i + 1}项）${String(baseMeasure.text)}，在政府采购活动中依法限制其参与，并在评审中予以审慎考量，相关情况记入信用档案。` }));
+  const measures = Array.from({ length: 40 }, (_, i) => ({
+    ...baseMeasure,
+    measureId: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    ordinal: String(i + 1),
+    text: `（第${i + 1}项）${String(baseMeasure.text)}，在政府采购活动中依法限制其参与，并在评审中予以审慎考量，相关情况记入信用档案。`,
+  }));
   const { id: _id, chain: _c, chainSeq: _s, prevHash: _p, hash: _h, ...body } = row!;
-  const long = await appendReceipt(database.db, { ...body, id: crypto.randomUUID(), idempotencyKey: null, requestHash: null, hits, measures, matterReference: 'JMS-CG-2026-018' });
+  const long = await appendReceipt(database.db, {
+    ...body,
+    id: crypto.randomUUID(),
+    idempotencyKey: null,
+    requestHash: null,
+    hits,
+    measures,
+    matterReference: 'JMS-CG-2026-018',
+  });
 
   const issue = async (checkId: string) => {
     const res = await fetch(`${base}/v1/checks/${checkId}/notice`, { method: 'POST', headers: bearer(finance.key) });
@@ -76,7 +114,16 @@ t.test('the notice in a real browser', async (t) => {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     deviceScaleFactor: 2,
     viewport: { width: 900, height: 1200 },
     timeout: 60_000,
@@ -98,8 +145,15 @@ t.test('the notice in a real browser', async (t) => {
     const pdf = await open('typical', typicalNotice.url);
     const pages = pdfPages(pdf);
     t.equal(pages.length, 1, 'one page');
-    t.ok(Math.abs(pages[0]!.w - A4_POINTS.w) < 2 && Math.abs(pages[0]!.h - A4_POINTS.h) < 2, `A4 (${pages[0]!.w}×${pages[0]!.h} pt)`);
-    t.equal((await page.textContent('#notice-number'))?.trim(), typicalNotice.number, 'the document number is on the page');
+    t.ok(
+      Math.abs(pages[0]!.w - A4_POINTS.w) < 2 && Math.abs(pages[0]!.h - A4_POINTS.h) < 2,
+      `A4 (${pages[0]!.w}×${pages[0]!.h} pt)`,
+    );
+    t.equal(
+      (await page.textContent('#notice-number'))?.trim(),
+      typicalNotice.number,
+      'the document number is on the page',
+    );
     t.ok(await page.isVisible('#qr svg'), 'the QR code is on the page');
 
     // Font coverage: every character on the page is in one installed font (a missing glyph would print as a box),
@@ -107,20 +161,35 @@ t.test('the notice in a real browser', async (t) => {
     const text = (await page.evaluate<string>('document.body.innerText')).replace(/\s/g, '');
     const codepoints = [...new Set([...text].map((c) => c.codePointAt(0)!.toString(16)))];
     const covering = execFileSync('fc-list', [`:charset=${codepoints.join(' ')}`, 'family'], { encoding: 'utf8' });
-    t.match(covering, /Noto (Serif|Sans) CJK SC/, `all ${codepoints.length} distinct characters are covered by Noto CJK SC`);
+    t.match(
+      covering,
+      /Noto (Serif|Sans) CJK SC/,
+      `all ${codepoints.length} distinct characters are covered by Noto CJK SC`,
+    );
     const cdp = await context.newCDPSession(page);
     await cdp.send('DOM.enable');
     await cdp.send('CSS.enable');
     const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
-    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'h1, p, li, .sign, .foot' });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', {
+      nodeId: root.nodeId,
+      selector: 'h1, p, li, .sign, .foot',
+    });
     const families = new Set<string>();
-    for (const nodeId of nodeIds) for (const f of (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })).fonts) families.add(f.familyName);
-    t.ok([...families].every((f) => /Noto (Serif|Sans) CJK/.test(f)), `drawn with ${[...families].join(', ')}`);
+    for (const nodeId of nodeIds)
+      for (const f of (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })).fonts) families.add(f.familyName);
+    t.ok(
+      [...families].every((f) => /Noto (Serif|Sans) CJK/.test(f)),
+      `drawn with ${[...families].join(', ')}`,
+    );
 
     // The QR code, from a screenshot, decodes to the verify URL.
     const shot = await page.locator('#qr svg').screenshot({ path: join(ARTEFACTS, 'typical-qr.png') });
     const png = PNG.sync.read(shot);
-    const qr = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+    const qr = jsQR(
+      new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
+      png.width,
+      png.height,
+    );
     t.equal(qr?.data, `${base}/verify/${typical.receipt.hash}`, 'the QR code is the verify URL');
 
     const verify = await page.goto(qr!.data);
@@ -131,7 +200,11 @@ t.test('the notice in a real browser', async (t) => {
 
     await database.db.execute(sql`update check_receipt set verdict = 'clear' where id = ${typical.checkId}`);
     await page.goto(qr!.data);
-    t.equal(await page.getAttribute('meta[name="yingcha-verification"]', 'content'), 'mismatch', 'after one stored column changed');
+    t.equal(
+      await page.getAttribute('meta[name="yingcha-verification"]', 'content'),
+      'mismatch',
+      'after one stored column changed',
+    );
     t.match(await page.textContent('h1'), /核验未通过/);
     await page.screenshot({ path: join(ARTEFACTS, 'verify-mismatch.png') });
   });
@@ -162,7 +235,9 @@ t.test('the notice in a real browser', async (t) => {
     t.ok(printed >= 3, `${printed} pages for 20 hits and 40 measures`);
     t.equal(printed, pages, `the PDF has ${printed} pages; the layout gives ${pages}`);
     t.equal(await page.locator('li.item').count(), 60, '20 hits and 40 measures on the paper');
-    const css = await page.evaluate<string>("[...document.styleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\\n')");
+    const css = await page.evaluate<string>(
+      "[...document.styleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\\n')",
+    );
     t.match(css, /counter\(pages\)/, 'the footer counts 第 N 页 共 M 页');
     t.match(css, /break-inside: avoid/);
   });

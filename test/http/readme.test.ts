@@ -21,9 +21,11 @@ interface Block {
 /** Blocks that cannot run in a test, by their first line. */
 const SKIP: Record<string, string> = {
   // .ci/run runs this block's test line on both engines; its first line is the long-running server itself.
-  'npx -y pnpm@10.34.9 start': 'installs and starts the long-running server, then runs the whole suite (that is .ci/run)',
+  'npx -y pnpm@10.34.9 start':
+    'installs and starts the long-running server, then runs the whole suite (that is .ci/run)',
   // A PostgreSQL on another machine, and it ends in `serve`.
-  'export DATABASE_URL=postgres://yingcha@db.internal:5432/yingcha': 'needs a second machine (db.internal) and ends in the long-running serve',
+  'export DATABASE_URL=postgres://yingcha@db.internal:5432/yingcha':
+    'needs a second machine (db.internal) and ends in the long-running serve',
 };
 
 /**
@@ -49,8 +51,10 @@ function shellBlocks(markdown: string): Block[] {
 t.test('every shell block of the README runs as written, or is skipped with its reason', async (t) => {
   const blocks = shellBlocks(readFileSync(`${ROOT}README.md`, 'utf8'));
   t.ok(blocks.length >= 6, `found ${blocks.length} shell blocks`);
-  for (const name of Object.keys(SKIP)) t.equal(blocks.filter((b) => b.name === name).length, 1, `SKIP names one block: ${name}`);
-  for (const name of STOPPED) t.equal(blocks.filter((b) => b.name.startsWith(name)).length, 1, `STOPPED names one block: ${name}`);
+  for (const name of Object.keys(SKIP))
+    t.equal(blocks.filter((b) => b.name === name).length, 1, `SKIP names one block: ${name}`);
+  for (const name of STOPPED)
+    t.equal(blocks.filter((b) => b.name.startsWith(name)).length, 1, `STOPPED names one block: ${name}`);
   for (const b of blocks) if (b.name in SKIP) t.test(b.name, { skip: SKIP[b.name] }, () => {});
   const runnable = blocks.filter((b) => !(b.name in SKIP));
   const stopped = runnable.filter((b) => STOPPED.some((s) => b.name.startsWith(s)));
@@ -60,15 +64,29 @@ t.test('every shell block of the README runs as written, or is skipped with its 
   const server = await serve(t, { ...isolated, YINGCHA_DEMO: 'true', YINGCHA_WORKERS: 'false' }, 180_000);
   const [, baseUrl, apiKey] = await server.waitFor(/export YINGCHA_BASE_URL=(\S+) YINGCHA_API_KEY=(\S+)/, 60_000);
   // What the reader has after pasting the banner's export line, plus this test's database.
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...isolated, YINGCHA_BASE_URL: baseUrl!, YINGCHA_API_KEY: apiKey! };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...isolated,
+    YINGCHA_BASE_URL: baseUrl!,
+    YINGCHA_API_KEY: apiKey!,
+  };
   // The screening block writes its result where it is run.
   t.teardown(() => rmSync(`${ROOT}筛查结果.xlsx`, { force: true }));
 
   const runBlock = (b: Block) =>
     t.test(b.name, async (t) => {
-      const script = b.script.replace('<the admin key from the banner>', apiKey!).replaceAll('http://127.0.0.1:3000', baseUrl!);
+      const script = b.script
+        .replace('<the admin key from the banner>', apiKey!)
+        .replaceAll('http://127.0.0.1:3000', baseUrl!);
       // stdin closed: bash given a socket as stdin takes itself for a remote shell and reads /etc/bash.bashrc.
-      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       t.equal(r.status, 0, 'exit 0', { stdout: r.stdout, stderr: r.stderr });
       t.notMatch(r.stderr, /npm warn/i, 'npx prints no warnings');
       EXPECT[Object.keys(EXPECT).find((k) => b.name.startsWith(k)) ?? '']?.(t, r.stdout);

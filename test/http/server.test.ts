@@ -29,7 +29,10 @@ t.test('first start: ready, docs, admin key printed once', async (t) => {
   const demo = env.DATABASE_URL === undefined;
   t.equal(((await depts.json()) as { departments: unknown[] }).departments.length, demo ? 2 : 1);
   // The first-start banner may repeat the key in its ready-to-paste curl and export lines; the log never carries it.
-  const logLines = s1.output().split('\n').filter((line) => line.startsWith('{'));
+  const logLines = s1
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'));
   t.ok(logLines.length > 0, 'the log lines were captured');
   t.notMatch(logLines.join('\n'), key!, 'the key appears in no log line');
   t.equal(await s1.stop(), 0, 'SIGTERM exits 0');
@@ -37,7 +40,11 @@ t.test('first start: ready, docs, admin key printed once', async (t) => {
   const s2 = await serve(t, env);
   t.notMatch(s2.output(), /Admin API key/, 'no new key on a database that has one');
   t.notMatch(s2.output(), key!, 'a restart prints the key nowhere');
-  t.equal((await fetch(`${s2.url}/v1/admin/departments`, { headers: auth(key!) })).status, 200, 'the key survives restart');
+  t.equal(
+    (await fetch(`${s2.url}/v1/admin/departments`, { headers: auth(key!) })).status,
+    200,
+    'the key survives restart',
+  );
   t.equal(await s2.stop(), 0);
 });
 
@@ -55,11 +62,17 @@ t.test('YINGCHA_BOOTSTRAP_KEY becomes the first admin key', async (t) => {
     'one admin key, with every scope',
   );
   // Embedded mode also makes the 市场监管 demo key, scope check only.
-  t.same(scopes.filter((s) => !s.includes('admin')), env.DATABASE_URL === undefined ? [['check']] : []);
+  t.same(
+    scopes.filter((s) => !s.includes('admin')),
+    env.DATABASE_URL === undefined ? [['check']] : [],
+  );
   const checked = await fetch(`${s.url}/v1/checks`, {
     method: 'POST',
     headers: { ...auth(key), 'content-type': 'application/json' },
-    body: JSON.stringify({ subject: { uscc: '91350100M000100Y43' }, matter: { type: 'administrative_licensing', reference: 'http-1' } }),
+    body: JSON.stringify({
+      subject: { uscc: '91350100M000100Y43' },
+      matter: { type: 'administrative_licensing', reference: 'http-1' },
+    }),
   });
   t.equal(checked.status, 201, 'a check over real HTTP');
   t.equal(await s.stop(), 0);
@@ -100,18 +113,36 @@ t.test('keys are created and revoked from the command line', async (t) => {
   const migrate = await run(['migrate'], env);
   t.equal(migrate.code, 0, migrate.stderr);
   const dept = await run(
-    ['departments', 'create', '--uscc', '91350100M000100Y43', '--name', '鹤岗市财政局', '--category', 'finance', '--region', '230400'],
+    [
+      'departments',
+      'create',
+      '--uscc',
+      '91350100M000100Y43',
+      '--name',
+      '鹤岗市财政局',
+      '--category',
+      'finance',
+      '--region',
+      '230400',
+    ],
     env,
   );
   t.equal(dept.code, 0, dept.stderr);
-  const created = await run(['keys', 'create', '--department', '91350100M000100Y43', '--scopes', 'check,admin', '--label', 'cli'], env);
+  const created = await run(
+    ['keys', 'create', '--department', '91350100M000100Y43', '--scopes', 'check,admin', '--label', 'cli'],
+    env,
+  );
   t.equal(created.code, 0, created.stderr);
   const secret = created.stdout.match(/secret \(shown once\): (yc_\S+)/)?.[1];
   const keyId = created.stdout.match(/^key (\S+)/)?.[1];
   t.ok(secret && keyId);
 
   const s1 = await serve(t, env);
-  t.equal((await fetch(`${s1.url}/v1/admin/keys`, { headers: auth(secret!) })).status, 200, 'the CLI key works over HTTP');
+  t.equal(
+    (await fetch(`${s1.url}/v1/admin/keys`, { headers: auth(secret!) })).status,
+    200,
+    'the CLI key works over HTTP',
+  );
   t.equal(await s1.stop(), 0);
 
   const bad = await run(['keys', 'create', '--department', '91350100M000100Y43', '--scopes', 'root'], env);
@@ -134,7 +165,12 @@ t.test('SIGTERM finishes the request in flight, then closes the database', async
   const env = await isolatedEnv(t);
   const key = 'graceful-shutdown-key-0123456789abcdef';
   const s = await serve(t, { ...env, YINGCHA_BOOTSTRAP_KEY: key });
-  const body = JSON.stringify({ uscc: '91110000600037341L', name: '在途请求测试局', category: 'finance', region: '110000' });
+  const body = JSON.stringify({
+    uscc: '91110000600037341L',
+    name: '在途请求测试局',
+    category: 'finance',
+    region: '110000',
+  });
   const url = new URL(`${s.url}/v1/admin/departments`);
 
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -144,7 +180,12 @@ t.test('SIGTERM finishes the request in flight, then closes the database', async
         port: url.port,
         path: url.pathname,
         method: 'POST',
-        headers: { ...auth(key), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': 'in-flight-1' },
+        headers: {
+          ...auth(key),
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-request-id': 'in-flight-1',
+        },
       },
       (res) => {
         let data = '';
@@ -172,7 +213,9 @@ t.test('SIGTERM finishes the request in flight, then closes the database', async
   t.equal(code, 0, 'clean exit');
 
   const again = await serve(t, env);
-  const depts = (await (await fetch(`${again.url}/v1/admin/departments`, { headers: auth(key) })).json()) as { departments: Array<{ uscc: string }> };
+  const depts = (await (await fetch(`${again.url}/v1/admin/departments`, { headers: auth(key) })).json()) as {
+    departments: Array<{ uscc: string }>;
+  };
   t.ok(
     depts.departments.some((d: { uscc: string }) => d.uscc === '91110000600037341L'),
     'what the in-flight request wrote is there after restart',

@@ -4,18 +4,30 @@ import { retryAfterMs, retryDelayMs } from '../../sdk/src/transport.js';
 
 t.test('exponential from 0.5 s, doubling, capped at 8 s', async (t) => {
   const noJitter = () => 0;
-  t.same([0, 1, 2, 3, 4, 5, 10].map((a) => retryDelayMs(a, undefined, noJitter)), [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+  t.same(
+    [0, 1, 2, 3, 4, 5, 10].map((a) => retryDelayMs(a, undefined, noJitter)),
+    [500, 1000, 2000, 4000, 8000, 8000, 8000],
+  );
 });
 
 t.test('jitter takes off at most a quarter', async (t) => {
-  t.equal(retryDelayMs(1, undefined, () => 1), 750);
+  t.equal(
+    retryDelayMs(1, undefined, () => 1),
+    750,
+  );
   const samples = Array.from({ length: 50 }, () => retryDelayMs(2, undefined));
-  t.ok(samples.every((ms) => ms > 1500 && ms <= 2000), 'within (1500, 2000]');
+  t.ok(
+    samples.every((ms) => ms > 1500 && ms <= 2000),
+    'within (1500, 2000]',
+  );
   t.ok(new Set(samples).size > 1, 'jittered');
 });
 
 t.test('a server’s Retry-After replaces the schedule', async (t) => {
-  t.equal(retryDelayMs(4, 1000, () => 0.5), 1000);
+  t.equal(
+    retryDelayMs(4, 1000, () => 0.5),
+    1000,
+  );
   t.equal(retryDelayMs(0, 0), 0);
 });
 

@@ -30,10 +30,16 @@ t.test('API errors by class and code', async (t) => {
   const checkOnly = await s.department('finance', '110000', ['check']);
 
   t.test('401: no key, unknown key', async (t) => {
-    const none = await caught(s.client({ apiKey: undefined }).checks.create({ subject: { uscc: uscc() }, matter: MATTER }));
+    const none = await caught(
+      s.client({ apiKey: undefined }).checks.create({ subject: { uscc: uscc() }, matter: MATTER }),
+    );
     t.ok(none instanceof AuthenticationError);
     t.match(none, { status: 401, code: 'UNAUTHENTICATED' });
-    const unknown = await caught(s.client({ apiKey: 'yc_thisKeyDoesNotExist0000000000000000' }).checks.create({ subject: { uscc: uscc() }, matter: MATTER }));
+    const unknown = await caught(
+      s
+        .client({ apiKey: 'yc_thisKeyDoesNotExist0000000000000000' })
+        .checks.create({ subject: { uscc: uscc() }, matter: MATTER }),
+    );
     t.ok(unknown instanceof AuthenticationError);
     t.ok(['UNKNOWN_KEY', 'MALFORMED_KEY'].includes(unknown.code), unknown.code);
   });
@@ -60,7 +66,10 @@ t.test('API errors by class and code', async (t) => {
     );
     t.ok(invalid instanceof BadRequestError);
     t.equal(invalid.code, 'VALIDATION_FAILED');
-    t.ok(invalid.errors.some((e) => e.path === '/body/matter/type'), JSON.stringify(invalid.errors));
+    t.ok(
+      invalid.errors.some((e) => e.path === '/body/matter/type'),
+      JSON.stringify(invalid.errors),
+    );
     const badCode = await caught(s.admin.checks.create({ subject: { uscc: '91230400MA1B2C3D4X' }, matter: MATTER }));
     t.ok(badCode instanceof BadRequestError);
     t.equal(badCode.code, 'INVALID_USCC');
@@ -69,7 +78,9 @@ t.test('API errors by class and code', async (t) => {
   t.test('409: the same Idempotency-Key with a different request', async (t) => {
     const key = `conflict-${Date.now()}`;
     await s.admin.checks.create({ subject: { uscc: uscc() }, matter: MATTER }, { idempotencyKey: key });
-    const err = await caught(s.admin.checks.create({ subject: { uscc: uscc() }, matter: MATTER }, { idempotencyKey: key }));
+    const err = await caught(
+      s.admin.checks.create({ subject: { uscc: uscc() }, matter: MATTER }, { idempotencyKey: key }),
+    );
     t.ok(err instanceof ConflictError);
     t.equal(err.code, 'CONFLICT');
   });

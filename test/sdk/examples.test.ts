@@ -20,7 +20,12 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-function start(t: { teardown(fn: () => unknown): void }, file: string, args: string[], env: Record<string, string>): Run {
+function start(
+  t: { teardown(fn: () => unknown): void },
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', join(EXAMPLES, file), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -72,7 +77,10 @@ t.test('the examples type-check against the built package', async (t) => {
     }),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   t.equal(r.status, 0, r.stdout + r.stderr);
 });
 
@@ -109,7 +117,9 @@ t.test('the examples run against the real server', async (t) => {
   });
 
   t.test('licensing: the service down holds the application', async (t) => {
-    const { code, out } = await finished(start(t, 'licensing.ts', [uscc()], { YINGCHA_BASE_URL: 'http://127.0.0.1:9', YINGCHA_API_KEY: 'yc_x' }));
+    const { code, out } = await finished(
+      start(t, 'licensing.ts', [uscc()], { YINGCHA_BASE_URL: 'http://127.0.0.1:9', YINGCHA_API_KEY: 'yc_x' }),
+    );
     t.equal(code, 1, out);
     t.match(out, /decision: blocked \(unavailable\)/);
     t.notMatch(out, /allowed/);
@@ -117,29 +127,52 @@ t.test('the examples run against the real server', async (t) => {
 
   t.test('procurement: one batch, bidders in order', async (t) => {
     const clear = uscc();
-    const { code, out } = await finished(start(t, 'procurement.ts', [listed.uscc, clear, '91230400MA1B2C3D4X'], env(finance.key)));
+    const { code, out } = await finished(
+      start(t, 'procurement.ts', [listed.uscc, clear, '91230400MA1B2C3D4X'], env(finance.key)),
+    );
     t.equal(code, 0, out);
     const lines = out.split('\n');
-    t.match(lines.find((l) => l.startsWith(listed.uscc)), /→ (review|excluded)/);
-    t.match(lines.find((l) => l.startsWith(clear)), /clear → admitted/);
-    t.match(lines.find((l) => l.startsWith('91230400MA1B2C3D4X')), /INVALID_USCC.*→ review/);
+    t.match(
+      lines.find((l) => l.startsWith(listed.uscc)),
+      /→ (review|excluded)/,
+    );
+    t.match(
+      lines.find((l) => l.startsWith(clear)),
+      /clear → admitted/,
+    );
+    t.match(
+      lines.find((l) => l.startsWith('91230400MA1B2C3D4X')),
+      /INVALID_USCC.*→ review/,
+    );
     t.match(out, /1 of 3 bidders admitted/);
   });
 
   t.test('webhook receiver: verifies deliveries and re-screens', async (t) => {
     const run = start(t, 'webhook-receiver.ts', ['0'], env(finance.key));
-    await until(() => (/subscription [0-9a-f-]{36}/.test(run.out()) ? true : undefined), `the receiver to start:\n${run.out()}`, 30_000);
+    await until(
+      () => (/subscription [0-9a-f-]{36}/.test(run.out()) ? true : undefined),
+      `the receiver to start:\n${run.out()}`,
+      30_000,
+    );
     const delivery = await workers(t, s);
     const fresh = { uscc: uscc('91', '230400'), name: '鹤岗市新近失信有限公司' };
     await publish(s, market.key, 'market.serious_illegal', fresh, 'ex-2');
     delivery.wake();
-    await until(() => (run.out().includes(`re-screened ${fresh.name}`) ? true : undefined), `the re-screen:\n${run.out()}`, 30_000);
+    await until(
+      () => (run.out().includes(`re-screened ${fresh.name}`) ? true : undefined),
+      `the re-screen:\n${run.out()}`,
+      30_000,
+    );
     t.match(run.out(), new RegExp(`re-screened ${fresh.name}: \\w+ \\(entry.created on market.serious_illegal`));
     t.notMatch(run.out(), /rejected a delivery/);
     run.child.kill('SIGTERM');
     const { code, out } = await finished(run);
     t.equal(code, 0, out);
     t.match(out, /stopped/);
-    t.same((await s.client({ apiKey: finance.key }).subscriptions.list()).subscriptions, [], 'it removed its subscription');
+    t.same(
+      (await s.client({ apiKey: finance.key }).subscriptions.list()).subscriptions,
+      [],
+      'it removed its subscription',
+    );
   });
 });

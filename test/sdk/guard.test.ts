@@ -5,7 +5,10 @@ import { APIConnectionError, APIConnectionTimeoutError, type Logger, Yingcha, mu
 import { type Dept, uscc } from '../helpers/world.js';
 import { deadPort, proxy, serve } from './harness.js';
 
-const params = (code: string, type: 'government_procurement' | 'market_entry_and_office' = 'government_procurement') => ({
+const params = (
+  code: string,
+  type: 'government_procurement' | 'market_entry_and_office' = 'government_procurement',
+) => ({
   subject: { uscc: code },
   matter: { type, reference: 'GUARD-1' },
 });
@@ -59,7 +62,9 @@ t.test('decisions from the verdict', async (t) => {
 
   t.test('a refused request (bad key) is blocked and never fails open', async (t) => {
     const log = recorder();
-    const r = await s.client({ apiKey: 'yc_notAKey00000000000000000000000000' }).mustCheck(params(uscc()), { failOpen: true, logger: log });
+    const r = await s
+      .client({ apiKey: 'yc_notAKey00000000000000000000000000' })
+      .mustCheck(params(uscc()), { failOpen: true, logger: log });
     t.match(r, { decision: 'blocked', basis: 'rejected', receiptId: null, verdict: null });
     t.equal(r.error?.code && ['UNKNOWN_KEY', 'MALFORMED_KEY'].includes(r.error.code), true);
     t.same(log.lines, [], 'nothing to log: it did not fail open');
@@ -102,7 +107,14 @@ t.test('the server is down', async (t) => {
   t.test('fail-closed by default: blocked, no receipt, the connection error attached', async (t) => {
     const log = recorder();
     const r = await client.mustCheck(params(uscc()), { logger: log });
-    t.match(r, { decision: 'blocked', basis: 'unavailable', verdict: null, receiptId: null, check: null, measures: [] });
+    t.match(r, {
+      decision: 'blocked',
+      basis: 'unavailable',
+      verdict: null,
+      receiptId: null,
+      check: null,
+      measures: [],
+    });
     t.ok(r.error instanceof APIConnectionError);
     t.equal(r.error?.code, 'ERR_YINGCHA_CONNECTION');
     t.same(log.lines, []);
@@ -113,7 +125,10 @@ t.test('the server is down', async (t) => {
     const r = await client.mustCheck(params(uscc()), { failOpen: true, logger: log });
     t.match(r, { decision: 'allowed', basis: 'failed_open', receiptId: null, verdict: null });
     t.equal(log.lines.length, 1, 'one log line per fail-open decision');
-    t.match(log.lines[0], { message: /failed open/, details: { matter: { reference: 'GUARD-1' }, errorCode: 'ERR_YINGCHA_CONNECTION' } });
+    t.match(log.lines[0], {
+      message: /failed open/,
+      details: { matter: { reference: 'GUARD-1' }, errorCode: 'ERR_YINGCHA_CONNECTION' },
+    });
   });
 
   t.test('the client-wide logger is used when the call names none', async (t) => {

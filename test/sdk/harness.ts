@@ -32,7 +32,8 @@ export async function serve(t: TestLike): Promise<Served> {
   // One agent per test file, closed at the end, so no keep-alive socket outlives the test.
   const dispatcher = new Agent();
   t.teardown(() => dispatcher.close());
-  const client = (options: ClientOptions = {}) => new Yingcha({ baseUrl, apiKey: built.adminKey, dispatcher, ...options });
+  const client = (options: ClientOptions = {}) =>
+    new Yingcha({ baseUrl, apiKey: built.adminKey, dispatcher, ...options });
   return {
     ...built,
     baseUrl,
@@ -82,12 +83,26 @@ export async function proxy(t: TestLike, target: string): Promise<Proxy> {
     if (fault?.kind === 'status') {
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'application/problem+json', ...fault.headers });
-      res.end(JSON.stringify({ type: 'urn:test:injected', title: 'injected', status: fault.status, detail: 'injected by the test proxy', code: INJECTED_CODES[fault.status] ?? 'INTERNAL' }));
+      res.end(
+        JSON.stringify({
+          type: 'urn:test:injected',
+          title: 'injected',
+          status: fault.status,
+          detail: 'injected by the test proxy',
+          code: INJECTED_CODES[fault.status] ?? 'INTERNAL',
+        }),
+      );
       return;
     }
     const forward = () => {
       const up = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (upRes) => {
           record.upstream = upRes.statusCode;
           if (fault?.kind === 'drop-answer') {
@@ -130,7 +145,11 @@ export async function proxy(t: TestLike, target: string): Promise<Proxy> {
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < 2_000; i++) {
     const v = await probe();
@@ -152,7 +171,17 @@ export async function deadPort(): Promise<number> {
 
 /** The instance's background workers (webhook delivery, watch matcher) on short timers, stopped at teardown. */
 export async function workers(t: TestLike, s: Served): Promise<Workers> {
-  const w = await startWorkers(s.database, { pollMs: 20, timeoutMs: 2_000, leaseMs: 10_000, backoffBaseMs: 10, backoffMaxMs: 100, batch: 50, claim: 8, horizonMs: 60_000, ...LOOPBACK_POLICY });
+  const w = await startWorkers(s.database, {
+    pollMs: 20,
+    timeoutMs: 2_000,
+    leaseMs: 10_000,
+    backoffBaseMs: 10,
+    backoffMaxMs: 100,
+    batch: 50,
+    claim: 8,
+    horizonMs: 60_000,
+    ...LOOPBACK_POLICY,
+  });
   t.teardown(() => w.stop());
   return w;
 }

@@ -19,7 +19,9 @@ const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')) as {
 };
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 t.test('package.json', async (t) => {
@@ -40,8 +42,15 @@ t.test('no source file reaches into api/', async (t) => {
   t.ok(files.length > 5);
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
-    const imports = [...text.matchAll(/\bfrom\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2]!);
-    const outside = imports.filter((i) => i.includes('/api/') || i.startsWith('@yingcha/api') || (i.startsWith('.') && i.split('/').filter((s) => s === '..').length > 1));
+    const imports = [...text.matchAll(/\bfrom\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g)].map(
+      (m) => m[1] ?? m[2]!,
+    );
+    const outside = imports.filter(
+      (i) =>
+        i.includes('/api/') ||
+        i.startsWith('@yingcha/api') ||
+        (i.startsWith('.') && i.split('/').filter((s) => s === '..').length > 1),
+    );
     t.same(outside, [], f.slice(SDK.length));
   }
 });

@@ -12,7 +12,10 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
   const s = await serve(t);
   const subject = uscc();
   const rows = Array.from({ length: ROWS }, () => row({ uscc: subject, name: '鹤岗市分页测试有限公司' }));
-  const imported = await s.admin.imports.create({ file: csv(rows), format: 'csv', mode: 'accept-valid' }, { timeout: 300_000 });
+  const imported = await s.admin.imports.create(
+    { file: csv(rows), format: 'csv', mode: 'accept-valid' },
+    { timeout: 300_000 },
+  );
   t.equal(imported.accepted, ROWS);
 
   const first = await s.admin.entries.list({ subject, limit: 200, view: 'internal' }).withResponse();
@@ -23,7 +26,11 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
   t.equal(first.response.headers['x-request-id'], first.response.requestId);
   const link = first.response.headers.link ?? '';
   t.match(link, /rel="next"$/);
-  t.equal(new URL(/<([^>]+)>/.exec(link)![1]!, s.baseUrl).searchParams.get('after'), first.data.nextCursor, 'Link names the same cursor');
+  t.equal(
+    new URL(/<([^>]+)>/.exec(link)![1]!, s.baseUrl).searchParams.get('after'),
+    first.data.nextCursor,
+    'Link names the same cursor',
+  );
 
   const seen = new Set<string>();
   let pages = 0;
@@ -64,11 +71,16 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
   // The last page has no Link and a null cursor; a forged cursor is a 400 with a stable code.
   const p1 = await s.admin.entries.list({ subject, limit: 1000, view: 'internal' });
   const p2 = await s.admin.entries.list({ subject, limit: 1000, view: 'internal', after: p1.nextCursor! });
-  const p3 = await s.admin.entries.list({ subject, limit: 1000, view: 'internal', after: p2.nextCursor! }).withResponse();
+  const p3 = await s.admin.entries
+    .list({ subject, limit: 1000, view: 'internal', after: p2.nextCursor! })
+    .withResponse();
   t.equal(p3.data.entries.length, ROWS + 1 - 2000);
   t.equal(p3.data.nextCursor, null);
   t.equal(p3.response.headers.link, undefined);
-  await t.rejects(s.admin.entries.list({ subject, after: 'bm90LWEtY3Vyc29y' }), { status: 400, code: 'INVALID_CURSOR' });
+  await t.rejects(s.admin.entries.list({ subject, after: 'bm90LWEtY3Vyc29y' }), {
+    status: 400,
+    code: 'INVALID_CURSOR',
+  });
 
   // Objections: one on each of the 2,500 records (filed 8 at a time), then paged through with the iterator.
   const ids = [...seen];
@@ -77,7 +89,11 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       for (let i = next++; i < ids.length; i = next++) {
-        const o = await s.admin.objections.create({ entryId: ids[i]!, applicant: { name: '分页测试', relation: 'subject' }, reason: '分页测试异议' });
+        const o = await s.admin.objections.create({
+          entryId: ids[i]!,
+          applicant: { name: '分页测试', relation: 'subject' },
+          reason: '分页测试异议',
+        });
         filed.add(o.objectionId);
       }
     }),

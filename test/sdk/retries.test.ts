@@ -64,7 +64,10 @@ t.test('retries, timeouts, aborts', async (t) => {
     });
     const route = (m: string, u: string) => m === 'POST' && u.endsWith('/revoke');
     p.inject(route, { kind: 'status', status: 503, headers: { 'retry-after': '0' } });
-    await t.rejects(s.as(finance, { baseUrl: p.baseUrl }).entries.revoke(entry.entryId, { reason: '测试' }), ServiceUnavailableError);
+    await t.rejects(
+      s.as(finance, { baseUrl: p.baseUrl }).entries.revoke(entry.entryId, { reason: '测试' }),
+      ServiceUnavailableError,
+    );
     t.equal(requestsTo(route).length, 1);
   });
 
@@ -110,7 +113,9 @@ t.test('retries, timeouts, aborts', async (t) => {
   t.test('a dropped answer to an unkeyed write is a connection error, not a retry', async (t) => {
     const route = (m: string, u: string) => m === 'POST' && u === '/v1/checks/batch';
     p.inject(route, { kind: 'drop-answer' });
-    const err = await client.checks.batch({ matter: MATTER, items: [{ subject: { uscc: uscc() } }] }).catch((e: unknown) => e);
+    const err = await client.checks
+      .batch({ matter: MATTER, items: [{ subject: { uscc: uscc() } }] })
+      .catch((e: unknown) => e);
     t.ok(err instanceof APIConnectionError);
     t.notOk(err instanceof APIConnectionTimeoutError);
     t.equal((err as APIConnectionError).code, 'ERR_YINGCHA_CONNECTION');
@@ -183,6 +188,10 @@ t.test('retries, timeouts, aborts', async (t) => {
     t.match(USER_AGENT, /^yingcha-sdk\/\d+\.\d+\.\d+ node\/\d+\.\d+\.\d+$/);
     t.equal(last.headers.authorization, `Bearer ${s.adminKey}`);
     await client.health.live({ headers: { 'X-Request-Id': 'trace-4711', 'User-Agent': 'my-app/1.0' } });
-    t.match(p.seen.at(-1)!.headers, { 'x-request-id': 'trace-4711', 'user-agent': 'my-app/1.0' }, 'per-call headers win');
+    t.match(
+      p.seen.at(-1)!.headers,
+      { 'x-request-id': 'trace-4711', 'user-agent': 'my-app/1.0' },
+      'per-call headers win',
+    );
   });
 });

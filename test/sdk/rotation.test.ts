@@ -10,8 +10,17 @@ import { serve, until, workers } from './harness.js';
 
 t.test('a key rotated through the SDK: both work during the overlap, then EXPIRED_KEY', async (t) => {
   const s = await serve(t);
-  const dept = await s.admin.admin.departments.create({ uscc: uscc('11', '230400'), name: '鹤岗市财政局', category: 'finance', region: '230400' });
-  const key = await s.admin.admin.keys.create({ departmentId: dept.departmentId, scopes: ['check'], label: '审批系统' });
+  const dept = await s.admin.admin.departments.create({
+    uscc: uscc('11', '230400'),
+    name: '鹤岗市财政局',
+    category: 'finance',
+    region: '230400',
+  });
+  const key = await s.admin.admin.keys.create({
+    departmentId: dept.departmentId,
+    scopes: ['check'],
+    label: '审批系统',
+  });
   const old = s.client({ apiKey: key.secret, maxRetries: 0 });
   t.ok((await old.catalog.lists.list()).lists.length > 0, 'the key works');
 
@@ -23,7 +32,11 @@ t.test('a key rotated through the SDK: both work during the overlap, then EXPIRE
   t.ok((await next.catalog.lists.list()).lists.length > 0, 'so does its successor');
 
   const refused = await until(
-    () => old.catalog.lists.list().then(() => undefined, (err: unknown) => err),
+    () =>
+      old.catalog.lists.list().then(
+        () => undefined,
+        (err: unknown) => err,
+      ),
     'the end of the overlap',
     20_000,
   );
@@ -34,7 +47,10 @@ t.test('a key rotated through the SDK: both work during the overlap, then EXPIRE
   t.ok((await next.catalog.lists.list()).lists.length > 0, 'the successor goes on');
 
   const listed = (await s.admin.admin.keys.list({ departmentId: dept.departmentId })).keys;
-  t.match(listed.find((k) => k.keyId === key.keyId), { successorId: successor.keyId, expiresAt: previous.expiresAt });
+  t.match(
+    listed.find((k) => k.keyId === key.keyId),
+    { successorId: successor.keyId, expiresAt: previous.expiresAt },
+  );
   const again = await s.admin.admin.keys.rotate(key.keyId).catch((err: unknown) => err);
   t.equal((again as APIError).code, 'CONFLICT', 'an expired key is not rotated again');
 });
@@ -96,7 +112,11 @@ t.test('a subscription secret rotated through the SDK: two signatures during the
   t.ok(verifies(during, [rotated.secret, sub.secret]));
 
   // Wait out the overlap by the server's own statement of it, then the next delivery carries only the new signature.
-  await until(() => (Date.now() > Date.parse(rotated.previousSecretValidUntil!) + 50 ? true : undefined), 'the end of the overlap', 20_000);
+  await until(
+    () => (Date.now() > Date.parse(rotated.previousSecretValidUntil!) + 50 ? true : undefined),
+    'the end of the overlap',
+    20_000,
+  );
   const after = await publishAndReceive();
   t.equal(after.signature.match(/v1=/g)?.length, 1, 'one signature after the overlap');
   t.ok(verifies(after, rotated.secret));
@@ -104,12 +124,21 @@ t.test('a subscription secret rotated through the SDK: two signatures during the
 
   const zero = await s.as(finance).subscriptions.rotateSecret(sub.subscriptionId, { overlapSeconds: 0 });
   t.equal(zero.previousSecretValidUntil, null, 'overlap 0 retires the previous secret at once');
-  const bad = await s.as(finance).subscriptions.rotateSecret(sub.subscriptionId, { overlapSeconds: 40 * 86_400 }).catch((err: unknown) => err);
+  const bad = await s
+    .as(finance)
+    .subscriptions.rotateSecret(sub.subscriptionId, { overlapSeconds: 40 * 86_400 })
+    .catch((err: unknown) => err);
   t.equal((bad as APIError).code, 'VALIDATION_FAILED');
   const other = await s.department('taxation', '230400', ['check']);
-  const foreign = await s.as(other).subscriptions.rotateSecret(sub.subscriptionId).catch((err: unknown) => err);
+  const foreign = await s
+    .as(other)
+    .subscriptions.rotateSecret(sub.subscriptionId)
+    .catch((err: unknown) => err);
   // Without a body (curl -X POST) the defaults apply: a 24 h overlap.
-  const bare = await fetch(`${s.baseUrl}/v1/subscriptions/${sub.subscriptionId}/rotate-secret`, { method: 'POST', headers: { authorization: `Bearer ${finance.key}` } });
+  const bare = await fetch(`${s.baseUrl}/v1/subscriptions/${sub.subscriptionId}/rotate-secret`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${finance.key}` },
+  });
   t.equal(bare.status, 200);
   const bareBody = (await bare.json()) as { previousSecretValidUntil: string };
   t.ok(Date.parse(bareBody.previousSecretValidUntil) - Date.now() > 23 * 3600_000, 'the default overlap is 24 h');

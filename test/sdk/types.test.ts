@@ -32,13 +32,26 @@ t.test('a wrong field name fails to compile, and names the field', async (t) => 
       files: ['right.ts', 'wrong.ts'],
     }),
   );
-  const r = spawnSync(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const out = r.stdout + r.stderr;
   t.equal(r.status, 2, 'tsc fails');
   if (r.status !== 2) t.comment(out);
   const errors = out.split('\n').filter((l) => /error TS\d+/.test(l));
   t.ok(errors.length >= 2, `${errors.length} errors`);
-  t.ok(errors.every((l) => l.startsWith('wrong.ts')), `only the misspelt file fails:\n${errors.join('\n')}`);
-  t.ok(errors.some((l) => /error TS(2353|2561)/.test(l) && /'usc'/.test(l)), 'the unknown request field is named');
-  t.ok(errors.some((l) => /error TS2551/.test(l) && /'checkID'/.test(l) && /'checkId'/.test(l)), 'the unknown response field is named, with the right one suggested');
+  t.ok(
+    errors.every((l) => l.startsWith('wrong.ts')),
+    `only the misspelt file fails:\n${errors.join('\n')}`,
+  );
+  t.ok(
+    errors.some((l) => /error TS(2353|2561)/.test(l) && /'usc'/.test(l)),
+    'the unknown request field is named',
+  );
+  t.ok(
+    errors.some((l) => /error TS2551/.test(l) && /'checkID'/.test(l) && /'checkId'/.test(l)),
+    'the unknown response field is named, with the right one suggested',
+  );
 });

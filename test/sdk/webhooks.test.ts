@@ -4,7 +4,13 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { SIGNATURE_HEADER, type WebhookEvent, WebhookVerificationError, signWebhook, verifyWebhook } from '../../sdk/src/index.js';
+import {
+  SIGNATURE_HEADER,
+  type WebhookEvent,
+  WebhookVerificationError,
+  signWebhook,
+  verifyWebhook,
+} from '../../sdk/src/index.js';
 import { uscc } from '../helpers/world.js';
 import { serve, until, workers } from './harness.js';
 
@@ -16,7 +22,8 @@ const body = JSON.stringify({
   occurredAt: '2026-11-22T08:30:00.000Z',
   data: { entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f', list: 'safety.blacklist', version: 2, status: 'revoked' },
 });
-const hmac = (secret: string, ts: number, payload: string) => createHmac('sha256', secret).update(`${ts}.${payload}`).digest('hex');
+const hmac = (secret: string, ts: number, payload: string) =>
+  createHmac('sha256', secret).update(`${ts}.${payload}`).digest('hex');
 const header = (ts: number, ...sigs: string[]) => [`t=${ts}`, ...sigs.map((s) => `v1=${s}`)].join(',');
 
 function code(fn: () => unknown): string | undefined {
@@ -38,15 +45,31 @@ t.test('verifyWebhook', async (t) => {
   });
 
   t.test('a Buffer body verifies the same', async (t) => {
-    t.equal(verifyWebhook({ body: Buffer.from(body), signature: header(NOW, hmac(SECRET, NOW, body)), secret: SECRET, now: NOW }).eventId, '42');
+    t.equal(
+      verifyWebhook({
+        body: Buffer.from(body),
+        signature: header(NOW, hmac(SECRET, NOW, body)),
+        secret: SECRET,
+        now: NOW,
+      }).eventId,
+      '42',
+    );
   });
 
   t.test('a tampered body, a wrong secret', async (t) => {
     const sig = header(NOW, hmac(SECRET, NOW, body));
-    t.equal(code(() => verifyWebhook({ body: body.replace('revoked', 'created'), signature: sig, secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE');
-    t.equal(code(() => verifyWebhook({ body, signature: sig, secret: 'whsec_other', now: NOW })), 'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE');
     t.equal(
-      code(() => verifyWebhook({ body, signature: header(NOW + 1, hmac(SECRET, NOW, body)), secret: SECRET, now: NOW })),
+      code(() => verifyWebhook({ body: body.replace('revoked', 'created'), signature: sig, secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE',
+    );
+    t.equal(
+      code(() => verifyWebhook({ body, signature: sig, secret: 'whsec_other', now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE',
+    );
+    t.equal(
+      code(() =>
+        verifyWebhook({ body, signature: header(NOW + 1, hmac(SECRET, NOW, body)), secret: SECRET, now: NOW }),
+      ),
       'ERR_YINGCHA_WEBHOOK_BAD_SIGNATURE',
       'the timestamp is part of what is signed',
     );
@@ -54,31 +77,86 @@ t.test('verifyWebhook', async (t) => {
 
   t.test('the timestamp must be within the tolerance, either way', async (t) => {
     const old = NOW - 301;
-    t.equal(code(() => verifyWebhook({ body, signature: header(old, hmac(SECRET, old, body)), secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_STALE');
+    t.equal(
+      code(() => verifyWebhook({ body, signature: header(old, hmac(SECRET, old, body)), secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_STALE',
+    );
     const future = NOW + 301;
-    t.equal(code(() => verifyWebhook({ body, signature: header(future, hmac(SECRET, future, body)), secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_STALE');
-    t.equal(verifyWebhook({ body, signature: header(old, hmac(SECRET, old, body)), secret: SECRET, now: NOW, toleranceSeconds: 600 }).eventId, '42');
+    t.equal(
+      code(() =>
+        verifyWebhook({ body, signature: header(future, hmac(SECRET, future, body)), secret: SECRET, now: NOW }),
+      ),
+      'ERR_YINGCHA_WEBHOOK_STALE',
+    );
+    t.equal(
+      verifyWebhook({
+        body,
+        signature: header(old, hmac(SECRET, old, body)),
+        secret: SECRET,
+        now: NOW,
+        toleranceSeconds: 600,
+      }).eventId,
+      '42',
+    );
   });
 
   t.test('a missing or malformed header', async (t) => {
-    t.equal(code(() => verifyWebhook({ body, signature: undefined, secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_NO_SIGNATURE');
-    t.equal(code(() => verifyWebhook({ body, signature: '', secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_NO_SIGNATURE');
-    t.equal(code(() => verifyWebhook({ body, signature: 'v1=abc', secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE');
-    t.equal(code(() => verifyWebhook({ body, signature: `t=${NOW}`, secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE');
-    t.equal(code(() => verifyWebhook({ body, signature: `t=${NOW},v1=${'0'.repeat(63)}`, secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE');
+    t.equal(
+      code(() => verifyWebhook({ body, signature: undefined, secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_NO_SIGNATURE',
+    );
+    t.equal(
+      code(() => verifyWebhook({ body, signature: '', secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_NO_SIGNATURE',
+    );
+    t.equal(
+      code(() => verifyWebhook({ body, signature: 'v1=abc', secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE',
+    );
+    t.equal(
+      code(() => verifyWebhook({ body, signature: `t=${NOW}`, secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE',
+    );
+    t.equal(
+      code(() => verifyWebhook({ body, signature: `t=${NOW},v1=${'0'.repeat(63)}`, secret: SECRET, now: NOW })),
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_SIGNATURE',
+    );
   });
 
   t.test('a signed body that is not an event', async (t) => {
     const notJson = 'hello';
-    t.equal(code(() => verifyWebhook({ body: notJson, signature: header(NOW, hmac(SECRET, NOW, notJson)), secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_MALFORMED_BODY');
+    t.equal(
+      code(() =>
+        verifyWebhook({ body: notJson, signature: header(NOW, hmac(SECRET, NOW, notJson)), secret: SECRET, now: NOW }),
+      ),
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_BODY',
+    );
     const notEvent = '{"a":1}';
-    t.equal(code(() => verifyWebhook({ body: notEvent, signature: header(NOW, hmac(SECRET, NOW, notEvent)), secret: SECRET, now: NOW })), 'ERR_YINGCHA_WEBHOOK_MALFORMED_BODY');
+    t.equal(
+      code(() =>
+        verifyWebhook({
+          body: notEvent,
+          signature: header(NOW, hmac(SECRET, NOW, notEvent)),
+          secret: SECRET,
+          now: NOW,
+        }),
+      ),
+      'ERR_YINGCHA_WEBHOOK_MALFORMED_BODY',
+    );
   });
 
   t.test('secret rotation: several secrets, several v1 values', async (t) => {
     const sig = header(NOW, hmac('whsec_old', NOW, body), hmac('whsec_new', NOW, body));
     t.equal(verifyWebhook({ body, signature: sig, secret: 'whsec_new', now: NOW }).eventId, '42');
-    t.equal(verifyWebhook({ body, signature: header(NOW, hmac('whsec_old', NOW, body)), secret: ['whsec_new', 'whsec_old'], now: NOW }).eventId, '42');
+    t.equal(
+      verifyWebhook({
+        body,
+        signature: header(NOW, hmac('whsec_old', NOW, body)),
+        secret: ['whsec_new', 'whsec_old'],
+        now: NOW,
+      }).eventId,
+      '42',
+    );
   });
 
   t.test('signWebhook produces what the server sends', async (t) => {
@@ -96,7 +174,9 @@ t.test('a real delivery from the server verifies', async (t) => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       try {
-        received.push({ event: verifyWebhook({ body: Buffer.concat(chunks), signature: req.headers[SIGNATURE_HEADER], secret }) });
+        received.push({
+          event: verifyWebhook({ body: Buffer.concat(chunks), signature: req.headers[SIGNATURE_HEADER], secret }),
+        });
         res.writeHead(204).end();
       } catch (err) {
         received.push({ error: (err as WebhookVerificationError).code });
@@ -131,7 +211,9 @@ t.test('a real delivery from the server verifies', async (t) => {
   if (first.event?.type === 'entry.created') t.equal(first.event.data.entryId, published.entryId);
 
   // The event names whom it is about, in the signed body and on the feed alike, so a receiver can match it unfetched.
-  const dept = (await s.admin.admin.departments.list({ limit: 1000 })).departments.find((d) => d.departmentId === safety.departmentId)!;
+  const dept = (await s.admin.admin.departments.list({ limit: 1000 })).departments.find(
+    (d) => d.departmentId === safety.departmentId,
+  )!;
   const about = {
     entryId: published.entryId,
     list: 'safety.blacklist',
@@ -143,7 +225,8 @@ t.test('a real delivery from the server verifies', async (t) => {
   };
   t.match(first.event?.data, about, 'the delivered event');
   let fed: unknown;
-  for await (const e of s.as(safety).changes.list({ type: ['entry.created'] })) if ((e.data as { entryId?: string }).entryId === published.entryId) fed = e;
+  for await (const e of s.as(safety).changes.list({ type: ['entry.created'] }))
+    if ((e.data as { entryId?: string }).entryId === published.entryId) fed = e;
   t.match(fed, { eventId: first.event?.eventId, data: about }, 'the same on the change feed');
   const deliveries = await until(async () => {
     const d = await s.as(safety).subscriptions.deliveries(sub.subscriptionId);

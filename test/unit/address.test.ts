@@ -118,7 +118,16 @@ t.test('the classifier table', async (t) => {
 
 t.test('numeric forms normalise the way WHATWG URL parsing does', async (t) => {
   // The URL parser runs before the classifier in production; both must agree on what a host means.
-  for (const host of ['2130706433', '0x7f.1', '017700000001', '127.1', '0x7f000001', '0177.0.0.1', '167772161', '0xa9fea9fe']) {
+  for (const host of [
+    '2130706433',
+    '0x7f.1',
+    '017700000001',
+    '127.1',
+    '0x7f000001',
+    '0177.0.0.1',
+    '167772161',
+    '0xa9fea9fe',
+  ]) {
     const fromUrl = new URL(`http://${host}/`).hostname;
     t.equal(formatIp(parseIp(host)!), fromUrl, host);
   }
@@ -129,7 +138,22 @@ t.test('numeric forms normalise the way WHATWG URL parsing does', async (t) => {
 });
 
 t.test('host names and malformed addresses are not addresses', async (t) => {
-  for (const s of ['localhost', 'example.test', 'metadata.google.internal', 'deadbeef', '1.2.3.4.5', '256.1.1.1', '0x100000000', '4294967296', '1::2::3', 'fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '::ffff:1.2.3', 'g::1', '']) {
+  for (const s of [
+    'localhost',
+    'example.test',
+    'metadata.google.internal',
+    'deadbeef',
+    '1.2.3.4.5',
+    '256.1.1.1',
+    '0x100000000',
+    '4294967296',
+    '1::2::3',
+    'fe80::1%eth0',
+    '1:2:3:4:5:6:7:8:9',
+    '::ffff:1.2.3',
+    'g::1',
+    '',
+  ]) {
     t.equal(parseIp(s), null, JSON.stringify(s));
   }
   t.equal(formatIp(parseIp('4294967295')!), '255.255.255.255');
@@ -160,7 +184,19 @@ t.test('the allowlist opens exactly what it names', async (t) => {
 });
 
 t.test('bad allowlist entries are refused with the entry named', async (t) => {
-  for (const bad of ['0.0.0.0/0', '::/0', '10.0.0.0/33', '::1/129', '10.0.0/8', '1.2.3.4/x', 'bad_host!', '*', 'a..b', '127.1', '300.1.1.1/8']) {
+  for (const bad of [
+    '0.0.0.0/0',
+    '::/0',
+    '10.0.0.0/33',
+    '::1/129',
+    '10.0.0/8',
+    '1.2.3.4/x',
+    'bad_host!',
+    '*',
+    'a..b',
+    '127.1',
+    '300.1.1.1/8',
+  ]) {
     const r = parseAllowlist(bad);
     t.equal(r.ok, false, bad);
     if (!r.ok) t.ok(r.detail.includes(bad), r.detail);
@@ -179,6 +215,9 @@ t.test('YINGCHA_WEBHOOK_ALLOW in the configuration', async (t) => {
     } catch (err) {
       thrown = err;
     }
-    t.ok(thrown instanceof ConfigError && thrown.variable === 'YINGCHA_WEBHOOK_ALLOW', `${bad}: ConfigError naming the variable`);
+    t.ok(
+      thrown instanceof ConfigError && thrown.variable === 'YINGCHA_WEBHOOK_ALLOW',
+      `${bad}: ConfigError naming the variable`,
+    );
   }
 });

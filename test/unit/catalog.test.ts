@@ -16,11 +16,18 @@ const seedLines = new Map<string, string[]>(
     .map((f) => [f, readFileSync(`${SEEDS}${f}`, 'utf8').split('\n')]),
 );
 
-t.test('the vendored seeds are the shared seeds', { skip: !existsSync(SHARED_SEEDS) && 'no ../shared/seeds beside this clone' }, async (t) => {
-  const shared = readdirSync(SHARED_SEEDS).filter((f) => f.endsWith('.txt')).sort();
-  t.same([...seedLines.keys()].sort(), shared);
-  for (const f of shared) t.equal(readFileSync(`${SEEDS}${f}`, 'utf8'), readFileSync(`${SHARED_SEEDS}${f}`, 'utf8'), f);
-});
+t.test(
+  'the vendored seeds are the shared seeds',
+  { skip: !existsSync(SHARED_SEEDS) && 'no ../shared/seeds beside this clone' },
+  async (t) => {
+    const shared = readdirSync(SHARED_SEEDS)
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
+    t.same([...seedLines.keys()].sort(), shared);
+    for (const f of shared)
+      t.equal(readFileSync(`${SEEDS}${f}`, 'utf8'), readFileSync(`${SHARED_SEEDS}${f}`, 'utf8'), f);
+  },
+);
 
 const HEGANG = '鹤信用发〔2018〕5号';
 const JIAMUSI = '佳应急联发〔2020〕5号';
@@ -70,23 +77,33 @@ t.test('every 文号 in DOMAIN.md’s memoranda table is in the catalogue', asyn
   for (const docNo of DOMAIN_DOC_NOS) t.ok(docNos.has(docNo), docNo);
 });
 
-t.test('the list above is DOMAIN.md’s table', { skip: !existsSync(`${SHARED}DOMAIN.md`) && 'no ../shared beside this clone' }, async (t) => {
-  const table = readFileSync(`${SHARED}DOMAIN.md`, 'utf8')
-    .split('\n')
-    .map((line) => /^\| (\S+〔\d{4}〕\d+号) \|/.exec(line)?.[1])
-    .filter((d): d is string => d !== undefined);
-  t.same(table, DOMAIN_DOC_NOS);
-});
+t.test(
+  'the list above is DOMAIN.md’s table',
+  { skip: !existsSync(`${SHARED}DOMAIN.md`) && 'no ../shared beside this clone' },
+  async (t) => {
+    const table = readFileSync(`${SHARED}DOMAIN.md`, 'utf8')
+      .split('\n')
+      .map((line) => /^\| (\S+〔\d{4}〕\d+号) \|/.exec(line)?.[1])
+      .filter((d): d is string => d !== undefined);
+    t.same(table, DOMAIN_DOC_NOS);
+  },
+);
 
 t.test('the three local documents', async (t) => {
   const hegang = memo(HEGANG);
   t.equal(hegang.measures.length, 19);
-  t.same(hegang.measures.map((m) => m.ordinal), Array.from({ length: 19 }, (_, i) => String(i + 1)));
+  t.same(
+    hegang.measures.map((m) => m.ordinal),
+    Array.from({ length: 19 }, (_, i) => String(i + 1)),
+  );
   t.equal(hegang.adopts, '发改财金〔2016〕2202号');
   t.equal(hegang.region, '230400');
   // 19 is the catch-all that names no bureau; every other measure names its implementing bureau.
   for (const m of hegang.measures.filter((m) => m.ordinal !== '19')) {
-    t.ok((m.implementingUnits ?? []).some((u) => u.startsWith('鹤岗市') || u.startsWith('国家税务总局鹤岗')), `Hegang ${m.ordinal}`);
+    t.ok(
+      (m.implementingUnits ?? []).some((u) => u.startsWith('鹤岗市') || u.startsWith('国家税务总局鹤岗')),
+      `Hegang ${m.ordinal}`,
+    );
   }
 
   const jiamusi = memo(JIAMUSI);
@@ -191,10 +208,24 @@ t.test('lists', async (t) => {
   const codes = catalog.lists.map((l) => l.code);
   t.equal(new Set(codes).size, codes.length, 'codes are unique');
   for (const code of [
-    'safety.joint_punishment', 'safety.blacklist', 'safety.watch', 'quality.serious_violation', 'market.serious_illegal',
-    'market.abnormal_operation', 'court.dishonest_debtor', 'tax.major_violation', 'procurement.bad_record',
-    'customs.dishonest', 'tax.a_grade', 'customs.aeo_advanced', 'youth.volunteer_5a', 'nanning.urban_points',
-    'nanning.yellow', 'nanning.red', 'nanning.black', 'mohurd.urban_points',
+    'safety.joint_punishment',
+    'safety.blacklist',
+    'safety.watch',
+    'quality.serious_violation',
+    'market.serious_illegal',
+    'market.abnormal_operation',
+    'court.dishonest_debtor',
+    'tax.major_violation',
+    'procurement.bad_record',
+    'customs.dishonest',
+    'tax.a_grade',
+    'customs.aeo_advanced',
+    'youth.volunteer_5a',
+    'nanning.urban_points',
+    'nanning.yellow',
+    'nanning.red',
+    'nanning.black',
+    'mohurd.urban_points',
   ]) {
     t.ok(codes.includes(code), code);
   }
@@ -233,7 +264,10 @@ t.test('lists', async (t) => {
 
   const mohurd = byCode('mohurd.urban_points');
   t.same(mohurd?.pointsRule?.window, { kind: 'calendar_year' });
-  t.same(mohurd?.pointsRule?.tiers.map((x) => x.min), [4, 8, 12]);
+  t.same(
+    mohurd?.pointsRule?.tiers.map((x) => x.min),
+    [4, 8, 12],
+  );
   t.ok(mohurd?.pointsRule?.pointsPerAct.includes(2));
   t.same(mohurd?.repairLock?.minDaysByListingCount, [365, 1095]);
   t.equal(mohurd?.autoRemoveAfterDays, 1825);
@@ -254,14 +288,19 @@ t.test('every source reference lies inside its seed and points at the right text
     // The 文号's number (e.g. "2202"; seeds print the brackets in five different ways) or the title, near the lines.
     const number = /〔(\d{4})〕(\d+)号/.exec(m.docNo);
     const near = cited(m.source, 3);
-    const found = (number !== null && near.includes(`${number[1]}`) && near.includes(number[2] ?? '')) || near.includes(normalize(m.title));
+    const found =
+      (number !== null && near.includes(`${number[1]}`) && near.includes(number[2] ?? '')) ||
+      near.includes(normalize(m.title));
     t.ok(found, `${m.docNo}: number or title near ${m.source.file}:${m.source.lines.join('-')}`);
 
     for (const x of m.measures) {
       const id = `${m.docNo} ${x.ordinal}`;
       check(id, x.source);
       const text = cited(x.source);
-      t.ok(clauses(x.text).some((c) => text.includes(c)), `${id}: its text is in the cited lines`);
+      t.ok(
+        clauses(x.text).some((c) => text.includes(c)),
+        `${id}: its text is in the cited lines`,
+      );
     }
     for (const row of m.noDuty ?? []) {
       check(`${m.docNo} noDuty`, row.source);

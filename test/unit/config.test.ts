@@ -16,8 +16,16 @@ t.test('defaults on an empty environment: embedded PGlite', async (t) => {
   t.equal(loadConfig({ YINGCHA_RATE_PUBLIC_PAGES: '15' }).publicPagesPerMinute, 15);
   t.equal(c.batchConnections, 1, 'batches: one connection of the database');
   t.equal(loadConfig({ YINGCHA_BATCH_CONNECTIONS: '4' }).batchConnections, 4);
-  t.same({ ...c.receipts, archiveDir: c.receipts.archiveDir.endsWith(join('.yingcha', 'receipt-archive')) }, { aheadMonths: 2, keepMonths: undefined, archiveDir: true }, 'receipts: two months ahead, all kept, archives under the data dir');
-  const kept = loadConfig({ YINGCHA_RECEIPT_RETENTION_MONTHS: '24', YINGCHA_RECEIPT_ARCHIVE_DIR: '/srv/archive', YINGCHA_RECEIPT_MONTHS_AHEAD: '3' }).receipts;
+  t.same(
+    { ...c.receipts, archiveDir: c.receipts.archiveDir.endsWith(join('.yingcha', 'receipt-archive')) },
+    { aheadMonths: 2, keepMonths: undefined, archiveDir: true },
+    'receipts: two months ahead, all kept, archives under the data dir',
+  );
+  const kept = loadConfig({
+    YINGCHA_RECEIPT_RETENTION_MONTHS: '24',
+    YINGCHA_RECEIPT_ARCHIVE_DIR: '/srv/archive',
+    YINGCHA_RECEIPT_MONTHS_AHEAD: '3',
+  }).receipts;
   t.same(kept, { aheadMonths: 3, keepMonths: 24, archiveDir: '/srv/archive' });
 });
 
@@ -55,7 +63,11 @@ t.test('each bad value names its variable', async (t) => {
 });
 
 t.test('PostgreSQL mode takes the URL and the secret', async (t) => {
-  const c = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', YINGCHA_SECRET: 's'.repeat(40), PORT: '8080' });
+  const c = loadConfig({
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
+    YINGCHA_SECRET: 's'.repeat(40),
+    PORT: '8080',
+  });
   t.equal(c.databaseUrl, 'postgres://postgres@127.0.0.1:5432/x');
   t.equal(c.port, 8080);
   t.equal(c.demo, false);

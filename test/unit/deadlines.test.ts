@@ -20,18 +20,34 @@ t.test('filed late in the evening, Beijing time, counts from the Beijing date', 
   t.equal(objectionDeadline(lists.default, new Date('2025-09-30T17:30:00Z')).dueAt, '2025-10-28');
   // 2025-09-29T17:30Z is 9-30 in Beijing.
   t.equal(objectionDeadline(lists.default, new Date('2025-09-29T17:30:00Z')).dueAt, '2025-10-28');
-  t.equal(objectionDeadline(lists.default, new Date('2025-09-29T15:00:00Z')).dueAt, '2025-10-27', '9-29 23:00 in Beijing');
+  t.equal(
+    objectionDeadline(lists.default, new Date('2025-09-29T15:00:00Z')).dueAt,
+    '2025-10-27',
+    '9-29 23:00 in Beijing',
+  );
 });
 
 t.test('across 春节 2026 (2-15..2-23 off, Saturdays 2-14 and 2-28 worked)', async (t) => {
   t.equal(objectionDeadline(lists.default, new Date('2026-02-13T02:00:00Z')).dueAt, '2026-03-12');
-  t.same(objectionDeadline(lists.nanning, new Date('2026-02-13T02:00:00Z')), { dueAt: '2026-03-19', rule: '20 working days', provisional: false });
+  t.same(objectionDeadline(lists.nanning, new Date('2026-02-13T02:00:00Z')), {
+    dueAt: '2026-03-19',
+    rule: '20 working days',
+    provisional: false,
+  });
 });
 
 t.test('repair deadlines: calendar days in Nanning, working days in urban management', async (t) => {
-  t.same(repairDeadline(lists.nanning, new Date('2026-02-13T02:00:00Z')), { dueAt: '2026-03-05', rule: '20 calendar days', provisional: false });
+  t.same(repairDeadline(lists.nanning, new Date('2026-02-13T02:00:00Z')), {
+    dueAt: '2026-03-05',
+    rule: '20 calendar days',
+    provisional: false,
+  });
   t.equal(repairDeadline(lists.mohurd, new Date('2026-02-13T02:00:00Z')).dueAt, '2026-03-12');
-  t.equal(repairDeadline(lists.default, new Date('2026-02-13T02:00:00Z')).rule, '15 working days', 'default 15 working days');
+  t.equal(
+    repairDeadline(lists.default, new Date('2026-02-13T02:00:00Z')).rule,
+    '15 working days',
+    'default 15 working days',
+  );
 });
 
 t.test('a count running into a year the calendar does not know is provisional', async (t) => {
@@ -44,5 +60,9 @@ t.test('a count running into a year the calendar does not know is provisional', 
 t.test('overdue only when open and past the due day in Beijing', async (t) => {
   t.equal(isOverdue('received', '2026-03-12', new Date('2026-03-12T15:59:00Z')), false, '23:59 on the due day');
   t.equal(isOverdue('verifying', '2026-03-12', new Date('2026-03-12T16:00:00Z')), true, '00:00 the day after');
-  t.equal(isOverdue('upheld', '2026-03-12', new Date('2026-06-01T00:00:00Z')), false, 'a decided case is never overdue');
+  t.equal(
+    isOverdue('upheld', '2026-03-12', new Date('2026-06-01T00:00:00Z')),
+    false,
+    'a decided case is never overdue',
+  );
 });

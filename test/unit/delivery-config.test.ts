@@ -17,9 +17,18 @@ t.test('defaults', async (t) => {
 });
 
 t.test('values are read and checked', async (t) => {
-  const w = loadConfig({ YINGCHA_WORKERS: 'false', YINGCHA_DELIVERY_HORIZON: '0', YINGCHA_DELIVERY_TIMEOUT_MS: '500', YINGCHA_DELIVERY_LEASE_MS: '1000' }).workers;
+  const w = loadConfig({
+    YINGCHA_WORKERS: 'false',
+    YINGCHA_DELIVERY_HORIZON: '0',
+    YINGCHA_DELIVERY_TIMEOUT_MS: '500',
+    YINGCHA_DELIVERY_LEASE_MS: '1000',
+  }).workers;
   t.match(w, { enabled: false, horizonMs: 0, timeoutMs: 500, leaseMs: 1000 });
-  t.equal(loadConfig({ YINGCHA_DELIVERY_BACKOFF_MS: '5000', YINGCHA_DELIVERY_BACKOFF_MAX_MS: '10' }).workers.backoffMaxMs, 5000, 'the cap is never below the base');
+  t.equal(
+    loadConfig({ YINGCHA_DELIVERY_BACKOFF_MS: '5000', YINGCHA_DELIVERY_BACKOFF_MAX_MS: '10' }).workers.backoffMaxMs,
+    5000,
+    'the cap is never below the base',
+  );
   for (const [name, value] of [
     ['YINGCHA_WORKER_POLL_MS', '5'],
     ['YINGCHA_DELIVERY_TIMEOUT_MS', 'soon'],

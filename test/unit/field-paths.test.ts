@@ -20,10 +20,16 @@ t.test('under: every path moves, and a detail that lists the fields lists them a
 });
 
 t.test('under: a detail of its own is kept; an error naming no field is itself', async (t) => {
-  const own = new ApiError('CONFLICT', 'the ID number belongs to another subject', { errors: [{ path: '/subject/idNumber', message: 'already names another subject' }], headers: { 'x-a': '1' } });
+  const own = new ApiError('CONFLICT', 'the ID number belongs to another subject', {
+    errors: [{ path: '/subject/idNumber', message: 'already names another subject' }],
+    headers: { 'x-a': '1' },
+  });
   const moved = own.under('/body');
   t.equal(moved.detail, 'the ID number belongs to another subject');
-  t.same(moved.extra, { errors: [{ path: '/body/subject/idNumber', message: 'already names another subject' }], headers: { 'x-a': '1' } });
+  t.same(moved.extra, {
+    errors: [{ path: '/body/subject/idNumber', message: 'already names another subject' }],
+    headers: { 'x-a': '1' },
+  });
   const plain = new ApiError('NOT_FOUND', 'no check');
   t.equal(plain.under('/body'), plain);
 });
@@ -33,17 +39,32 @@ t.test('the input itself is the empty pointer', async (t) => {
 });
 
 t.test('fieldsUnder: a batch item error keeps its other fields', async (t) => {
-  const item = { code: 'VALIDATION_FAILED', detail: '/0/subject needs a name', errors: [{ path: '/0/subject', message: 'needs a name' }] };
-  t.same(fieldsUnder('/body/items', item), { code: 'VALIDATION_FAILED', detail: '/body/items/0/subject needs a name', errors: [{ path: '/body/items/0/subject', message: 'needs a name' }] });
+  const item = {
+    code: 'VALIDATION_FAILED',
+    detail: '/0/subject needs a name',
+    errors: [{ path: '/0/subject', message: 'needs a name' }],
+  };
+  t.same(fieldsUnder('/body/items', item), {
+    code: 'VALIDATION_FAILED',
+    detail: '/body/items/0/subject needs a name',
+    errors: [{ path: '/body/items/0/subject', message: 'needs a name' }],
+  });
   const none = { code: 'INTERNAL', detail: 'x' };
   t.equal(fieldsUnder('/body/items', none), none);
 });
 
 t.test('inBody rethrows: an ApiError under /body, anything else as it was', async (t) => {
-  const moved = await Promise.reject(ApiError.invalid('/note', 'is required')).catch(inBody).catch((err: unknown) => err);
+  const moved = await Promise.reject(ApiError.invalid('/note', 'is required'))
+    .catch(inBody)
+    .catch((err: unknown) => err);
   t.ok(moved instanceof ApiError);
   t.equal((moved as ApiError).detail, '/body/note is required');
   t.same((moved as ApiError).extra.errors, [{ path: '/body/note', message: 'is required' }]);
   const boom = new Error('boom');
-  t.equal(await Promise.reject(boom).catch(inBody).catch((err: unknown) => err), boom);
+  t.equal(
+    await Promise.reject(boom)
+      .catch(inBody)
+      .catch((err: unknown) => err),
+    boom,
+  );
 });

@@ -51,6 +51,9 @@ t.test('every operation has operationId, tags, summary, an example and a securit
     }
   }
   t.ok(operations >= 7, `found ${operations} operations`);
-  t.notOk(Object.keys(spec.components.schemas).some((n) => /^def-\d+$/.test(n)), 'components are named by $id');
+  t.notOk(
+    Object.keys(spec.components.schemas).some((n) => /^def-\d+$/.test(n)),
+    'components are named by $id',
+  );
   t.ok(spec.components.securitySchemes.bearerAuth, 'bearer scheme declared');
 });

@@ -11,7 +11,8 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const x of it) out.push(x);
   return out;
 }
-const cuts = (s: string, at: number[]) => [0, ...at, s.length].slice(1).map((end, i, a) => s.slice(i === 0 ? 0 : a[i - 1], end));
+const cuts = (s: string, at: number[]) =>
+  [0, ...at, s.length].slice(1).map((end, i, a) => s.slice(i === 0 ? 0 : a[i - 1], end));
 
 const CSV = 'a,b,c\r\n"x, ""quoted""",plain,"multi\nline"\n,,\n"",end,"\r\n"\nlast,row,no-newline';
 const EXPECTED = [
@@ -39,12 +40,27 @@ t.test('csv records are the same for every single and double cut of the text', a
 t.test('blank lines are skipped; an unclosed quote is MALFORMED_ROW', async (t) => {
   t.same(await all(csvRecords(chunks(['a\n\n\r\nb\n']))), [['a'], ['b']]);
   await t.rejects(all(csvRecords(chunks(['a,"open\n', 'still open']))), { code: 'MALFORMED_ROW' });
-  await t.rejects(all(csvRecords(chunks(['"', 'x'.repeat(70_000)]))), { code: 'MALFORMED_ROW' }, 'a runaway field is bounded');
+  await t.rejects(
+    all(csvRecords(chunks(['"', 'x'.repeat(70_000)]))),
+    { code: 'MALFORMED_ROW' },
+    'a runaway field is bounded',
+  );
 });
 
 t.test('csv rows: header checks and spreadsheet row numbers', async (t) => {
-  const rows = await all(csvRows(chunks(['list,kind,name,decisionDocNo,reason,decidedAt,source,sourceRecordId\n', 'l,enterprise,n,d,r,2026-01-01T00:00:00Z,s,1\n', 'too,few\n'])));
-  t.match(rows, [{ row: 2, input: { list: 'l', subject: { kind: 'enterprise', name: 'n' } } }, { row: 3, error: { code: 'MALFORMED_ROW' } }]);
+  const rows = await all(
+    csvRows(
+      chunks([
+        'list,kind,name,decisionDocNo,reason,decidedAt,source,sourceRecordId\n',
+        'l,enterprise,n,d,r,2026-01-01T00:00:00Z,s,1\n',
+        'too,few\n',
+      ]),
+    ),
+  );
+  t.match(rows, [
+    { row: 2, input: { list: 'l', subject: { kind: 'enterprise', name: 'n' } } },
+    { row: 3, error: { code: 'MALFORMED_ROW' } },
+  ]);
   await t.rejects(all(csvRows(chunks(['list,kind\n']))), { code: 'INVALID_CSV_HEADER' });
 });
 
@@ -64,7 +80,11 @@ t.test('decoding: BOM dropped, GB18030 four-byte characters across chunk cuts, i
   // 𠮷 (U+20BB7) is four bytes in GB18030, as iconv encodes it; 中 is 0xD6 0xD0.
   const gb = Buffer.from([0xd6, 0xd0, ...Buffer.from('9534b235', 'hex'), 0xd6, 0xd0]);
   for (let i = 1; i < gb.length; i++) {
-    t.equal((await all(decode(chunks([gb.subarray(0, i), gb.subarray(i)]), 'gb18030'))).join(''), '中𠮷中', `cut at ${i}`);
+    t.equal(
+      (await all(decode(chunks([gb.subarray(0, i), gb.subarray(i)]), 'gb18030'))).join(''),
+      '中𠮷中',
+      `cut at ${i}`,
+    );
   }
   await t.rejects(all(decode(chunks([gb]), 'utf-8')), { code: 'INVALID_ENCODING' });
 });

@@ -8,7 +8,11 @@ t.test('normalizeName folds width, brackets, spaces, script and case', async (t)
   t.equal(normalizeName('恒达【鹤岗】建筑'), '恒达(鹤岗)建筑', 'lenticular brackets');
   t.equal(normalizeName('恒达[鹤岗]建筑'), '恒达(鹤岗)建筑', 'square brackets');
   t.equal(normalizeName('恒达〔鹤岗〕建筑'), '恒达(鹤岗)建筑', 'tortoise-shell brackets');
-  t.equal(normalizeName(' 恒达\u3000建筑 \t有限\n公司\u200b'), '恒达建筑有限公司', 'ASCII, ideographic and zero-width spaces');
+  t.equal(
+    normalizeName(' 恒达\u3000建筑 \t有限\n公司\u200b'),
+    '恒达建筑有限公司',
+    'ASCII, ideographic and zero-width spaces',
+  );
   t.equal(normalizeName('臺灣'), '台湾');
   t.equal(normalizeName('台灣'), '台湾');
   t.equal(normalizeName('發展'), '发展');
@@ -20,7 +24,12 @@ t.test('normalizeName folds width, brackets, spaces, script and case', async (t)
 });
 
 t.test('normalizeName is idempotent', async (t) => {
-  for (const s of ['黑龍江省鶴崗市恆達建築工程有限公司', 'ＡＢＣ（臺灣）【發展】', '于 乾隆 干燥 皇后', '买买提・艾力']) {
+  for (const s of [
+    '黑龍江省鶴崗市恆達建築工程有限公司',
+    'ＡＢＣ（臺灣）【發展】',
+    '于 乾隆 干燥 皇后',
+    '买买提・艾力',
+  ]) {
     const once = normalizeName(s);
     t.equal(normalizeName(once), once, s);
   }

@@ -25,7 +25,10 @@ t.test('redocly lint (recommended) finds no error and no warning', async (t) => 
     env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
   });
   t.equal(r.error, undefined, 'redocly runs');
-  const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: Array<{ ruleId: string; message: string }> };
+  const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as {
+    totals: { errors: number; warnings: number };
+    problems: Array<{ ruleId: string; message: string }>;
+  };
   t.same(
     report.problems.map((p) => `${p.ruleId}: ${p.message}`),
     [],
@@ -45,7 +48,11 @@ t.test('the spec documents paths, servers, license and problem responses truthfu
   t.ok(spec.servers?.length, 'servers');
   t.ok(spec.info.license?.name, 'license');
   const paths = Object.keys(spec.paths);
-  t.same(paths.filter((p) => p.length > 1 && p.endsWith('/')), [], 'no path ends in a slash');
+  t.same(
+    paths.filter((p) => p.length > 1 && p.endsWith('/')),
+    [],
+    'no path ends in a slash',
+  );
   t.ok(paths.includes('/v1/checks'));
   let problems = 0;
   for (const [path, ops] of Object.entries(spec.paths)) {

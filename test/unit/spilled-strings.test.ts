@@ -11,7 +11,12 @@ import { rowTexts, sheetRows } from '../../api/src/services/import-xlsx.js';
 import { SpilledStrings } from '../../api/src/services/spilled-strings.js';
 import { writeWorkbook } from '../../api/src/services/xlsx-write.js';
 
-const nth = (i: number) => (i % 1000 === 7 ? '' : i % 5000 === 3 ? '长'.repeat(20_000 + (i % 7)) : `鹤岗市第${i}建筑工程有限公司-${'x'.repeat(i % 37)}`);
+const nth = (i: number) =>
+  i % 1000 === 7
+    ? ''
+    : i % 5000 === 3
+      ? '长'.repeat(20_000 + (i % 7))
+      : `鹤岗市第${i}建筑工程有限公司-${'x'.repeat(i % 37)}`;
 
 t.test('every string comes back, in order and out of order; the files are removed', async (t) => {
   const n = 150_000; // past one 1 MiB write chunk of offsets (131,072) and several of text
@@ -50,15 +55,23 @@ t.test('an empty table, and no string added once reading began', async (t) => {
 });
 
 /** exceljs's own dependency, to store the same workbook with its entries in another order. */
-const JSZip = createRequire(createRequire(import.meta.url).resolve('../../api/node_modules/exceljs/package.json'))('jszip') as {
+const JSZip = createRequire(createRequire(import.meta.url).resolve('../../api/node_modules/exceljs/package.json'))(
+  'jszip',
+) as {
   loadAsync(b: Buffer): Promise<{ files: Record<string, { dir: boolean; async(t: 'nodebuffer'): Promise<Buffer> }> }>;
-  new (): { file(name: string, data: Buffer): void; generateAsync(o: { type: 'nodebuffer'; compression: 'DEFLATE' }): Promise<Buffer> };
+  new (): {
+    file(name: string, data: Buffer): void;
+    generateAsync(o: { type: 'nodebuffer'; compression: 'DEFLATE' }): Promise<Buffer>;
+  };
 };
 
 async function tableFirst(file: Buffer): Promise<Buffer> {
   const zip = await JSZip.loadAsync(file);
   const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
-  const order = [...names.filter((n) => !n.startsWith('xl/worksheets/')), ...names.filter((n) => n.startsWith('xl/worksheets/'))];
+  const order = [
+    ...names.filter((n) => !n.startsWith('xl/worksheets/')),
+    ...names.filter((n) => n.startsWith('xl/worksheets/')),
+  ];
   const out = new JSZip();
   for (const n of order) out.file(n, await zip.files[n]!.async('nodebuffer'));
   return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
@@ -73,7 +86,12 @@ async function emptied(dir: string): Promise<string[]> {
 
 async function read(file: Buffer) {
   const rows: Array<[string, number, string[]]> = [];
-  for await (const r of sheetRows((async function* () { yield file; })())) rows.push([r.sheet, r.row, rowTexts(r.values)]);
+  for await (const r of sheetRows(
+    (async function* () {
+      yield file;
+    })(),
+  ))
+    rows.push([r.sheet, r.row, rowTexts(r.values)]);
   return rows;
 }
 
@@ -81,7 +99,15 @@ t.test('a workbook with a shared-string table reads the same with the table afte
   const rich = { richText: [{ text: '鹤岗市' }, { font: { bold: true }, text: '兴安煤业' }] };
   const file = await writeWorkbook([
     { name: '说明', rows: [['本表由鹤岗市应急管理局导出']] },
-    { name: '名单', rows: [['名单', '主体名称'], ['safety.blacklist', rich], ['safety.blacklist', '鹤岗市峻德矿业有限公司'], ['本表由鹤岗市应急管理局导出', 12]] },
+    {
+      name: '名单',
+      rows: [
+        ['名单', '主体名称'],
+        ['safety.blacklist', rich],
+        ['safety.blacklist', '鹤岗市峻德矿业有限公司'],
+        ['本表由鹤岗市应急管理局导出', 12],
+      ],
+    },
   ]);
   const expected = [
     ['说明', 1, ['本表由鹤岗市应急管理局导出']],

@@ -24,7 +24,10 @@ t.test('each effect maps to its verdict', async (t) => {
     ['disclose', 'review'],
   ];
   for (const [effect, verdict] of cases) t.equal(decideVerdict([hit({ effects: [effect] })]).verdict, verdict, effect);
-  t.equal(decideVerdict([hit({ polarity: 'incentive', listCode: 'tax.a_grade', effects: ['incentive'] })]).verdict, 'incentive');
+  t.equal(
+    decideVerdict([hit({ polarity: 'incentive', listCode: 'tax.a_grade', effects: ['incentive'] })]).verdict,
+    'incentive',
+  );
 });
 
 t.test('the strongest applicable effect wins across hits', async (t) => {
@@ -40,9 +43,16 @@ t.test('a name-only or fuzzy match is capped at review, with a reason', async (t
   for (const matchedBy of ['name', 'former_name', 'fuzzy_name'] as const) {
     const r = decideVerdict([hit({ matchedBy, effects: ['prohibit'] })]);
     t.equal(r.verdict, 'review', matchedBy);
-    t.ok(r.reasons.some((x) => x.code === 'NAME_MATCH_ONLY'), matchedBy);
+    t.ok(
+      r.reasons.some((x) => x.code === 'NAME_MATCH_ONLY'),
+      matchedBy,
+    );
   }
-  t.equal(decideVerdict([hit({ matchedBy: 'name', polarity: 'incentive', effects: ['incentive'] })]).verdict, 'clear', 'an incentive is not granted on a name alone');
+  t.equal(
+    decideVerdict([hit({ matchedBy: 'name', polarity: 'incentive', effects: ['incentive'] })]).verdict,
+    'clear',
+    'an incentive is not granted on a name alone',
+  );
 });
 
 t.test('a related person hit keeps its strength (落实到人)', async (t) => {
@@ -65,7 +75,10 @@ t.test('a suspended hit (objection pending) applies nothing: 核实期间暂不�
   const r = decideVerdict([hit({ suspended: true, effects: ['prohibit'] })]);
   t.equal(r.verdict, 'clear');
   t.ok(r.reasons.some((x) => x.code === 'OBJECTION_PENDING'));
-  t.equal(decideVerdict([hit({ suspended: true, effects: ['prohibit'] }), hit({ effects: ['restrict'] })]).verdict, 'restricted');
+  t.equal(
+    decideVerdict([hit({ suspended: true, effects: ['prohibit'] }), hit({ effects: ['restrict'] })]).verdict,
+    'restricted',
+  );
 });
 
 t.test('a punitive identifier hit cancels red-list incentives', async (t) => {

@@ -35,7 +35,8 @@ export function checkCatalog(memoranda: readonly Memorandum[], lists: readonly L
     if (memo.adopts !== undefined) {
       if (memo.adopts === memo.docNo) at('adopts', 'a memorandum cannot adopt itself');
       else if (!byDocNo.has(memo.adopts)) at('adopts', `adopts ${memo.adopts}, which is not in the catalogue`);
-      if (memo.region === NATIONAL_REGION) at('region', 'a memorandum that adopts another is a local one; give its region');
+      if (memo.region === NATIONAL_REGION)
+        at('region', 'a memorandum that adopts another is a local one; give its region');
     }
     if (memo.effectiveFrom && memo.effectiveTo && memo.effectiveTo < memo.effectiveFrom) {
       at('effectiveTo', 'ends before it takes effect');
@@ -79,9 +80,11 @@ export function checkCatalog(memoranda: readonly Memorandum[], lists: readonly L
     list.memoranda.forEach((docNo, i) => {
       const memo = byDocNo.get(docNo);
       if (!memo) at(`memoranda/${i}`, `${docNo} is not in the catalogue`);
-      else if (memo.polarity !== list.polarity) at(`memoranda/${i}`, `${docNo} is ${memo.polarity}; the list is ${list.polarity}`);
+      else if (memo.polarity !== list.polarity)
+        at(`memoranda/${i}`, `${docNo} is ${memo.polarity}; the list is ${list.polarity}`);
     });
-    if (list.escalatesTo !== undefined && !listCodes.has(list.escalatesTo)) at('escalatesTo', `no list ${list.escalatesTo}`);
+    if (list.escalatesTo !== undefined && !listCodes.has(list.escalatesTo))
+      at('escalatesTo', `no list ${list.escalatesTo}`);
     list.pointsRule?.tiers.forEach((tier, i) => {
       if (!listCodes.has(tier.list)) at(`pointsRule/tiers/${i}/list`, `no list ${tier.list}`);
     });

@@ -59,7 +59,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs ?? DEFAULTS.idleInTransactionTimeoutMs,
     });
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: connection('yingcha') });
-    const bulk = postgres(opts.url, { max: opts.batchMax ?? DEFAULTS.batchConnections, onnotice: () => {}, connection: connection('yingcha-batch') });
+    const bulk = postgres(opts.url, {
+      max: opts.batchMax ?? DEFAULTS.batchConnections,
+      onnotice: () => {},
+      connection: connection('yingcha-batch'),
+    });
     // The single check's hand-written statements (services/check-read.ts runRaw: the read and the receipts' group
     // commit) run on a pool of their own whose sessions always take a prepared statement's generic plan. They are
     // written as index lookups whatever the length of their array parameters, so a generic plan is the plan; but with
@@ -86,7 +90,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       },
     };
   }
-  const client = new PGlite({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) });
+  const client = new PGlite({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+  });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

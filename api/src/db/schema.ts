@@ -86,7 +86,10 @@ export const memoranda = pgTable('memorandum', {
   title: text('title').notNull(),
   polarity: text('polarity').notNull().$type<'punitive' | 'incentive'>(),
   initiatingCategory: text('initiating_category').notNull(),
-  signatoryCategories: text('signatory_categories').array().notNull().default(sql`'{}'::text[]`),
+  signatoryCategories: text('signatory_categories')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   region: char('region', { length: 6 }).notNull().default('000000'),
   effectiveFrom: date('effective_from'),
   effectiveTo: date('effective_to'),
@@ -106,7 +109,9 @@ export const measures = pgTable(
       .references(() => memoranda.id),
     ordinal: text('ordinal').notNull(),
     text: text('text').notNull(),
-    effect: text('effect').notNull().$type<'prohibit' | 'restrict' | 'prudent' | 'supervise' | 'disclose' | 'incentive'>(),
+    effect: text('effect')
+      .notNull()
+      .$type<'prohibit' | 'restrict' | 'prudent' | 'supervise' | 'disclose' | 'incentive'>(),
     mandatory: boolean('mandatory').notNull(),
     matterTypes: text('matter_types').array().notNull(),
     categories: text('categories').array().notNull(),
@@ -178,18 +183,15 @@ export const catalogVersions = pgTable('catalog_version', {
 });
 
 /** 主体. A person's ID number is kept only as a keyed hash plus a masked display form. */
-export const subjects = pgTable(
-  'subject',
-  {
-    id: id(),
-    kind: text('kind').notNull().$type<'enterprise' | 'person' | 'other_org' | 'individual_business'>(),
-    uscc: char('uscc', { length: 18 }).unique(),
-    idHash: char('id_hash', { length: 64 }).unique(),
-    idMasked: text('id_masked'),
-    name: text('name').notNull(),
-    createdAt: createdAt(),
-  },
-);
+export const subjects = pgTable('subject', {
+  id: id(),
+  kind: text('kind').notNull().$type<'enterprise' | 'person' | 'other_org' | 'individual_business'>(),
+  uscc: char('uscc', { length: 18 }).unique(),
+  idHash: char('id_hash', { length: 64 }).unique(),
+  idMasked: text('id_masked'),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
 
 /** Current and former names (曾用名), normalised for exact matching. */
 export const subjectNames = pgTable(
@@ -231,7 +233,10 @@ export const relatedPersons = pgTable(
     role: text('role').notNull().$type<'legal_representative' | 'principal' | 'responsible_person'>(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.subjectId, t.personId, t.role] }), index('related_person_person_idx').on(t.personId)],
+  (t) => [
+    primaryKey({ columns: [t.subjectId, t.personId, t.role] }),
+    index('related_person_person_idx').on(t.personId),
+  ],
 );
 
 /** 名单记录, the stable identity of a record. Idempotent publishing keys on (source, source_record_id). */
@@ -258,7 +263,10 @@ export const entries = pgTable(
     currentVersion: integer('current_version').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('entry_source_uq').on(t.departmentId, t.source, t.sourceRecordId), index('entry_subject_idx').on(t.subjectId)],
+  (t) => [
+    uniqueIndex('entry_source_uq').on(t.departmentId, t.source, t.sourceRecordId),
+    index('entry_subject_idx').on(t.subjectId),
+  ],
 );
 
 /**
@@ -296,7 +304,9 @@ export const entryVersions = pgTable(
     primaryKey({ columns: [t.entryId, t.version] }),
     index('entry_version_subject_idx').on(t.subjectId, t.supersededAt),
     // the expiry sweep: current versions by end of validity
-    index('entry_version_expiry_idx').on(t.validUntil).where(sql`superseded_at is null and valid_until is not null`),
+    index('entry_version_expiry_idx')
+      .on(t.validUntil)
+      .where(sql`superseded_at is null and valid_until is not null`),
   ],
 );
 
@@ -375,7 +385,10 @@ export const checkIdempotency = pgTable(
     checkId: uuid('check_id').notNull(),
     partMonth: date('part_month', { mode: 'string' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.departmentId, t.idempotencyKey] }), index('check_idempotency_month_idx').on(t.partMonth)],
+  (t) => [
+    primaryKey({ columns: [t.departmentId, t.idempotencyKey] }),
+    index('check_idempotency_month_idx').on(t.partMonth),
+  ],
 );
 
 /**
@@ -410,7 +423,9 @@ export const feedback = pgTable(
   (t) => [
     index('feedback_check_measure_idx').on(t.checkId, t.measureId),
     // one current feedback per (check, measure); amendments supersede
-    uniqueIndex('feedback_current_uq').on(t.checkId, t.measureId).where(sql`superseded_at is null`),
+    uniqueIndex('feedback_current_uq')
+      .on(t.checkId, t.measureId)
+      .where(sql`superseded_at is null`),
   ],
 );
 
@@ -451,8 +466,12 @@ export const objections = pgTable(
     index('objection_filed_by_department_idx').on(t.filedByDepartmentId),
     index('objection_deciding_department_idx').on(t.decidingDepartmentId),
     // at most one open objection per record
-    uniqueIndex('objection_open_uq').on(t.entryId).where(sql`status in ('received', 'verifying')`),
-    index('objection_due_idx').on(t.dueAt).where(sql`status in ('received', 'verifying')`),
+    uniqueIndex('objection_open_uq')
+      .on(t.entryId)
+      .where(sql`status in ('received', 'verifying')`),
+    index('objection_due_idx')
+      .on(t.dueAt)
+      .where(sql`status in ('received', 'verifying')`),
   ],
 );
 
@@ -492,7 +511,9 @@ export const repairs = pgTable(
     index('repair_entry_idx').on(t.entryId),
     index('repair_filed_by_department_idx').on(t.filedByDepartmentId),
     index('repair_deciding_department_idx').on(t.decidingDepartmentId),
-    uniqueIndex('repair_open_uq').on(t.entryId).where(sql`status in ('received', 'verifying')`),
+    uniqueIndex('repair_open_uq')
+      .on(t.entryId)
+      .where(sql`status in ('received', 'verifying')`),
   ],
 );
 
@@ -506,7 +527,9 @@ export const events = pgTable(
      * running one in this database (yingcha_feed_horizon(), migrations/0008), so an event can never appear behind a
      * cursor that has already passed it.
      */
-    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+    xid: xid8('xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
     /** null = every subscriber; set for events addressed to one department (watch.hit) */
     departmentId: uuid('department_id'),
     type: text('type').notNull(),
@@ -544,7 +567,9 @@ export const subscriptions = pgTable(
     createdAt: createdAt(),
     createdBy: uuid('created_by'),
     deletedAt: ts('deleted_at'),
-    cursorXid: xid8('cursor_xid').notNull().default(sql`'0'::xid8`),
+    cursorXid: xid8('cursor_xid')
+      .notNull()
+      .default(sql`'0'::xid8`),
     cursorId: bigint('cursor_id', { mode: 'number' }).notNull().default(0),
     leaseOwner: text('lease_owner'),
     leaseUntil: ts('lease_until'),
@@ -557,7 +582,12 @@ export const subscriptions = pgTable(
     deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
     lastDeliveredAt: ts('last_delivered_at'),
   },
-  (t) => [index('subscription_department_idx').on(t.departmentId), index('subscription_due_idx').on(t.nextAttemptAt).where(sql`deleted_at is null`)],
+  (t) => [
+    index('subscription_department_idx').on(t.departmentId),
+    index('subscription_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`deleted_at is null`),
+  ],
 );
 
 /** Every delivery attempt, for GET /v1/subscriptions/{id}/deliveries. */
@@ -600,7 +630,12 @@ export const deadLetters = pgTable(
     replayRequestedAt: ts('replay_requested_at'),
     replayedAt: ts('replayed_at'),
   },
-  (t) => [primaryKey({ columns: [t.subscriptionId, t.eventId] }), index('dead_letter_queued_idx').on(t.subscriptionId, t.eventId).where(sql`status = 'replay_queued'`)],
+  (t) => [
+    primaryKey({ columns: [t.subscriptionId, t.eventId] }),
+    index('dead_letter_queued_idx')
+      .on(t.subscriptionId, t.eventId)
+      .where(sql`status = 'replay_queued'`),
+  ],
 );
 
 /**
@@ -628,9 +663,15 @@ export const watches = pgTable(
   },
   (t) => [
     index('watch_department_idx').on(t.departmentId),
-    index('watch_uscc_idx').on(t.uscc).where(sql`deleted_at is null`),
-    index('watch_id_hash_idx').on(t.idHash).where(sql`deleted_at is null`),
-    index('watch_name_idx').on(t.normalizedName).where(sql`deleted_at is null`),
+    index('watch_uscc_idx')
+      .on(t.uscc)
+      .where(sql`deleted_at is null`),
+    index('watch_id_hash_idx')
+      .on(t.idHash)
+      .where(sql`deleted_at is null`),
+    index('watch_name_idx')
+      .on(t.normalizedName)
+      .where(sql`deleted_at is null`),
   ],
 );
 
@@ -652,7 +693,9 @@ export const watchHits = pgTable(
 /** Position of a background follower of the event feed (the watch matcher). Row-locked while it works. */
 export const feedCursors = pgTable('feed_cursor', {
   name: text('name').primaryKey(),
-  cursorXid: xid8('cursor_xid').notNull().default(sql`'0'::xid8`),
+  cursorXid: xid8('cursor_xid')
+    .notNull()
+    .default(sql`'0'::xid8`),
   cursorId: bigint('cursor_id', { mode: 'number' }).notNull().default(0),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -713,7 +756,10 @@ export const entryReads = pgTable(
     askedIdHash: char('asked_id_hash', { length: 64 }),
     entryCount: integer('entry_count').notNull(),
   },
-  (t) => [index('entry_read_department_idx').on(t.departmentId, t.id), index('entry_read_subject_idx').using('gin', t.subjectIds)],
+  (t) => [
+    index('entry_read_department_idx').on(t.departmentId, t.id),
+    index('entry_read_subject_idx').using('gin', t.subjectIds),
+  ],
 );
 
 /**
@@ -735,7 +781,10 @@ export const notices = pgTable(
     issuedByKey: uuid('issued_by_key').notNull(),
     issuedByOperator: text('issued_by_operator'),
   },
-  (t) => [uniqueIndex('notice_check_uq').on(t.checkId), uniqueIndex('notice_dept_year_seq_uq').on(t.departmentId, t.year, t.seq)],
+  (t) => [
+    uniqueIndex('notice_check_uq').on(t.checkId),
+    uniqueIndex('notice_dept_year_seq_uq').on(t.departmentId, t.year, t.seq),
+  ],
 );
 
 /** The last notice number issued per department and year (the row lock orders concurrent issues). */

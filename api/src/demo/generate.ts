@@ -133,15 +133,45 @@ const ORG_REGION_TABLE = ORG_REGIONS.flatMap((r) => Array<(typeof ORG_REGIONS)[n
 
 /** County-level GB/T 2260 codes used as the 地址码 of ID numbers. */
 const ID_REGIONS = [
-  '230402', '230403', '230404', '230405', '230406', '230407', '230421', '230422', // 鹤岗
-  '230803', '230804', '230811', '230881', // 佳木斯
-  '230102', '230103', // 哈尔滨
-  '450102', '450103', '450107', // 南宁
-  '420102', '420103', '420106', '420111', // 武汉
-  '110101', '110105', '110108', // 北京
-  '310104', '310115', // 上海
-  '440304', '440305', // 深圳
-  '330106', '510107', '370102', '320106', '130102', '410105', '430104', '350102', '500103', '610113', '220102',
+  '230402',
+  '230403',
+  '230404',
+  '230405',
+  '230406',
+  '230407',
+  '230421',
+  '230422', // 鹤岗
+  '230803',
+  '230804',
+  '230811',
+  '230881', // 佳木斯
+  '230102',
+  '230103', // 哈尔滨
+  '450102',
+  '450103',
+  '450107', // 南宁
+  '420102',
+  '420103',
+  '420106',
+  '420111', // 武汉
+  '110101',
+  '110105',
+  '110108', // 北京
+  '310104',
+  '310115', // 上海
+  '440304',
+  '440305', // 深圳
+  '330106',
+  '510107',
+  '370102',
+  '320106',
+  '130102',
+  '410105',
+  '430104',
+  '350102',
+  '500103',
+  '610113',
+  '220102',
   '210102',
 ];
 
@@ -173,19 +203,70 @@ const TRADE_CHARS = chars(
   '恒达宏远鑫源盛隆泰华瑞丰祥和兴旺顺通嘉信诚德润金鼎昌荣佳利海天宇新光明正大中龙腾飞星辉鸿博创安康富永久江山林森峰景誉汇联众力乾坤东方晨阳耀卓越精英智慧铭浩睿',
 );
 const INDUSTRIES = [
-  '建筑工程', '建筑劳务', '装饰工程', '房地产开发', '物业服务', '商贸', '贸易', '科技', '信息技术', '网络科技',
-  '电子商务', '物流', '运输', '餐饮管理', '农业发展', '农业科技', '矿业', '煤业', '煤炭经销', '食品', '医药',
-  '环保科技', '机械制造', '建材', '化工', '新能源', '文化传媒', '广告', '投资管理', '企业管理咨询', '旅游开发',
-  '汽车销售', '劳务派遣', '市政工程', '水利工程',
+  '建筑工程',
+  '建筑劳务',
+  '装饰工程',
+  '房地产开发',
+  '物业服务',
+  '商贸',
+  '贸易',
+  '科技',
+  '信息技术',
+  '网络科技',
+  '电子商务',
+  '物流',
+  '运输',
+  '餐饮管理',
+  '农业发展',
+  '农业科技',
+  '矿业',
+  '煤业',
+  '煤炭经销',
+  '食品',
+  '医药',
+  '环保科技',
+  '机械制造',
+  '建材',
+  '化工',
+  '新能源',
+  '文化传媒',
+  '广告',
+  '投资管理',
+  '企业管理咨询',
+  '旅游开发',
+  '汽车销售',
+  '劳务派遣',
+  '市政工程',
+  '水利工程',
 ];
 // 有限公司 and 有限责任公司 dominate real registrations.
 const LEGAL_FORMS = [
-  '有限公司', '有限公司', '有限公司', '有限公司', '有限公司', '有限公司',
-  '有限责任公司', '有限责任公司', '有限责任公司', '股份有限公司', '集团有限公司',
+  '有限公司',
+  '有限公司',
+  '有限公司',
+  '有限公司',
+  '有限公司',
+  '有限公司',
+  '有限责任公司',
+  '有限责任公司',
+  '有限责任公司',
+  '股份有限公司',
+  '集团有限公司',
 ];
 const SHOP_TYPES = [
-  '五金店', '便利店', '饭店', '理发店', '汽车修理部', '建材经营部', '服装店', '药店', '水果店', '烧烤店',
-  '家电维修部', '粮油店', '日杂商店',
+  '五金店',
+  '便利店',
+  '饭店',
+  '理发店',
+  '汽车修理部',
+  '建材经营部',
+  '服装店',
+  '药店',
+  '水果店',
+  '烧烤店',
+  '家电维修部',
+  '粮油店',
+  '日杂商店',
 ];
 const COOP_TYPES = ['种植', '养殖', '农机', '蔬菜种植', '水稻种植', '生猪养殖', '食用菌种植'];
 
@@ -345,8 +426,10 @@ class Builder {
     const rng = this.rng;
     const roll = rng.float();
     let former: string;
-    if (roll < 0.4) former = `${prefix}${this.trade()}${industry}${form}`; // renamed 字号
-    else if (roll < 0.7) former = `${prefix}${trade}${rng.pick(INDUSTRIES)}${form}`; // changed line of business
+    if (roll < 0.4)
+      former = `${prefix}${this.trade()}${industry}${form}`; // renamed 字号
+    else if (roll < 0.7)
+      former = `${prefix}${trade}${rng.pick(INDUSTRIES)}${form}`; // changed line of business
     else former = current;
     // Otherwise (or if the draw gave the current name back) a conversion between 有限责任公司 and 有限公司.
     if (former === current) former = `${prefix}${trade}${industry}${form === '有限公司' ? '有限责任公司' : '有限公司'}`;
@@ -400,7 +483,12 @@ export interface ShowcaseRecord {
 export const DEMO_SHOWCASE: readonly ShowcaseRecord[] = [
   {
     list: 'safety.blacklist',
-    subject: { kind: 'enterprise', uscc: showcaseUscc('91', 1), name: '鹤岗市演示矿业有限责任公司', relatedPersons: [] },
+    subject: {
+      kind: 'enterprise',
+      uscc: showcaseUscc('91', 1),
+      name: '鹤岗市演示矿业有限责任公司',
+      relatedPersons: [],
+    },
     decisionDocNo: '鹤应急罚〔2026〕演示1号',
     reason: '发生较大生产安全责任事故（演示数据）',
     matterType: 'fiscal_funds',
@@ -408,7 +496,12 @@ export const DEMO_SHOWCASE: readonly ShowcaseRecord[] = [
   },
   {
     list: 'quality.serious_violation',
-    subject: { kind: 'enterprise', uscc: showcaseUscc('91', 2), name: '鹤岗市演示食品加工有限公司', formerNames: ['鹤岗市演示副食品厂'] },
+    subject: {
+      kind: 'enterprise',
+      uscc: showcaseUscc('91', 2),
+      name: '鹤岗市演示食品加工有限公司',
+      formerNames: ['鹤岗市演示副食品厂'],
+    },
     decisionDocNo: '鹤市监罚〔2026〕演示2号',
     reason: '生产销售不合格产品，情节严重（演示数据）',
     matterType: 'administrative_licensing',

@@ -63,22 +63,48 @@ export interface LoadResult {
 }
 
 type Cell = string | number | boolean | Date | null | undefined;
-type Rows = { subject: Cell[][]; name: Cell[][]; bigram: Cell[][]; entry: EntryInsert[]; version: VersionInsert[]; event: EventInsert[] };
+type Rows = {
+  subject: Cell[][];
+  name: Cell[][];
+  bigram: Cell[][];
+  entry: EntryInsert[];
+  version: VersionInsert[];
+  event: EventInsert[];
+};
 const emptyRows = (): Rows => ({ subject: [], name: [], bigram: [], entry: [], version: [], event: [] });
 
 /**
  * A generated record as a publish by `departmentId` would write it (for the bench's own loaders too): the entry,
  * version and event rows from the shared builder.
  */
-export function demoRecordRows(dept: { id: string; name: string }, subject: Parameters<typeof eventAbout>[0], content: RecordContent, now: Date) {
+export function demoRecordRows(
+  dept: { id: string; name: string },
+  subject: Parameters<typeof eventAbout>[0],
+  content: RecordContent,
+  now: Date,
+) {
   const entryId = randomUUID();
   const publisher = { departmentId: dept.id, keyId: null };
-  const version = versionRow(publisher, content, subject.id, { entryId, version: 1, status: 'active', change: 'created', now });
+  const version = versionRow(publisher, content, subject.id, {
+    entryId,
+    version: 1,
+    status: 'active',
+    change: 'created',
+    now,
+  });
   const about = eventAbout(subject, version.scopeRegion ?? DEFAULT_REGION, dept);
   return { entry: entryRow(publisher, content, subject.id, entryId), version, event: versionEvent(version, about) };
 }
 
-function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, dept: { id: string; name: string }, now: number, rows: Rows) {
+function rowsFor(
+  s: DemoSubject,
+  i: number,
+  listed: boolean,
+  opts: LoadOptions,
+  dept: { id: string; name: string },
+  now: number,
+  rows: Rows,
+) {
   const id = randomUUID();
   const idHash = s.idNumber ? hashIdNumber(s.idNumber, opts.secret) : null;
   const idMasked = s.idNumber ? maskIdNumber(s.idNumber) : null;
@@ -113,7 +139,12 @@ function rowsFor(s: DemoSubject, i: number, listed: boolean, opts: LoadOptions, 
     givenValidFrom: true,
     givenValidUntil: true,
   };
-  const r = demoRecordRows(dept, { id, kind: s.kind, name: s.name, uscc: s.uscc ?? null, idMasked }, content, validFrom);
+  const r = demoRecordRows(
+    dept,
+    { id, kind: s.kind, name: s.name, uscc: s.uscc ?? null, idMasked },
+    content,
+    validFrom,
+  );
   rows.entry.push(r.entry);
   rows.version.push(r.version);
   rows.event.push(r.event);
@@ -125,22 +156,64 @@ const COLUMNS = {
   name_bigram: ['bigram', 'subject_id'],
   entry: ['id', 'department_id', 'list_code', 'subject_id', 'source', 'source_record_id', 'current_version'],
   entry_version: [
-    'entry_id', 'version', 'list_code', 'subject_id', 'deciding_department_id', 'decision_doc_no', 'reason', 'points', 'decided_at',
-    'valid_from', 'valid_until', 'status', 'scope_region', 'published_at', 'content_hash', 'change', 'recorded_at',
+    'entry_id',
+    'version',
+    'list_code',
+    'subject_id',
+    'deciding_department_id',
+    'decision_doc_no',
+    'reason',
+    'points',
+    'decided_at',
+    'valid_from',
+    'valid_until',
+    'status',
+    'scope_region',
+    'published_at',
+    'content_hash',
+    'change',
+    'recorded_at',
   ],
   event: ['type', 'entry_id', 'list_code', 'region', 'data'],
 } as const;
 
 // The builder's rows as COPY columns, in COLUMNS order.
-const entryCells = (e: EntryInsert) => [e.id, e.departmentId, e.listCode, e.subjectId, e.source, e.sourceRecordId, e.currentVersion];
+const entryCells = (e: EntryInsert) => [
+  e.id,
+  e.departmentId,
+  e.listCode,
+  e.subjectId,
+  e.source,
+  e.sourceRecordId,
+  e.currentVersion,
+];
 const versionCells = (v: VersionInsert) => [
-  v.entryId, v.version, v.listCode, v.subjectId, v.decidingDepartmentId, v.decisionDocNo, v.reason, v.points, v.decidedAt,
-  v.validFrom, v.validUntil, v.status, v.scopeRegion, v.publishedAt, v.contentHash, v.change, v.recordedAt,
+  v.entryId,
+  v.version,
+  v.listCode,
+  v.subjectId,
+  v.decidingDepartmentId,
+  v.decisionDocNo,
+  v.reason,
+  v.points,
+  v.decidedAt,
+  v.validFrom,
+  v.validUntil,
+  v.status,
+  v.scopeRegion,
+  v.publishedAt,
+  v.contentHash,
+  v.change,
+  v.recordedAt,
 ];
 const eventCells = (e: EventInsert) => [e.type, e.entryId, e.listCode, e.region, JSON.stringify(e.data)];
 
 const tsv = (v: Cell) =>
-  v === null || v === undefined ? '\\N' : v instanceof Date ? v.toISOString() : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+  v === null || v === undefined
+    ? '\\N'
+    : v instanceof Date
+      ? v.toISOString()
+      : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
 async function copyRows(sql: postgres.Sql, table: keyof typeof COLUMNS, rows: Cell[][]) {
   if (rows.length === 0) return;
@@ -154,14 +227,31 @@ async function copyRows(sql: postgres.Sql, table: keyof typeof COLUMNS, rows: Ce
 
 async function insertRows(database: Database, rows: Rows) {
   const db = database.db;
-  const batches = <T>(all: T[], size: number) => Array.from({ length: Math.ceil(all.length / size) }, (_, k) => all.slice(k * size, (k + 1) * size));
+  const batches = <T>(all: T[], size: number) =>
+    Array.from({ length: Math.ceil(all.length / size) }, (_, k) => all.slice(k * size, (k + 1) * size));
   await db.transaction(async (tx) => {
     for (const b of batches(rows.subject, 2000))
-      await tx.insert(subjects).values(b.map(([id, kind, uscc, idHash, idMasked, name]) => ({ id, kind, uscc, idHash, idMasked, name }) as typeof subjects.$inferInsert));
+      await tx
+        .insert(subjects)
+        .values(
+          b.map(
+            ([id, kind, uscc, idHash, idMasked, name]) =>
+              ({ id, kind, uscc, idHash, idMasked, name }) as typeof subjects.$inferInsert,
+          ),
+        );
     for (const b of batches(rows.name, 4000))
-      await tx.insert(subjectNames).values(b.map(([subjectId, name, normalized, former]) => ({ subjectId, name, normalized, former }) as typeof subjectNames.$inferInsert));
+      await tx
+        .insert(subjectNames)
+        .values(
+          b.map(
+            ([subjectId, name, normalized, former]) =>
+              ({ subjectId, name, normalized, former }) as typeof subjectNames.$inferInsert,
+          ),
+        );
     for (const b of batches(rows.bigram, 8000))
-      await tx.insert(nameBigrams).values(b.map(([bigram, subjectId]) => ({ bigram, subjectId }) as typeof nameBigrams.$inferInsert));
+      await tx
+        .insert(nameBigrams)
+        .values(b.map(([bigram, subjectId]) => ({ bigram, subjectId }) as typeof nameBigrams.$inferInsert));
     for (const b of batches(rows.entry, 2000)) await tx.insert(entries).values(b);
     for (const b of batches(rows.version, 1000)) await tx.insert(entryVersions).values(b);
     for (const b of batches(rows.event, 2000)) await tx.insert(events).values(b);
@@ -173,7 +263,10 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
   const every = opts.entries > 0 ? opts.subjects / opts.entries : Infinity;
   const sample: LoadResult['sample'] = { listedUscc: [], clearUscc: [], names: [], personIds: [] };
   // The deciding department, as every record's events name it.
-  const [dept] = await database.db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.id, opts.departmentId));
+  const [dept] = await database.db
+    .select({ id: departments.id, name: departments.name })
+    .from(departments)
+    .where(eq(departments.id, opts.departmentId));
   if (!dept) throw new Error(`no department ${opts.departmentId}`);
   const sql = database.engine === 'postgres' ? postgres(database.url!, { max: 1, onnotice: () => {} }) : null;
   const now = Date.now();
@@ -214,7 +307,13 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
     }
     await flush();
     opts.onProgress?.(i);
-    await audit(database.db, { keyId: null, departmentId: opts.departmentId }, 'entry.load', { type: 'department', id: opts.departmentId }, { subjects: i, entries: listedCount, seed: opts.seed });
+    await audit(
+      database.db,
+      { keyId: null, departmentId: opts.departmentId },
+      'entry.load',
+      { type: 'department', id: opts.departmentId },
+      { subjects: i, entries: listedCount, seed: opts.seed },
+    );
     // Statistics for the planner, and a visibility map so name-bigram lookups are index-only.
     if (sql) await sql`vacuum analyze`;
     return { subjects: i, entries: listedCount, sample };

@@ -14,7 +14,11 @@ export interface Showcase {
 export async function loadShowcase(database: Database, secret: string, admin: AuthContext): Promise<Showcase> {
   const db = database.db;
   const dept = await createDepartment(db, SYSTEM_ACTOR, DEMO_MARKET_DEPARTMENT);
-  const key = await createKey(db, SYSTEM_ACTOR, { departmentId: dept.departmentId, scopes: ['check'], label: 'demo key (市场监管)' });
+  const key = await createKey(db, SYSTEM_ACTOR, {
+    departmentId: dept.departmentId,
+    scopes: ['check'],
+    label: 'demo key (市场监管)',
+  });
   const records: Showcase['records'] = [];
   for (const [i, r] of DEMO_SHOWCASE.entries()) {
     const published = await publishEntry(
@@ -22,7 +26,10 @@ export async function loadShowcase(database: Database, secret: string, admin: Au
       admin,
       {
         list: r.list,
-        subject: { ...r.subject, relatedPersons: r.subject.relatedPersons?.map((p) => ({ role: p.role, name: p.name, idNumber: p.idNumber })) },
+        subject: {
+          ...r.subject,
+          relatedPersons: r.subject.relatedPersons?.map((p) => ({ role: p.role, name: p.name, idNumber: p.idNumber })),
+        },
         decisionDocNo: r.decisionDocNo,
         reason: r.reason,
         decidedAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),

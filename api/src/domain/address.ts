@@ -127,7 +127,7 @@ export function formatIp(ip: Ip): string {
   // RFC 5952: compress the longest run of two or more zero words.
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (w[i] !== 0) {
       i++;
       continue;
@@ -260,15 +260,22 @@ export function parseCidr(entry: string): Cidr | null {
  * a single address (`10.20.1.5`, `::1`), a host name (`hooks.intranet.gov.cn`), or `*.` and a domain for every name
  * below it. Opening everything (`0.0.0.0/0`, `::/0`) is refused: that would be switching the check off.
  */
-export function parseAllowlist(raw: string | undefined): { ok: true; value: Allowlist } | { ok: false; detail: string } {
+export function parseAllowlist(
+  raw: string | undefined,
+): { ok: true; value: Allowlist } | { ok: false; detail: string } {
   const cidrs: Cidr[] = [];
   const hosts: string[] = [];
   for (const entry of (raw ?? '').split(/[\s,]+/).filter(Boolean)) {
     const looksNumeric = /^[0-9.]+(\/\d*)?$/.test(entry) || entry.includes(':');
     if (looksNumeric) {
       const c = parseCidr(entry);
-      if (!c) return { ok: false, detail: `"${entry}" is not an address or CIDR (e.g. 10.20.0.0/16, fd00::/8, 127.0.0.1/32)` };
-      if (c.prefix === 0) return { ok: false, detail: `"${entry}" would allow every address; list the ranges your receivers use` };
+      if (!c)
+        return {
+          ok: false,
+          detail: `"${entry}" is not an address or CIDR (e.g. 10.20.0.0/16, fd00::/8, 127.0.0.1/32)`,
+        };
+      if (c.prefix === 0)
+        return { ok: false, detail: `"${entry}" would allow every address; list the ranges your receivers use` };
       cidrs.push(c);
       continue;
     }

@@ -38,10 +38,21 @@ export function weighHit<M extends MeasureOfHit>(
 ): MeasuredHit<M> {
   const { entryId, matchedBy, suspended } = hit;
   const { code: listCode, polarity } = hit.list;
-  if (suspended || !found) return { entryId, listCode, polarity, matchedBy, suspended, measures: NONE, effects: [], noDuty: false };
-  const target: AppliesTo | undefined = role === 'legal_representative' ? 'legal_representative' : role ? 'responsible_person' : undefined;
+  if (suspended || !found)
+    return { entryId, listCode, polarity, matchedBy, suspended, measures: NONE, effects: [], noDuty: false };
+  const target: AppliesTo | undefined =
+    role === 'legal_representative' ? 'legal_representative' : role ? 'responsible_person' : undefined;
   const measures = target ? found.measures.filter((m) => m.appliesTo.includes(target)) : found.measures;
-  return { entryId, listCode, polarity, matchedBy, suspended, measures, effects: measures.map((m) => m.effect), noDuty: measures.length === 0 && found.noDuty.length > 0 };
+  return {
+    entryId,
+    listCode,
+    polarity,
+    matchedBy,
+    suspended,
+    measures,
+    effects: measures.map((m) => m.effect),
+    noDuty: measures.length === 0 && found.noDuty.length > 0,
+  };
 }
 
 /**
@@ -49,9 +60,13 @@ export function weighHit<M extends MeasureOfHit>(
  * measures only when no punitive hit cancelled its list (003:L729, decideVerdict's cancelledIncentives) and the
  * subject was matched by its code (uscc or id_number).
  */
-export function standingMeasures<M extends MeasureOfHit>(hit: MeasuredHit<M>, cancelledIncentives: ReadonlySet<string>): readonly M[] {
+export function standingMeasures<M extends MeasureOfHit>(
+  hit: MeasuredHit<M>,
+  cancelledIncentives: ReadonlySet<string>,
+): readonly M[] {
   if (hit.suspended) return NONE;
-  if (hit.polarity === 'incentive' && (cancelledIncentives.has(hit.listCode) || !BY_CODE.has(hit.matchedBy))) return NONE;
+  if (hit.polarity === 'incentive' && (cancelledIncentives.has(hit.listCode) || !BY_CODE.has(hit.matchedBy)))
+    return NONE;
   return hit.measures;
 }
 

@@ -103,7 +103,11 @@ export function measuresFor<M extends MeasureLike = CatalogMeasure>(
   return result;
 }
 
-function noDutyFor(docNo: string, q: MeasureQuery, all: ReadonlyArray<MemorandumLike<MeasureLike>>): MeasuresForResult['noDuty'] {
+function noDutyFor(
+  docNo: string,
+  q: MeasureQuery,
+  all: ReadonlyArray<MemorandumLike<MeasureLike>>,
+): MeasuresForResult['noDuty'] {
   const seen = new Set<string>();
   const out: MeasuresForResult['noDuty'] = [];
   for (const memo of all) {

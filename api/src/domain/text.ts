@@ -27,7 +27,9 @@ const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
 /** RFC 6901 escaping of one JSON pointer segment; a key that is itself unstorable is shown with \u escapes. */
 export function pointerSegment(key: string): string {
   const safe = key.replace(/~/g, '~0').replace(/\//g, '~1');
-  return UNSTORABLE.test(safe) ? safe.replace(new RegExp(UNSTORABLE.source, 'gu'), (c) => `\\u${hex(c.charCodeAt(0))}`) : safe;
+  return UNSTORABLE.test(safe)
+    ? safe.replace(new RegExp(UNSTORABLE.source, 'gu'), (c) => `\\u${hex(c.charCodeAt(0))}`)
+    : safe;
 }
 
 export interface UnstorableAt {
@@ -67,7 +69,8 @@ export function findUnstorable(value: unknown, root = '', max = 20): UnstorableA
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
         const item: unknown = v[i];
-        if (typeof item === 'string' || isContainer(item)) stack.push({ v: item, path: `${path}/${i}`, depth: depth + 1 });
+        if (typeof item === 'string' || isContainer(item))
+          stack.push({ v: item, path: `${path}/${i}`, depth: depth + 1 });
       }
       continue;
     }
@@ -80,7 +83,8 @@ export function findUnstorable(value: unknown, root = '', max = 20): UnstorableA
         continue;
       }
       const item = (v as Record<string, unknown>)[key];
-      if (typeof item === 'string' || isContainer(item)) stack.push({ v: item, path: `${path}/${seg}`, depth: depth + 1 });
+      if (typeof item === 'string' || isContainer(item))
+        stack.push({ v: item, path: `${path}/${seg}`, depth: depth + 1 });
     }
   }
   return found;

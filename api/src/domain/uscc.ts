@@ -5,9 +5,7 @@ const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 export type IdentifierProblem = 'length' | 'character' | 'checksum' | 'region' | 'birth_date';
 
-export type UsccResult =
-  | { ok: true; value: string }
-  | { ok: false; problem: IdentifierProblem; detail: string };
+export type UsccResult = { ok: true; value: string } | { ok: false; problem: IdentifierProblem; detail: string };
 
 /** Check character for the first 17 characters (which must already be in the charset). */
 export function usccCheckChar(first17: string): string {
@@ -33,7 +31,11 @@ export function parseUscc(input: string): UsccResult {
   }
   const expected = usccCheckChar(value);
   if (value[17] !== expected) {
-    return { ok: false, problem: 'checksum', detail: 'the check character (position 18) does not match the first 17 characters' };
+    return {
+      ok: false,
+      problem: 'checksum',
+      detail: 'the check character (position 18) does not match the first 17 characters',
+    };
   }
   return { ok: true, value };
 }

@@ -97,7 +97,7 @@ export function isWorkingDay(date: Date | string): boolean {
 export function addWorkingDays(start: Date | string, n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
   let day = toDayNumber(start);
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day++;
     if (isWorkingDayNumber(day)) left--;
   }

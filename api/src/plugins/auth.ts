@@ -19,7 +19,10 @@ declare module 'fastify' {
 const REFUSED = {
   unknown: ['UNKNOWN_KEY', 'no such API key'],
   revoked: ['REVOKED_KEY', 'this API key was revoked; ask your administrator for a new one'],
-  expired: ['EXPIRED_KEY', 'this API key has expired (a rotated key stops at the end of its overlap); use its successor'],
+  expired: [
+    'EXPIRED_KEY',
+    'this API key has expired (a rotated key stops at the end of its overlap); use its successor',
+  ],
 } as const satisfies Record<string, readonly [ErrorCode, string]>;
 
 /**
@@ -41,18 +44,27 @@ export const authPlugin = fp(
       }
       const m = /^Bearer +(\S+) *$/i.exec(header);
       if (!m || !KEY_PATTERN.test(m[1]!)) {
-        throw new ApiError('MALFORMED_KEY', 'expected "Authorization: Bearer <key>" with a key of 24–256 URL-safe characters', {
-          headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_request"' },
-        });
+        throw new ApiError(
+          'MALFORMED_KEY',
+          'expected "Authorization: Bearer <key>" with a key of 24–256 URL-safe characters',
+          {
+            headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_request"' },
+          },
+        );
       }
       const result = await authenticate(app.yc.database.db, m[1]!);
       if (!result.ok) {
         const [code, detail] = REFUSED[result.reason];
-        throw new ApiError(code, detail, { headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_token"' } });
+        throw new ApiError(code, detail, {
+          headers: { 'www-authenticate': 'Bearer realm="yingcha", error="invalid_token"' },
+        });
       }
       const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
       if (!anyOf.some((s) => result.auth.scopes.includes(s))) {
-        throw new ApiError('FORBIDDEN_SCOPE', `this operation needs scope ${anyOf.map((s) => `"${s}"`).join(' or ')}; the key has ${result.auth.scopes.join(', ')}`);
+        throw new ApiError(
+          'FORBIDDEN_SCOPE',
+          `this operation needs scope ${anyOf.map((s) => `"${s}"`).join(' or ')}; the key has ${result.auth.scopes.join(', ')}`,
+        );
       }
       request.auth = result.auth;
     });

@@ -10,7 +10,9 @@ export const STORED_HEADERS = ['x-request-id', 'idempotency-key'] as const;
 const MAX_ERRORS = 20;
 
 /** Every unstorable string a request carries, with its path (/body/…, /querystring/…, /params/…, /headers/…). */
-export function unstorableInRequest(request: Pick<FastifyRequest, 'body' | 'query' | 'params' | 'headers'>): FieldError[] {
+export function unstorableInRequest(
+  request: Pick<FastifyRequest, 'body' | 'query' | 'params' | 'headers'>,
+): FieldError[] {
   const errors: UnstorableAt[] = [];
   const add = (found: UnstorableAt[]) => {
     for (const f of found) if (errors.length < MAX_ERRORS) errors.push(f);
@@ -72,14 +74,17 @@ export function isValidDateTime(s: string): boolean {
   const m = DATE_TIME.exec(s);
   if (!m) return false;
   const [y, mo, d, h, mi, se] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  if (!(y! >= 1 && mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysIn(y!, mo!) && h! <= 23 && mi! <= 59 && se! <= 59)) return false;
+  if (!(y! >= 1 && mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysIn(y!, mo!) && h! <= 23 && mi! <= 59 && se! <= 59))
+    return false;
   if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return false;
   const ms = Date.parse(s.toUpperCase().replace(' ', 'T'));
   return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS;
 }
 
 /** Our own date and date-time formats, put in place of ajv-formats' after it is added. */
-function addFormats(ajv: { addFormat(name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown }): void {
+function addFormats(ajv: {
+  addFormat(name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown;
+}): void {
   ajv.addFormat('date-time', { type: 'string', validate: isValidDateTime });
   ajv.addFormat('date', { type: 'string', validate: isValidDate });
 }
@@ -97,7 +102,11 @@ export function strictBodyValidators(): AjvCompiler.BuildCompilerFromPool {
       (options as { onCreate?: (a: unknown) => void } | undefined)?.onCreate?.(ajv);
     };
     const lenientOptions = { ...options, onCreate } as typeof options;
-    const strictOptions = { ...options, onCreate, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options;
+    const strictOptions = {
+      ...options,
+      onCreate,
+      customOptions: { ...options?.customOptions, coerceTypes: false },
+    } as typeof options;
     // At run time Fastify calls the compiler with its route definition ({ schema, httpPart, … }), not a bare schema.
     type RouteCompiler = (route: { httpPart?: string }) => unknown;
     const lenient = pool(externalSchemas, lenientOptions) as unknown as RouteCompiler;

@@ -164,7 +164,11 @@ function databaseGauges(app: FastifyInstance, m: Metrics) {
     `Committed events the change feed does not show yet because an older transaction is still running (up to ${BACKLOG_COUNT_LIMIT})`,
     (h) => h.n,
   );
-  fromHorizon('yingcha_feed_horizon_lag_seconds', 'Age of the oldest committed event held back by the feed horizon (0 when none is)', (h) => h.age);
+  fromHorizon(
+    'yingcha_feed_horizon_lag_seconds',
+    'Age of the oldest committed event held back by the feed horizon (0 when none is)',
+    (h) => h.age,
+  );
 }
 
 export const metricsPlugin = fp<MetricsPluginOptions>(
@@ -211,7 +215,8 @@ export const metricsPlugin = fp<MetricsPluginOptions>(
         m.importRows.inc({ outcome: 'accepted' }, accepted);
         m.importRows.inc({ outcome: 'rejected' }, rejected);
         const seconds = reply.elapsedTime / 1000;
-        const mode = (request.query as { mode?: string } | undefined)?.mode === 'accept-valid' ? 'accept-valid' : 'all-or-nothing';
+        const mode =
+          (request.query as { mode?: string } | undefined)?.mode === 'accept-valid' ? 'accept-valid' : 'all-or-nothing';
         m.importDuration.observe({ mode }, seconds);
         if (seconds > 0) m.importRowsPerSecond.set((accepted + rejected) / seconds);
       }

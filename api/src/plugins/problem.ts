@@ -110,9 +110,14 @@ export const problemPlugin = fp(
       const path = request.url.split('?')[0] ?? '/';
       const allowed = METHODS.filter((m) => shadow.find(m, path) !== null);
       if (allowed.length > 0) {
-        return sendProblem(reply, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`, {
-          headers: { allow: allowed.join(', ') },
-        });
+        return sendProblem(
+          reply,
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed here; use ${allowed.join(', ')}`,
+          {
+            headers: { allow: allowed.join(', ') },
+          },
+        );
       }
       return sendProblem(reply, 'ROUTE_NOT_FOUND', `no route ${request.method} ${path}`);
     });
@@ -126,7 +131,9 @@ export const problemPlugin = fp(
     app.addHook('onRequest', async (_request, reply) => {
       if (!closing) return;
       reply.header('connection', 'close');
-      throw new ApiError('UNAVAILABLE', 'the server is shutting down; retry the request', { headers: { 'retry-after': '1' } });
+      throw new ApiError('UNAVAILABLE', 'the server is shutting down; retry the request', {
+        headers: { 'retry-after': '1' },
+      });
     });
 
     app.setErrorHandler((err: FastifyError & { code?: string }, request, reply) => {
@@ -143,8 +150,13 @@ export const problemPlugin = fp(
       const fromDb = code !== undefined && !code.startsWith('FST_');
       const mapped = code ? (fromDb ? mapSqlState(code) : FASTIFY_CODES[code]) : undefined;
       if (mapped && ERRORS[mapped].status < 500) {
-        if (fromDb) request.log.info({ sqlState: code, reqId: request.id }, 'database refused a value from the request');
-        const detail = !fromDb ? err.message : mapped === 'INVALID_DATA' ? 'a value in the request is out of range or malformed for the database' : 'the request conflicts with existing data';
+        if (fromDb)
+          request.log.info({ sqlState: code, reqId: request.id }, 'database refused a value from the request');
+        const detail = !fromDb
+          ? err.message
+          : mapped === 'INVALID_DATA'
+            ? 'a value in the request is out of range or malformed for the database'
+            : 'the request conflicts with existing data';
         return sendProblem(reply, mapped, detail);
       }
       if (mapped) {
@@ -167,8 +179,15 @@ export const problemPlugin = fp(
  * maxParamLength): Fastify's `frameworkErrors` option, so they are problem+json like everything else.
  */
 export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const code = FASTIFY_CODES[err.code] ?? (typeof err.statusCode === 'number' && err.statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL');
-  const detail = code === 'URI_TOO_LONG' ? 'a path segment is longer than any identifier this API uses' : code === 'INTERNAL' ? 'internal error' : 'the URL is not valid percent-encoded UTF-8';
+  const code =
+    FASTIFY_CODES[err.code] ??
+    (typeof err.statusCode === 'number' && err.statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL');
+  const detail =
+    code === 'URI_TOO_LONG'
+      ? 'a path segment is longer than any identifier this API uses'
+      : code === 'INTERNAL'
+        ? 'internal error'
+        : 'the URL is not valid percent-encoded UTF-8';
   sendProblem(reply, code, detail);
 }
 
@@ -182,7 +201,10 @@ const CLIENT_ERRORS: Record<string, ErrorCode> = {
  * URL; a malformed request line or header; a request that was not received in time): written to the socket as
  * problem+json, then the connection is closed, as Node does.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException & { code?: string }, socket: import('node:stream').Duplex) {
+export function clientErrorHandler(
+  err: NodeJS.ErrnoException & { code?: string },
+  socket: import('node:stream').Duplex,
+) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const code = CLIENT_ERRORS[err.code ?? ''] ?? 'BAD_REQUEST';
   const { status, title } = ERRORS[code];
@@ -190,7 +212,12 @@ export function clientErrorHandler(err: NodeJS.ErrnoException & { code?: string 
     type: problemType(code),
     title,
     status,
-    detail: code === 'HEADERS_TOO_LARGE' ? 'the URL and headers together exceed the size limit' : code === 'REQUEST_TIMEOUT' ? 'the request was not received in time' : 'the HTTP request is malformed',
+    detail:
+      code === 'HEADERS_TOO_LARGE'
+        ? 'the URL and headers together exceed the size limit'
+        : code === 'REQUEST_TIMEOUT'
+          ? 'the request was not received in time'
+          : 'the HTTP request is malformed',
     code,
   });
   if (socket.writable) {

@@ -50,7 +50,11 @@ declare module 'fastify' {
 
 // ---- stores ----------------------------------------------------------------------------------------------------
 
-type Incr = (key: string, cb: (err: Error | null, res?: { current: number; ttl: number }) => void, timeWindow: number) => void;
+type Incr = (
+  key: string,
+  cb: (err: Error | null, res?: { current: number; ttl: number }) => void,
+  timeWindow: number,
+) => void;
 
 function splitWeight(key: string): [string, number] {
   const at = key.lastIndexOf('#');
@@ -155,9 +159,13 @@ export class JobGates {
   enter(departmentId: string): () => void {
     const n = this.running.get(departmentId) ?? 0;
     if (n >= this.perDepartment) {
-      throw new ApiError('DEPARTMENT_BUSY', `this department already runs ${n} batch or import jobs; wait for one to finish`, {
-        headers: { 'retry-after': '1' },
-      });
+      throw new ApiError(
+        'DEPARTMENT_BUSY',
+        `this department already runs ${n} batch or import jobs; wait for one to finish`,
+        {
+          headers: { 'retry-after': '1' },
+        },
+      );
     }
     this.running.set(departmentId, n + 1);
     let left = false;
@@ -197,7 +205,11 @@ export function budgetOf(request: FastifyRequest): { cls: LimitClass; key: strin
   if (!auth) return null;
   if (request.routeOptions.url?.endsWith('/v1/checks/batch') && request.method === 'POST') {
     const items = (request.body as { items?: unknown[] } | undefined)?.items;
-    return { cls: 'batchItems', key: `batch:${auth.department.departmentId}`, weight: Array.isArray(items) ? Math.max(1, items.length) : 1 };
+    return {
+      cls: 'batchItems',
+      key: `batch:${auth.department.departmentId}`,
+      weight: Array.isArray(items) ? Math.max(1, items.length) : 1,
+    };
   }
   const scopes = scopesOf(request);
   const cls: LimitClass = scopes.includes('admin') ? 'admin' : scopes.includes('check') ? 'checks' : 'publishing';
@@ -220,7 +232,11 @@ export const rateLimitPlugin = fp<Partial<LimitOptions>>(
 
     let Store: ReturnType<typeof memoryStore> | ReturnType<typeof redisStore>;
     if (opts.redisUrl) {
-      const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true, lazyConnect: false }) as LimitRedis;
+      const redis = new Redis(opts.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableAutoPipelining: true,
+        lazyConnect: false,
+      }) as LimitRedis;
       redis.on('error', (err) => app.log.warn({ err }, 'rate limit store (Redis) error; requests are let through'));
       redis.defineCommand('ycLimitIncr', { numberOfKeys: 1, lua: INCR_LUA });
       redis.defineCommand('ycLimitRead', { numberOfKeys: 1, lua: READ_LUA });
@@ -259,13 +275,19 @@ export const rateLimitPlugin = fp<Partial<LimitOptions>>(
       const r = await authFailures(request, { increment: false });
       if (r.isAllowed || r.remaining > 0) return;
       setHeaders(reply, r.max, 0, r.ttlInSeconds);
-      throw new ApiError('RATE_LIMITED', `too many failed authentications from this address; retry in ${r.ttlInSeconds} s`, {
-        headers: { 'retry-after': String(Math.max(1, r.ttlInSeconds)) },
-      });
+      throw new ApiError(
+        'RATE_LIMITED',
+        `too many failed authentications from this address; retry in ${r.ttlInSeconds} s`,
+        {
+          headers: { 'retry-after': String(Math.max(1, r.ttlInSeconds)) },
+        },
+      );
     });
     app.addHook('onResponse', async (request, reply) => {
       if (reply.statusCode !== 401 || scopesOf(request).length === 0) return;
-      await authFailures(request).catch((err: unknown) => request.log.warn({ err }, 'could not count a failed authentication'));
+      await authFailures(request).catch((err: unknown) =>
+        request.log.warn({ err }, 'could not count a failed authentication'),
+      );
     });
 
     // After validation, so a batch's size is known; a refused request has already spent its share of the budget.

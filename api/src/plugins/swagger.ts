@@ -22,12 +22,17 @@ function problemResponse(description: string, codes: readonly ErrorCode[]) {
         detail: EXAMPLE_DETAIL[code] ?? title,
         code,
         requestId: '8e0c1b7e-5c1a-4f7e-9a51-0d1f7c2b9a10',
-        ...(code === 'VALIDATION_FAILED' ? { errors: [{ path: '/body/matter/type', message: 'must be equal to one of the allowed values' }] } : {}),
+        ...(code === 'VALIDATION_FAILED'
+          ? { errors: [{ path: '/body/matter/type', message: 'must be equal to one of the allowed values' }] }
+          : {}),
       },
     };
   }
   const list = codes.map((c) => `\`${c}\``).join(', ');
-  return { description: `${description}. Codes: ${list}.`, content: { [PROBLEM_JSON]: { schema: { $ref: 'Problem#' }, examples } } };
+  return {
+    description: `${description}. Codes: ${list}.`,
+    content: { [PROBLEM_JSON]: { schema: { $ref: 'Problem#' }, examples } },
+  };
 }
 
 const EXAMPLE_DETAIL: Partial<Record<ErrorCode, string>> = {
@@ -61,12 +66,17 @@ function completeRouteSchema(route: RouteOptions) {
   const declared = route.config?.scope;
   const scope = declared === undefined ? undefined : typeof declared === 'string' ? declared : declared.join('` or `');
   const takesInput = ['body', 'querystring', 'params', 'headers'].some((k) => schema[k] !== undefined);
-  if (takesInput) response['400'] ??= problemResponse('The request is malformed', schema.body ? ['VALIDATION_FAILED', 'MALFORMED_JSON'] : ['VALIDATION_FAILED']);
+  if (takesInput)
+    response['400'] ??= problemResponse(
+      'The request is malformed',
+      schema.body ? ['VALIDATION_FAILED', 'MALFORMED_JSON'] : ['VALIDATION_FAILED'],
+    );
   if (scope) {
     response['401'] ??= problemResponse('No valid API key', AUTH_CODES);
     response['403'] ??= problemResponse('The key may not do this', ['FORBIDDEN_SCOPE']);
   }
-  if (route.url.includes(':')) response['404'] ??= problemResponse('No such resource (or not visible to this department)', ['NOT_FOUND']);
+  if (route.url.includes(':'))
+    response['404'] ??= problemResponse('No such resource (or not visible to this department)', ['NOT_FOUND']);
   response['429'] ??= problemResponse('Over the rate limit; see Retry-After', ['RATE_LIMITED']);
   response['4xx'] ??= problemResponse('Other client errors (RFC 9457) with a stable code', GENERAL_4XX);
   response['5xx'] ??= problemResponse('Server errors; details are never shown', ['INTERNAL', 'UNAVAILABLE']);
@@ -98,13 +108,16 @@ export const swaggerPlugin = fp(
             'verdict, the list hits, the measures this department must apply, a tamper-evident receipt and a printable ' +
             '惩戒告知书. Errors are application/problem+json with a stable `code`.',
         },
-        servers: opts.servers?.length ? opts.servers : [{ url: '/', description: 'The server that serves this document' }],
+        servers: opts.servers?.length
+          ? opts.servers
+          : [{ url: '/', description: 'The server that serves this document' }],
         components: {
           securitySchemes: {
             bearerAuth: {
               type: 'http',
               scheme: 'bearer',
-              description: 'A department API key: `Authorization: Bearer yc_…`. The key decides the calling department.',
+              description:
+                'A department API key: `Authorization: Bearer yc_…`. The key decides the calling department.',
             },
           },
         },
@@ -118,17 +131,43 @@ export const swaggerPlugin = fp(
               'admins grow it. Every change is audited and raises the catalogue version.',
           },
           { name: 'checks', description: '应查必查: the inline check, its receipts and batches' },
-          { name: 'entries', description: '名单记录: publishing list records, and reading them (public or internal view)' },
-          { name: 'objections', description: '异议: the record is suspended (核实期间暂不执行) until the deciding department decides' },
-          { name: 'repairs', description: '信用修复: evidence and a credit pledge; per-list locks; the record leaves the list from the effective date' },
-          { name: 'stats', description: '跟踪问效: checks, verdicts, feedback completion, objection and repair deadlines per department' },
-          { name: 'changes', description: '即时推送 (pull): every list event in commit order, behind an opaque cursor' },
-          { name: 'subscriptions', description: '即时推送 (push): signed webhooks from a transactional outbox, retried, dead-lettered, replayable' },
-          { name: 'watches', description: 'Subjects a department has approved; a new listing of one sends it a watch.hit' },
+          {
+            name: 'entries',
+            description: '名单记录: publishing list records, and reading them (public or internal view)',
+          },
+          {
+            name: 'objections',
+            description: '异议: the record is suspended (核实期间暂不执行) until the deciding department decides',
+          },
+          {
+            name: 'repairs',
+            description:
+              '信用修复: evidence and a credit pledge; per-list locks; the record leaves the list from the effective date',
+          },
+          {
+            name: 'stats',
+            description:
+              '跟踪问效: checks, verdicts, feedback completion, objection and repair deadlines per department',
+          },
+          {
+            name: 'changes',
+            description: '即时推送 (pull): every list event in commit order, behind an opaque cursor',
+          },
+          {
+            name: 'subscriptions',
+            description:
+              '即时推送 (push): signed webhooks from a transactional outbox, retried, dead-lettered, replayable',
+          },
+          {
+            name: 'watches',
+            description: 'Subjects a department has approved; a new listing of one sends it a watch.hit',
+          },
         ],
       },
       // Name components after their $id, never def-N, so the SDK types keep stable names.
-      refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      refResolver: {
+        buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -23,7 +23,13 @@ export function caseRoutes(
     `/:${c.kind}Id`,
     {
       config: { scope: ['review', 'publish'] },
-      schema: { operationId: `get${Kind}`, tags: [tag], summary: `Read a${c.kind === 'objection' ? 'n objection' : ' repair request'}`, params: c.params, response: { 200: c.ref } },
+      schema: {
+        operationId: `get${Kind}`,
+        tags: [tag],
+        summary: `Read a${c.kind === 'objection' ? 'n objection' : ' repair request'}`,
+        params: c.params,
+        response: { 200: c.ref },
+      },
     },
     async (request) => c.read(caller(request), idOf(request.params)),
   );

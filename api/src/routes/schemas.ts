@@ -10,7 +10,9 @@ export const Problem = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.Enum(ERROR_CODES, { description: 'Stable machine-readable error code; branch on this, never on title or detail' }),
+    code: Type.Enum(ERROR_CODES, {
+      description: 'Stable machine-readable error code; branch on this, never on title or detail',
+    }),
     requestId: Type.Optional(Type.String({ description: 'Quote this when reporting a problem' })),
     errors: Type.Optional(
       Type.Array(

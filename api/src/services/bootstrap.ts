@@ -11,14 +11,16 @@ import { createDepartment, createKey, type Department, type KeyInfo } from './ke
 const DEMO_USCC_BODY = '11230400MB1234567';
 
 export type BootstrapResult =
-  | { created: false }
-  | { created: true; department: Department; key: KeyInfo & { secret: string } };
+  { created: false } | { created: true; department: Department; key: KeyInfo & { secret: string } };
 
 /**
  * On a database with no API key at all, creates the first department and an admin key (all scopes). The key is
  * YINGCHA_BOOTSTRAP_KEY when given, so automation knows it in advance; otherwise random and returned once.
  */
-export async function bootstrap(db: Db, opts: { bootstrapKey?: string | undefined; demo: boolean }): Promise<BootstrapResult> {
+export async function bootstrap(
+  db: Db,
+  opts: { bootstrapKey?: string | undefined; demo: boolean },
+): Promise<BootstrapResult> {
   return db.transaction(async (tx) => {
     // Several instances may start on one empty database at once; only the first may bootstrap.
     await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);

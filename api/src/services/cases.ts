@@ -34,9 +34,16 @@ export interface Deadline {
 const DAY_MS = 86_400_000;
 
 /** A deadline of `workingDays` working days (or calendar days) after `filedAt`, the filing day not counted. */
-export function deadline(filedAt: Date, days: { workingDays?: number | undefined; calendarDays?: number | undefined }): Deadline {
+export function deadline(
+  filedAt: Date,
+  days: { workingDays?: number | undefined; calendarDays?: number | undefined },
+): Deadline {
   if (days.calendarDays !== undefined) {
-    return { dueAt: toShanghaiDate(new Date(filedAt.getTime() + days.calendarDays * DAY_MS)), rule: `${days.calendarDays} calendar days`, provisional: false };
+    return {
+      dueAt: toShanghaiDate(new Date(filedAt.getTime() + days.calendarDays * DAY_MS)),
+      rule: `${days.calendarDays} calendar days`,
+      provisional: false,
+    };
   }
   const n = days.workingDays ?? DEFAULTS.objectionWorkingDays;
   const start = toShanghaiDate(filedAt);
@@ -47,7 +54,8 @@ export function deadline(filedAt: Date, days: { workingDays?: number | undefined
 
 type DeadlineRules = Pick<CatalogList, 'objectionWorkingDays' | 'repairWorkingDays' | 'repairCalendarDays'>;
 
-export const objectionDeadline = (list: DeadlineRules, filedAt: Date) => deadline(filedAt, { workingDays: list.objectionWorkingDays });
+export const objectionDeadline = (list: DeadlineRules, filedAt: Date) =>
+  deadline(filedAt, { workingDays: list.objectionWorkingDays });
 export const repairDeadline = (list: DeadlineRules, filedAt: Date) =>
   deadline(filedAt, { workingDays: list.repairWorkingDays, calendarDays: list.repairCalendarDays });
 
@@ -69,21 +77,34 @@ export type FiledAs = 'deciding_department' | 'check_hit' | 'credit_office' | 'o
  * Anyone else: 403 NOT_ENTITLED_TO_FILE; a `checkId` that is not the caller's: 403 CHECK_NOT_OURS; a check that did not
  * hit this record: 403 CHECK_DID_NOT_HIT.
  */
-export async function filingPath(tx: Tx, caller: AuthContext, record: VersionRow, checkId: string | undefined): Promise<FiledAs> {
+export async function filingPath(
+  tx: Tx,
+  caller: AuthContext,
+  record: VersionRow,
+  checkId: string | undefined,
+): Promise<FiledAs> {
   const dept = caller.department;
   if (dept.departmentId === record.decidingDepartmentId) return 'deciding_department';
   if (checkId !== undefined) {
-    const [receipt] = await tx.select({ departmentId: checks.departmentId, hits: checks.hits }).from(checks).where(receiptIdIs(checkId));
+    const [receipt] = await tx
+      .select({ departmentId: checks.departmentId, hits: checks.hits })
+      .from(checks)
+      .where(receiptIdIs(checkId));
     // Another department's receipt is as unknown as a missing one.
-    if (!receipt || receipt.departmentId !== dept.departmentId) throw new ApiError('CHECK_NOT_OURS', `check ${checkId} is not one of this department's checks`);
+    if (!receipt || receipt.departmentId !== dept.departmentId)
+      throw new ApiError('CHECK_NOT_OURS', `check ${checkId} is not one of this department's checks`);
     const hits = (receipt.hits as Array<{ entryId?: string }> | null) ?? [];
-    if (!hits.some((h) => h.entryId === record.entryId)) throw new ApiError('CHECK_DID_NOT_HIT', `check ${checkId} did not hit record ${record.entryId}`);
+    if (!hits.some((h) => h.entryId === record.entryId))
+      throw new ApiError('CHECK_DID_NOT_HIT', `check ${checkId} did not hit record ${record.entryId}`);
     return 'check_hit';
   }
   if (dept.category === 'credit_office') {
     let region = record.scopeRegion;
     if (region === '000000') {
-      const [decider] = await tx.select({ region: departments.region }).from(departments).where(eq(departments.id, record.decidingDepartmentId));
+      const [decider] = await tx
+        .select({ region: departments.region })
+        .from(departments)
+        .where(eq(departments.id, record.decidingDepartmentId));
       region = decider?.region ?? region;
     }
     if (regionCovers(dept.region, region)) return 'credit_office';
@@ -96,15 +117,22 @@ export async function filingPath(tx: Tx, caller: AuthContext, record: VersionRow
 
 /** received → verifying; anything else is INVALID_TRANSITION. */
 export function assertCanVerify(kind: string, status: string): void {
-  if (status !== 'received') throw new ApiError('INVALID_TRANSITION', `a ${kind} that is ${status} cannot start verification; only a received one can`);
+  if (status !== 'received')
+    throw new ApiError(
+      'INVALID_TRANSITION',
+      `a ${kind} that is ${status} cannot start verification; only a received one can`,
+    );
 }
 
 /** verifying → decided. A received case must be verified first (核实), and a decided one is final. */
 export function assertCanDecide(kind: string, status: string): void {
-  if (status === 'received') throw new ApiError('INVALID_TRANSITION', `this ${kind} is still received; start verification (POST …/verify) before deciding`);
+  if (status === 'received')
+    throw new ApiError(
+      'INVALID_TRANSITION',
+      `this ${kind} is still received; start verification (POST …/verify) before deciding`,
+    );
   if (status !== 'verifying') throw new ApiError('INVALID_TRANSITION', `this ${kind} was already decided (${status})`);
 }
-
 
 /** Only the parties see a case: the department that filed it, the deciding department, and admins. */
 export function assertParty(caller: AuthContext, kind: string, id: string, parties: Array<string | null>): void {
@@ -193,7 +221,13 @@ export async function listCases(
   return readPage(
     { at: table.filedAt, id: table.id },
     q,
-    (after, orderBy, limit) => db.select().from(table).where(and(...where, after)).orderBy(...orderBy).limit(limit) as Promise<CaseRow[]>,
+    (after, orderBy, limit) =>
+      db
+        .select()
+        .from(table)
+        .where(and(...where, after))
+        .orderBy(...orderBy)
+        .limit(limit) as Promise<CaseRow[]>,
     (r) => ({ at: r.filedAt, id: r.id }),
   );
 }
@@ -206,7 +240,13 @@ export async function verifyCase(db: Db, caller: AuthContext, kind: CaseKind, id
     assertDecider(caller, row.decidingDepartmentId, `verify a ${kind} about its record`);
     assertCanVerify(kind, row.status);
     const [updated] = await tx.update(table).set({ status: 'verifying' }).where(eq(table.id, id)).returning();
-    await audit(tx, { keyId: caller.keyId, departmentId: caller.department.departmentId }, `${kind}.verify`, { type: kind, id }, { entryId: row.entryId });
+    await audit(
+      tx,
+      { keyId: caller.keyId, departmentId: caller.department.departmentId },
+      `${kind}.verify`,
+      { type: kind, id },
+      { entryId: row.entryId },
+    );
     return updated!;
   });
 }
@@ -283,12 +323,23 @@ export async function openCase<R extends CaseRow>(
         checkId: as === 'check_hit' ? input.checkId! : null,
       });
       await steps.after?.(tx, c, row);
-      await writeEvent(tx, `${kind}.opened`, input.entryId, { [`${kind}Id`]: row.id, status: 'received', dueAt: due.dueAt });
-      await audit(tx, actor, `${kind}.open`, { type: kind, id: row.id }, { entryId: input.entryId, filedAs: as, dueAt: due.dueAt });
+      await writeEvent(tx, `${kind}.opened`, input.entryId, {
+        [`${kind}Id`]: row.id,
+        status: 'received',
+        dueAt: due.dueAt,
+      });
+      await audit(
+        tx,
+        actor,
+        `${kind}.open`,
+        { type: kind, id: row.id },
+        { entryId: input.entryId, filedAs: as, dueAt: due.dueAt },
+      );
       return row;
     });
   } catch (err) {
-    if (sqlState(err) === '23505') throw new ApiError(ALREADY_OPEN[kind], `this record already has a ${kind} being handled`);
+    if (sqlState(err) === '23505')
+      throw new ApiError(ALREADY_OPEN[kind], `this record already has a ${kind} being handled`);
     throw err;
   }
 }
@@ -300,5 +351,10 @@ export async function lockForDecision(tx: Tx, caller: AuthContext, kind: CaseKin
   assertDecider(caller, row.decidingDepartmentId, `decide a ${kind} about its record`);
   assertCanDecide(kind, row.status);
   const current = await lockCurrentVersion(tx, row.entryId);
-  return { row, stored, current, actor: { keyId: caller.keyId, departmentId: caller.department.departmentId } as Actor };
+  return {
+    row,
+    stored,
+    current,
+    actor: { keyId: caller.keyId, departmentId: caller.department.departmentId } as Actor,
+  };
 }

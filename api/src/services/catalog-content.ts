@@ -120,7 +120,14 @@ export function memoValues(m: MemorandumShape) {
 export const measureValues = (m: MeasureShape) => orNull(measureContent(m));
 
 export function noDutyValues(memorandumId: string, r: NoDutyShape) {
-  return { memorandumId, category: r.category, region: r.region, reason: r.reason, statedBy: r.statedBy, source: r.source ?? null };
+  return {
+    memorandumId,
+    category: r.category,
+    region: r.region,
+    reason: r.reason,
+    statedBy: r.statedBy,
+    source: r.source ?? null,
+  };
 }
 
 export const listValues = (l: ListShape) => orNull(listContent(l));

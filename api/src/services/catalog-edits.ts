@@ -12,7 +12,15 @@ import { type Category, NATIONAL_REGION, type Polarity } from '../domain/codes.j
 import { isDocNo, normalizeDocNo } from '../domain/docno.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
-import { type ListShape, type MemorandumShape, catalogueHash, listValues, measureValues, memoValues, noDutyValues } from './catalog-content.js';
+import {
+  type ListShape,
+  type MemorandumShape,
+  catalogueHash,
+  listValues,
+  measureValues,
+  memoValues,
+  noDutyValues,
+} from './catalog-content.js';
 import {
   type CatalogSnapshot,
   type StoredList,
@@ -44,7 +52,9 @@ export interface MemorandumInput {
 }
 
 /** A change to an item: a field left out stays as it is; null clears an optional field. */
-type Patch<T, Required extends keyof T> = { [K in Exclude<keyof T, Required>]?: T[K] | null } & { [K in Required]?: T[K] };
+type Patch<T, Required extends keyof T> = { [K in Exclude<keyof T, Required>]?: T[K] | null } & {
+  [K in Required]?: T[K];
+};
 
 export type MemorandumPatch = Patch<
   Omit<MemorandumInput, 'docNo' | 'measures'>,
@@ -79,7 +89,6 @@ interface ChangeSpec<T> {
   pick: (snapshot: CatalogSnapshot) => T;
 }
 
-
 /** A 文号 from a request in its canonical spelling, or a 400 naming the field. */
 function docNoAt(raw: string, path: string): string {
   const docNo = normalizeDocNo(raw);
@@ -103,7 +112,8 @@ async function changeCatalog<T>(
   const { snapshot, spec } = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_LOCK})`);
     const cached = cachedCatalog(db);
-    const before = cached && cached.version === (await catalogVersion(tx)) ? cached : makeSnapshot(await loadCatalog(tx));
+    const before =
+      cached && cached.version === (await catalogVersion(tx)) ? cached : makeSnapshot(await loadCatalog(tx));
     const spec = await apply(tx, before, new Date());
     const loaded = await loadCatalog(tx);
 
@@ -144,7 +154,8 @@ function checkNoDutyRows(rows: readonly NoDutyInput[] | null | undefined): void 
   const seen = new Map<string, number>();
   (rows ?? []).forEach((r, i) => {
     const k = `${r.category}\u0000${r.region}`;
-    if (seen.has(k)) throw ApiError.invalid(`/noDuty/${i}`, `repeats row ${seen.get(k)}: one statement per category and region`);
+    if (seen.has(k))
+      throw ApiError.invalid(`/noDuty/${i}`, `repeats row ${seen.get(k)}: one statement per category and region`);
     seen.set(k, i);
   });
 }
@@ -159,19 +170,25 @@ const nextPosition = async (tx: Tx, table: typeof memoranda | typeof lists) => {
   return Number(row?.p ?? -1) + 1;
 };
 
-export async function createMemorandum(db: Db, actor: Actor, input: MemorandumInput): Promise<Changed<StoredMemorandum>> {
+export async function createMemorandum(
+  db: Db,
+  actor: Actor,
+  input: MemorandumInput,
+): Promise<Changed<StoredMemorandum>> {
   const docNo = docNoAt(input.docNo, '/docNo');
   const adopts = input.adopts === undefined ? undefined : docNoAt(input.adopts, '/adopts');
   const measureInputs = (input.measures ?? []).map((m, i) => normalizeMeasure(m, `/measures/${i}`));
   checkNoDutyRows(input.noDuty);
   const seen = new Map<string, number>();
   measureInputs.forEach((m, i) => {
-    if (seen.has(m.ordinal)) throw ApiError.invalid(`/measures/${i}/ordinal`, `repeats measure ${seen.get(m.ordinal)}'s ordinal`);
+    if (seen.has(m.ordinal))
+      throw ApiError.invalid(`/measures/${i}/ordinal`, `repeats measure ${seen.get(m.ordinal)}'s ordinal`);
     seen.set(m.ordinal, i);
   });
 
   return changeCatalog(db, actor, async (tx, before, now) => {
-    if (before.memorandumByDocNo.has(docNo)) throw new ApiError('CONFLICT', `memorandum ${docNo} is already in the catalogue`);
+    if (before.memorandumByDocNo.has(docNo))
+      throw new ApiError('CONFLICT', `memorandum ${docNo} is already in the catalogue`);
     const memo: MemorandumShape = {
       docNo,
       title: input.title,
@@ -191,13 +208,19 @@ export async function createMemorandum(db: Db, actor: Actor, input: MemorandumIn
       .returning({ id: memoranda.id });
     const memorandumId = row!.id;
     if (measureInputs.length > 0) {
-      await tx.insert(measures).values(measureInputs.map((m, position) => ({ ...measureValues(m), memorandumId, position, ...amended })));
+      await tx
+        .insert(measures)
+        .values(measureInputs.map((m, position) => ({ ...measureValues(m), memorandumId, position, ...amended })));
     }
     if (input.noDuty?.length) await tx.insert(noDuty).values(input.noDuty.map((r) => noDutyValues(memorandumId, r)));
     return {
       items: [
         { kind: 'memorandum', key: docNo, path: '' },
-        ...measureInputs.map((m, i) => ({ kind: 'measure' as const, key: measureKey(docNo, m.ordinal), path: `/measures/${i}` })),
+        ...measureInputs.map((m, i) => ({
+          kind: 'measure' as const,
+          key: measureKey(docNo, m.ordinal),
+          path: `/measures/${i}`,
+        })),
       ],
       action: 'catalog.memorandum.create',
       target: { type: 'memorandum', id: memorandumId },
@@ -230,7 +253,8 @@ export async function updateMemorandum(
     await tx.update(memoranda).set(set).where(eq(memoranda.id, memo.memorandumId));
     if (patch.noDuty !== undefined) {
       await tx.delete(noDuty).where(eq(noDuty.memorandumId, memo.memorandumId));
-      if (patch.noDuty.length > 0) await tx.insert(noDuty).values(patch.noDuty.map((r) => noDutyValues(memo.memorandumId, r)));
+      if (patch.noDuty.length > 0)
+        await tx.insert(noDuty).values(patch.noDuty.map((r) => noDutyValues(memo.memorandumId, r)));
     }
     return {
       items: [{ kind: 'memorandum', key: memo.docNo, path: '' }],
@@ -243,7 +267,12 @@ export async function updateMemorandum(
   });
 }
 
-export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input: MeasureInput): Promise<Changed<StoredMeasure>> {
+export async function addMeasure(
+  db: Db,
+  actor: Actor,
+  idOrDocNo: string,
+  input: MeasureInput,
+): Promise<Changed<StoredMeasure>> {
   const m = normalizeMeasure(input, '');
   return changeCatalog(db, actor, async (tx, before, now) => {
     const memo = requireMemorandum(before, idOrDocNo);
@@ -266,9 +295,7 @@ export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input:
       })
       .returning({ id: measures.id });
     return {
-      items: [
-        { kind: 'measure', key: measureKey(memo.docNo, m.ordinal), path: '' },
-      ],
+      items: [{ kind: 'measure', key: measureKey(memo.docNo, m.ordinal), path: '' }],
       action: 'catalog.measure.create',
       target: { type: 'measure', id: row!.id },
       detail: { docNo: memo.docNo, ordinal: m.ordinal },
@@ -278,13 +305,22 @@ export async function addMeasure(db: Db, actor: Actor, idOrDocNo: string, input:
   });
 }
 
-export async function updateMeasure(db: Db, actor: Actor, measureId: string, patch: MeasurePatch): Promise<Changed<StoredMeasure>> {
+export async function updateMeasure(
+  db: Db,
+  actor: Actor,
+  measureId: string,
+  patch: MeasurePatch,
+): Promise<Changed<StoredMeasure>> {
   const p = normalizeMeasure(patch, '');
   return changeCatalog(db, actor, async (tx, before, now) => {
     const current = before.measureById.get(measureId.toLowerCase());
     if (!current) throw new ApiError('NOT_FOUND', `no measure ${measureId} in the catalogue`);
     const memo = before.memorandumById.get(current.memorandumId)!;
-    if (p.ordinal !== undefined && p.ordinal !== current.ordinal && memo.measures.some((x) => x.ordinal === p.ordinal)) {
+    if (
+      p.ordinal !== undefined &&
+      p.ordinal !== current.ordinal &&
+      memo.measures.some((x) => x.ordinal === p.ordinal)
+    ) {
       throw new ApiError('CONFLICT', `memorandum ${memo.docNo} already has a measure ${p.ordinal}`);
     }
     const set: Partial<typeof measures.$inferInsert> = { amendedAt: now, amendedBy: actor.keyId, updatedAt: now };
@@ -307,16 +343,21 @@ export async function updateMeasure(db: Db, actor: Actor, measureId: string, pat
 export async function createList(db: Db, actor: Actor, input: ListInput): Promise<Changed<StoredList>> {
   const memos = input.memoranda.map((d, i) => docNoAt(d, `/memoranda/${i}`));
   return changeCatalog(db, actor, async (tx, before, now) => {
-    if (before.listByCode.has(input.code)) throw new ApiError('CONFLICT', `list ${input.code} is already in the catalogue`);
+    if (before.listByCode.has(input.code))
+      throw new ApiError('CONFLICT', `list ${input.code} is already in the catalogue`);
     const list: ListShape = {
       ...input,
       memoranda: memos,
       objectionWorkingDays: input.objectionWorkingDays ?? DEFAULTS.objectionWorkingDays,
       restartTermOnObjectionRejected: input.restartTermOnObjectionRejected ?? false,
     };
-    await tx
-      .insert(lists)
-      .values({ ...listValues(list), position: await nextPosition(tx, lists), amendedAt: now, amendedBy: actor.keyId, updatedAt: now });
+    await tx.insert(lists).values({
+      ...listValues(list),
+      position: await nextPosition(tx, lists),
+      amendedAt: now,
+      amendedBy: actor.keyId,
+      updatedAt: now,
+    });
     return {
       items: [{ kind: 'list', key: input.code, path: '' }],
       action: 'catalog.list.create',
@@ -348,4 +389,3 @@ export async function updateList(db: Db, actor: Actor, code: string, patch: List
     };
   });
 }
-

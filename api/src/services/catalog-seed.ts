@@ -30,7 +30,13 @@ import {
   noDutyValues,
   seedHashOf,
 } from './catalog-content.js';
-import { type CatalogSnapshot, catalogVersion, loadCatalog, makeSnapshot, rememberCatalog } from './catalog-snapshot.js';
+import {
+  type CatalogSnapshot,
+  catalogVersion,
+  loadCatalog,
+  makeSnapshot,
+  rememberCatalog,
+} from './catalog-snapshot.js';
 
 export interface SeedSyncResult {
   /** a new catalogue version was written */
@@ -126,13 +132,19 @@ async function commitVersion(tx: Tx, seedHash: string, result: SeedSyncResult): 
   const version = result.version + 1;
   const contentHash = catalogueHash(loaded.memoranda, loaded.lists);
   await tx.insert(catalogVersions).values({ version, contentHash, seedHash, note: syncNote(result), changedBy: null });
-  await audit(tx, SYSTEM_ACTOR, 'catalog.seed_sync', { type: 'catalog_version', id: String(version) }, {
-    seedHash,
-    inserted: result.inserted.length,
-    updated: result.updated.length,
-    kept: result.kept,
-    orphaned: result.orphaned,
-  });
+  await audit(
+    tx,
+    SYSTEM_ACTOR,
+    'catalog.seed_sync',
+    { type: 'catalog_version', id: String(version) },
+    {
+      seedHash,
+      inserted: result.inserted.length,
+      updated: result.updated.length,
+      kept: result.kept,
+      orphaned: result.orphaned,
+    },
+  );
   result.changed = true;
   result.version = version;
   return makeSnapshot({ ...loaded, version, contentHash });
@@ -221,7 +233,13 @@ async function syncItems<I, R extends SyncRow>(
 
 async function memorandumRows(tx: Tx) {
   const found = await tx
-    .select({ id: memoranda.id, docNo: memoranda.docNo, seedHash: memoranda.seedHash, amendedAt: memoranda.amendedAt, position: memoranda.position })
+    .select({
+      id: memoranda.id,
+      docNo: memoranda.docNo,
+      seedHash: memoranda.seedHash,
+      amendedAt: memoranda.amendedAt,
+      position: memoranda.position,
+    })
     .from(memoranda);
   return new Map(found.map((r) => [r.docNo, r]));
 }
@@ -239,7 +257,10 @@ function memorandumWriter(ids: Map<string, string>): SeedWriter<CatalogMemorandu
       if (rows.length > 0) await tx.insert(noDuty).values(rows);
     },
     async update(tx, id, s, now) {
-      await tx.update(memoranda).set({ ...memoValues(s.item), position: s.position, seedHash: s.hash, updatedAt: now }).where(eq(memoranda.id, id));
+      await tx
+        .update(memoranda)
+        .set({ ...memoValues(s.item), position: s.position, seedHash: s.hash, updatedAt: now })
+        .where(eq(memoranda.id, id));
       await tx.delete(noDuty).where(eq(noDuty.memorandumId, id));
       if (s.item.noDuty?.length) await tx.insert(noDuty).values(s.item.noDuty.map((r) => noDutyValues(id, r)));
     },
@@ -268,12 +289,20 @@ async function measureRows(tx: Tx) {
 
 const measureWriter: SeedWriter<SeedMeasure> = {
   async insert(tx, fresh) {
-    await tx
-      .insert(measures)
-      .values(fresh.map((s) => ({ ...measureValues(s.item.measure), memorandumId: s.item.memorandumId, position: s.position, seedHash: s.hash })));
+    await tx.insert(measures).values(
+      fresh.map((s) => ({
+        ...measureValues(s.item.measure),
+        memorandumId: s.item.memorandumId,
+        position: s.position,
+        seedHash: s.hash,
+      })),
+    );
   },
   async update(tx, id, s, now) {
-    await tx.update(measures).set({ ...measureValues(s.item.measure), position: s.position, seedHash: s.hash, updatedAt: now }).where(eq(measures.id, id));
+    await tx
+      .update(measures)
+      .set({ ...measureValues(s.item.measure), position: s.position, seedHash: s.hash, updatedAt: now })
+      .where(eq(measures.id, id));
   },
   async reposition(tx, id, s) {
     await tx.update(measures).set({ position: s.position, seedHash: s.hash }).where(eq(measures.id, id));
@@ -282,16 +311,23 @@ const measureWriter: SeedWriter<SeedMeasure> = {
 
 /** Lists, keyed and identified by their code. */
 async function listRows(tx: Tx) {
-  const found = await tx.select({ id: lists.code, seedHash: lists.seedHash, amendedAt: lists.amendedAt, position: lists.position }).from(lists);
+  const found = await tx
+    .select({ id: lists.code, seedHash: lists.seedHash, amendedAt: lists.amendedAt, position: lists.position })
+    .from(lists);
   return new Map(found.map((r) => [r.id, r]));
 }
 
 const listWriter: SeedWriter<CatalogList> = {
   async insert(tx, fresh) {
-    await tx.insert(lists).values(fresh.map((s) => ({ ...listValues(s.item), position: s.position, seedHash: s.hash })));
+    await tx
+      .insert(lists)
+      .values(fresh.map((s) => ({ ...listValues(s.item), position: s.position, seedHash: s.hash })));
   },
   async update(tx, code, s, now) {
-    await tx.update(lists).set({ ...listValues(s.item), position: s.position, seedHash: s.hash, updatedAt: now }).where(eq(lists.code, code));
+    await tx
+      .update(lists)
+      .set({ ...listValues(s.item), position: s.position, seedHash: s.hash, updatedAt: now })
+      .where(eq(lists.code, code));
   },
   async reposition(tx, code, s) {
     await tx.update(lists).set({ position: s.position, seedHash: s.hash }).where(eq(lists.code, code));

@@ -188,8 +188,14 @@ export async function loadCatalog(exec: Exec): Promise<Loaded> {
     .from(catalogVersions)
     .orderBy(desc(catalogVersions.version))
     .limit(1);
-  const memoRows = await exec.select().from(memoranda).orderBy(asc(memoranda.position), asc(memoranda.createdAt), asc(memoranda.docNo));
-  const measureRows = await exec.select().from(measures).orderBy(asc(measures.position), asc(measures.createdAt), asc(measures.ordinal));
+  const memoRows = await exec
+    .select()
+    .from(memoranda)
+    .orderBy(asc(memoranda.position), asc(memoranda.createdAt), asc(memoranda.docNo));
+  const measureRows = await exec
+    .select()
+    .from(measures)
+    .orderBy(asc(measures.position), asc(measures.createdAt), asc(measures.ordinal));
   const noDutyRows = await exec.select().from(noDuty).orderBy(asc(noDuty.category), asc(noDuty.region));
   const listRows = await exec.select().from(lists).orderBy(asc(lists.position), asc(lists.createdAt), asc(lists.code));
 
@@ -290,7 +296,10 @@ export async function catalogVersion(exec: Exec): Promise<number> {
  */
 export async function currentCatalog(db: Db): Promise<CatalogSnapshot> {
   const [row] = await prepared(db, 'catalog_version', (d) =>
-    d.select({ v: sql<number | null>`max(${catalogVersions.version})` }).from(catalogVersions).prepare('yc_catalog_version'),
+    d
+      .select({ v: sql<number | null>`max(${catalogVersions.version})` })
+      .from(catalogVersions)
+      .prepare('yc_catalog_version'),
   ).execute();
   return catalogAt(db, Number(row?.v ?? 0));
 }
@@ -379,4 +388,3 @@ export function filterMeasures(snapshot: CatalogSnapshot, f: MeasureFilter): Sto
   }
   return out;
 }
-

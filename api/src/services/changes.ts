@@ -62,9 +62,13 @@ export function decodeCursor(cursor: string, path = '/querystring/after'): FeedP
   // The regex bounds the digits; these bound the values, so a cursor never reaches SQL out of range (xid8 is
   // unsigned 64-bit: 22003 otherwise) or loses precision as a JavaScript number.
   if (!m || BigInt(m[1]!) > MAX_XID8 || Number(m[2]) > MAX_EVENT_ID) {
-    throw new ApiError('INVALID_CURSOR', 'the cursor is not one this feed handed out; start without `after` or pass a nextCursor', {
-      errors: [{ path, message: 'is not a valid cursor' }],
-    });
+    throw new ApiError(
+      'INVALID_CURSOR',
+      'the cursor is not one this feed handed out; start without `after` or pass a nextCursor',
+      {
+        errors: [{ path, message: 'is not a valid cursor' }],
+      },
+    );
   }
   return { xid: m[1]!, id: Number(m[2]) };
 }
@@ -90,10 +94,15 @@ export function feedWhere(after: FeedPosition, audience: string | null | 'all', 
     sql`${events.xid} < ${HORIZON}`,
   ];
   if (audience !== 'all') {
-    conds.push(audience === null ? sql`${events.departmentId} is null` : sql`(${events.departmentId} is null or ${events.departmentId} = ${audience})`);
+    conds.push(
+      audience === null
+        ? sql`${events.departmentId} is null`
+        : sql`(${events.departmentId} is null or ${events.departmentId} = ${audience})`,
+    );
   }
   if (filter.types?.length) conds.push(inArray(events.type, [...filter.types]));
-  if (filter.lists?.length) conds.push(sql`(${events.listCode} is null or ${inArray(events.listCode, [...filter.lists])})`);
+  if (filter.lists?.length)
+    conds.push(sql`(${events.listCode} is null or ${inArray(events.listCode, [...filter.lists])})`);
   if (filter.regions?.length) {
     const covering = [...new Set(filter.regions.flatMap(coveringRegions))];
     conds.push(sql`(${events.region} is null or ${inArray(events.region, covering)})`);
@@ -172,7 +181,12 @@ export async function changesPage(
   const after = q.after ? decodeCursor(q.after) : FEED_START;
   const page = await feedPage(db, { after, limit: q.limit, departmentId, filter: q.filter });
   return {
-    events: page.events.map((e) => ({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, data: e.data as ChangesPage['events'][number]['data'] })),
+    events: page.events.map((e) => ({
+      eventId: e.eventId,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      data: e.data as ChangesPage['events'][number]['data'],
+    })),
     nextCursor: encodeCursor(page.next),
   };
 }

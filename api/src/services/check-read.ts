@@ -101,7 +101,10 @@ export type RawParam = string | number | boolean | null | undefined | readonly R
 
 export async function runRaw<T>(db: Db, text: string, params: RawParam[]): Promise<T[]> {
   const client = rawClient(db);
-  if ('unsafe' in client) return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+  if ('unsafe' in client)
+    return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+      prepare: true,
+    })) as unknown as T[];
   let names = preparedOnPglite.get(client);
   if (!names) preparedOnPglite.set(client, (names = new Map<string, string>()));
   let name = names.get(text);
@@ -170,7 +173,10 @@ const date = (v: string) => new Date(v);
  * One round trip for a check (or a batch): `usccs` and `idHashes` are resolved to subjects with their related persons;
  * `extraSubjects` (already resolved by name) only get their versions. Versions as recorded at `at`.
  */
-export async function readForCheck(db: Db, q: { usccs: string[]; idHashes: string[]; extraSubjects?: string[]; at: Date }): Promise<CheckRead> {
+export async function readForCheck(
+  db: Db,
+  q: { usccs: string[]; idHashes: string[]; extraSubjects?: string[]; at: Date },
+): Promise<CheckRead> {
   const m = metaOf(db);
   const useCache = m.listening && m.fresh;
   const generation = m.generation;

@@ -59,21 +59,35 @@ interface Matched {
  * the identifier matched nothing: a listed record published without the code must still surface, but a known code is
  * never overruled by a namesake; the name's matches then get their versions in a second statement.
  */
-async function resolve(db: Db, input: CheckInput['subject'], ids: ReturnType<typeof parseIdentifiers>, at: Date): Promise<{ matched: Matched[]; read: CheckRead }> {
+async function resolve(
+  db: Db,
+  input: CheckInput['subject'],
+  ids: ReturnType<typeof parseIdentifiers>,
+  at: Date,
+): Promise<{ matched: Matched[]; read: CheckRead }> {
   const hasIdentifier = ids.uscc !== undefined || ids.idHash !== undefined;
-  let read = hasIdentifier ? await readForCheck(db, { usccs: ids.uscc ? [ids.uscc] : [], idHashes: ids.idHash ? [ids.idHash] : [], at }) : undefined;
+  let read = hasIdentifier
+    ? await readForCheck(db, { usccs: ids.uscc ? [ids.uscc] : [], idHashes: ids.idHash ? [ids.idHash] : [], at })
+    : undefined;
   const out = read ? directMatches(read, ids) : [];
   const name = input.name ? normalizeName(input.name) : '';
   if (name && out.length === 0) {
     out.push(...(await nameMatches(db, input.name!, name, hasIdentifier)));
-    if (out.length > 0 || !read) read = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: out.map((m) => m.s.subjectId), at });
+    if (out.length > 0 || !read)
+      read = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: out.map((m) => m.s.subjectId), at });
   }
   read ??= await readForCheck(db, { usccs: [], idHashes: [], at });
   addRelated(out, read);
   return { matched: out, read };
 }
 
-const subjectOf = (s: ResolvedSubject): ResolvedSubject => ({ subjectId: s.subjectId, kind: s.kind, name: s.name, uscc: s.uscc, idMasked: s.idMasked });
+const subjectOf = (s: ResolvedSubject): ResolvedSubject => ({
+  subjectId: s.subjectId,
+  kind: s.kind,
+  name: s.name,
+  uscc: s.uscc,
+  idMasked: s.idMasked,
+});
 
 /** The subjects an item's identifiers name, out of a read that may cover a whole batch. */
 function directMatches(read: CheckRead, ids: ReturnType<typeof parseIdentifiers>): Matched[] {
@@ -81,7 +95,12 @@ function directMatches(read: CheckRead, ids: ReturnType<typeof parseIdentifiers>
   for (const s of read.direct) {
     const byUscc = ids.uscc !== undefined && s.uscc === ids.uscc;
     if (!byUscc && (ids.idHash === undefined || s.idHash !== ids.idHash)) continue;
-    out.push({ s: subjectOf(s), matchedBy: byUscc ? 'uscc' : 'id_number', score: 1, reason: byUscc ? '统一社会信用代码一致' : '身份证号一致' });
+    out.push({
+      s: subjectOf(s),
+      matchedBy: byUscc ? 'uscc' : 'id_number',
+      score: 1,
+      reason: byUscc ? '统一社会信用代码一致' : '身份证号一致',
+    });
   }
   return out;
 }
@@ -89,13 +108,25 @@ function directMatches(read: CheckRead, ids: ReturnType<typeof parseIdentifiers>
 async function nameMatches(db: Db, asked: string, name: string, hasIdentifier: boolean): Promise<Matched[]> {
   const out: Matched[] = [];
   for (const s of await findByName(db, name)) {
-    out.push({ s: subjectOf(s), matchedBy: s.former ? 'former_name' : 'name', score: 1, reason: s.former ? `曾用名一致: ${asked}` : `名称一致: ${asked}` });
+    out.push({
+      s: subjectOf(s),
+      matchedBy: s.former ? 'former_name' : 'name',
+      score: 1,
+      reason: s.former ? `曾用名一致: ${asked}` : `名称一致: ${asked}`,
+    });
   }
   if (out.length === 0 && !hasIdentifier) {
     for (const c of await fuzzyCandidates(db, name)) {
-      const best = c.names.map((n) => ({ n, sim: nameSimilarity(asked, n) })).sort((a, b) => b.sim.score - a.sim.score)[0]!;
+      const best = c.names
+        .map((n) => ({ n, sim: nameSimilarity(asked, n) }))
+        .sort((a, b) => b.sim.score - a.sim.score)[0]!;
       if (best.sim.score >= FUZZY_THRESHOLD) {
-        out.push({ s: subjectOf(c), matchedBy: 'fuzzy_name', score: Math.round(best.sim.score * 10000) / 10000, reason: `相似名称 ${best.n}: ${best.sim.reason}` });
+        out.push({
+          s: subjectOf(c),
+          matchedBy: 'fuzzy_name',
+          score: Math.round(best.sim.score * 10000) / 10000,
+          reason: `相似名称 ${best.n}: ${best.sim.reason}`,
+        });
       }
     }
   }
@@ -107,12 +138,20 @@ async function nameMatches(db: Db, asked: string, name: string, hasIdentifier: b
  * leads. Only from identifier matches: a namesake's relations would be guesswork twice over.
  */
 function addRelated(out: Matched[], read: CheckRead) {
-  const certain = new Set(out.filter((m) => m.matchedBy === 'uscc' || m.matchedBy === 'id_number').map((m) => m.s.subjectId));
+  const certain = new Set(
+    out.filter((m) => m.matchedBy === 'uscc' || m.matchedBy === 'id_number').map((m) => m.s.subjectId),
+  );
   if (certain.size === 0) return;
   for (const r of read.related) {
     if (r.role === 'responsible_person' || !certain.has(r.via)) continue;
     if (out.some((m) => m.s.subjectId === r.subjectId)) continue;
-    out.push({ s: subjectOf(r), matchedBy: 'related_person', score: 1, reason: r.role === 'legal_representative' ? '法定代表人' : '主要负责人', role: r.role });
+    out.push({
+      s: subjectOf(r),
+      matchedBy: 'related_person',
+      score: 1,
+      reason: r.role === 'legal_representative' ? '法定代表人' : '主要负责人',
+      role: r.role,
+    });
   }
 }
 
@@ -129,22 +168,43 @@ const inForce = (v: VersionRow, at: Date) =>
  * stand for them and the points; undefined below the first tier. A repaired act stops counting at the repair's
  * effective date (its validUntil); a suspended one (异议) not at all.
  */
-function pointsTier(catalog: CatalogSnapshot, rule: NonNullable<StoredList['pointsRule']>, rows: VersionRow[], at: Date) {
+function pointsTier(
+  catalog: CatalogSnapshot,
+  rule: NonNullable<StoredList['pointsRule']>,
+  rows: VersionRow[],
+  at: Date,
+) {
   const acts = rows.filter(
     (v) =>
-      (v.status === 'active' || (v.status === 'repaired' && v.validUntil !== null && v.validUntil.getTime() > at.getTime())) &&
+      (v.status === 'active' ||
+        (v.status === 'repaired' && v.validUntil !== null && v.validUntil.getTime() > at.getTime())) &&
       v.points !== null &&
       v.validFrom.getTime() <= at.getTime(),
   );
-  const standing = pointsStanding(rule, acts.map((v) => ({ points: v.points!, decidedAt: v.decidedAt })), at);
+  const standing = pointsStanding(
+    rule,
+    acts.map((v) => ({ points: v.points!, decidedAt: v.decidedAt })),
+    at,
+  );
   const tier = standing.tier ? catalog.listByCode.get(standing.tier) : undefined;
   if (!tier) return undefined;
-  const points: Hit['points'] = { total: standing.total, windowFrom: standing.window.from.toISOString(), windowTo: standing.window.to.toISOString(), acts: acts.length };
+  const points: Hit['points'] = {
+    total: standing.total,
+    windowFrom: standing.window.from.toISOString(),
+    windowTo: standing.window.to.toISOString(),
+    acts: acts.length,
+  };
   return { tier, row: acts.sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime())[0], points };
 }
 
 /** A record in force on a list, as the check reports it (its measures come later, with the verdict). */
-function hitOf(catalog: CatalogSnapshot, m: Matched, list: StoredList, v: VersionRow, points: Hit['points'] | undefined): Omit<Hit, 'measureIds'> {
+function hitOf(
+  catalog: CatalogSnapshot,
+  m: Matched,
+  list: StoredList,
+  v: VersionRow,
+  points: Hit['points'] | undefined,
+): Omit<Hit, 'measureIds'> {
   return {
     entryId: v.entryId,
     list: { code: list.code, name: list.name, polarity: list.polarity },
@@ -182,7 +242,11 @@ function hitsFor(catalog: CatalogSnapshot, matched: Matched[], versions: Version
       if (list.pointsRule && !scored) continue;
       const hitList = scored?.tier ?? list;
       for (const v of scored?.row ? [scored.row] : rows.filter((r) => inForce(r, at))) {
-        out.push({ memoranda: hitList.memoranda, ...(m.role ? { role: m.role } : {}), hit: hitOf(catalog, m, hitList, v, scored?.points) });
+        out.push({
+          memoranda: hitList.memoranda,
+          ...(m.role ? { role: m.role } : {}),
+          hit: hitOf(catalog, m, hitList, v, scored?.points),
+        });
       }
     }
   }
@@ -258,19 +322,46 @@ function measuresOf(catalog: CatalogSnapshot, q: Parameters<typeof measuresFor>[
 }
 
 /** The check's hits, the measures this caller must apply, and the verdict: what was read, judged. Pure. */
-function judge(department: AuthContext['department'], matterType: MatterType, matched: Matched[], read: CheckRead, catalog: CatalogSnapshot, at: Date) {
+function judge(
+  department: AuthContext['department'],
+  matterType: MatterType,
+  matched: Matched[],
+  read: CheckRead,
+  catalog: CatalogSnapshot,
+  at: Date,
+) {
   const found = hitsFor(catalog, matched, read.versions, at, department.region);
   const weighed = found.map(({ hit, memoranda, role }) =>
-    weighHit(hit, role, hit.suspended ? undefined : measuresOf(catalog, { category: department.category, matterType, region: department.region, memoranda, list: hit.list.code })),
+    weighHit(
+      hit,
+      role,
+      hit.suspended
+        ? undefined
+        : measuresOf(catalog, {
+            category: department.category,
+            matterType,
+            region: department.region,
+            memoranda,
+            list: hit.list.code,
+          }),
+    ),
   );
   const { verdict, reasons, cancelledIncentives } = decideVerdict(weighed);
   const { perHit, measures } = checkMeasures(weighed, cancelledIncentives);
   const hits: Hit[] = found.map(({ hit }, i) => ({ ...hit, measureIds: perHit[i]!.map((m) => m.measureId) }));
-  return { hits, measures: measures.map(({ measure, forEntries }) => measureView(measure, forEntries)), verdict, reasons };
+  return {
+    hits,
+    measures: measures.map(({ measure, forEntries }) => measureView(measure, forEntries)),
+    verdict,
+    reasons,
+  };
 }
 
 /** The subject as asked, as the receipt keeps it: the ID number only masked. */
-function subjectAsked(subject: CheckInput['subject'], ids: ReturnType<typeof parseIdentifiers>): CheckResult['subject']['asked'] {
+function subjectAsked(
+  subject: CheckInput['subject'],
+  ids: ReturnType<typeof parseIdentifiers>,
+): CheckResult['subject']['asked'] {
   return {
     ...(subject.kind ? { kind: subject.kind } : {}),
     ...(ids.uscc ? { uscc: ids.uscc } : {}),
@@ -334,7 +425,11 @@ function decide(
  * (department, idempotency key) answers a replay, whose stored receipt is then returned (or a CONFLICT when the key
  * was used for another question).
  */
-async function store(db: Db, body: NewReceipt, opts: CheckOptions): Promise<{ result: CheckResult; replayed: boolean }> {
+async function store(
+  db: Db,
+  body: NewReceipt,
+  opts: CheckOptions,
+): Promise<{ result: CheckResult; replayed: boolean }> {
   try {
     const appendStarted = performance.now();
     const row = await commitReceipt(db, body);
@@ -345,7 +440,12 @@ async function store(db: Db, body: NewReceipt, opts: CheckOptions): Promise<{ re
       const [key] = await db
         .select({ checkId: checkIdempotency.checkId })
         .from(checkIdempotency)
-        .where(and(eq(checkIdempotency.departmentId, body.departmentId), eq(checkIdempotency.idempotencyKey, opts.idempotencyKey)));
+        .where(
+          and(
+            eq(checkIdempotency.departmentId, body.departmentId),
+            eq(checkIdempotency.idempotencyKey, opts.idempotencyKey),
+          ),
+        );
       const [prior] = key ? await db.select().from(checks).where(receiptIdIs(key.checkId)) : [];
       if (prior && prior.requestHash === body.requestHash) return { result: toCheckResult(prior), replayed: true };
       if (prior) throw new ApiError('CONFLICT', 'this Idempotency-Key was used for a different check');
@@ -401,18 +501,29 @@ async function resolveBatch(db: Db, items: BatchItem[], at: Date): Promise<Check
   const idHashes = [...new Set(items.flatMap((i) => (i.admitted.ids.idHash ? [i.admitted.ids.idHash] : [])))];
   const read = await readForCheck(db, { usccs, idHashes, at });
   for (const item of items) item.matched = directMatches(read, item.admitted.ids);
-  const byName = items.filter((i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name));
+  const byName = items.filter(
+    (i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name),
+  );
   if (byName.length === 0) return read;
   await pool(byName, BATCH_PARALLEL, async (item) => {
     const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
-    item.matched = await nameMatches(db, item.input.subject.name!, normalizeName(item.input.subject.name!), hasIdentifier);
+    item.matched = await nameMatches(
+      db,
+      item.input.subject.name!,
+      normalizeName(item.input.subject.name!),
+      hasIdentifier,
+    );
   });
   const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
   if (extra.length === 0) return read;
   const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at });
   // one version per entry at one instant: a subject found both ways is not counted twice
   const known = new Set(read.versions.map((v) => v.entryId));
-  return { ...read, versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))], catalogVersion: Math.max(read.catalogVersion, more.catalogVersion) };
+  return {
+    ...read,
+    versions: [...read.versions, ...more.versions.filter((v) => !known.has(v.entryId))],
+    catalogVersion: Math.max(read.catalogVersion, more.catalogVersion),
+  };
 }
 
 /**
@@ -430,7 +541,10 @@ export async function runBatch(
   const results = new Array<BatchItemResult>(inputs.length);
   const fail = (index: number, err: unknown) => {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
-    results[index] = { index, error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) } };
+    results[index] = {
+      index,
+      error: { code: err.code, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) },
+    };
   };
   const now = new Date();
   const items: BatchItem[] = [];
@@ -454,12 +568,21 @@ export async function runBatch(
   const bodies: Array<{ index: number; body: NewReceipt }> = [];
   for (const item of items) {
     addRelated(item.matched, read);
-    const own: CheckRead = { ...read, versions: [...new Set(item.matched.map((m) => m.s.subjectId))].flatMap((id) => bySubject.get(id) ?? []) };
-    bodies.push({ index: item.index, body: decide(caller, item.input, item.admitted, item.matched, own, catalog, item.reqHash, opts) });
+    const own: CheckRead = {
+      ...read,
+      versions: [...new Set(item.matched.map((m) => m.s.subjectId))].flatMap((id) => bySubject.get(id) ?? []),
+    };
+    bodies.push({
+      index: item.index,
+      body: decide(caller, item.input, item.admitted, item.matched, own, catalog, item.reqHash, opts),
+    });
   }
   // receipts in one statement per chain head (services/receipt-batch.ts)
   const appendStarted = performance.now();
-  const landed = await landBatch(db, bodies.map((b) => b.body));
+  const landed = await landBatch(
+    db,
+    bodies.map((b) => b.body),
+  );
   opts.onReceiptAppended?.((performance.now() - appendStarted) / 1000);
   landed.forEach((r, i) => {
     const { index } = bodies[i]!;

@@ -22,12 +22,23 @@ import type { WorkerConfig } from '../config.js';
 import type { Db } from '../db/index.js';
 import { rows } from '../db/rows.js';
 import { deadLetters, deliveryAttempts, events, subscriptions } from '../db/schema.js';
-import { type AddressCategory, type Allowlist, EMPTY_ALLOWLIST, decideAddress, hostAllowed, parseIp } from '../domain/address.js';
+import {
+  type AddressCategory,
+  type Allowlist,
+  EMPTY_ALLOWLIST,
+  decideAddress,
+  hostAllowed,
+  parseIp,
+} from '../domain/address.js';
 import { SIGNATURE_HEADER, signature } from '../domain/signature.js';
 import { type FeedFilter, type FeedPosition, HORIZON, feedPage } from './changes.js';
 
 /** A resolver with dns.lookup's `{ all: true }` shape; tests pass one that answers from a table, without a packet. */
-export type Lookup = (hostname: string, options: { all: true; family?: number }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Lookup = (
+  hostname: string,
+  options: { all: true; family?: number },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** Where webhooks may go: the operator's allowlist, and the resolver (dns.lookup unless a test replaces it). */
 export interface WebhookPolicy {
@@ -51,7 +62,16 @@ export type DeliveryOptions = Omit<WorkerConfig, 'enabled' | 'pollMs' | 'allow'>
  * What a subscriber sees of a failed attempt: a category, never the socket error itself. Raw errors would tell an
  * outsider which internal ports are open (a reset) or closed (refused), which is what an SSRF scan wants to learn.
  */
-export const FAILURE_CATEGORIES = ['timeout', 'refused', 'tls', 'http_status', 'forbidden_target', 'dns', 'connection', 'network'] as const;
+export const FAILURE_CATEGORIES = [
+  'timeout',
+  'refused',
+  'tls',
+  'http_status',
+  'forbidden_target',
+  'dns',
+  'connection',
+  'network',
+] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 
 /** A connection the policy refuses: thrown by the connector, before any packet leaves for that address. */
@@ -64,11 +84,17 @@ export class ForbiddenTargetError extends Error {
 }
 
 /** Every address `hostname` resolves to, or the first refused one. */
-function resolveChecked(policy: WebhookPolicy, hostname: string, family: number | undefined, cb: (err: Error | null, addresses: LookupAddress[]) => void): void {
+function resolveChecked(
+  policy: WebhookPolicy,
+  hostname: string,
+  family: number | undefined,
+  cb: (err: Error | null, addresses: LookupAddress[]) => void,
+): void {
   const lookup = policy.lookup ?? dnsLookup;
   lookup(hostname, { all: true, ...(family ? { family } : {}) }, (err, addresses) => {
     if (err) return cb(err, []);
-    if (addresses.length === 0) return cb(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+    if (addresses.length === 0)
+      return cb(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     for (const a of addresses) {
       const ip = parseIp(a.address);
       const decision = ip ? decideAddress(ip, policy.allow, hostname) : ({ ok: false, category: 'reserved' } as const);
@@ -86,11 +112,16 @@ function resolveChecked(policy: WebhookPolicy, hostname: string, family: number 
  */
 export function webhookAgent(policy: WebhookPolicy, timeoutMs: number): Agent {
   const lookup = ((hostname: string, options: { family?: number; all?: boolean }, cb: (...args: unknown[]) => void) => {
-    resolveChecked(policy, hostname, typeof options.family === 'number' ? options.family : undefined, (err, addresses) => {
-      if (err) return cb(err, options.all ? [] : undefined, undefined);
-      if (options.all) return cb(null, addresses);
-      cb(null, addresses[0]!.address, addresses[0]!.family);
-    });
+    resolveChecked(
+      policy,
+      hostname,
+      typeof options.family === 'number' ? options.family : undefined,
+      (err, addresses) => {
+        if (err) return cb(err, options.all ? [] : undefined, undefined);
+        if (options.all) return cb(null, addresses);
+        cb(null, addresses[0]!.address, addresses[0]!.family);
+      },
+    );
   }) as unknown as LookupFunction;
   const base = buildConnector({ lookup, timeout: timeoutMs });
   return new Agent({
@@ -109,7 +140,11 @@ export function webhookAgent(policy: WebhookPolicy, timeoutMs: number): Agent {
  * The check at POST /v1/subscriptions, so a subscriber learns at once that a target is out of bounds. A name that does
  * not resolve (yet) is let through: the connector checks again at every delivery, which is the check that counts.
  */
-export async function checkWebhookTarget(policy: WebhookPolicy, url: URL, timeoutMs = 3_000): Promise<{ ok: true } | { ok: false; category: AddressCategory }> {
+export async function checkWebhookTarget(
+  policy: WebhookPolicy,
+  url: URL,
+  timeoutMs = 3_000,
+): Promise<{ ok: true } | { ok: false; category: AddressCategory }> {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const ip = parseIp(host);
   if (ip) {
@@ -139,7 +174,8 @@ export function failureCategory(err: unknown): FailureCategory {
     if (code === 'ECONNREFUSED') return 'refused';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') return 'dns';
     if (TLS_CODE.test(code)) return 'tls';
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') return 'connection';
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
+      return 'connection';
     if (!e.cause || typeof e.cause !== 'object') break;
     e = e.cause;
   }
@@ -181,7 +217,12 @@ export function backoffMs(failures: number, base: number, max: number, random = 
 }
 
 export function deliveryBody(item: { eventId: number; type: string; occurredAt: Date; data: unknown }): string {
-  return JSON.stringify({ eventId: String(item.eventId), type: item.type, occurredAt: item.occurredAt.toISOString(), data: item.data });
+  return JSON.stringify({
+    eventId: String(item.eventId),
+    type: item.type,
+    occurredAt: item.occurredAt.toISOString(),
+    data: item.data,
+  });
 }
 
 /** `t=<unix>,v1=<hex>` with one v1 per secret: during a secret rotation both the new and the previous one sign. */
@@ -268,7 +309,10 @@ async function queuedReplays(db: Db, subscriptionId: string, limit: number): Pro
 }
 
 /** The secrets that sign a delivery now: the current one, and the previous one while its rotation overlap lasts. */
-export const secretsOf = (s: Pick<Subscription, 'secret' | 'previousSecret' | 'previousSecretUntil'>, at: Date): string[] =>
+export const secretsOf = (
+  s: Pick<Subscription, 'secret' | 'previousSecret' | 'previousSecretUntil'>,
+  at: Date,
+): string[] =>
   s.previousSecret && s.previousSecretUntil && s.previousSecretUntil > at ? [s.secret, s.previousSecret] : [s.secret];
 
 export const filterOf = (s: Pick<Subscription, 'events' | 'filters'>): FeedFilter => {
@@ -280,7 +324,13 @@ export const filterOf = (s: Pick<Subscription, 'events' | 'filters'>): FeedFilte
  * Delivers what one leased subscription has due, up to o.batch events, then releases it. Returns how many events
  * were delivered.
  */
-async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => number, dispatcher: Dispatcher): Promise<number> {
+async function work(
+  db: Db,
+  o: DeliveryOptions,
+  sub: Subscription,
+  now: () => number,
+  dispatcher: Dispatcher,
+): Promise<number> {
   let delivered = 0;
   let failures = sub.failures;
   let failingSince = sub.failingSince;
@@ -288,14 +338,31 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
   // Replays queued before this claim go first; one queued during it waits for the next claim.
   const queue: Item[] = await queuedReplays(db, sub.id, o.batch);
   let fed = false;
-  const mine = and(eq(subscriptions.id, sub.id), eq(subscriptions.leaseOwner, o.workerId), sql`${subscriptions.deletedAt} is null`);
+  const mine = and(
+    eq(subscriptions.id, sub.id),
+    eq(subscriptions.leaseOwner, o.workerId),
+    sql`${subscriptions.deletedAt} is null`,
+  );
   try {
     for (let round = 0; round < o.batch && !o.stopping?.(); round++) {
       if (queue.length === 0) {
         if (fed) return delivered;
         fed = true;
-        const page = await feedPage(db, { after: cursor, limit: o.batch - round, departmentId: sub.departmentId, filter: filterOf(sub) });
-        queue.push(...page.events.map((e) => ({ eventId: Number(e.eventId), type: e.type, occurredAt: new Date(e.occurredAt), data: e.data, position: e.position })));
+        const page = await feedPage(db, {
+          after: cursor,
+          limit: o.batch - round,
+          departmentId: sub.departmentId,
+          filter: filterOf(sub),
+        });
+        queue.push(
+          ...page.events.map((e) => ({
+            eventId: Number(e.eventId),
+            type: e.type,
+            occurredAt: new Date(e.occurredAt),
+            data: e.data,
+            position: e.position,
+          })),
+        );
         if (queue.length === 0) {
           // Nothing matching: skip the cursor past whatever the filters left out, so it is not scanned again.
           await db.update(subscriptions).set({ cursorXid: page.next.xid, cursorId: page.next.id }).where(mine);
@@ -310,9 +377,15 @@ async function work(db: Db, o: DeliveryOptions, sub: Subscription, now: () => nu
       const outcome = await post(sub.url, secretsOf(sub, attemptedAt), item, attempt, o.timeoutMs, dispatcher);
       const pastHorizon = !outcome.ok && attemptedAt.getTime() - (failingSince ?? attemptedAt).getTime() >= o.horizonMs;
       const result: 'delivered' | 'failed' | 'dead' = outcome.ok ? 'delivered' : pastHorizon ? 'dead' : 'failed';
-      const moved = result === 'delivered' && item.position
-        ? await advanceDelivered(db, o, sub.id, item.position, { eventId: item.eventId, attempt, attemptedAt, outcome })
-        : await recordAttempt(db, o, sub.id, item, { attempt, attemptedAt, outcome, result, failingSince });
+      const moved =
+        result === 'delivered' && item.position
+          ? await advanceDelivered(db, o, sub.id, item.position, {
+              eventId: item.eventId,
+              attempt,
+              attemptedAt,
+              outcome,
+            })
+          : await recordAttempt(db, o, sub.id, item, { attempt, attemptedAt, outcome, result, failingSince });
       if (!moved) return delivered;
       if (result === 'delivered') delivered++;
       failures = 0;
@@ -334,11 +407,21 @@ async function recordAttempt(
   o: DeliveryOptions,
   subscriptionId: string,
   item: Item,
-  a: { attempt: number; attemptedAt: Date; outcome: Outcome; result: 'delivered' | 'failed' | 'dead'; failingSince: Date | null },
+  a: {
+    attempt: number;
+    attemptedAt: Date;
+    outcome: Outcome;
+    result: 'delivered' | 'failed' | 'dead';
+    failingSince: Date | null;
+  },
 ): Promise<boolean> {
   const { attempt, attemptedAt, outcome, result, failingSince } = a;
   const replay = item.position === undefined;
-  const mine = and(eq(subscriptions.id, subscriptionId), eq(subscriptions.leaseOwner, o.workerId), sql`${subscriptions.deletedAt} is null`);
+  const mine = and(
+    eq(subscriptions.id, subscriptionId),
+    eq(subscriptions.leaseOwner, o.workerId),
+    sql`${subscriptions.deletedAt} is null`,
+  );
   return db.transaction(async (tx) => {
     await tx.insert(deliveryAttempts).values({
       subscriptionId,
@@ -375,7 +458,10 @@ async function recordAttempt(
         .where(and(eq(deadLetters.subscriptionId, subscriptionId), eq(deadLetters.eventId, item.eventId)));
     }
     const advance = item.position ? { cursorXid: item.position.xid, cursorId: item.position.id } : {};
-    const counted = result === 'delivered' ? { deliveredCount: sql`${subscriptions.deliveredCount} + 1`, lastDeliveredAt: sql`now()` } : {};
+    const counted =
+      result === 'delivered'
+        ? { deliveredCount: sql`${subscriptions.deliveredCount} + 1`, lastDeliveredAt: sql`now()` }
+        : {};
     // Only while the lease is still ours: if it lapsed, another worker may already have sent this event, and
     // this one must stop (the event was delivered at least once; the other worker goes on from the cursor).
     const moved = await tx

@@ -61,7 +61,15 @@ export function contentHash(c: RecordContent, subjectId: string): string {
 
 /** The entry row of a new record: owned by the publishing department. */
 export function entryRow(p: Publisher, c: RecordContent, subjectId: string, id: string): EntryInsert & { id: string } {
-  return { id, departmentId: p.departmentId, listCode: c.list, subjectId, source: c.source, sourceRecordId: c.sourceRecordId, currentVersion: 1 };
+  return {
+    id,
+    departmentId: p.departmentId,
+    listCode: c.list,
+    subjectId,
+    source: c.source,
+    sourceRecordId: c.sourceRecordId,
+    currentVersion: 1,
+  };
 }
 
 /**
@@ -124,7 +132,13 @@ export function eventAbout(
 }
 
 /** The event a record change writes (entry.created, entry.updated, entry.revoked …), in the same transaction. */
-export function entryEvent(type: string, entryId: string, listCode: string, about: EventAbout, data: Record<string, unknown>): EventInsert {
+export function entryEvent(
+  type: string,
+  entryId: string,
+  listCode: string,
+  about: EventAbout,
+  data: Record<string, unknown>,
+): EventInsert {
   return { type, entryId, listCode, region: about.region, data: { entryId, list: listCode, ...about, ...data } };
 }
 

@@ -11,7 +11,10 @@ import { changeStatusIn, lockCurrentVersion } from './entries.js';
 const EXPIRING = ['active', 'objection_pending'] as const;
 
 /** Moves every record whose validity ended at or before `now` to `expired`. Returns how many moved. */
-export async function sweepExpired(db: Db, opts: { now?: Date; batch?: number; maxBatches?: number } = {}): Promise<number> {
+export async function sweepExpired(
+  db: Db,
+  opts: { now?: Date; batch?: number; maxBatches?: number } = {},
+): Promise<number> {
   const now = opts.now ?? new Date();
   const batch = opts.batch ?? 500;
   let moved = 0;
@@ -29,8 +32,18 @@ export async function sweepExpired(db: Db, opts: { now?: Date; batch?: number; m
       for (const id of ids) {
         const current = await lockCurrentVersion(tx, id);
         // Re-read under the lock: another sweeper or an objection decision may have moved it meanwhile.
-        if (!EXPIRING.includes(current.status as (typeof EXPIRING)[number]) || !current.validUntil || current.validUntil.getTime() > now.getTime()) continue;
-        await changeStatusIn(tx, SYSTEM_ACTOR, id, { to: 'expired', change: 'expired', detail: { validUntil: current.validUntil.toISOString() }, now });
+        if (
+          !EXPIRING.includes(current.status as (typeof EXPIRING)[number]) ||
+          !current.validUntil ||
+          current.validUntil.getTime() > now.getTime()
+        )
+          continue;
+        await changeStatusIn(tx, SYSTEM_ACTOR, id, {
+          to: 'expired',
+          change: 'expired',
+          detail: { validUntil: current.validUntil.toISOString() },
+          now,
+        });
         count++;
       }
       return { ids: ids.length, count };

@@ -31,7 +31,10 @@ const toView = (r: Row): FeedbackView => ({
 
 /** The check, if the caller's department ran it; any other department's check is as invisible as a missing one. */
 async function ownCheck(db: Db, caller: AuthContext, checkId: string) {
-  const [row] = await db.select({ departmentId: checks.departmentId, measures: checks.measures }).from(checks).where(receiptIdIs(checkId));
+  const [row] = await db
+    .select({ departmentId: checks.departmentId, measures: checks.measures })
+    .from(checks)
+    .where(receiptIdIs(checkId));
   if (!row || (row.departmentId !== caller.department.departmentId && !caller.scopes.includes('admin'))) {
     throw new ApiError('NOT_FOUND', `no check ${checkId}`);
   }
@@ -42,16 +45,29 @@ async function ownCheck(db: Db, caller: AuthContext, checkId: string) {
  * Records feedback. The same report again is a replay (no new row); a different report amends: the previous row
  * is superseded and kept. Only the department that ran the check reports on it.
  */
-export async function recordFeedback(db: Db, caller: AuthContext, checkId: string, input: FeedbackInput): Promise<{ feedback: FeedbackView; created: boolean; amended: string | null }> {
+export async function recordFeedback(
+  db: Db,
+  caller: AuthContext,
+  checkId: string,
+  input: FeedbackInput,
+): Promise<{ feedback: FeedbackView; created: boolean; amended: string | null }> {
   if (input.action === 'not_applied' && !input.note?.trim()) {
-    throw new ApiError('VALIDATION_FAILED', 'say why the measure was not applied', { errors: [{ path: '/note', message: 'is required when action is not_applied' }] });
+    throw new ApiError('VALIDATION_FAILED', 'say why the measure was not applied', {
+      errors: [{ path: '/note', message: 'is required when action is not_applied' }],
+    });
   }
   const check = await ownCheck(db, caller, checkId);
   if (check.departmentId !== caller.department.departmentId) {
-    throw new ApiError('NOT_DECIDING_DEPARTMENT', 'only the department that ran the check reports how its measures were applied');
+    throw new ApiError(
+      'NOT_DECIDING_DEPARTMENT',
+      'only the department that ran the check reports how its measures were applied',
+    );
   }
   if (!check.measures.some((m) => m.measureId === input.measureId)) {
-    throw new ApiError('MEASURE_NOT_IN_CHECK', `measure ${input.measureId} is not among this check's ${check.measures.length} measure(s)`);
+    throw new ApiError(
+      'MEASURE_NOT_IN_CHECK',
+      `measure ${input.measureId} is not among this check's ${check.measures.length} measure(s)`,
+    );
   }
   const note = input.note?.trim() || null;
   try {
@@ -61,23 +77,44 @@ export async function recordFeedback(db: Db, caller: AuthContext, checkId: strin
       const [current] = await tx
         .select()
         .from(feedback)
-        .where(and(eq(feedback.checkId, checkId), eq(feedback.measureId, input.measureId), isNull(feedback.supersededAt)));
-      if (current && current.action === input.action && current.note === note) return { feedback: toView(current), created: false, amended: null };
+        .where(
+          and(eq(feedback.checkId, checkId), eq(feedback.measureId, input.measureId), isNull(feedback.supersededAt)),
+        );
+      if (current && current.action === input.action && current.note === note)
+        return { feedback: toView(current), created: false, amended: null };
       const now = new Date();
       if (current) await tx.update(feedback).set({ supersededAt: now }).where(eq(feedback.id, current.id));
       const [row] = await tx
         .insert(feedback)
-        .values({ checkId, measureId: input.measureId, action: input.action, note, departmentId: caller.department.departmentId, keyId: caller.keyId, createdAt: now })
+        .values({
+          checkId,
+          measureId: input.measureId,
+          action: input.action,
+          note,
+          departmentId: caller.department.departmentId,
+          keyId: caller.keyId,
+          createdAt: now,
+        })
         .returning();
-      await audit(tx, { keyId: caller.keyId, departmentId: caller.department.departmentId }, current ? 'feedback.amend' : 'feedback.record', { type: 'check', id: checkId }, {
-        measureId: input.measureId,
-        action: input.action,
-        ...(current ? { amends: current.id } : {}),
-      });
+      await audit(
+        tx,
+        { keyId: caller.keyId, departmentId: caller.department.departmentId },
+        current ? 'feedback.amend' : 'feedback.record',
+        { type: 'check', id: checkId },
+        {
+          measureId: input.measureId,
+          action: input.action,
+          ...(current ? { amends: current.id } : {}),
+        },
+      );
       return { feedback: toView(row!), created: true, amended: current?.id ?? null };
     });
   } catch (err) {
-    if (sqlState(err) === '23505') throw new ApiError('CONFLICT', 'another report on this measure was recorded at the same moment; read it and amend');
+    if (sqlState(err) === '23505')
+      throw new ApiError(
+        'CONFLICT',
+        'another report on this measure was recorded at the same moment; read it and amend',
+      );
     throw err;
   }
 }

@@ -51,7 +51,10 @@ export const COLUMN_ALIASES: Record<Column, readonly string[]> = {
   sourceRecordId: ['来源记录号', '来源记录编号'],
 };
 const BY_HEADER = new Map<string, Column>(
-  (Object.entries(COLUMN_ALIASES) as Array<[Column, readonly string[]]>).flatMap(([c, names]) => [[c, c] as [string, Column], ...names.map((n) => [n, c] as [string, Column])]),
+  (Object.entries(COLUMN_ALIASES) as Array<[Column, readonly string[]]>).flatMap(([c, names]) => [
+    [c, c] as [string, Column],
+    ...names.map((n) => [n, c] as [string, Column]),
+  ]),
 );
 /** "list (名单), kind (主体类型), …": the names a header may use, in both languages. */
 export const ACCEPTED_HEADERS = IMPORT_COLUMNS.map((c) => `${c} (${COLUMN_ALIASES[c].join('/')})`).join(', ');
@@ -62,7 +65,14 @@ export function columnOf(header: string): Column | undefined {
 }
 
 /** Subject kinds as exports write them. */
-const KIND_ALIASES: Record<string, string> = { 企业: 'enterprise', 法人: 'enterprise', 个人: 'person', 自然人: 'person', 个体工商户: 'individual_business', 其他组织: 'other_org' };
+const KIND_ALIASES: Record<string, string> = {
+  企业: 'enterprise',
+  法人: 'enterprise',
+  个人: 'person',
+  自然人: 'person',
+  个体工商户: 'individual_business',
+  其他组织: 'other_org',
+};
 
 const DATE_COLUMNS = ['decidedAt', 'validFrom', 'validUntil'] as const;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -81,7 +91,8 @@ export function dateOnly(text: string): string | null | 'invalid' {
 export function shanghaiDay(y: number, mo: number, d: number): string | 'invalid' {
   const utc = Date.UTC(y, mo - 1, d);
   const back = new Date(utc);
-  if (mo < 1 || mo > 12 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return 'invalid';
+  if (mo < 1 || mo > 12 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return 'invalid';
   return new Date(utc - SHANGHAI_OFFSET_MS).toISOString();
 }
 
@@ -123,7 +134,11 @@ export type ParsedRow = { row: number; input: PublishInput } | { row: number; er
  */
 export async function* decode(body: AsyncIterable<Uint8Array>, encoding: ImportEncoding): AsyncGenerator<string> {
   const decoder = new TextDecoder(encoding, { fatal: true });
-  const fail = () => new ApiError('INVALID_ENCODING', `the body is not valid ${encoding}; declare the encoding with ?encoding= or a charset`);
+  const fail = () =>
+    new ApiError(
+      'INVALID_ENCODING',
+      `the body is not valid ${encoding}; declare the encoding with ?encoding= or a charset`,
+    );
   try {
     for await (const chunk of body) {
       const text = decoder.decode(chunk, { stream: true });
@@ -194,7 +209,10 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
     }
     field += chunk.slice(start);
     if (field.length > MAX_RECORD_CHARS || fields.length > IMPORT_COLUMNS.length * 4) {
-      throw new ApiError('MALFORMED_ROW', `a record is longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`);
+      throw new ApiError(
+        'MALFORMED_ROW',
+        `a record is longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`,
+      );
     }
     if (field !== '') any = true;
   }
@@ -220,7 +238,8 @@ export async function* ndjsonLines(chunks: AsyncIterable<string>): AsyncGenerato
       from = nl + 1;
     }
     carry = text.slice(from);
-    if (carry.length > MAX_RECORD_CHARS) throw new ApiError('MALFORMED_ROW', `line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters`);
+    if (carry.length > MAX_RECORD_CHARS)
+      throw new ApiError('MALFORMED_ROW', `line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters`);
   }
   if (carry.trim()) yield [line + 1, carry.trim()];
 }
@@ -237,7 +256,11 @@ export function toPublishInput(o: Record<string, unknown>): PublishInput {
     return v === '' || v === null ? undefined : v;
   };
   let former = get('formerNames');
-  if (typeof former === 'string') former = former.split('|').map((s) => s.trim()).filter(Boolean);
+  if (typeof former === 'string')
+    former = former
+      .split('|')
+      .map((s) => s.trim())
+      .filter(Boolean);
   let points = get('points');
   if (typeof points === 'string' && /^\s*\d+\s*$/.test(points)) points = Number(points);
   const subject: Record<string, unknown> = { kind: get('kind'), name: get('name') };
@@ -245,7 +268,17 @@ export function toPublishInput(o: Record<string, unknown>): PublishInput {
   if (get('idNumber') !== undefined) subject.idNumber = get('idNumber');
   if (former !== undefined) subject.formerNames = former;
   const input: Record<string, unknown> = { subject };
-  for (const k of ['list', 'decisionDocNo', 'reason', 'decidedAt', 'validFrom', 'validUntil', 'scopeRegion', 'source', 'sourceRecordId']) {
+  for (const k of [
+    'list',
+    'decisionDocNo',
+    'reason',
+    'decidedAt',
+    'validFrom',
+    'validUntil',
+    'scopeRegion',
+    'source',
+    'sourceRecordId',
+  ]) {
     const v = get(k);
     if (v !== undefined) input[k] = v;
   }
@@ -329,14 +362,22 @@ export async function* ndjsonRows(text: AsyncIterable<string>): AsyncGenerator<P
       const { subject, ...rest } = o;
       const s = subject as Record<string, unknown>;
       if (s.relatedPersons !== undefined) {
-        yield rowError(row, 'VALIDATION_FAILED', 'subject/relatedPersons is not imported in bulk; publish such a record with POST /v1/entries');
+        yield rowError(
+          row,
+          'VALIDATION_FAILED',
+          'subject/relatedPersons is not imported in bulk; publish such a record with POST /v1/entries',
+        );
         continue;
       }
       o = { ...rest, ...s };
     }
     const unknown = Object.keys(o).filter((k) => !KNOWN.has(k));
     if (unknown.length) {
-      yield rowError(row, 'VALIDATION_FAILED', `${unknown.join(', ')} is not a known field; fields: ${IMPORT_COLUMNS.join(', ')}`);
+      yield rowError(
+        row,
+        'VALIDATION_FAILED',
+        `${unknown.join(', ')} is not a known field; fields: ${IMPORT_COLUMNS.join(', ')}`,
+      );
       continue;
     }
     yield rowOf(row, o);
@@ -344,7 +385,12 @@ export async function* ndjsonRows(text: AsyncIterable<string>): AsyncGenerator<P
 }
 
 /** The rows of an import body in any format; XLSX is binary, so it is not decoded as text. */
-export async function* parseRows(body: AsyncIterable<Uint8Array>, format: ImportFormat, encoding: ImportEncoding, layout?: ImportLayout): AsyncGenerator<ParsedRow> {
+export async function* parseRows(
+  body: AsyncIterable<Uint8Array>,
+  format: ImportFormat,
+  encoding: ImportEncoding,
+  layout?: ImportLayout,
+): AsyncGenerator<ParsedRow> {
   if (format === 'xlsx') {
     const { xlsxRows } = await import('./import-xlsx.js');
     yield* xlsxRows(body, layout);
@@ -362,7 +408,8 @@ export interface ImportLayout {
   columns?: Record<string, [string, string]>;
 }
 
-export const columnLetter = (n: number): string => (n <= 0 ? '' : columnLetter(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+export const columnLetter = (n: number): string =>
+  n <= 0 ? '' : columnLetter(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26));
 
 /** The layout's columns for a header row: each field at its spreadsheet letter, with the header text as written. */
 export function columnsOf(fields: readonly string[], cells: readonly string[]): Record<string, [string, string]> {
@@ -370,7 +417,11 @@ export function columnsOf(fields: readonly string[], cells: readonly string[]): 
 }
 
 /** The column a row error's code is about when its message does not start with the field. */
-const FIELD_OF_CODE: Record<string, string> = { INVALID_USCC: 'uscc', INVALID_ID_NUMBER: 'idNumber', FORBIDDEN_LIST: 'list' };
+const FIELD_OF_CODE: Record<string, string> = {
+  INVALID_USCC: 'uscc',
+  INVALID_ID_NUMBER: 'idNumber',
+  FORBIDDEN_LIST: 'list',
+};
 
 /**
  * A row error located the way a clerk finds the cell: `sheet "失信名单", row 5, column C (统一社会信用代码): uscc …` for
@@ -409,11 +460,17 @@ export interface ListRef {
  * The 名单 cell → a list code: the code itself, or the list's Chinese name (安全生产不良记录“黑名单”, with or without
  * the quotes). undefined when it is neither; `accepted` then says what is.
  */
-export function listResolver(lists: readonly ListRef[]): { resolve(text: string): string | undefined; accepted: string } {
+export function listResolver(lists: readonly ListRef[]): {
+  resolve(text: string): string | undefined;
+  accepted: string;
+} {
   const byKey = new Map<string, string>();
   for (const l of lists) {
     byKey.set(listKey(l.code), l.code);
     byKey.set(listKey(l.name), l.code);
   }
-  return { resolve: (text) => byKey.get(listKey(text)), accepted: lists.map((l) => `${l.code} (${l.name})`).join(', ') };
+  return {
+    resolve: (text) => byKey.get(listKey(text)),
+    accepted: lists.map((l) => `${l.code} (${l.name})`).join(', '),
+  };
 }

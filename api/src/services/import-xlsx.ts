@@ -8,7 +8,16 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../errors.js';
 import { SpilledStrings } from './spilled-strings.js';
-import { ACCEPTED_HEADERS, type ImportLayout, type ParsedRow, columnOf, columnsOf, readHeader, rowOf, shanghaiDay } from './import-parse.js';
+import {
+  ACCEPTED_HEADERS,
+  type ImportLayout,
+  type ParsedRow,
+  columnOf,
+  columnsOf,
+  readHeader,
+  rowOf,
+  shanghaiDay,
+} from './import-parse.js';
 
 const DATE_FIELDS = new Set(['decidedAt', 'validFrom', 'validUntil']);
 /** Excel's day 0 (1899-12-30, which absorbs the 1900 leap-year bug for every date after February 1900). */
@@ -29,13 +38,18 @@ export function cellText(value: ExcelJS.CellValue, dateField: boolean): string |
   }
   if (typeof value === 'number') {
     // A date column formatted as a number still holds Excel's day serial.
-    if (dateField && value > 0 && value < 2_958_466) return cellText(new Date(EXCEL_EPOCH_MS + Math.round(value * DAY_MS)), true);
+    if (dateField && value > 0 && value < 2_958_466)
+      return cellText(new Date(EXCEL_EPOCH_MS + Math.round(value * DAY_MS)), true);
     return String(value);
   }
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
+    if ('richText' in value)
+      return value.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
     if ('error' in value) return { error: `holds the Excel error ${value.error}` };
     if ('result' in value) return cellText(value.result ?? null, dateField);
     if ('text' in value) return String(value.text).trim();
@@ -48,7 +62,8 @@ export function cellText(value: ExcelJS.CellValue, dateField: boolean): string |
 /** A table entry as the text the import reads: rich text is its runs' text (formatting is not imported). */
 function plainText(text: unknown): string {
   if (typeof text === 'string') return text;
-  if (text && typeof text === 'object' && 'richText' in text) return (text as { richText: Array<{ text?: string | null }> }).richText.map((r) => r.text ?? '').join('');
+  if (text && typeof text === 'object' && 'richText' in text)
+    return (text as { richText: Array<{ text?: string | null }> }).richText.map((r) => r.text ?? '').join('');
   return '';
 }
 
@@ -82,7 +97,9 @@ function spillSharedStrings(reader: object): { close(): void } {
 }
 
 /** Every row of every sheet, in file order, as exceljs reads them (values are 1-based: values[1] is column A). */
-export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerator<{ sheet: string; row: number; values: ExcelJS.CellValue[] }> {
+export async function* sheetRows(
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<{ sheet: string; row: number; values: ExcelJS.CellValue[] }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(body), {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
@@ -95,13 +112,17 @@ export async function* sheetRows(body: AsyncIterable<Uint8Array>): AsyncGenerato
     // Every row is iterated, even of a sheet the caller ignores: leaving a loop early would abort the one zip stream.
     for await (const sheet of reader) {
       const name = (sheet as unknown as { name: string }).name;
-      for await (const row of sheet) yield { sheet: name, row: row.number, values: (row.values ?? []) as ExcelJS.CellValue[] };
+      for await (const row of sheet)
+        yield { sheet: name, row: row.number, values: (row.values ?? []) as ExcelJS.CellValue[] };
     }
   } catch (err) {
     if (err instanceof ApiError) throw err;
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof ApiError) throw cause;
-    throw new ApiError('INVALID_XLSX', `the file cannot be read as an .xlsx workbook (${(err as Error).message ?? 'unreadable'})`);
+    throw new ApiError(
+      'INVALID_XLSX',
+      `the file cannot be read as an .xlsx workbook (${(err as Error).message ?? 'unreadable'})`,
+    );
   } finally {
     table.close();
   }
@@ -164,5 +185,9 @@ export async function* xlsxRows(body: AsyncIterable<Uint8Array>, layout: ImportL
     yield rowOf(row, o);
   }
   if (fields) done = true;
-  if (!done) throw new ApiError('INVALID_CSV_HEADER', `no sheet of the workbook has a header row naming the import columns; accepted columns: ${ACCEPTED_HEADERS}`);
+  if (!done)
+    throw new ApiError(
+      'INVALID_CSV_HEADER',
+      `no sheet of the workbook has a header row naming the import columns; accepted columns: ${ACCEPTED_HEADERS}`,
+    );
 }

@@ -20,7 +20,15 @@ import { uuidv7 } from '../domain/uuid7.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { currentCatalog } from './catalog-snapshot.js';
-import { eventAbouts, type PublishInput, type ValidatedEntry, publisherOf, recordContent, subjectRenamed, validateEntry } from './entries.js';
+import {
+  eventAbouts,
+  type PublishInput,
+  type ValidatedEntry,
+  publisherOf,
+  recordContent,
+  subjectRenamed,
+  validateEntry,
+} from './entries.js';
 import { contentHash, entryRow, versionEvent, versionRow } from './entry-rows.js';
 import {
   type ImportEncoding,
@@ -104,7 +112,8 @@ export interface Batch {
 export const newBatch = (): Batch => ({ rows: [], recordKeys: new Set(), names: new Map() });
 
 /** A batch written concurrently with another must not touch the same record or subject, or file order is lost. */
-const overlaps = (a: Batch, b: Batch) => [...b.recordKeys].some((k) => a.recordKeys.has(k)) || [...b.names.keys()].some((k) => a.names.has(k));
+const overlaps = (a: Batch, b: Batch) =>
+  [...b.recordKeys].some((k) => a.recordKeys.has(k)) || [...b.names.keys()].some((k) => a.names.has(k));
 
 interface BatchResult {
   accepted: number;
@@ -144,7 +153,14 @@ class Counts {
     for (const e of r.errors) this.reject(e);
   }
   report(failure?: { code: string; detail: string }): StoredReport {
-    return { items: this.errors, omitted: this.omitted, created: this.created, updated: this.updated, replayed: this.replayed, ...(failure ? { failure } : {}) };
+    return {
+      items: this.errors,
+      omitted: this.omitted,
+      created: this.created,
+      updated: this.updated,
+      replayed: this.replayed,
+      ...(failure ? { failure } : {}),
+    };
   }
 }
 
@@ -234,7 +250,8 @@ interface Ctx {
 
 const subjectKeyOf = (v: ValidatedEntry) => (v.ids.uscc ? `u:${v.ids.uscc}` : `h:${v.ids.idHash}`);
 
-const BUSY = () => new ApiError('UNAVAILABLE', 'a concurrent publish wrote some of the same records or subjects; import the file again');
+const BUSY = () =>
+  new ApiError('UNAVAILABLE', 'a concurrent publish wrote some of the same records or subjects; import the file again');
 
 /**
  * The set-based equivalent of publishEntry for one batch, inside `tx`: read what the batch touches, decide every row,
@@ -248,11 +265,17 @@ async function writeBatch(tx: Tx, batch: Batch, ctx: Ctx): Promise<BatchResult> 
   if (plan.creates.length + plan.updates.length === 0) return plan.result;
   await writeSubjects(tx, plan, current, ctx.actor);
   await writeRecords(tx, plan, ctx.caller, stamp);
-  await audit(tx, ctx.actor, 'entry.import', { type: 'import', id: ctx.importId }, {
-    rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
-    created: plan.creates.length,
-    updated: plan.updates.length,
-  });
+  await audit(
+    tx,
+    ctx.actor,
+    'entry.import',
+    { type: 'import', id: ctx.importId },
+    {
+      rows: [batch.rows[0]!.row, batch.rows.at(-1)!.row],
+      created: plan.creates.length,
+      updated: plan.updates.length,
+    },
+  );
   return plan.result;
 }
 
@@ -305,13 +328,22 @@ interface Plan {
 
 /** Classifies every row before writing anything, so a refused row leaves no trace (not even its subject). */
 function planBatch(batch: Batch, current: Current): Plan {
-  const plan: Plan = { result: { accepted: 0, created: 0, updated: 0, replayed: 0, errors: [] }, newSubjects: new Map(), creates: [], updates: [] };
+  const plan: Plan = {
+    result: { accepted: 0, created: 0, updated: 0, replayed: 0, errors: [] },
+    newSubjects: new Map(),
+    creates: [],
+    updates: [],
+  };
   const { result } = plan;
   for (const r of batch.rows) {
     const known = current.subjectByKey.get(r.subjectKey);
     const entry = current.entryByKey.get(r.recordKey);
     if (entry && (!known || known.id !== entry.subject_id || entry.list_code !== r.v.list.code)) {
-      result.errors.push({ row: r.row, code: 'CONFLICT', message: 'this (source, sourceRecordId) already names a record for another list or subject' });
+      result.errors.push({
+        row: r.row,
+        code: 'CONFLICT',
+        message: 'this (source, sourceRecordId) already names a record for another list or subject',
+      });
       continue;
     }
     let subjectId = known?.id ?? plan.newSubjects.get(r.subjectKey)?.id;
@@ -325,7 +357,11 @@ function planBatch(batch: Batch, current: Current): Plan {
     } else if (entry.content_hash.trim() === hash) {
       result.replayed++;
     } else if (entry.status === 'revoked') {
-      result.errors.push({ row: r.row, code: 'CONFLICT', message: 'a revoked record cannot be republished; publish a new record' });
+      result.errors.push({
+        row: r.row,
+        code: 'CONFLICT',
+        message: 'a revoked record cannot be republished; publish a new record',
+      });
       continue;
     } else {
       plan.updates.push({ r, subjectId, hash, e: entry });
@@ -365,7 +401,10 @@ type NameRow = { s: string; n: string; z: string; f: boolean };
 type Renamed = { id: string; n: string; from: string };
 
 /** The subject_name rows the written records need, and the known subjects they rename. */
-function subjectNames(written: Array<Create | Update>, subjectByKey: Map<string, SubjectRow>): { names: NameRow[]; renamed: Renamed[] } {
+function subjectNames(
+  written: Array<Create | Update>,
+  subjectByKey: Map<string, SubjectRow>,
+): { names: NameRow[]; renamed: Renamed[] } {
   const nameRows = new Map<string, NameRow>();
   const renamed: Renamed[] = [];
   const addName = (s: string, n: string, f: boolean) => {
@@ -393,16 +432,25 @@ async function renameSubjects(tx: Tx, actor: Actor, renamed: Renamed[]): Promise
   if (renamed.length === 0) return;
   for (const x of renamed) await subjectRenamed(tx, actor, { subjectId: x.id, from: x.from, to: x.n });
   const r = json(renamed.map(({ id, n }) => ({ id, n })));
-  await query(tx, sql`update subject s set name = x.n from jsonb_to_recordset(${r}) as x(id uuid, n text) where s.id = x.id`);
-  await query(tx, sql`update subject_name set former = true where subject_id in (select x.id from jsonb_to_recordset(${r}) as x(id uuid))`);
+  await query(
+    tx,
+    sql`update subject s set name = x.n from jsonb_to_recordset(${r}) as x(id uuid, n text) where s.id = x.id`,
+  );
+  await query(
+    tx,
+    sql`update subject_name set former = true where subject_id in (select x.id from jsonb_to_recordset(${r}) as x(id uuid))`,
+  );
 }
 
 /** Names and their bigrams; `freshIds` are the subjects created in this batch. */
 async function writeNames(tx: Tx, names: NameRow[], freshIds: Set<string>): Promise<void> {
   if (names.length === 0) return;
-  await query(tx, sql`insert into subject_name (subject_id, name, normalized, former)
+  await query(
+    tx,
+    sql`insert into subject_name (subject_id, name, normalized, former)
       select x.s, x.n, x.z, x.f from jsonb_to_recordset(${json(names)}) as x(s uuid, n text, z text, f boolean)
-      on conflict (subject_id, normalized) do update set former = excluded.former, name = excluded.name`);
+      on conflict (subject_id, normalized) do update set former = excluded.former, name = excluded.name`,
+  );
   // Ordered like the primary key, so each batch walks the index once instead of jumping around it. Bigrams of a
   // subject created in this batch cannot exist yet and skip the conflict check.
   const grams = new Set<string>();
@@ -418,12 +466,18 @@ async function writeNames(tx: Tx, names: NameRow[], freshIds: Set<string>): Prom
     }
   }
   if (gramRows.length > 0) {
-    await query(tx, sql`insert into name_bigram (bigram, subject_id)
-        select x.b, x.s from jsonb_to_recordset(${json(gramRows)}) as x(b text, s uuid) order by 1, 2`);
+    await query(
+      tx,
+      sql`insert into name_bigram (bigram, subject_id)
+        select x.b, x.s from jsonb_to_recordset(${json(gramRows)}) as x(b text, s uuid) order by 1, 2`,
+    );
   }
   if (knownRows.length > 0) {
-    await query(tx, sql`insert into name_bigram (bigram, subject_id)
-        select x.b, x.s from jsonb_to_recordset(${json(knownRows)}) as x(b text, s uuid) order by 1, 2 on conflict do nothing`);
+    await query(
+      tx,
+      sql`insert into name_bigram (bigram, subject_id)
+        select x.b, x.s from jsonb_to_recordset(${json(knownRows)}) as x(b text, s uuid) order by 1, 2 on conflict do nothing`,
+    );
   }
 }
 
@@ -457,16 +511,36 @@ async function insertEntries(tx: Tx, owner: Owner, creates: Create[]): Promise<v
 async function supersedeVersions(tx: Tx, updates: Update[], stamp: string): Promise<void> {
   if (updates.length === 0) return;
   const u = json(updates.map((x) => ({ e: x.e.id, v: x.e.version })));
-  await query(tx, sql`update entry_version ev set superseded_at = ${stamp}::timestamptz
-      from jsonb_to_recordset(${u}) as x(e uuid, v int) where ev.entry_id = x.e and ev.version = x.v`);
-  await query(tx, sql`update entry e set current_version = x.v + 1 from jsonb_to_recordset(${u}) as x(e uuid, v int) where e.id = x.e`);
+  await query(
+    tx,
+    sql`update entry_version ev set superseded_at = ${stamp}::timestamptz
+      from jsonb_to_recordset(${u}) as x(e uuid, v int) where ev.entry_id = x.e and ev.version = x.v`,
+  );
+  await query(
+    tx,
+    sql`update entry e set current_version = x.v + 1 from jsonb_to_recordset(${u}) as x(e uuid, v int) where e.id = x.e`,
+  );
 }
 
 function versionRows(owner: Owner, plan: Plan, now: Date) {
   return [
-    ...plan.creates.map((c) => versionRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, { entryId: c.entryId, version: 1, status: 'active', change: 'created', now })),
+    ...plan.creates.map((c) =>
+      versionRow(owner, recordContent(c.r.input, c.r.v), c.subjectId, {
+        entryId: c.entryId,
+        version: 1,
+        status: 'active',
+        change: 'created',
+        now,
+      }),
+    ),
     ...plan.updates.map((u) =>
-      versionRow(owner, recordContent(u.r.input, u.r.v), u.subjectId, { entryId: u.e.id, version: u.e.version + 1, status: u.e.status as EntryStatus, change: 'updated', now }),
+      versionRow(owner, recordContent(u.r.input, u.r.v), u.subjectId, {
+        entryId: u.e.id,
+        version: u.e.version + 1,
+        status: u.e.status as EntryStatus,
+        change: 'updated',
+        now,
+      }),
     ),
   ];
 }
@@ -474,22 +548,31 @@ function versionRows(owner: Owner, plan: Plan, now: Date) {
 type NewVersion = ReturnType<typeof versionRows>[number];
 
 async function insertVersions(tx: Tx, versions: NewVersion[]): Promise<void> {
-  await query(tx, sql`insert into entry_version (entry_id, version, list_code, subject_id, deciding_department_id, decision_doc_no, reason,
+  await query(
+    tx,
+    sql`insert into entry_version (entry_id, version, list_code, subject_id, deciding_department_id, decision_doc_no, reason,
         points, decided_at, valid_from, valid_until, status, scope_region, published_at, content_hash, change, recorded_at, recorded_by)
       select x."entryId", x."version", x."listCode", x."subjectId", x."decidingDepartmentId", x."decisionDocNo", x."reason", x."points",
         x."decidedAt", x."validFrom", x."validUntil", x."status", x."scopeRegion", x."publishedAt", x."contentHash", x."change", x."recordedAt", x."recordedBy"
       from jsonb_to_recordset(${json(versions)}) as x("entryId" uuid, "version" int, "listCode" text, "subjectId" uuid, "decidingDepartmentId" uuid,
         "decisionDocNo" text, "reason" text, "points" int, "decidedAt" timestamptz, "validFrom" timestamptz, "validUntil" timestamptz, "status" text,
-        "scopeRegion" text, "publishedAt" timestamptz, "contentHash" text, "change" text, "recordedAt" timestamptz, "recordedBy" uuid)`);
+        "scopeRegion" text, "publishedAt" timestamptz, "contentHash" text, "change" text, "recordedAt" timestamptz, "recordedBy" uuid)`,
+  );
 }
 
 /** The same event publishEntry writes for each record, in file order. */
 async function insertVersionEvents(tx: Tx, versions: NewVersion[]): Promise<void> {
-  const abouts = await eventAbouts(tx, versions.map((v) => v.entryId));
+  const abouts = await eventAbouts(
+    tx,
+    versions.map((v) => v.entryId),
+  );
   const versionEvents = versions.map((v) => versionEvent(v, abouts.get(v.entryId)!.about));
-  await query(tx, sql`insert into event (type, entry_id, list_code, region, data)
+  await query(
+    tx,
+    sql`insert into event (type, entry_id, list_code, region, data)
       select x."type", x."entryId", x."listCode", x."region", x."data" from jsonb_to_recordset(${json(versionEvents)})
-        as x("type" text, "entryId" uuid, "listCode" text, "region" text, "data" jsonb)`);
+        as x("type" text, "entryId" uuid, "listCode" text, "region" text, "data" jsonb)`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -503,14 +586,29 @@ function listsOf(catalog: Snapshot) {
   return listResolver(catalog.lists.filter((l) => !tiers.has(l.code)));
 }
 
-function stage(row: ParsedRow, ctx: { catalog: Snapshot; lists: ReturnType<typeof listsOf>; caller: AuthContext; secret: string; now: Date; opts: ImportOptions }): Staged | RowError {
+function stage(
+  row: ParsedRow,
+  ctx: {
+    catalog: Snapshot;
+    lists: ReturnType<typeof listsOf>;
+    caller: AuthContext;
+    secret: string;
+    now: Date;
+    opts: ImportOptions;
+  },
+): Staged | RowError {
   if ('error' in row) return row.error;
   const shape = ctx.opts.checkShape(row.input);
   if (shape) return { row: row.row, code: 'VALIDATION_FAILED', message: shape };
   // 名单 as a clerk writes it: the list's Chinese name is as good as its code.
   if (!ctx.catalog.listByCode.has(row.input.list)) {
     const code = ctx.lists.resolve(row.input.list);
-    if (!code) return { row: row.row, code: 'VALIDATION_FAILED', message: `list ${JSON.stringify(row.input.list)} is neither a list code nor a list name in the catalogue; accepted: ${ctx.lists.accepted}` };
+    if (!code)
+      return {
+        row: row.row,
+        code: 'VALIDATION_FAILED',
+        message: `list ${JSON.stringify(row.input.list)} is neither a list code nor a list name in the catalogue; accepted: ${ctx.lists.accepted}`,
+      };
     row.input.list = code;
   }
   try {
@@ -525,7 +623,8 @@ function stage(row: ParsedRow, ctx: { catalog: Snapshot; lists: ReturnType<typeo
     };
   } catch (err) {
     // Rows have columns: the record's /subject/uscc is the uscc column.
-    if (err instanceof ApiError) return { row: row.row, code: err.code, message: err.detail.replace(/^\/(subject\/)?/, '') };
+    if (err instanceof ApiError)
+      return { row: row.row, code: err.code, message: err.detail.replace(/^\/(subject\/)?/, '') };
     throw err;
   }
 }
@@ -544,7 +643,8 @@ async function* limited(body: AsyncIterable<Uint8Array>, limit: number): AsyncGe
     }
     if (next.done) return;
     total += next.value.length;
-    if (total > limit) throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
+    if (total > limit)
+      throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
     yield next.value;
   }
 }
@@ -558,16 +658,26 @@ export const MAX_RUNNING_IMPORTS = 2;
 
 class Rollback extends Error {}
 
-export async function runImport(database: Database, caller: AuthContext, secret: string, opts: ImportOptions, body: AsyncIterable<Uint8Array>): Promise<ImportSummary> {
+export async function runImport(
+  database: Database,
+  caller: AuthContext,
+  secret: string,
+  opts: ImportOptions,
+  body: AsyncIterable<Uint8Array>,
+): Promise<ImportSummary> {
   const db = database.db;
   const importId = randomUUID();
   const ctx: Ctx = { importId, caller, actor: { keyId: caller.keyId, departmentId: caller.department.departmentId } };
   const layout = opts.layout ?? {};
   const counts = new Counts(layout);
   if (running >= MAX_RUNNING_IMPORTS) {
-    throw new ApiError('RATE_LIMITED', `${MAX_RUNNING_IMPORTS} imports are already running on this instance; retry when one has finished`, {
-      headers: { 'retry-after': '30' },
-    });
+    throw new ApiError(
+      'RATE_LIMITED',
+      `${MAX_RUNNING_IMPORTS} imports are already running on this instance; retry when one has finished`,
+      {
+        headers: { 'retry-after': '30' },
+      },
+    );
   }
   running++;
   let release = async () => {};
@@ -581,7 +691,8 @@ export async function runImport(database: Database, caller: AuthContext, secret:
     // In accept-valid on PostgreSQL two batches that share no record or subject are written at once, on two
     // connections, which is what uses both cores of the database.
     const writers = !allOrNothing && database.engine === 'postgres' ? 2 : 1;
-    const feed: Feed = (write) => pumpBatches(source, stageCtx, counts, { writers, batchSize: opts.batchSize, allOrNothing }, write);
+    const feed: Feed = (write) =>
+      pumpBatches(source, stageCtx, counts, { writers, batchSize: opts.batchSize, allOrNothing }, write);
     if (allOrNothing) await importAllOrNothing(db, ctx, counts, feed);
     else await importAcceptValid(db, ctx, counts, feed);
   } catch (err) {
@@ -595,8 +706,21 @@ export async function runImport(database: Database, caller: AuthContext, secret:
 
 async function startImport(db: Db, ctx: Ctx, opts: ImportOptions): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.insert(imports).values({ id: ctx.importId, departmentId: ctx.caller.department.departmentId, keyId: ctx.caller.keyId, format: opts.format, mode: opts.mode, status: 'running' });
-    await audit(tx, ctx.actor, 'import.start', { type: 'import', id: ctx.importId }, { format: opts.format, mode: opts.mode, encoding: opts.encoding });
+    await tx.insert(imports).values({
+      id: ctx.importId,
+      departmentId: ctx.caller.department.departmentId,
+      keyId: ctx.caller.keyId,
+      format: opts.format,
+      mode: opts.mode,
+      status: 'running',
+    });
+    await audit(
+      tx,
+      ctx.actor,
+      'import.start',
+      { type: 'import', id: ctx.importId },
+      { format: opts.format, mode: opts.mode, encoding: opts.encoding },
+    );
   });
 }
 
@@ -644,7 +768,13 @@ const emptyImport = () => new ApiError('EMPTY_IMPORT', 'the file has no data row
  * Progress commits with the batch it counts, so after a crash the row says exactly what is in. Increments, because
  * two batches may commit in either order.
  */
-async function recordProgress(tx: Tx, importId: string, counts: Counts, progress: Progress, r: BatchResult): Promise<void> {
+async function recordProgress(
+  tx: Tx,
+  importId: string,
+  counts: Counts,
+  progress: Progress,
+  r: BatchResult,
+): Promise<void> {
   const rejected = progress.rejected + r.errors.length;
   await tx
     .update(imports)
@@ -653,18 +783,34 @@ async function recordProgress(tx: Tx, importId: string, counts: Counts, progress
       accepted: sql`${imports.accepted} + ${r.accepted}`,
       rejected: sql`${imports.rejected} + ${rejected}`,
       // The kept errors so far, when there are new ones: a crash then leaves them readable too.
-      ...(rejected > 0 ? { errors: { ...counts.report(), items: [...counts.errors, ...r.errors.map(counts.locate)].slice(0, MAX_REPORTED_ERRORS) } } : {}),
+      ...(rejected > 0
+        ? {
+            errors: {
+              ...counts.report(),
+              items: [...counts.errors, ...r.errors.map(counts.locate)].slice(0, MAX_REPORTED_ERRORS),
+            },
+          }
+        : {}),
     })
     .where(eq(imports.id, importId));
 }
 
 /** Records an import stopped by `err` as failed; answers the error to throw, naming the import. */
-async function recordFailure(db: Db, importId: string, mode: ImportMode, counts: Counts, err: unknown): Promise<unknown> {
-  const failure = err instanceof ApiError ? { code: err.code, detail: err.detail } : { code: 'INTERNAL', detail: 'internal error' };
+async function recordFailure(
+  db: Db,
+  importId: string,
+  mode: ImportMode,
+  counts: Counts,
+  err: unknown,
+): Promise<unknown> {
+  const failure =
+    err instanceof ApiError ? { code: err.code, detail: err.detail } : { code: 'INTERNAL', detail: 'internal error' };
   // All-or-nothing rolled back; accept-valid keeps its committed batches and says so.
   if (mode === 'all-or-nothing') counts.rollBack();
   await finish(db, importId, 'failed', counts, failure).catch(() => {});
-  return err instanceof ApiError ? new ApiError(err.code, `${err.detail} (import ${importId}, recorded as failed)`, err.extra) : err;
+  return err instanceof ApiError
+    ? new ApiError(err.code, `${err.detail} (import ${importId}, recorded as failed)`, err.extra)
+    : err;
 }
 
 /**
@@ -762,10 +908,23 @@ export class Writers {
   }
 }
 
-async function finish(exec: Db | Tx, importId: string, status: ImportStatus, counts: Counts, failure?: { code: string; detail: string }) {
+async function finish(
+  exec: Db | Tx,
+  importId: string,
+  status: ImportStatus,
+  counts: Counts,
+  failure?: { code: string; detail: string },
+) {
   await exec
     .update(imports)
-    .set({ status, rowsRead: counts.rowsRead, accepted: counts.accepted, rejected: counts.rejected, errors: counts.report(failure), finishedAt: new Date() })
+    .set({
+      status,
+      rowsRead: counts.rowsRead,
+      accepted: counts.accepted,
+      rejected: counts.rejected,
+      errors: counts.report(failure),
+      finishedAt: new Date(),
+    })
     .where(eq(imports.id, importId));
 }
 
@@ -813,12 +972,21 @@ export async function getImport(database: Database, caller: AuthContext, importI
 }
 
 /** Newest first, a page at a time (services/paging.ts). */
-export async function listImports(database: Database, caller: AuthContext, q: { limit: number; after?: string | undefined }): Promise<Page<ImportSummary>> {
+export async function listImports(
+  database: Database,
+  caller: AuthContext,
+  q: { limit: number; after?: string | undefined },
+): Promise<Page<ImportSummary>> {
   const page = await readPage(
     { at: imports.startedAt, id: imports.id },
     q,
     (after, orderBy, limit) =>
-      database.db.select().from(imports).where(and(eq(imports.departmentId, caller.department.departmentId), after)).orderBy(...orderBy).limit(limit),
+      database.db
+        .select()
+        .from(imports)
+        .where(and(eq(imports.departmentId, caller.department.departmentId), after))
+        .orderBy(...orderBy)
+        .limit(limit),
     (r) => ({ at: r.startedAt, id: r.id }),
   );
   const items: ImportSummary[] = [];

@@ -13,7 +13,14 @@ import { parseUscc } from '../domain/uscc.js';
 import { ApiError } from '../errors.js';
 import { type Actor, audit } from './audit.js';
 import { type Page, readPage } from './paging.js';
-import type { ApiKey, CreatedKey, CreateDepartmentBody, CreateKeyBody, Department, RotatedKey } from '../routes/admin/schemas.js';
+import type {
+  ApiKey,
+  CreatedKey,
+  CreateDepartmentBody,
+  CreateKeyBody,
+  Department,
+  RotatedKey,
+} from '../routes/admin/schemas.js';
 
 // Departments and keys as the admin routes answer them (routes/admin/schemas.ts). A key's expiresAt: refused
 // (EXPIRED_KEY) from that instant on; lastUsedAt: to within a minute (LAST_USED_RESOLUTION_MS).
@@ -52,11 +59,7 @@ const toKey = (r: typeof apiKeys.$inferSelect): KeyInfo => ({
   successorId: r.successorId,
 });
 
-export async function createDepartment(
-  db: Db,
-  actor: Actor,
-  input: CreateDepartmentBody,
-): Promise<Department> {
+export async function createDepartment(db: Db, actor: Actor, input: CreateDepartmentBody): Promise<Department> {
   const uscc = parseUscc(input.uscc);
   if (!uscc.ok) throw new ApiError('INVALID_USCC', uscc.detail, { errors: [{ path: '/uscc', message: uscc.detail }] });
   return db.transaction(async (tx) => {
@@ -72,11 +75,20 @@ export async function createDepartment(
 }
 
 /** Oldest first, a page at a time (services/paging.ts). */
-export async function listDepartments(db: Db, q: { limit: number; after?: string | undefined }): Promise<Page<Department>> {
+export async function listDepartments(
+  db: Db,
+  q: { limit: number; after?: string | undefined },
+): Promise<Page<Department>> {
   const page = await readPage(
     { at: departments.createdAt, id: departments.id, order: 'asc' },
     q,
-    (after, orderBy, limit) => db.select().from(departments).where(after).orderBy(...orderBy).limit(limit),
+    (after, orderBy, limit) =>
+      db
+        .select()
+        .from(departments)
+        .where(after)
+        .orderBy(...orderBy)
+        .limit(limit),
     (r) => ({ at: r.createdAt, id: r.id }),
   );
   return { items: page.items.map(toDepartment), nextCursor: page.nextCursor };
@@ -99,15 +111,26 @@ export async function createKey(
   input: CreateKeyBody & { secret?: string | undefined },
 ): Promise<CreatedKey> {
   const secret = input.secret ?? newSecret();
-  if (!KEY_PATTERN.test(secret)) throw new ApiError('VALIDATION_FAILED', 'a key must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
+  if (!KEY_PATTERN.test(secret))
+    throw new ApiError('VALIDATION_FAILED', 'a key must be 24–256 characters of A–Z a–z 0–9 . _ ~ -');
   const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
   if (expiresAt && !(expiresAt.getTime() > Date.now())) {
-    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ path: '/expiresAt', message: 'must be in the future' }] });
+    throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', {
+      errors: [{ path: '/expiresAt', message: 'must be in the future' }],
+    });
   }
   return db.transaction(async (tx) => {
-    const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, input.departmentId));
+    const [dept] = await tx
+      .select({ id: departments.id })
+      .from(departments)
+      .where(eq(departments.id, input.departmentId));
     if (!dept) throw new ApiError('NOT_FOUND', `no department ${input.departmentId}`);
-    return insertKey(tx, actor, { departmentId: input.departmentId, scopes: input.scopes, label: input.label ?? null, expiresAt }, secret);
+    return insertKey(
+      tx,
+      actor,
+      { departmentId: input.departmentId, scopes: input.scopes, label: input.label ?? null, expiresAt },
+      secret,
+    );
   });
 }
 
@@ -120,9 +143,23 @@ async function insertKey(
   const scopes = [...new Set(k.scopes)];
   const [row] = await tx
     .insert(apiKeys)
-    .values({ departmentId: k.departmentId, scopes, label: k.label, secretHash: hashSecret(secret), hint: hintOf(secret), createdBy: actor.keyId, expiresAt: k.expiresAt })
+    .values({
+      departmentId: k.departmentId,
+      scopes,
+      label: k.label,
+      secretHash: hashSecret(secret),
+      hint: hintOf(secret),
+      createdBy: actor.keyId,
+      expiresAt: k.expiresAt,
+    })
     .returning();
-  await audit(tx, actor, 'key.create', { type: 'api_key', id: row!.id }, { departmentId: k.departmentId, scopes, expiresAt: k.expiresAt?.toISOString() ?? null });
+  await audit(
+    tx,
+    actor,
+    'key.create',
+    { type: 'api_key', id: row!.id },
+    { departmentId: k.departmentId, scopes, expiresAt: k.expiresAt?.toISOString() ?? null },
+  );
   return { ...toKey(row!), secret };
 }
 
@@ -141,9 +178,16 @@ export async function rotateKey(db: Db, actor: Actor, keyId: string, overlapSeco
     const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, keyId)).for('update');
     if (!row) throw new ApiError('NOT_FOUND', `no key ${keyId}`);
     if (row.revokedAt) throw new ApiError('CONFLICT', 'a revoked key cannot be rotated; create a new key instead');
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new ApiError('CONFLICT', 'an expired key cannot be rotated; create a new key instead');
-    if (row.successorId) throw new ApiError('CONFLICT', `this key was already rotated; its successor is ${row.successorId}`);
-    const successor = await insertKey(tx, actor, { departmentId: row.departmentId, scopes: row.scopes, label: row.label, expiresAt: null }, secret);
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now())
+      throw new ApiError('CONFLICT', 'an expired key cannot be rotated; create a new key instead');
+    if (row.successorId)
+      throw new ApiError('CONFLICT', `this key was already rotated; its successor is ${row.successorId}`);
+    const successor = await insertKey(
+      tx,
+      actor,
+      { departmentId: row.departmentId, scopes: row.scopes, label: row.label, expiresAt: null },
+      secret,
+    );
     const [updated] = await tx
       .update(apiKeys)
       .set({
@@ -152,14 +196,23 @@ export async function rotateKey(db: Db, actor: Actor, keyId: string, overlapSeco
       })
       .where(eq(apiKeys.id, keyId))
       .returning();
-    await audit(tx, actor, 'key.rotate', { type: 'api_key', id: keyId }, { successorId: successor.keyId, overlapSeconds, expiresAt: updated!.expiresAt?.toISOString() ?? null });
+    await audit(
+      tx,
+      actor,
+      'key.rotate',
+      { type: 'api_key', id: keyId },
+      { successorId: successor.keyId, overlapSeconds, expiresAt: updated!.expiresAt?.toISOString() ?? null },
+    );
     cacheOf(db).clear();
     return { successor, previous: toKey(updated!) };
   });
 }
 
 /** Oldest first, a page at a time (services/paging.ts). */
-export async function listKeys(db: Db, q: { departmentId?: string | undefined; limit: number; after?: string | undefined }): Promise<Page<KeyInfo>> {
+export async function listKeys(
+  db: Db,
+  q: { departmentId?: string | undefined; limit: number; after?: string | undefined },
+): Promise<Page<KeyInfo>> {
   const page = await readPage(
     { at: apiKeys.createdAt, id: apiKeys.id, order: 'asc' },
     q,
@@ -191,8 +244,15 @@ export async function revokeKey(db: Db, actor: Actor, keyId: string): Promise<Ke
         .select({ n: sql<number>`count(*)::int` })
         .from(apiKeys)
         // An expired key (a rotated one past its overlap) locks no one out any less than a revoked one.
-        .where(and(isNull(apiKeys.revokedAt), sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`, sql`'admin' = any(${apiKeys.scopes})`));
-      if ((count?.n ?? 0) <= 1) throw new ApiError('LAST_ADMIN_KEY', 'create another admin key before revoking this one');
+        .where(
+          and(
+            isNull(apiKeys.revokedAt),
+            sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`,
+            sql`'admin' = any(${apiKeys.scopes})`,
+          ),
+        );
+      if ((count?.n ?? 0) <= 1)
+        throw new ApiError('LAST_ADMIN_KEY', 'create another admin key before revoking this one');
     }
     const [updated] = await tx
       .update(apiKeys)
@@ -230,7 +290,12 @@ function touch(db: Db, keyId: string, now: number): void {
   // Not awaited: a request never waits for bookkeeping, and a failed touch only leaves lastUsedAt a minute older.
   db.update(apiKeys)
     .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, keyId), sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - ${LAST_USED_RESOLUTION_MS} * interval '1 millisecond')`))
+    .where(
+      and(
+        eq(apiKeys.id, keyId),
+        sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - ${LAST_USED_RESOLUTION_MS} * interval '1 millisecond')`,
+      ),
+    )
     .then(
       () => undefined,
       () => seen.delete(keyId),

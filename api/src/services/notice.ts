@@ -22,7 +22,10 @@ import type { IssuedNotice, NoticePrefix } from '../routes/notices/schemas.js';
 export const NOTICE_PREFIX = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 
 const esc = (s: string | number | null | undefined) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 export const VERDICT_TEXT: Record<CheckResult['verdict'], string> = {
   prohibited: '禁止办理',
@@ -44,7 +47,8 @@ const beijingDay = (iso: string | Date) => beijing(iso).slice(0, 11);
 /** The year a notice is numbered in: the issuing day in Asia/Shanghai (China has no DST). */
 export const noticeYear = (at: Date) => new Date(at.getTime() + BEIJING_MS).getUTCFullYear();
 
-export const formatNoticeNumber = (prefix: string, year: number, seq: number) => `${prefix}〔${year}〕第${String(seq).padStart(6, '0')}号`;
+export const formatNoticeNumber = (prefix: string, year: number, seq: number) =>
+  `${prefix}〔${year}〕第${String(seq).padStart(6, '0')}号`;
 
 /** The prefix when none was set: the department's own name, so a number is never ambiguous between departments. */
 const prefixOf = (d: { name: string; noticePrefix: string | null }) => d.noticePrefix ?? `${d.name}告`;
@@ -67,14 +71,22 @@ class AlreadyIssued extends Error {}
  * Issues the notice of a check once; later calls return the same number. Only the department that ran the check
  * issues it (another's check is NOT_FOUND, as in GET /v1/checks/{id}).
  */
-export async function issueNotice(db: Db, caller: AuthContext, checkId: string, operator?: string): Promise<{ notice: IssuedNotice; created: boolean }> {
+export async function issueNotice(
+  db: Db,
+  caller: AuthContext,
+  checkId: string,
+  operator?: string,
+): Promise<{ notice: IssuedNotice; created: boolean }> {
   const check = await getCheck(db, caller, checkId);
   const existing = await findNotice(db, checkId);
   if (existing) return { notice: existing, created: false };
   const deptId = check.departmentId;
   try {
     const notice = await db.transaction(async (tx) => {
-      const [dept] = await tx.select({ name: departments.name, noticePrefix: departments.noticePrefix }).from(departments).where(eq(departments.id, deptId));
+      const [dept] = await tx
+        .select({ name: departments.name, noticePrefix: departments.noticePrefix })
+        .from(departments)
+        .where(eq(departments.id, deptId));
       const now = new Date();
       const year = noticeYear(now);
       // The upsert takes the counter row's lock: concurrent issues of one department-year queue here, each sees the
@@ -82,7 +94,10 @@ export async function issueNotice(db: Db, caller: AuthContext, checkId: string, 
       const [counter] = await tx
         .insert(noticeCounters)
         .values({ departmentId: deptId, year, last: 1 })
-        .onConflictDoUpdate({ target: [noticeCounters.departmentId, noticeCounters.year], set: { last: sql`${noticeCounters.last} + 1` } })
+        .onConflictDoUpdate({
+          target: [noticeCounters.departmentId, noticeCounters.year],
+          set: { last: sql`${noticeCounters.last} + 1` },
+        })
         .returning({ last: noticeCounters.last });
       const seq = counter!.last;
       const [row] = await tx
@@ -100,7 +115,13 @@ export async function issueNotice(db: Db, caller: AuthContext, checkId: string, 
         .onConflictDoNothing({ target: notices.checkId })
         .returning();
       if (!row) throw new AlreadyIssued();
-      await audit(tx, { keyId: caller.keyId, departmentId: caller.department.departmentId }, 'notice.issue', { type: 'notice', id: row.id }, { checkId, number: row.number });
+      await audit(
+        tx,
+        { keyId: caller.keyId, departmentId: caller.department.departmentId },
+        'notice.issue',
+        { type: 'notice', id: row.id },
+        { checkId, number: row.number },
+      );
       return toIssued(row);
     });
     return { notice, created: true };
@@ -115,14 +136,27 @@ export async function findNotice(db: Db, checkId: string): Promise<IssuedNotice 
   return row ? toIssued(row) : null;
 }
 
-export async function setNoticePrefix(db: Db, actor: Actor, departmentId: string, prefix: string | null): Promise<NoticePrefix> {
+export async function setNoticePrefix(
+  db: Db,
+  actor: Actor,
+  departmentId: string,
+  prefix: string | null,
+): Promise<NoticePrefix> {
   if (prefix !== null && !NOTICE_PREFIX.test(prefix)) {
-    throw new ApiError('VALIDATION_FAILED', 'noticePrefix is 1–20 Chinese characters, letters or digits, e.g. 鹤市监告', {
-      errors: [{ path: '/noticePrefix', message: 'must be 1–20 Chinese characters, letters or digits' }],
-    });
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'noticePrefix is 1–20 Chinese characters, letters or digits, e.g. 鹤市监告',
+      {
+        errors: [{ path: '/noticePrefix', message: 'must be 1–20 Chinese characters, letters or digits' }],
+      },
+    );
   }
   return db.transaction(async (tx) => {
-    const [row] = await tx.update(departments).set({ noticePrefix: prefix }).where(eq(departments.id, departmentId)).returning();
+    const [row] = await tx
+      .update(departments)
+      .set({ noticePrefix: prefix })
+      .where(eq(departments.id, departmentId))
+      .returning();
     if (!row) throw new ApiError('NOT_FOUND', `no department ${departmentId}`);
     await audit(tx, actor, 'department.notice_prefix', { type: 'department', id: row.id }, { noticePrefix: prefix });
     return { departmentId: row.id, name: row.name, noticePrefix: prefix, effectivePrefix: prefixOf(row) };
@@ -134,17 +168,32 @@ export async function setNoticePrefix(db: Db, actor: Actor, departmentId: string
 // cannot be used to forge anything else the secret signs (ID-number hashes).
 
 const linkKey = (secret: string) => createHmac('sha256', secret).update('yingcha notice link v1').digest();
-const linkSignature = (secret: string, noticeId: string, expires: number) => createHmac('sha256', linkKey(secret)).update(`${noticeId}.${expires}`).digest('hex');
+const linkSignature = (secret: string, noticeId: string, expires: number) =>
+  createHmac('sha256', linkKey(secret)).update(`${noticeId}.${expires}`).digest('hex');
 
-export function signNoticeLink(secret: string, noticeId: string, ttlSeconds: number, now = Date.now()): { path: string; expiresAt: string } {
+export function signNoticeLink(
+  secret: string,
+  noticeId: string,
+  ttlSeconds: number,
+  now = Date.now(),
+): { path: string; expiresAt: string } {
   const expires = Math.floor(now / 1000) + ttlSeconds;
-  return { path: `/v1/notices/${noticeId}?expires=${expires}&signature=${linkSignature(secret, noticeId, expires)}`, expiresAt: new Date(expires * 1000).toISOString() };
+  return {
+    path: `/v1/notices/${noticeId}?expires=${expires}&signature=${linkSignature(secret, noticeId, expires)}`,
+    expiresAt: new Date(expires * 1000).toISOString(),
+  };
 }
 
 export type LinkCheck = 'ok' | 'expired' | 'invalid';
 
 /** The signature is checked before the expiry, so an altered expiry reads as altered (403), not as expired (410). */
-export function checkNoticeLink(secret: string, noticeId: string, expires: string | undefined, signature: string | undefined, now = Date.now()): LinkCheck {
+export function checkNoticeLink(
+  secret: string,
+  noticeId: string,
+  expires: string | undefined,
+  signature: string | undefined,
+  now = Date.now(),
+): LinkCheck {
   if (!expires || !/^\d{1,12}$/.test(expires) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return 'invalid';
   const want = Buffer.from(linkSignature(secret, noticeId, Number(expires)), 'hex');
   if (!timingSafeEqual(want, Buffer.from(signature, 'hex'))) return 'invalid';
@@ -152,7 +201,10 @@ export function checkNoticeLink(secret: string, noticeId: string, expires: strin
 }
 
 /** The notice a signed link names, with its check, without a caller: the signature is the authority. */
-export async function noticeForLink(db: Db, noticeId: string): Promise<{ notice: IssuedNotice; check: CheckResult } | null> {
+export async function noticeForLink(
+  db: Db,
+  noticeId: string,
+): Promise<{ notice: IssuedNotice; check: CheckResult } | null> {
   const [n] = await db.select().from(notices).where(eq(notices.id, noticeId));
   const [c] = n ? await db.select().from(checks).where(receiptIdIs(n.checkId)) : [];
   return n && c ? { notice: toIssued(n), check: toCheckResult(c) } : null;
@@ -247,7 +299,12 @@ export interface RenderOptions {
   verifyUrl: string;
 }
 
-export async function renderNoticeFor(db: Db, caller: AuthContext, checkId: string, verifyUrl: (hash: string) => string): Promise<string> {
+export async function renderNoticeFor(
+  db: Db,
+  caller: AuthContext,
+  checkId: string,
+  verifyUrl: (hash: string) => string,
+): Promise<string> {
   const c = await getCheck(db, caller, checkId);
   return renderNotice(db, c, { notice: await findNotice(db, checkId), verifyUrl: verifyUrl(c.receipt.hash) });
 }
@@ -255,11 +312,20 @@ export async function renderNoticeFor(db: Db, caller: AuthContext, checkId: stri
 export async function renderNotice(db: Db, c: CheckResult, opts: RenderOptions): Promise<string> {
   const deptIds = [...new Set([...c.hits.map((h) => h.decidedBy), c.departmentId])];
   const names = new Map(
-    (await db.select({ id: departments.id, name: departments.name }).from(departments).where(inArray(departments.id, deptIds))).map((d) => [d.id, d.name]),
+    (
+      await db
+        .select({ id: departments.id, name: departments.name })
+        .from(departments)
+        .where(inArray(departments.id, deptIds))
+    ).map((d) => [d.id, d.name]),
   );
   const listNames = new Map(c.hits.map((h) => [h.list.code, h.list.name]));
   const punitive = c.hits.some((h) => h.list.polarity === 'punitive' && !h.suspended);
-  const title = punitive ? '失信联合惩戒告知书' : c.verdict === 'incentive' ? '守信联合激励告知书' : '联合奖惩查询结果告知书';
+  const title = punitive
+    ? '失信联合惩戒告知书'
+    : c.verdict === 'incentive'
+      ? '守信联合激励告知书'
+      : '联合奖惩查询结果告知书';
   const subject = c.hits[0]?.subject ?? c.subject.resolved[0];
   const to = subject?.name ?? c.subject.asked.name ?? c.subject.asked.uscc ?? c.subject.asked.idNumber ?? '';
   const ident = subject?.uscc ?? subject?.idMasked ?? c.subject.asked.uscc ?? c.subject.asked.idNumber ?? '';
@@ -267,15 +333,19 @@ export async function renderNotice(db: Db, c: CheckResult, opts: RenderOptions):
 
   const hits = c.hits
     .map(
-      (h) => `<li class="item"><b>${esc(h.list.name)}</b>：${esc(h.subject.name)}，认定部门${esc(names.get(h.decidedBy) ?? '')}，认定文书${esc(h.decisionDocNo)}，${h.list.polarity === 'punitive' ? '失信行为' : '认定事由'}：${esc(h.reason)}，认定日期${esc(beijingDay(h.decidedAt))}${h.validUntil ? `，有效期至${esc(beijingDay(h.validUntil))}` : ''}。${h.matchedBy === 'related_person' ? `（系关联人员：${esc(h.matchReason)}）` : ''}${h.suspended ? '<br><b>该记录存在异议，核实期间暂不执行惩戒措施。</b>' : ''}${['name', 'former_name', 'fuzzy_name'].includes(h.matchedBy) ? '<br>（仅名称匹配，须核对统一社会信用代码或身份证号后方可认定。）' : ''}<span class="ref">依据备忘录：${esc(h.memoranda.map((m) => m.docNo).join('、'))}</span></li>`,
+      (h) =>
+        `<li class="item"><b>${esc(h.list.name)}</b>：${esc(h.subject.name)}，认定部门${esc(names.get(h.decidedBy) ?? '')}，认定文书${esc(h.decisionDocNo)}，${h.list.polarity === 'punitive' ? '失信行为' : '认定事由'}：${esc(h.reason)}，认定日期${esc(beijingDay(h.decidedAt))}${h.validUntil ? `，有效期至${esc(beijingDay(h.validUntil))}` : ''}。${h.matchedBy === 'related_person' ? `（系关联人员：${esc(h.matchReason)}）` : ''}${h.suspended ? '<br><b>该记录存在异议，核实期间暂不执行惩戒措施。</b>' : ''}${['name', 'former_name', 'fuzzy_name'].includes(h.matchedBy) ? '<br>（仅名称匹配，须核对统一社会信用代码或身份证号后方可认定。）' : ''}<span class="ref">依据备忘录：${esc(h.memoranda.map((m) => m.docNo).join('、'))}</span></li>`,
     )
     .join('\n');
   const measures = c.measures
     .map(
-      (m) => `<li class="item">${esc(m.text)}<br><span class="ref">依据：${esc(m.docNo)} 第${esc(m.ordinal)}项${m.legalBasis ? `；${esc(m.legalBasis)}` : ''}（${m.mandatory ? '强制性' : '推荐性'}措施）</span></li>`,
+      (m) =>
+        `<li class="item">${esc(m.text)}<br><span class="ref">依据：${esc(m.docNo)} 第${esc(m.ordinal)}项${m.legalBasis ? `；${esc(m.legalBasis)}` : ''}（${m.mandatory ? '强制性' : '推荐性'}措施）</span></li>`,
     )
     .join('\n');
-  const reasons = [...new Set(c.reasons.map((r) => reasonText(r.message, listNames)))].map((r) => `<li>${esc(r)}</li>`).join('\n');
+  const reasons = [...new Set(c.reasons.map((r) => reasonText(r.message, listNames)))]
+    .map((r) => `<li>${esc(r)}</li>`)
+    .join('\n');
   const number = opts.notice ? opts.notice.number : '（草稿：尚未出具，无文号）';
   const dept = names.get(c.departmentId) ?? '';
 

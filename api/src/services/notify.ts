@@ -30,7 +30,11 @@ export async function listen(
   }
   if (!database.url) throw new Error('listen: the PostgreSQL url is missing');
   // postgres.js keeps one connection for all LISTENs of a client and reconnects it by itself, calling onlisten again.
-  const sql = postgres(database.url, { max: 1, onnotice: () => {}, connection: { application_name: 'yingcha-listen' } });
+  const sql = postgres(database.url, {
+    max: 1,
+    onnotice: () => {},
+    connection: { application_name: 'yingcha-listen' },
+  });
   await Promise.all(channels.map((c) => sql.listen(c, (payload) => onNotify(c, payload), onConnect)));
   return { close: () => sql.end({ timeout: 5 }) };
 }

@@ -37,15 +37,29 @@ function toView(r: Row, now = new Date()): ObjectionView {
 export async function openObjection(db: Db, caller: AuthContext, input: OpenObjectionInput): Promise<ObjectionView> {
   const row = await openCase(db, caller, 'objection', input, {
     admit: async (_tx, { current }) => {
-      if (current.status === 'objection_pending') throw new ApiError('OBJECTION_ALREADY_OPEN', 'this record already has an objection being handled');
-      if (current.status !== 'active') throw new ApiError('INVALID_TRANSITION', `a record that is ${current.status} cannot be objected to`);
+      if (current.status === 'objection_pending')
+        throw new ApiError('OBJECTION_ALREADY_OPEN', 'this record already has an objection being handled');
+      if (current.status !== 'active')
+        throw new ApiError('INVALID_TRANSITION', `a record that is ${current.status} cannot be objected to`);
       return { entryStatus: 'objection_pending' };
     },
     deadline: objectionDeadline,
-    insert: async (tx, values) => (await tx.insert(objections).values({ ...values, applicant: input.applicant, reason: input.reason }).returning())[0]!,
+    insert: async (tx, values) =>
+      (
+        await tx
+          .insert(objections)
+          .values({ ...values, applicant: input.applicant, reason: input.reason })
+          .returning()
+      )[0]!,
     // 存在异议: the record is suspended in the same transaction (003:L205, L477).
     after: async (tx, { actor, now }, row) => {
-      await changeStatusIn(tx, actor, input.entryId, { to: 'objection_pending', change: 'objection_opened', detail: { objectionId: row.id }, from: ['active'], now });
+      await changeStatusIn(tx, actor, input.entryId, {
+        to: 'objection_pending',
+        change: 'objection_opened',
+        detail: { objectionId: row.id },
+        from: ['active'],
+        now,
+      });
     },
   });
   return toView(row);
@@ -58,7 +72,13 @@ export async function getObjection(db: Db, caller: AuthContext, id: string): Pro
 export async function listObjections(
   db: Db,
   caller: AuthContext,
-  q: { entryId?: string | undefined; status?: Row['status'] | undefined; overdue?: boolean | undefined; limit: number; after?: string | undefined },
+  q: {
+    entryId?: string | undefined;
+    status?: Row['status'] | undefined;
+    overdue?: boolean | undefined;
+    limit: number;
+    after?: string | undefined;
+  },
 ): Promise<Page<ObjectionView>> {
   const extra = [];
   if (q.overdue !== undefined) {
@@ -77,7 +97,12 @@ function amendmentPatch(a: Amendment | undefined): VersionPatch {
   const patch: VersionPatch = {};
   if (!a || Object.values(a).every((v) => v === undefined)) {
     throw new ApiError('VALIDATION_FAILED', 'an amend correction needs the corrected fields', {
-      errors: [{ path: '/amendment', message: 'must name at least one of reason, decisionDocNo, validFrom, validUntil, points' }],
+      errors: [
+        {
+          path: '/amendment',
+          message: 'must name at least one of reason, decisionDocNo, validFrom, validUntil, points',
+        },
+      ],
     });
   }
   if (a.reason !== undefined) patch.reason = a.reason;
@@ -88,7 +113,12 @@ function amendmentPatch(a: Amendment | undefined): VersionPatch {
   return patch;
 }
 
-export async function decideObjection(db: Db, caller: AuthContext, id: string, input: DecideObjectionInput): Promise<ObjectionView> {
+export async function decideObjection(
+  db: Db,
+  caller: AuthContext,
+  id: string,
+  input: DecideObjectionInput,
+): Promise<ObjectionView> {
   if (input.outcome === 'upheld' && !input.correction) {
     throw new ApiError('VALIDATION_FAILED', 'an upheld objection must say how the record is corrected', {
       errors: [{ path: '/correction', message: 'is required when outcome is upheld (revoke or amend)' }],
@@ -100,7 +130,9 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
     });
   }
   if (input.correction !== 'amend' && input.amendment) {
-    throw new ApiError('VALIDATION_FAILED', 'amendment is only for correction "amend"', { errors: [{ path: '/amendment', message: 'must be absent unless correction is amend' }] });
+    throw new ApiError('VALIDATION_FAILED', 'amendment is only for correction "amend"', {
+      errors: [{ path: '/amendment', message: 'must be absent unless correction is amend' }],
+    });
   }
   const patch = input.correction === 'amend' ? amendmentPatch(input.amendment) : undefined;
   const catalog = await currentCatalog(db);
@@ -113,13 +145,27 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
     if (current.status === 'objection_pending') {
       const detail = { objectionId: id };
       if (input.outcome === 'upheld' && input.correction === 'revoke') {
-        entryStatus = (await changeStatusIn(tx, actor, o.entryId, { to: 'revoked', change: 'revoked', detail: { ...detail, reason: input.note ?? 'objection upheld' }, now })).status;
+        entryStatus = (
+          await changeStatusIn(tx, actor, o.entryId, {
+            to: 'revoked',
+            change: 'revoked',
+            detail: { ...detail, reason: input.note ?? 'objection upheld' },
+            now,
+          })
+        ).status;
       } else if (input.outcome === 'upheld') {
-        const merged = { validFrom: patch!.validFrom ?? current.validFrom, validUntil: patch!.validUntil === undefined ? current.validUntil : patch!.validUntil };
+        const merged = {
+          validFrom: patch!.validFrom ?? current.validFrom,
+          validUntil: patch!.validUntil === undefined ? current.validUntil : patch!.validUntil,
+        };
         if (merged.validUntil && merged.validUntil.getTime() <= merged.validFrom.getTime()) {
-          throw new ApiError('VALIDATION_FAILED', 'the corrected validity is empty', { errors: [{ path: '/amendment/validUntil', message: 'must be after validFrom' }] });
+          throw new ApiError('VALIDATION_FAILED', 'the corrected validity is empty', {
+            errors: [{ path: '/amendment/validUntil', message: 'must be after validFrom' }],
+          });
         }
-        entryStatus = (await changeStatusIn(tx, actor, o.entryId, { to: 'active', change: 'corrected', detail, patch: patch!, now })).status;
+        entryStatus = (
+          await changeStatusIn(tx, actor, o.entryId, { to: 'active', change: 'corrected', detail, patch: patch!, now })
+        ).status;
       } else {
         const list = catalog.listByCode.get(current.listCode);
         // 003:L71 (继续计算): on lists that say so the term continues from the rejection, so the days the record
@@ -129,7 +175,13 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
             ? { validUntil: new Date(current.validUntil.getTime() + Math.max(0, now.getTime() - o.filedAt.getTime())) }
             : undefined;
         entryStatus = (
-          await changeStatusIn(tx, actor, o.entryId, { to: 'active', change: 'reinstated', detail: { ...detail, termExtended: Boolean(restart) }, ...(restart ? { patch: restart } : {}), now })
+          await changeStatusIn(tx, actor, o.entryId, {
+            to: 'active',
+            change: 'reinstated',
+            detail: { ...detail, termExtended: Boolean(restart) },
+            ...(restart ? { patch: restart } : {}),
+            now,
+          })
         ).status;
       }
     }
@@ -153,7 +205,13 @@ export async function decideObjection(db: Db, caller: AuthContext, id: string, i
       correction: input.correction ?? null,
       entryStatus,
     });
-    await audit(tx, actor, 'objection.decide', { type: 'objection', id }, { entryId: o.entryId, outcome: input.outcome, correction: input.correction ?? null, entryStatus });
+    await audit(
+      tx,
+      actor,
+      'objection.decide',
+      { type: 'objection', id },
+      { entryId: o.entryId, outcome: input.outcome, correction: input.correction ?? null, entryStatus },
+    );
     return updated!;
   });
   return toView(row, now);

@@ -32,9 +32,13 @@ export function decodePageCursor(cursor: string, path = '/querystring/after'): P
   const text = CURSOR.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const m = /^p1:(\d{1,15}):([0-9a-f-]{36}|\d{1,18})$/.exec(text);
   if (!m) {
-    throw new ApiError('INVALID_CURSOR', 'the cursor is not one this list handed out; start without `after` or pass a nextCursor', {
-      errors: [{ path, message: 'is not a valid cursor' }],
-    });
+    throw new ApiError(
+      'INVALID_CURSOR',
+      'the cursor is not one this list handed out; start without `after` or pass a nextCursor',
+      {
+        errors: [{ path, message: 'is not a valid cursor' }],
+      },
+    );
   }
   return { at: new Date(Number(m[1])), id: m[2]! };
 }
@@ -73,7 +77,11 @@ export async function readPage<T>(
   key: (row: T) => PageKey,
 ): Promise<Page<T>> {
   const order = sort.order ?? 'desc';
-  const rows = await read(afterCursor(sort.at, sort.id, q.after, order, sort.path), pageOrder(sort.at, sort.id, order), q.limit + 1);
+  const rows = await read(
+    afterCursor(sort.at, sort.id, q.after, order, sort.path),
+    pageOrder(sort.at, sort.id, order),
+    q.limit + 1,
+  );
   return toPage(rows, q.limit, key);
 }
 
@@ -115,11 +123,14 @@ export function answerPage<K extends string, T>(
 
 /** Query parameters every paged list takes. */
 export const PageQuery = {
-  after: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a nextCursor from the previous page' })),
+  after: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'a nextCursor from the previous page' }),
+  ),
 };
 
 /** `limit` of a paged list, with the list's default and maximum (defaults.ts, PAGE_SIZES). */
-export const pageLimit = (size: { default: number; max: number }) => Type.Optional(Type.Integer({ minimum: 1, maximum: size.max, default: size.default }));
+export const pageLimit = (size: { default: number; max: number }) =>
+  Type.Optional(Type.Integer({ minimum: 1, maximum: size.max, default: size.default }));
 
 /** `limit` and `after`. */
 export const pageParams = (size: { default: number; max: number }) => ({ limit: pageLimit(size), ...PageQuery });

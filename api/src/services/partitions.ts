@@ -62,7 +62,9 @@ async function eachReceiptOf(db: Db, month: string, each: (r: ReceiptRow) => Pro
       .where(
         and(
           eq(checks.partMonth, month),
-          cursor ? or(gt(checks.chain, cursor.chain), and(eq(checks.chain, cursor.chain), gt(checks.chainSeq, cursor.seq))) : undefined,
+          cursor
+            ? or(gt(checks.chain, cursor.chain), and(eq(checks.chain, cursor.chain), gt(checks.chainSeq, cursor.seq)))
+            : undefined,
         ),
       )
       .orderBy(asc(checks.chain), asc(checks.chainSeq))
@@ -123,24 +125,36 @@ export async function archiveMonth(db: Db, month: string, dir: string): Promise<
   try {
     if (!walker.ok) {
       const b = walker.firstBroken!;
-      throw new ArchiveRefused(`${month.slice(0, 7)} does not verify (chain ${b.chain}, place ${b.chainSeq}: ${b.problem}); nothing was archived`);
+      throw new ArchiveRefused(
+        `${month.slice(0, 7)} does not verify (chain ${b.chain}, place ${b.chainSeq}: ${b.problem}); nothing was archived`,
+      );
     }
     await db.transaction(async (tx) => {
       const [there] = rows<{ t: string | null }>(await tx.execute(sql`select to_regclass(${part}) as t`));
-      if (!there?.t) throw new ArchiveRefused(`${month.slice(0, 7)} is no longer in the database (archived meanwhile?)`);
+      if (!there?.t)
+        throw new ArchiveRefused(`${month.slice(0, 7)} is no longer in the database (archived meanwhile?)`);
       await tx.execute(sql.raw(`lock table "${part}" in access exclusive mode`));
       const [now] = rows<{ n: string | number }>(await tx.execute(sql.raw(`select count(*) as n from "${part}"`)));
-      if (Number(now?.n) !== receipts) throw new ArchiveRefused(`${month.slice(0, 7)} changed while it was being archived; try again`);
+      if (Number(now?.n) !== receipts)
+        throw new ArchiveRefused(`${month.slice(0, 7)} changed while it was being archived; try again`);
       await tx.insert(checkArchives).values({
         month,
         file,
         fileSha256,
         receipts,
-        chains: chains.map(({ chain, firstSeq, lastSeq, prevHash, lastHash }) => ({ chain, firstSeq, lastSeq, prevHash, lastHash })),
+        chains: chains.map(({ chain, firstSeq, lastSeq, prevHash, lastHash }) => ({
+          chain,
+          firstSeq,
+          lastSeq,
+          prevHash,
+          lastHash,
+        })),
       });
       await tx.delete(checkIdempotency).where(eq(checkIdempotency.partMonth, month));
       // every chain goes on after this month, even one whose last receipt is older (a clock far behind included)
-      await tx.execute(sql`update check_chain set month = ${addMonths(month, 1)}::date where month < ${addMonths(month, 1)}::date`);
+      await tx.execute(
+        sql`update check_chain set month = ${addMonths(month, 1)}::date where month < ${addMonths(month, 1)}::date`,
+      );
       await tx.execute(sql.raw(`drop table "${part}"`));
       // last inside the transaction: if the name cannot be given, nothing is dropped
       await rename(partial, file);
@@ -154,8 +168,12 @@ export async function archiveMonth(db: Db, month: string, dir: string): Promise<
 }
 
 /** Archives every month older than the `keep` most recent ones (counting the month `now` is in). */
-export async function archiveOldMonths(db: Db, opts: { now: Date; keep: number; dir: string }): Promise<ArchivedMonth[]> {
-  if (!Number.isInteger(opts.keep) || opts.keep < 1) throw new Error('archiveOldMonths: keep at least the current month');
+export async function archiveOldMonths(
+  db: Db,
+  opts: { now: Date; keep: number; dir: string },
+): Promise<ArchivedMonth[]> {
+  if (!Number.isInteger(opts.keep) || opts.keep < 1)
+    throw new Error('archiveOldMonths: keep at least the current month');
   // Counted from a day ago: a check that began in the last moments of a month may append a little after it ends,
   // so a month is archived no sooner than a day after the retention lets it go.
   const before = addMonths(receiptMonth(new Date(opts.now.getTime() - 86_400_000)), 1 - opts.keep);
@@ -166,4 +184,3 @@ export async function archiveOldMonths(db: Db, opts: { now: Date; keep: number; 
   }
   return done;
 }
-

@@ -55,8 +55,19 @@ export async function recordRead(
 }
 
 /** The call the entry routes make: one line each, after the lookup and before the answer. */
-export function recordEntryRead(db: Db, caller: AuthContext, operation: string, asked: Asked, entries: ReadonlyArray<{ subjectId: string }>): Promise<void> {
-  return recordRead(db, caller, { operation, ...asked, subjectIds: entries.map((e) => e.subjectId), entryCount: entries.length });
+export function recordEntryRead(
+  db: Db,
+  caller: AuthContext,
+  operation: string,
+  asked: Asked,
+  entries: ReadonlyArray<{ subjectId: string }>,
+): Promise<void> {
+  return recordRead(db, caller, {
+    operation,
+    ...asked,
+    subjectIds: entries.map((e) => e.subjectId),
+    entryCount: entries.length,
+  });
 }
 
 /** A read as GET /v1/admin/reads lists it (routes/admin/schemas.ts ReadList). */

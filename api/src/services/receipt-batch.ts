@@ -14,7 +14,16 @@
 // time with appendReceipt(), so only the receipt at fault fails and the others still land, in a chain without gaps.
 import type { Db } from '../db/index.js';
 import { type RawParam, runRaw } from './check-read.js';
-import { appendReceipt, type NewReceipt, type ReceiptRow, receiptMonth, splitCanonical, storable, stored, withReceiptMonths } from './receipts.js';
+import {
+  appendReceipt,
+  type NewReceipt,
+  type ReceiptRow,
+  receiptMonth,
+  splitCanonical,
+  storable,
+  stored,
+  withReceiptMonths,
+} from './receipts.js';
 
 type Body = NewReceipt;
 
@@ -95,9 +104,28 @@ export async function appendReceiptGroup(db: Db, given: Body[]): Promise<Receipt
     // the canonical JSON of each column is made once: the jsonb parameters are the very texts the hash covers
     const { prefix, suffix, texts: t } = splitCanonical(b);
     const values = [
-      b.id, b.departmentId, b.keyId, t.operator, b.matterType, b.matterReference, b.matterTitle, t.subjectAsked,
-      t.subjectResolved, t.hits, t.measures, t.reasons, b.verdict, b.dataVersion, iso(b.asOf), iso(b.checkedAt),
-      b.idempotencyKey, b.requestHash, b.batchId, prefix, suffix, receiptMonth(b.checkedAt),
+      b.id,
+      b.departmentId,
+      b.keyId,
+      t.operator,
+      b.matterType,
+      b.matterReference,
+      b.matterTitle,
+      t.subjectAsked,
+      t.subjectResolved,
+      t.hits,
+      t.measures,
+      t.reasons,
+      b.verdict,
+      b.dataVersion,
+      iso(b.asOf),
+      iso(b.checkedAt),
+      b.idempotencyKey,
+      b.requestHash,
+      b.batchId,
+      prefix,
+      suffix,
+      receiptMonth(b.checkedAt),
     ];
     values.forEach((v, i) => cols[i]!.push(v ?? null));
   }
@@ -153,7 +181,10 @@ class Committer {
   }
 
   private async flush(group: Pending[]) {
-    const landed = await landGroup(this.db, group.map((p) => p.body));
+    const landed = await landGroup(
+      this.db,
+      group.map((p) => p.body),
+    );
     landed.forEach((r, i) => ('row' in r ? group[i]!.resolve(r.row) : group[i]!.reject(r.error)));
   }
 }
@@ -186,10 +217,16 @@ async function landGroup(db: Db, bodies: Body[]): Promise<Array<{ row: ReceiptRo
  * A batch's receipts: split into at most `opts.maxInFlight` groups, one statement per chain head, run at once.
  * Results in the order given.
  */
-export async function landBatch(db: Db, bodies: Body[], opts: GroupOptions = DEFAULT_GROUP): Promise<Array<{ row: ReceiptRow } | { error: unknown }>> {
+export async function landBatch(
+  db: Db,
+  bodies: Body[],
+  opts: GroupOptions = DEFAULT_GROUP,
+): Promise<Array<{ row: ReceiptRow } | { error: unknown }>> {
   if (bodies.length === 0) return [];
   const size = Math.ceil(bodies.length / Math.min(opts.maxInFlight, bodies.length));
-  const groups = Array.from({ length: Math.ceil(bodies.length / size) }, (_, k) => bodies.slice(k * size, (k + 1) * size));
+  const groups = Array.from({ length: Math.ceil(bodies.length / size) }, (_, k) =>
+    bodies.slice(k * size, (k + 1) * size),
+  );
   return (await Promise.all(groups.map((g) => landGroup(db, g)))).flat();
 }
 

@@ -48,7 +48,16 @@ export class ChainWalker {
     private readonly genesis = true,
   ) {
     for (const [chain, s] of starts) {
-      this.stands.set(chain, { chain, firstSeq: s.seq + 1, prevHash: s.hash, lastSeq: s.seq, lastHash: s.hash, receipts: 0, brokenLinks: 0, month: s.month ?? '1970-01-01' });
+      this.stands.set(chain, {
+        chain,
+        firstSeq: s.seq + 1,
+        prevHash: s.hash,
+        lastSeq: s.seq,
+        lastHash: s.hash,
+        receipts: 0,
+        brokenLinks: 0,
+        month: s.month ?? '1970-01-01',
+      });
     }
   }
 
@@ -59,13 +68,24 @@ export class ChainWalker {
   }
 
   private start(chain: number, seq: number, hash: string) {
-    const s = { chain, firstSeq: seq + 1, prevHash: hash, lastSeq: seq, lastHash: hash, receipts: 0, brokenLinks: 0, month: '1970-01-01' };
+    const s = {
+      chain,
+      firstSeq: seq + 1,
+      prevHash: hash,
+      lastSeq: seq,
+      lastHash: hash,
+      receipts: 0,
+      brokenLinks: 0,
+      month: '1970-01-01',
+    };
     this.stands.set(chain, s);
     return s;
   }
 
   visit(r: ReceiptRow): void {
-    const s = this.stands.get(r.chain) ?? (this.genesis ? this.start(r.chain, 0, GENESIS_HASH) : this.start(r.chain, r.chainSeq - 1, r.prevHash));
+    const s =
+      this.stands.get(r.chain) ??
+      (this.genesis ? this.start(r.chain, 0, GENESIS_HASH) : this.start(r.chain, r.chainSeq - 1, r.prevHash));
     const at = { checkId: r.id, chain: r.chain, chainSeq: r.chainSeq };
     if (r.chainSeq !== s.lastSeq + 1) this.flag(r.chain, { ...at, problem: 'sequence_gap' });
     if (r.prevHash !== s.lastHash) this.flag(r.chain, { ...at, problem: 'prev_hash_mismatch' });
@@ -101,13 +121,15 @@ export class ChainWalker {
   }
 }
 
-
 type Archive = typeof checkArchives.$inferSelect;
 
 const readArchives = (db: Db): Promise<Archive[]> => db.select().from(checkArchives).orderBy(asc(checkArchives.month));
 
 /** Where each chain stands at the end of the archives so far (the last month archived that holds it). */
-export async function archiveStands(db: Db, archives?: Archive[]): Promise<Map<number, { seq: number; hash: string; month: string }>> {
+export async function archiveStands(
+  db: Db,
+  archives?: Archive[],
+): Promise<Map<number, { seq: number; hash: string; month: string }>> {
   const stands = new Map<number, { seq: number; hash: string; month: string }>();
   for (const a of archives ?? (await readArchives(db))) {
     for (const c of a.chains) stands.set(c.chain, { seq: c.lastSeq, hash: c.lastHash, month: addMonths(a.month, 1) });
@@ -142,7 +164,8 @@ export async function verifyReceipts(db: Db): Promise<ChainReport> {
       if (page.length < PAGE) break;
     }
     const end = walker.at(head.chain)!;
-    if (head.seq !== end.seq || head.hash !== end.hash) walker.flag(head.chain, { checkId: null, chain: head.chain, chainSeq: end.seq, problem: 'head_mismatch' });
+    if (head.seq !== end.seq || head.hash !== end.hash)
+      walker.flag(head.chain, { checkId: null, chain: head.chain, chainSeq: end.seq, problem: 'head_mismatch' });
     chains.push({ chain: head.chain, length: end.seq, head: end.hash, brokenLinks: walker.brokenLinks(head.chain) });
   }
   return {
@@ -151,7 +174,12 @@ export async function verifyReceipts(db: Db): Promise<ChainReport> {
     chains,
     firstBroken: walker.firstBroken,
     broken: walker.broken,
-    archived: archived.map((a) => ({ month: a.month.slice(0, 7), file: a.file, fileSha256: a.fileSha256, receipts: a.receipts })),
+    archived: archived.map((a) => ({
+      month: a.month.slice(0, 7),
+      file: a.file,
+      fileSha256: a.fileSha256,
+      receipts: a.receipts,
+    })),
   };
 }
 
@@ -176,7 +204,15 @@ const DATE_FIELDS = ['asOf', 'checkedAt'] as const;
  */
 export async function verifyArchiveFiles(files: string[]): Promise<ArchiveReport> {
   const walker = new ChainWalker(new Map(), false);
-  const report: ArchiveReport = { ok: true, files: [], receipts: 0, chains: [], firstBroken: null, broken: [], malformed: [] };
+  const report: ArchiveReport = {
+    ok: true,
+    files: [],
+    receipts: 0,
+    chains: [],
+    firstBroken: null,
+    broken: [],
+    malformed: [],
+  };
   for (const file of files) {
     const digest = createHash('sha256');
     let month = '';
@@ -194,7 +230,8 @@ export async function verifyArchiveFiles(files: string[]): Promise<ArchiveReport
         continue;
       }
       if (n === 1) {
-        if (value.format !== ARCHIVE_FORMAT || typeof value.month !== 'string') report.malformed.push({ file, line: 1, message: `not a ${ARCHIVE_FORMAT} header` });
+        if (value.format !== ARCHIVE_FORMAT || typeof value.month !== 'string')
+          report.malformed.push({ file, line: 1, message: `not a ${ARCHIVE_FORMAT} header` });
         month = typeof value.month === 'string' ? value.month : '';
         continue;
       }

@@ -32,7 +32,9 @@ export type NewReceipt = Omit<ReceiptBody, 'chain' | 'chainSeq'>;
 
 // part_month says where the receipt is kept, not what it says: it is not hashed.
 const UNHASHED = new Set<keyof ReceiptRow>(['hash', 'prevHash', 'partMonth']);
-const HASHED_COLUMNS = (Object.keys(getTableColumns(checks)) as Array<keyof ReceiptRow>).filter((k) => !UNHASHED.has(k));
+const HASHED_COLUMNS = (Object.keys(getTableColumns(checks)) as Array<keyof ReceiptRow>).filter(
+  (k) => !UNHASHED.has(k),
+);
 
 const BEIJING_MS = 8 * 3600_000;
 
@@ -67,7 +69,11 @@ export async function ensureReceiptMonth(db: Db | Tx, month: string): Promise<vo
 
 /** PostgreSQL's "no partition of relation … found for row" (a month nobody created ahead of time). */
 export function isMissingPartition(err: unknown): boolean {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+    e && typeof e === 'object';
+    e = e.cause as typeof e
+  ) {
     if (e.code === '23514' && /no partition/i.test(String(e.message))) return true;
   }
   return false;
@@ -77,7 +83,11 @@ export function isMissingPartition(err: unknown): boolean {
  * Runs an append; when it fails because a month's partition is missing (the workers create them ahead, so only
  * after a long stop or a clock far ahead), creates the months `bodies` fall in and tries once more.
  */
-export async function withReceiptMonths<T>(db: Db | Tx, bodies: Array<{ checkedAt: Date }>, append: () => Promise<T>): Promise<T> {
+export async function withReceiptMonths<T>(
+  db: Db | Tx,
+  bodies: Array<{ checkedAt: Date }>,
+  append: () => Promise<T>,
+): Promise<T> {
   try {
     return await append();
   } catch (err) {
@@ -105,7 +115,11 @@ export function receiptHash(body: ReceiptBody, prevHash: string): string {
  * database can complete it once it has picked a head: prefix + "chain":N,"chainSeq":M + suffix is exactly what
  * receiptHash() hashes.
  */
-export function splitCanonical(body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): { prefix: string; suffix: string; texts: Partial<Record<keyof ReceiptRow, string>> } {
+export function splitCanonical(body: Omit<ReceiptBody, 'chain' | 'chainSeq'>): {
+  prefix: string;
+  suffix: string;
+  texts: Partial<Record<keyof ReceiptRow, string>>;
+} {
   const members: Array<[string, string]> = [];
   // each column's canonical JSON, made once: the hash text and the jsonb parameters are both built from it
   const texts: Partial<Record<keyof ReceiptRow, string>> = {};
@@ -139,7 +153,9 @@ export function storable<T>(value: T, path = ''): T {
         errors: [{ path: path || '/', message: 'contains a NUL character' }],
       });
     }
-    return Buffer.from(value, 'utf8').toString('utf8').replace(/^\ufeff+/, '') as T;
+    return Buffer.from(value, 'utf8')
+      .toString('utf8')
+      .replace(/^\ufeff+/, '') as T;
   }
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v: unknown, i) => storable(v, `${path}/${i}`)) as T;
@@ -203,9 +219,15 @@ async function appendOne(db: Db | Tx, body: NewReceipt): Promise<ReceiptRow> {
 
 /** The receipt as stored, from what was sent and what the append statement returned. */
 export function stored(body: NewReceipt, row: Appended): ReceiptRow {
-  return { ...body, chain: row.chain, chainSeq: Number(row.chain_seq), prevHash: row.prev_hash, hash: row.hash, partMonth: row.part_month };
+  return {
+    ...body,
+    chain: row.chain,
+    chainSeq: Number(row.chain_seq),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    partMonth: row.part_month,
+  };
 }
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-

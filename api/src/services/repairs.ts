@@ -8,7 +8,16 @@ import { entries, entryVersions, repairs } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { audit } from './audit.js';
 import type { DecideRepairBody, OpenRepairBody, Repair } from '../routes/repairs/schemas.js';
-import { type CaseStored, caseView, listCases, lockForDecision, openCase, readCase, repairDeadline, verifyCase } from './cases.js';
+import {
+  type CaseStored,
+  caseView,
+  listCases,
+  lockForDecision,
+  openCase,
+  readCase,
+  repairDeadline,
+  verifyCase,
+} from './cases.js';
 import type { StoredList } from './catalog-snapshot.js';
 import { changeStatusIn, type VersionRow, writeEvent } from './entries.js';
 import type { Page } from './paging.js';
@@ -44,8 +53,18 @@ async function listingCount(tx: Tx, v: VersionRow): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(entries)
-    .innerJoin(entryVersions, and(eq(entryVersions.entryId, entries.id), eq(entryVersions.version, entries.currentVersion)))
-    .where(and(eq(entries.subjectId, v.subjectId), eq(entries.listCode, v.listCode), ne(entryVersions.status, 'revoked'), lte(entryVersions.publishedAt, v.publishedAt)));
+    .innerJoin(
+      entryVersions,
+      and(eq(entryVersions.entryId, entries.id), eq(entryVersions.version, entries.currentVersion)),
+    )
+    .where(
+      and(
+        eq(entries.subjectId, v.subjectId),
+        eq(entries.listCode, v.listCode),
+        ne(entryVersions.status, 'revoked'),
+        lte(entryVersions.publishedAt, v.publishedAt),
+      ),
+    );
   return Math.max(1, row?.n ?? 1);
 }
 
@@ -54,30 +73,47 @@ async function listingCount(tx: Tx, v: VersionRow): Promise<number> {
  * time). A listing beyond the last stated count keeps the longest stated wait.
  */
 function assertNotLocked(list: StoredList, v: VersionRow, count: number, now: Date): void {
-  if (list.polarity === 'incentive') throw new ApiError('REPAIR_NOT_ALLOWED', `${list.code} is an incentive (red) list; credit repair applies to punitive records`);
+  if (list.polarity === 'incentive')
+    throw new ApiError(
+      'REPAIR_NOT_ALLOWED',
+      `${list.code} is an incentive (red) list; credit repair applies to punitive records`,
+    );
   const lock = list.repairLock;
   if (!lock) return;
   if (lock.neverAfterListingCount !== undefined && count >= lock.neverAfterListingCount) {
-    throw new ApiError('REPAIR_NOT_ALLOWED', `listing number ${count} on ${list.code} can never be repaired: ${lock.note}`);
+    throw new ApiError(
+      'REPAIR_NOT_ALLOWED',
+      `listing number ${count} on ${list.code} can never be repaired: ${lock.note}`,
+    );
   }
   const days = lock.minDaysByListingCount[Math.min(count, lock.minDaysByListingCount.length) - 1];
   if (days === undefined) return;
   const availableFrom = new Date(v.publishedAt.getTime() + days * DAY_MS);
   if (now.getTime() < availableFrom.getTime()) {
-    throw new ApiError('REPAIR_LOCKED', `listing number ${count} on ${list.code} may not be repaired before ${availableFrom.toISOString()}: ${lock.note}`);
+    throw new ApiError(
+      'REPAIR_LOCKED',
+      `listing number ${count} on ${list.code} may not be repaired before ${availableFrom.toISOString()}: ${lock.note}`,
+    );
   }
 }
 
 export async function openRepair(db: Db, caller: AuthContext, input: OpenRepairInput): Promise<RepairView> {
   const row = await openCase(db, caller, 'repair', input, {
     admit: async (tx, { current, list, now }) => {
-      if (current.status !== 'active') throw new ApiError('INVALID_TRANSITION', `a record that is ${current.status} cannot be repaired`);
+      if (current.status !== 'active')
+        throw new ApiError('INVALID_TRANSITION', `a record that is ${current.status} cannot be repaired`);
       const count = await listingCount(tx, current);
       assertNotLocked(list, current, count, now);
       return { listingCount: count };
     },
     deadline: repairDeadline,
-    insert: async (tx, values) => (await tx.insert(repairs).values({ ...values, applicant: input.applicant, reason: input.reason, pledge: input.pledge }).returning())[0]!,
+    insert: async (tx, values) =>
+      (
+        await tx
+          .insert(repairs)
+          .values({ ...values, applicant: input.applicant, reason: input.reason, pledge: input.pledge })
+          .returning()
+      )[0]!,
   });
   return toView(row);
 }
@@ -99,9 +135,16 @@ export async function verifyRepair(db: Db, caller: AuthContext, id: string): Pro
   return toView((await verifyCase(db, caller, 'repair', id)) as Row);
 }
 
-export async function decideRepair(db: Db, caller: AuthContext, id: string, input: DecideRepairInput): Promise<RepairView> {
+export async function decideRepair(
+  db: Db,
+  caller: AuthContext,
+  id: string,
+  input: DecideRepairInput,
+): Promise<RepairView> {
   if (input.outcome === 'denied' && input.effectiveFrom) {
-    throw new ApiError('VALIDATION_FAILED', 'a denied repair has no effective date', { errors: [{ path: '/effectiveFrom', message: 'must be absent when outcome is denied' }] });
+    throw new ApiError('VALIDATION_FAILED', 'a denied repair has no effective date', {
+      errors: [{ path: '/effectiveFrom', message: 'must be absent when outcome is denied' }],
+    });
   }
   const now = new Date();
   const effectiveFrom = input.effectiveFrom ? new Date(input.effectiveFrom) : now;
@@ -114,14 +157,25 @@ export async function decideRepair(db: Db, caller: AuthContext, id: string, inpu
       }
       if (effectiveFrom.getTime() < r.filedAt.getTime() || effectiveFrom.getTime() < current.validFrom.getTime()) {
         throw new ApiError('VALIDATION_FAILED', 'the repair cannot take effect before it was applied for', {
-          errors: [{ path: '/effectiveFrom', message: 'must not be before the application or the start of the record' }],
+          errors: [
+            { path: '/effectiveFrom', message: 'must not be before the application or the start of the record' },
+          ],
         });
       }
       // The record leaves the list at the effective date: its validity ends there. Until then checks still see it
       // (status repaired), so a future-dated repair changes nothing early.
-      const validUntil = current.validUntil && current.validUntil.getTime() < effectiveFrom.getTime() ? current.validUntil : effectiveFrom;
+      const validUntil =
+        current.validUntil && current.validUntil.getTime() < effectiveFrom.getTime()
+          ? current.validUntil
+          : effectiveFrom;
       entryStatus = (
-        await changeStatusIn(tx, actor, r.entryId, { to: 'repaired', change: 'repaired', detail: { repairId: id, effectiveFrom: effectiveFrom.toISOString() }, patch: { validUntil }, now })
+        await changeStatusIn(tx, actor, r.entryId, {
+          to: 'repaired',
+          change: 'repaired',
+          detail: { repairId: id, effectiveFrom: effectiveFrom.toISOString() },
+          patch: { validUntil },
+          now,
+        })
       ).status;
     }
     const [updated] = await tx

@@ -33,7 +33,9 @@ export const ROLL_COLUMNS: Record<RollField, readonly string[]> = {
   reference: ['reference', '办件号', '投标编号', '报名编号'],
 };
 const ROLL_BY_HEADER = new Map<string, RollField>(
-  (Object.entries(ROLL_COLUMNS) as Array<[RollField, readonly string[]]>).flatMap(([f, names]) => names.map((n) => [n, f] as [string, RollField])),
+  (Object.entries(ROLL_COLUMNS) as Array<[RollField, readonly string[]]>).flatMap(([f, names]) =>
+    names.map((n) => [n, f] as [string, RollField]),
+  ),
 );
 const rollColumnOf = (h: string) => ROLL_BY_HEADER.get(h.replace(/^\uFEFF/, '').replace(/[*＊\s]/g, ''));
 
@@ -50,7 +52,8 @@ function rollHeader(cells: string[], where: string): Array<RollField | undefined
   const cols = cells.map(rollColumnOf);
   if (!cols.some((c) => c === 'uscc' || c === 'name' || c === 'idNumber')) return null;
   const repeated = cols.filter((c, i) => c !== undefined && cols.indexOf(c) !== i);
-  if (repeated.length) throw new ApiError('INVALID_CSV_HEADER', `${where}: more than one column means ${repeated.join(', ')}`);
+  if (repeated.length)
+    throw new ApiError('INVALID_CSV_HEADER', `${where}: more than one column means ${repeated.join(', ')}`);
   return cols;
 }
 
@@ -71,12 +74,17 @@ function toRollRow(row: number, cols: Array<RollField | undefined>, cells: strin
 
 function pushRow(rows: RollRow[], r: RollRow | null) {
   if (!r) return;
-  if (rows.length >= MAX_ROLL_ROWS) throw new ApiError('PAYLOAD_TOO_LARGE', `a roll may have at most ${MAX_ROLL_ROWS} bidders`);
+  if (rows.length >= MAX_ROLL_ROWS)
+    throw new ApiError('PAYLOAD_TOO_LARGE', `a roll may have at most ${MAX_ROLL_ROWS} bidders`);
   rows.push(r);
 }
 
 /** The bidders of a roll file. CSV: the first record is the header. XLSX: the first sheet whose header names a bidder. */
-export async function readRoll(body: AsyncIterable<Uint8Array>, format: RollFormat, encoding: ImportEncoding): Promise<RollRow[]> {
+export async function readRoll(
+  body: AsyncIterable<Uint8Array>,
+  format: RollFormat,
+  encoding: ImportEncoding,
+): Promise<RollRow[]> {
   const rows: RollRow[] = [];
   if (format === 'csv') {
     let cols: Array<RollField | undefined> | null | undefined;
@@ -144,14 +152,21 @@ export async function screenRoll(
   for (let from = 0; from < rows.length; from += BATCH) {
     const chunk = rows.slice(from, from + BATCH);
     const inputs = chunk.map((r) => ({
-      subject: { ...(r.uscc ? { uscc: r.uscc } : {}), ...(r.name ? { name: r.name.slice(0, 200) } : {}), ...(r.idNumber ? { idNumber: r.idNumber } : {}) },
+      subject: {
+        ...(r.uscc ? { uscc: r.uscc } : {}),
+        ...(r.name ? { name: r.name.slice(0, 200) } : {}),
+        ...(r.idNumber ? { idNumber: r.idNumber } : {}),
+      },
       matter: { ...matter, reference: r.reference ?? matter.reference },
       ...(operator ? { operator } : {}),
     }));
     const results = await runBatch(db, secret, caller, inputs, { batchId });
     chunk.forEach((roll, i) => items.push({ roll, result: results[i]! }));
   }
-  const [dept] = await db.select({ name: departments.name }).from(departments).where(eq(departments.id, caller.department.departmentId));
+  const [dept] = await db
+    .select({ name: departments.name })
+    .from(departments)
+    .where(eq(departments.id, caller.department.departmentId));
   return { batchId, department: dept?.name ?? '', matter, screenedAt: new Date().toISOString(), items };
 }
 
@@ -162,7 +177,18 @@ const ERROR_TEXT: Record<string, string> = {
   VALIDATION_FAILED: '投标人信息不完整或格式有误',
 };
 
-const RESULT_HEADER = ['行号', '投标人名称', '统一社会信用代码', '身份证号码（脱敏）', '查询结果', '名单', '措施及文号', '查询编号', '回执哈希', '说明'];
+const RESULT_HEADER = [
+  '行号',
+  '投标人名称',
+  '统一社会信用代码',
+  '身份证号码（脱敏）',
+  '查询结果',
+  '名单',
+  '措施及文号',
+  '查询编号',
+  '回执哈希',
+  '说明',
+];
 
 /** One row per bidder. An error row names the code that refused it; an ID number appears only masked. */
 function resultRows(s: Screening): string[][] {
@@ -170,13 +196,35 @@ function resultRows(s: Screening): string[][] {
     const c = result.check;
     if (!c) {
       const code = result.error?.code ?? 'VALIDATION_FAILED';
-      return [String(roll.row), roll.name ?? '', roll.uscc ?? '', '', '无法查询', '', '', '', '', `${code}：${ERROR_TEXT[code] ?? '无法查询'}（${result.error?.detail ?? ''}）`];
+      return [
+        String(roll.row),
+        roll.name ?? '',
+        roll.uscc ?? '',
+        '',
+        '无法查询',
+        '',
+        '',
+        '',
+        '',
+        `${code}：${ERROR_TEXT[code] ?? '无法查询'}（${result.error?.detail ?? ''}）`,
+      ];
     }
     const lists = [...new Set(c.hits.map((h) => h.list.name))].join('；');
     const measures = c.measures.map((m) => `${m.text}（${m.docNo}）`).join('；');
     const notes = [...new Set(c.reasons.map((r) => r.message.replace(/\s*\([^()]*\)\s*$/, '')))].join('；');
     const subject = c.hits[0]?.subject ?? c.subject.resolved[0];
-    return [String(roll.row), roll.name ?? subject?.name ?? '', roll.uscc ?? subject?.uscc ?? '', c.subject.asked.idNumber ?? '', VERDICT_TEXT[c.verdict], lists, measures, c.checkId, c.receipt.hash, notes];
+    return [
+      String(roll.row),
+      roll.name ?? subject?.name ?? '',
+      roll.uscc ?? subject?.uscc ?? '',
+      c.subject.asked.idNumber ?? '',
+      VERDICT_TEXT[c.verdict],
+      lists,
+      measures,
+      c.checkId,
+      c.receipt.hash,
+      notes,
+    ];
   });
 }
 
@@ -190,7 +238,10 @@ export function summaryRows(s: Screening): string[][] {
     ...(s.matter.title ? [['项目名称', s.matter.title]] : []),
     ['查询时间', beijing(s.screenedAt)],
     ['投标人数', String(s.items.length)],
-    ...(['prohibited', 'restricted', 'review', 'incentive', 'clear'] as const).map((v) => [VERDICT_TEXT[v], String(count(v))]),
+    ...(['prohibited', 'restricted', 'review', 'incentive', 'clear'] as const).map((v) => [
+      VERDICT_TEXT[v],
+      String(count(v)),
+    ]),
     ['无法查询（代码有误等）', String(s.items.filter((i) => !i.result.check).length)],
     ['批次号', s.batchId],
   ];
@@ -222,6 +273,9 @@ export function screeningCsv(s: Screening, encoding: ScreenCsvEncoding = 'utf-8'
 /** "bidders=200,prohibited=0,restricted=3,review=1,incentive=0,clear=195,errors=1": the counts, for a header or a log line. */
 export function screeningCounts(s: Screening): string {
   const count = (v: string) => s.items.filter((i) => i.result.check?.verdict === v).length;
-  const parts = [`bidders=${s.items.length}`, ...(['prohibited', 'restricted', 'review', 'incentive', 'clear'] as const).map((v) => `${v}=${count(v)}`)];
+  const parts = [
+    `bidders=${s.items.length}`,
+    ...(['prohibited', 'restricted', 'review', 'incentive', 'clear'] as const).map((v) => `${v}=${count(v)}`),
+  ];
   return [...parts, `errors=${s.items.filter((i) => !i.result.check).length}`].join(',');
 }

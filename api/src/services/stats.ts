@@ -38,7 +38,8 @@ export async function departmentStats(
   addFeedback(byDept, read.feedback);
   addCases(byDept, read.cases, toShanghaiDate(now));
   for (const d of byDept.values()) {
-    d.measures.completion = d.measures.required === 0 ? null : Math.round((d.measures.reported / d.measures.required) * 1000) / 1000;
+    d.measures.completion =
+      d.measures.required === 0 ? null : Math.round((d.measures.reported / d.measures.required) * 1000) / 1000;
   }
   return { from: period.from.toISOString(), to: period.to.toISOString(), departments: [...byDept.values()] };
 }
@@ -53,7 +54,9 @@ function periodOf(q: { from?: string | undefined; to?: string | undefined }, now
   const from = q.from ? new Date(q.from) : monthStart(now);
   const to = q.to ? new Date(q.to) : now;
   if (from.getTime() >= to.getTime()) {
-    throw new ApiError('VALIDATION_FAILED', 'the period is empty', { errors: [{ path: '/querystring/from', message: 'must be before to' }] });
+    throw new ApiError('VALIDATION_FAILED', 'the period is empty', {
+      errors: [{ path: '/querystring/from', message: 'must be before to' }],
+    });
   }
   return { from, to };
 }
@@ -71,7 +74,13 @@ type DepartmentRow = { id: string; name: string; category: string; region: strin
 type CheckRow = { department_id: string; verdict: string; n: number; with_hits: number };
 type RequiredRow = { department_id: string; required: number };
 type FeedbackRow = { department_id: string; action: string; n: number };
-type CaseRow = { kind: 'objection' | 'repair'; decider: string; status: string; due_at: string; decided_at: Date | string | null };
+type CaseRow = {
+  kind: 'objection' | 'repair';
+  decider: string;
+  status: string;
+  due_at: string;
+  decided_at: Date | string | null;
+};
 
 /** The counts behind the statistics, one query each, for the period and the departments shown. */
 async function readStats(db: Db, period: Period, only: string | null) {
@@ -79,7 +88,9 @@ async function readStats(db: Db, period: Period, only: string | null) {
   const t = period.to.toISOString();
   const deptFilter = (col: ReturnType<typeof sql.raw>) => (only ? sql`and ${col} = ${only}` : sql``);
   const [departments, checks, required, feedback, cases] = await Promise.all([
-    db.execute(sql`select id, name, category, region from department where true ${deptFilter(sql.raw('id'))} order by name`),
+    db.execute(
+      sql`select id, name, category, region from department where true ${deptFilter(sql.raw('id'))} order by name`,
+    ),
     db.execute(sql`
       select department_id, verdict, count(*)::int as n, count(*) filter (where jsonb_array_length(hits) > 0)::int as with_hits
       from check_receipt where checked_at >= ${f} and checked_at < ${t} ${deptFilter(sql.raw('department_id'))}

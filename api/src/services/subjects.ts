@@ -26,7 +26,11 @@ export interface Identifiers {
 }
 
 /** Validates the identifiers of a subject; `path` is the JSON pointer of the subject in the caller's input ('' when it is the input). */
-export function parseIdentifiers(input: { uscc?: string | undefined; idNumber?: string | undefined }, secret: string, path: string): Identifiers {
+export function parseIdentifiers(
+  input: { uscc?: string | undefined; idNumber?: string | undefined },
+  secret: string,
+  path: string,
+): Identifiers {
   const out: Identifiers = {};
   if (input.uscc !== undefined && input.uscc.trim() !== '') {
     const r = parseUscc(input.uscc);
@@ -35,7 +39,8 @@ export function parseIdentifiers(input: { uscc?: string | undefined; idNumber?: 
   }
   if (input.idNumber !== undefined && input.idNumber.trim() !== '') {
     const r = parseIdNumber(input.idNumber);
-    if (!r.ok) throw new ApiError('INVALID_ID_NUMBER', r.detail, { errors: [{ path: `${path}/idNumber`, message: r.detail }] });
+    if (!r.ok)
+      throw new ApiError('INVALID_ID_NUMBER', r.detail, { errors: [{ path: `${path}/idNumber`, message: r.detail }] });
     out.idHash = hashIdNumber(r.value, secret);
     out.idMasked = maskIdNumber(r.value);
   }
@@ -51,10 +56,16 @@ async function addNames(tx: Db | Tx, subjectId: string, current: string, former:
   await tx
     .insert(subjectNames)
     .values(rows)
-    .onConflictDoUpdate({ target: [subjectNames.subjectId, subjectNames.normalized], set: { former: sql`excluded.former`, name: sql`excluded.name` } });
+    .onConflictDoUpdate({
+      target: [subjectNames.subjectId, subjectNames.normalized],
+      set: { former: sql`excluded.former`, name: sql`excluded.name` },
+    });
   const grams = [...new Set(rows.flatMap((r) => bigrams(r.normalized)))];
   if (grams.length > 0) {
-    await tx.insert(nameBigrams).values(grams.map((bigram) => ({ bigram, subjectId }))).onConflictDoNothing();
+    await tx
+      .insert(nameBigrams)
+      .values(grams.map((bigram) => ({ bigram, subjectId })))
+      .onConflictDoNothing();
   }
 }
 
@@ -68,7 +79,12 @@ export interface UpsertOptions {
  * keyed hash of their ID number. A new current name demotes the previous one to a former name (曾用名). Its field
  * errors point into the publish it serves, where the subject is at /subject.
  */
-export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: SubjectKind; name: string }, secret: string, opts: UpsertOptions = {}): Promise<string> {
+export async function upsertSubject(
+  tx: Db | Tx,
+  input: SubjectInput & { kind: SubjectKind; name: string },
+  secret: string,
+  opts: UpsertOptions = {},
+): Promise<string> {
   const ids = parseIdentifiers(input, secret, '/subject');
   if (input.kind === 'person' ? !ids.idHash : !ids.uscc) {
     const field = input.kind === 'person' ? 'idNumber' : 'uscc';
@@ -92,7 +108,13 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
   } else {
     const [row] = await tx
       .insert(subjects)
-      .values({ kind: input.kind, uscc: ids.uscc ?? null, idHash: ids.idHash ?? null, idMasked: ids.idMasked ?? null, name })
+      .values({
+        kind: input.kind,
+        uscc: ids.uscc ?? null,
+        idHash: ids.idHash ?? null,
+        idMasked: ids.idMasked ?? null,
+        name,
+      })
       .onConflictDoNothing()
       .returning({ id: subjects.id });
     if (row) subjectId = row.id;
@@ -101,9 +123,13 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
       const [again] = await tx.select({ id: subjects.id }).from(subjects).where(key);
       // Nothing under our key: the conflict was on the other identifier, which names a different subject.
       if (!again) {
-        throw new ApiError('CONFLICT', 'the ID number belongs to another subject than this 统一社会信用代码; publish them as separate subjects', {
-          errors: [{ path: '/subject/idNumber', message: 'already names another subject' }],
-        });
+        throw new ApiError(
+          'CONFLICT',
+          'the ID number belongs to another subject than this 统一社会信用代码; publish them as separate subjects',
+          {
+            errors: [{ path: '/subject/idNumber', message: 'already names another subject' }],
+          },
+        );
       }
       subjectId = again.id;
     }
@@ -125,7 +151,10 @@ export async function upsertSubject(tx: Db | Tx, input: SubjectInput & { kind: S
         .limit(1);
       if (known) personId = known.id;
       else {
-        const [row] = await tx.insert(subjects).values({ kind: 'person', name: p.name.trim() }).returning({ id: subjects.id });
+        const [row] = await tx
+          .insert(subjects)
+          .values({ kind: 'person', name: p.name.trim() })
+          .returning({ id: subjects.id });
         personId = row!.id;
         await addNames(tx, personId, p.name.trim(), []);
       }
@@ -143,25 +172,42 @@ export interface ResolvedSubject {
   idMasked: string | null;
 }
 
-const resolvedColumns = { subjectId: subjects.id, kind: subjects.kind, name: subjects.name, uscc: subjects.uscc, idMasked: subjects.idMasked };
+const resolvedColumns = {
+  subjectId: subjects.id,
+  kind: subjects.kind,
+  name: subjects.name,
+  uscc: subjects.uscc,
+  idMasked: subjects.idMasked,
+};
 
 export async function findByIdentifiers(db: Db, ids: Identifiers): Promise<ResolvedSubject[]> {
   // The common case, one identifier, is a prepared query.
   if (ids.uscc && !ids.idHash) {
     return prepared(db, 'subject_by_uscc', (d) =>
-      d.select(resolvedColumns).from(subjects).where(eq(subjects.uscc, sql.placeholder('uscc'))).prepare('yc_subject_by_uscc'),
+      d
+        .select(resolvedColumns)
+        .from(subjects)
+        .where(eq(subjects.uscc, sql.placeholder('uscc')))
+        .prepare('yc_subject_by_uscc'),
     ).execute({ uscc: ids.uscc });
   }
   if (ids.idHash && !ids.uscc) {
     return prepared(db, 'subject_by_id_hash', (d) =>
-      d.select(resolvedColumns).from(subjects).where(eq(subjects.idHash, sql.placeholder('h'))).prepare('yc_subject_by_id_hash'),
+      d
+        .select(resolvedColumns)
+        .from(subjects)
+        .where(eq(subjects.idHash, sql.placeholder('h')))
+        .prepare('yc_subject_by_id_hash'),
     ).execute({ h: ids.idHash });
   }
   const conds = [];
   if (ids.uscc) conds.push(eq(subjects.uscc, ids.uscc));
   if (ids.idHash) conds.push(eq(subjects.idHash, ids.idHash));
   if (conds.length === 0) return [];
-  return db.select(resolvedColumns).from(subjects).where(conds.length === 1 ? conds[0] : sql`${conds[0]} or ${conds[1]}`);
+  return db
+    .select(resolvedColumns)
+    .from(subjects)
+    .where(conds.length === 1 ? conds[0] : sql`${conds[0]} or ${conds[1]}`);
 }
 
 /** Exact matches of a normalised name against current and former names. */
@@ -184,8 +230,13 @@ export async function findByName(db: Db, normalized: string): Promise<Array<Reso
 const POSTING_CAP = 2000;
 
 /** A PostgreSQL array literal, sent as one text parameter: the drivers of the two engines bind JS arrays differently. */
-const pgTextArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-export async function fuzzyCandidates(db: Db, normalized: string, limit = 20): Promise<Array<ResolvedSubject & { names: string[] }>> {
+const pgTextArray = (values: string[]) =>
+  `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+export async function fuzzyCandidates(
+  db: Db,
+  normalized: string,
+  limit = 20,
+): Promise<Array<ResolvedSubject & { names: string[] }>> {
   const grams = bigrams(normalized);
   if (grams.length === 0) return [];
   const result = await db.execute<{ subject_id: string; shared: number }>(sql`
@@ -216,7 +267,10 @@ export async function fuzzyCandidates(db: Db, normalized: string, limit = 20): P
 }
 
 /** 落实到人: the people behind an organisation, and the organisations behind a person, in one query. */
-export async function relatedOf(db: Db, subjectIds: string[]): Promise<Array<ResolvedSubject & { role: RelatedRole; via: string }>> {
+export async function relatedOf(
+  db: Db,
+  subjectIds: string[],
+): Promise<Array<ResolvedSubject & { role: RelatedRole; via: string }>> {
   if (subjectIds.length === 0) return [];
   if (subjectIds.length === 1) {
     const id = sql.placeholder('id');
@@ -224,13 +278,20 @@ export async function relatedOf(db: Db, subjectIds: string[]): Promise<Array<Res
       d
         .select({ ...resolvedColumns, role: relatedPersons.role, via: sql<string>`${id}::uuid` })
         .from(relatedPersons)
-        .innerJoin(subjects, sql`${subjects.id} = case when ${relatedPersons.subjectId} = ${id}::uuid then ${relatedPersons.personId} else ${relatedPersons.subjectId} end`)
+        .innerJoin(
+          subjects,
+          sql`${subjects.id} = case when ${relatedPersons.subjectId} = ${id}::uuid then ${relatedPersons.personId} else ${relatedPersons.subjectId} end`,
+        )
         .where(sql`${relatedPersons.subjectId} = ${id}::uuid or ${relatedPersons.personId} = ${id}::uuid`)
         .prepare('yc_related_of_one'),
     ).execute({ id: subjectIds[0] });
   }
   return db
-    .select({ ...resolvedColumns, role: relatedPersons.role, via: sql<string>`case when ${inArray(relatedPersons.subjectId, subjectIds)} then ${relatedPersons.subjectId} else ${relatedPersons.personId} end` })
+    .select({
+      ...resolvedColumns,
+      role: relatedPersons.role,
+      via: sql<string>`case when ${inArray(relatedPersons.subjectId, subjectIds)} then ${relatedPersons.subjectId} else ${relatedPersons.personId} end`,
+    })
     .from(relatedPersons)
     .innerJoin(
       subjects,

@@ -12,7 +12,14 @@ import { feedHead } from './changes.js';
 import { type WebhookPolicy, checkWebhookTarget, shownError } from './delivery.js';
 import type { AuthContext } from './keys.js';
 import { type Page, readPage } from './paging.js';
-import type { CreatedSubscription, CreateSubscriptionBody, Deliveries, Replayed, RotatedSecret, Subscription } from '../routes/subscriptions/schemas.js';
+import type {
+  CreatedSubscription,
+  CreateSubscriptionBody,
+  Deliveries,
+  Replayed,
+  RotatedSecret,
+  Subscription,
+} from '../routes/subscriptions/schemas.js';
 
 // What is subscribed and answered is the schemas' (routes/subscriptions/schemas.ts).
 export type SubscriptionInput = CreateSubscriptionBody;
@@ -54,8 +61,10 @@ export async function createSubscription(
   } catch {
     throw ApiError.invalid('/url', 'is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw ApiError.invalid('/url', 'must be http:// or https://');
-  if (url.username || url.password) throw ApiError.invalid('/url', 'must not carry credentials; verify the signature instead');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw ApiError.invalid('/url', 'must be http:// or https://');
+  if (url.username || url.password)
+    throw ApiError.invalid('/url', 'must not carry credentials; verify the signature instead');
   const target = await checkWebhookTarget(policy, url);
   if (!target.ok) {
     const what = `the host is or resolves to an address webhooks may not reach (${target.category.replace('_', '-')})`;
@@ -66,7 +75,8 @@ export async function createSubscription(
   const catalog = await currentCatalog(db);
   const lists = input.filters?.lists ? [...new Set(input.filters.lists)] : undefined;
   lists?.forEach((code, i) => {
-    if (!catalog.listByCode.has(code)) throw ApiError.invalid(`/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
+    if (!catalog.listByCode.has(code))
+      throw ApiError.invalid(`/filters/lists/${i}`, `is not a list code in the catalogue: ${code}`);
   });
   const regions = input.filters?.regions ? [...new Set(input.filters.regions)] : undefined;
   const filters = { ...(lists ? { lists } : {}), ...(regions ? { regions } : {}) };
@@ -87,7 +97,13 @@ export async function createSubscription(
         cursorId: head.id,
       })
       .returning();
-    await audit(tx, actorOf(caller), 'subscription.create', { type: 'subscription', id: row!.id }, { url: row!.url, events: row!.events });
+    await audit(
+      tx,
+      actorOf(caller),
+      'subscription.create',
+      { type: 'subscription', id: row!.id },
+      { url: row!.url, events: row!.events },
+    );
     return { ...toView(row!, 0), secret };
   });
 }
@@ -98,7 +114,8 @@ async function owned(db: Db, caller: AuthContext, id: string): Promise<Row> {
     .select()
     .from(subscriptions)
     .where(and(eq(subscriptions.id, id), isNull(subscriptions.deletedAt)));
-  if (!row || (!isAdmin(caller) && row.departmentId !== caller.department.departmentId)) throw new ApiError('NOT_FOUND', `no subscription ${id}`);
+  if (!row || (!isAdmin(caller) && row.departmentId !== caller.department.departmentId))
+    throw new ApiError('NOT_FOUND', `no subscription ${id}`);
   return row;
 }
 
@@ -113,7 +130,11 @@ async function deadCounts(db: Db, ids: string[]): Promise<Map<string, number>> {
 }
 
 /** Oldest first, a page at a time (services/paging.ts). */
-export async function listSubscriptions(db: Db, caller: AuthContext, q: { limit: number; after?: string | undefined }): Promise<Page<SubscriptionView>> {
+export async function listSubscriptions(
+  db: Db,
+  caller: AuthContext,
+  q: { limit: number; after?: string | undefined },
+): Promise<Page<SubscriptionView>> {
   const page = await readPage(
     { at: subscriptions.createdAt, id: subscriptions.id, order: 'asc' },
     q,
@@ -121,12 +142,21 @@ export async function listSubscriptions(db: Db, caller: AuthContext, q: { limit:
       db
         .select()
         .from(subscriptions)
-        .where(and(isNull(subscriptions.deletedAt), isAdmin(caller) ? undefined : eq(subscriptions.departmentId, caller.department.departmentId), after))
+        .where(
+          and(
+            isNull(subscriptions.deletedAt),
+            isAdmin(caller) ? undefined : eq(subscriptions.departmentId, caller.department.departmentId),
+            after,
+          ),
+        )
         .orderBy(...orderBy)
         .limit(limit),
     (r) => ({ at: r.createdAt, id: r.id }),
   );
-  const dead = await deadCounts(db, page.items.map((r) => r.id));
+  const dead = await deadCounts(
+    db,
+    page.items.map((r) => r.id),
+  );
   return { items: page.items.map((r) => toView(r, dead.get(r.id) ?? 0)), nextCursor: page.nextCursor };
 }
 
@@ -161,13 +191,25 @@ export async function listDeliveries(
     readPage(
       { at: deliveryAttempts.attemptedAt, id: deliveryAttempts.id },
       q,
-      (after, orderBy, limit) => db.select().from(deliveryAttempts).where(and(eq(deliveryAttempts.subscriptionId, id), after)).orderBy(...orderBy).limit(limit),
+      (after, orderBy, limit) =>
+        db
+          .select()
+          .from(deliveryAttempts)
+          .where(and(eq(deliveryAttempts.subscriptionId, id), after))
+          .orderBy(...orderBy)
+          .limit(limit),
       (a) => ({ at: a.attemptedAt, id: a.id }),
     ),
     readPage(
       { at: null, id: deadLetters.eventId, order: 'asc', path: '/querystring/deadLettersAfter' },
       { limit: q.limit, after: q.deadLettersAfter },
-      (after, orderBy, limit) => db.select().from(deadLetters).where(and(eq(deadLetters.subscriptionId, id), after)).orderBy(...orderBy).limit(limit),
+      (after, orderBy, limit) =>
+        db
+          .select()
+          .from(deadLetters)
+          .where(and(eq(deadLetters.subscriptionId, id), after))
+          .orderBy(...orderBy)
+          .limit(limit),
       (d) => ({ at: new Date(0), id: d.eventId }),
     ),
   ]);
@@ -223,7 +265,12 @@ export const SECRET_OVERLAP_MAX_S = 30 * 86_400;
  * `v1=` for the previous one), so receivers can switch at their own pace; afterwards only the new one. Rotating again
  * during an overlap retires the older secret at once: only the one being replaced keeps signing.
  */
-export async function rotateSecret(db: Db, caller: AuthContext, id: string, overlapSeconds: number): Promise<RotatedSecret> {
+export async function rotateSecret(
+  db: Db,
+  caller: AuthContext,
+  id: string,
+  overlapSeconds: number,
+): Promise<RotatedSecret> {
   await owned(db, caller, id);
   const secret = newWebhookSecret();
   return db.transaction(async (tx) => {

@@ -4,7 +4,16 @@
 // publishing, the lifecycle and bulk imports need not know that watches exist.
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { departments, entryVersions, events, feedCursors, subjectNames, subjects, watchHits, watches } from '../db/schema.js';
+import {
+  departments,
+  entryVersions,
+  events,
+  feedCursors,
+  subjectNames,
+  subjects,
+  watchHits,
+  watches,
+} from '../db/schema.js';
 import type { Category, MatterType } from '../domain/codes.js';
 import { measuresFor, regionCovers } from '../domain/measures.js';
 import { normalizeName } from '../domain/names.js';
@@ -62,7 +71,11 @@ export async function createWatch(db: Db, caller: AuthContext, input: WatchInput
 
 /** A department sees its own watches; an admin sees every department's. */
 /** Newest first, a page at a time (services/paging.ts); `offset` is the deprecated way, still honoured (after the cursor). */
-export async function listWatches(db: Db, caller: AuthContext, q: { limit: number; offset: number; after?: string | undefined }): Promise<Page<WatchView>> {
+export async function listWatches(
+  db: Db,
+  caller: AuthContext,
+  q: { limit: number; offset: number; after?: string | undefined },
+): Promise<Page<WatchView>> {
   const page = await readPage(
     { at: watches.createdAt, id: watches.id },
     q,
@@ -70,7 +83,13 @@ export async function listWatches(db: Db, caller: AuthContext, q: { limit: numbe
       db
         .select()
         .from(watches)
-        .where(and(isNull(watches.deletedAt), isAdmin(caller) ? undefined : eq(watches.departmentId, caller.department.departmentId), after))
+        .where(
+          and(
+            isNull(watches.deletedAt),
+            isAdmin(caller) ? undefined : eq(watches.departmentId, caller.department.departmentId),
+            after,
+          ),
+        )
         .orderBy(...orderBy)
         .limit(limit)
         .offset(q.offset),
@@ -85,7 +104,13 @@ export async function deleteWatch(db: Db, caller: AuthContext, watchId: string):
     const rows = await tx
       .update(watches)
       .set({ deletedAt: new Date() })
-      .where(and(eq(watches.id, watchId), isNull(watches.deletedAt), isAdmin(caller) ? undefined : eq(watches.departmentId, caller.department.departmentId)))
+      .where(
+        and(
+          eq(watches.id, watchId),
+          isNull(watches.deletedAt),
+          isAdmin(caller) ? undefined : eq(watches.departmentId, caller.department.departmentId),
+        ),
+      )
       .returning({ id: watches.id });
     // Another department's watch answers as missing: its existence is not the caller's business.
     if (rows.length === 0) throw new ApiError('NOT_FOUND', `no watch ${watchId}`);
@@ -107,11 +132,18 @@ export async function matchWatchesOnce(db: Db, limit = 200): Promise<number> {
   const catalog = await currentCatalog(db);
   return db.transaction(
     async (tx) => {
-      const [cursor] = await tx.select().from(feedCursors).where(eq(feedCursors.name, MATCHER)).for('update', { skipLocked: true });
+      const [cursor] = await tx
+        .select()
+        .from(feedCursors)
+        .where(eq(feedCursors.name, MATCHER))
+        .for('update', { skipLocked: true });
       if (!cursor) {
         // First run: start at the head; records listed before any watch existed are what a check is for.
         const head = await feedHead(tx);
-        await tx.insert(feedCursors).values({ name: MATCHER, cursorXid: head.xid, cursorId: head.id }).onConflictDoNothing();
+        await tx
+          .insert(feedCursors)
+          .values({ name: MATCHER, cursorXid: head.xid, cursorId: head.id })
+          .onConflictDoNothing();
         return 0;
       }
       const page = await feedPageIn(tx, {
@@ -122,7 +154,9 @@ export async function matchWatchesOnce(db: Db, limit = 200): Promise<number> {
       });
       let hits = 0;
       // Most deployments have few watches and many events: one cheap look saves three queries per event.
-      const [any] = page.events.length ? await tx.select({ id: watches.id }).from(watches).where(isNull(watches.deletedAt)).limit(1) : [];
+      const [any] = page.events.length
+        ? await tx.select({ id: watches.id }).from(watches).where(isNull(watches.deletedAt)).limit(1)
+        : [];
       if (any) for (const ev of page.events) hits += await writeWatchHits(tx, catalog, ev);
       await tx
         .update(feedCursors)
@@ -151,14 +185,24 @@ async function writeWatchHits(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): 
   const list = catalog.listByCode.get(row.v.listCode);
   if (!list || list.polarity !== 'punitive') return 0;
 
-  const names = await tx.select({ n: subjectNames.normalized }).from(subjectNames).where(eq(subjectNames.subjectId, row.subject.id));
+  const names = await tx
+    .select({ n: subjectNames.normalized })
+    .from(subjectNames)
+    .where(eq(subjectNames.subjectId, row.subject.id));
   const byId = [
     row.subject.uscc ? eq(watches.uscc, row.subject.uscc) : undefined,
     row.subject.idHash ? eq(watches.idHash, row.subject.idHash) : undefined,
   ].filter((c) => c !== undefined);
   // A watch given only a name matches on the exact normalised name; one with an identifier matches only on it.
   const byName = names.length
-    ? and(isNull(watches.uscc), isNull(watches.idHash), inArray(watches.normalizedName, names.map((n) => n.n)))
+    ? and(
+        isNull(watches.uscc),
+        isNull(watches.idHash),
+        inArray(
+          watches.normalizedName,
+          names.map((n) => n.n),
+        ),
+      )
     : undefined;
   const conds = [...byId, byName].filter((c) => c !== undefined);
   if (conds.length === 0) return 0;
@@ -179,7 +223,13 @@ async function writeWatchHits(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): 
       .returning({ watchId: watchHits.watchId });
     if (!claimed) continue;
     const r = measuresFor(
-      { category: category as Category, matterType: w.matterType as MatterType, region, memoranda: list.memoranda, list: list.code },
+      {
+        category: category as Category,
+        matterType: w.matterType as MatterType,
+        region,
+        memoranda: list.memoranda,
+        list: list.code,
+      },
       catalog.memoranda,
     );
     const data = {
@@ -191,7 +241,13 @@ async function writeWatchHits(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): 
         version,
         list: { code: list.code, name: list.name, polarity: list.polarity },
         status: row.v.status,
-        subject: { subjectId: row.subject.id, kind: row.subject.kind, name: row.subject.name, uscc: row.subject.uscc, idMasked: row.subject.idMasked },
+        subject: {
+          subjectId: row.subject.id,
+          kind: row.subject.kind,
+          name: row.subject.name,
+          uscc: row.subject.uscc,
+          idMasked: row.subject.idMasked,
+        },
         decisionDocNo: row.v.decisionDocNo,
         reason: row.v.reason,
         decidedAt: row.v.decidedAt.toISOString(),
@@ -206,7 +262,14 @@ async function writeWatchHits(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): 
     };
     const [event] = await tx
       .insert(events)
-      .values({ type: 'watch.hit', departmentId: w.departmentId, listCode: list.code, region: row.v.scopeRegion, entryId, data })
+      .values({
+        type: 'watch.hit',
+        departmentId: w.departmentId,
+        listCode: list.code,
+        region: row.v.scopeRegion,
+        entryId,
+        data,
+      })
       .returning({ id: events.id });
     await tx
       .update(watchHits)
@@ -216,4 +279,3 @@ async function writeWatchHits(tx: Tx, catalog: CatalogSnapshot, ev: FeedEvent): 
   }
   return hits;
 }
-

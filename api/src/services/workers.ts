@@ -27,11 +27,21 @@ export interface WorkerOptions extends Omit<DeliveryOptions, 'workerId' | 'stopp
 }
 
 /** One pass of the receipt-month keeper: the months ahead, then (with a retention) the months to archive. */
-export async function keepReceiptMonths(database: Database, opts: ReceiptConfig & { now?: () => Date }, log?: WorkerOptions['log']): Promise<number> {
+export async function keepReceiptMonths(
+  database: Database,
+  opts: ReceiptConfig & { now?: () => Date },
+  log?: WorkerOptions['log'],
+): Promise<number> {
   const now = opts.now?.() ?? new Date();
   const created = await ensureMonthsAhead(database.db, now, opts.aheadMonths);
-  const archived = opts.keepMonths ? await archiveOldMonths(database.db, { now, keep: opts.keepMonths, dir: opts.archiveDir }) : [];
-  for (const a of archived) log?.info?.({ month: a.month, file: a.file, receipts: a.receipts, sha256: a.fileSha256 }, 'receipt month archived and dropped');
+  const archived = opts.keepMonths
+    ? await archiveOldMonths(database.db, { now, keep: opts.keepMonths, dir: opts.archiveDir })
+    : [];
+  for (const a of archived)
+    log?.info?.(
+      { month: a.month, file: a.file, receipts: a.receipts, sha256: a.fileSha256 },
+      'receipt month archived and dropped',
+    );
   return created.length + archived.length;
 }
 
@@ -109,11 +119,31 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
   let stopping = false;
   // One connection pool for this worker set's webhooks, connecting only where the policy allows (delivery.ts).
   const dispatcher = webhookAgent({ allow: opts.allow ?? EMPTY_ALLOWLIST, lookup: opts.lookup }, opts.timeoutMs);
-  const delivery = loop(opts.pollMs, () => deliverOnce(db, { ...opts, dispatcher, workerId, stopping: () => stopping }), (err) => log.error({ err }, 'delivery pass failed'));
-  const matcher = loop(opts.pollMs, () => matchWatchesOnce(db), (err) => log.error({ err }, 'watch matcher pass failed'));
-  const expiry = opts.expirySweepMs ? loop(opts.expirySweepMs, () => sweepExpired(db), (err) => log.error({ err }, 'expiry sweep failed')) : undefined;
+  const delivery = loop(
+    opts.pollMs,
+    () => deliverOnce(db, { ...opts, dispatcher, workerId, stopping: () => stopping }),
+    (err) => log.error({ err }, 'delivery pass failed'),
+  );
+  const matcher = loop(
+    opts.pollMs,
+    () => matchWatchesOnce(db),
+    (err) => log.error({ err }, 'watch matcher pass failed'),
+  );
+  const expiry = opts.expirySweepMs
+    ? loop(
+        opts.expirySweepMs,
+        () => sweepExpired(db),
+        (err) => log.error({ err }, 'expiry sweep failed'),
+      )
+    : undefined;
   const { receipts } = opts;
-  const months = receipts ? loop(receipts.everyMs, () => keepReceiptMonths(database, receipts, log), (err) => log.error({ err }, 'receipt months pass failed')) : undefined;
+  const months = receipts
+    ? loop(
+        receipts.everyMs,
+        () => keepReceiptMonths(database, receipts, log),
+        (err) => log.error({ err }, 'receipt months pass failed'),
+      )
+    : undefined;
   let listener: Listener | undefined;
   try {
     listener = await listen(

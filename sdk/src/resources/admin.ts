@@ -22,7 +22,11 @@ class Departments extends APIResource {
   }
   /** Awaited: the first page (oldest first); `for await`: every department, page after page. */
   list(query: DepartmentListQuery = {}, options: RequestOptions = {}): PagePromise<DepartmentList, Department> {
-    return this.transport.list<DepartmentList, Department>({ method: 'GET', path: '/v1/admin/departments', query }, options, (page) => page.departments);
+    return this.transport.list<DepartmentList, Department>(
+      { method: 'GET', path: '/v1/admin/departments', query },
+      options,
+      (page) => page.departments,
+    );
   }
 }
 
@@ -33,7 +37,11 @@ class Keys extends APIResource {
   }
   /** Awaited: the first page (oldest first); `for await`: every key, page after page. */
   list(query: KeysQuery = {}, options: RequestOptions = {}): PagePromise<KeyList, ApiKey> {
-    return this.transport.list<KeyList, ApiKey>({ method: 'GET', path: '/v1/admin/keys', query }, options, (page) => page.keys);
+    return this.transport.list<KeyList, ApiKey>(
+      { method: 'GET', path: '/v1/admin/keys', query },
+      options,
+      (page) => page.keys,
+    );
   }
   /** Revoking twice returns the first revocation; the last active admin key answers LAST_ADMIN_KEY. */
   revoke(keyId: string, options?: RequestOptions): APIPromise<ApiKey> {
@@ -44,8 +52,15 @@ class Keys extends APIResource {
    * keeps working until `previous.expiresAt` (`overlapSeconds`, default 24 h) and then answers EXPIRED_KEY. Not
    * retried without an idempotency key: a repeat would find the key already rotated (CONFLICT).
    */
-  rotate(keyId: string, params: RequestBody<'rotateKey'> = {}, options?: RequestOptions): APIPromise<ResponseBody<'rotateKey'>> {
-    return this.transport.request({ method: 'POST', path: `/v1/admin/keys/${seg(keyId)}/rotate`, body: params }, options);
+  rotate(
+    keyId: string,
+    params: RequestBody<'rotateKey'> = {},
+    options?: RequestOptions,
+  ): APIPromise<ResponseBody<'rotateKey'>> {
+    return this.transport.request(
+      { method: 'POST', path: `/v1/admin/keys/${seg(keyId)}/rotate`, body: params },
+      options,
+    );
   }
 }
 
@@ -56,8 +71,15 @@ class Reads extends APIResource {
    * Who looked up whom: reads that reveal whether a subject is listed, oldest first; filter with `departmentId` or
    * `subjectId`. Awaited: the first page; `for await`: every read, page after page.
    */
-  list(query: Partial<QueryParams<'listReads'>> = {}, options: RequestOptions = {}): PagePromise<ReadList, ReadList['reads'][number]> {
-    return this.transport.list<ReadList, ReadList['reads'][number]>({ method: 'GET', path: '/v1/admin/reads', query }, options, (page) => page.reads);
+  list(
+    query: Partial<QueryParams<'listReads'>> = {},
+    options: RequestOptions = {},
+  ): PagePromise<ReadList, ReadList['reads'][number]> {
+    return this.transport.list<ReadList, ReadList['reads'][number]>(
+      { method: 'GET', path: '/v1/admin/reads', query },
+      options,
+      (page) => page.reads,
+    );
   }
 }
 

@@ -5,7 +5,13 @@ import { APIResource, seg } from './resource.js';
  * Objections (异议) and credit repairs (信用修复) are the same kind of case on a record: opened by or for the
  * applicant with a deadline in working days, moved to 核实中 (verify), then decided (scope `review`).
  */
-export abstract class CaseResource<Case, OpenParams, List extends CursorPage, ListQuery extends Call['query'], DecisionParams> extends APIResource {
+export abstract class CaseResource<
+  Case,
+  OpenParams,
+  List extends CursorPage,
+  ListQuery extends Call['query'],
+  DecisionParams,
+> extends APIResource {
   protected abstract readonly path: string;
   /** the list's rows: `objections` or `repairs` */
   protected abstract rows(page: List): Case[];
@@ -17,7 +23,9 @@ export abstract class CaseResource<Case, OpenParams, List extends CursorPage, Li
 
   /** Awaited: the first page (newest first); `for await`: every case, page after page. */
   list(query: ListQuery = {} as ListQuery, options: RequestOptions = {}): PagePromise<List, Case> {
-    return this.transport.list<List, Case>({ method: 'GET', path: this.path, query }, options, (page) => this.rows(page));
+    return this.transport.list<List, Case>({ method: 'GET', path: this.path, query }, options, (page) =>
+      this.rows(page),
+    );
   }
 
   get(id: string, options?: RequestOptions): APIPromise<Case> {

@@ -9,7 +9,6 @@ import type {
   MemorandaQuery,
   MemorandumParams,
   MemorandumPatch,
-
   ResponseBody,
 } from '../types.js';
 import { APIResource, seg } from './resource.js';
@@ -26,12 +25,23 @@ class Memoranda extends APIResource {
   create(params: MemorandumParams, options?: RequestOptions): APIPromise<ResponseBody<'createCatalogMemorandum'>> {
     return this.transport.request({ method: 'POST', path: '/v1/catalog/memoranda', body: params }, options);
   }
-  update(id: string, patch: MemorandumPatch, options?: RequestOptions): APIPromise<ResponseBody<'updateCatalogMemorandum'>> {
+  update(
+    id: string,
+    patch: MemorandumPatch,
+    options?: RequestOptions,
+  ): APIPromise<ResponseBody<'updateCatalogMemorandum'>> {
     return this.transport.request({ method: 'PATCH', path: `/v1/catalog/memoranda/${seg(id)}`, body: patch }, options);
   }
   /** Add a measure to a memorandum (`id`: its uuid or 文号). */
-  addMeasure(id: string, params: MeasureParams, options?: RequestOptions): APIPromise<ResponseBody<'addCatalogMeasure'>> {
-    return this.transport.request({ method: 'POST', path: `/v1/catalog/memoranda/${seg(id)}/measures`, body: params }, options);
+  addMeasure(
+    id: string,
+    params: MeasureParams,
+    options?: RequestOptions,
+  ): APIPromise<ResponseBody<'addCatalogMeasure'>> {
+    return this.transport.request(
+      { method: 'POST', path: `/v1/catalog/memoranda/${seg(id)}/measures`, body: params },
+      options,
+    );
   }
 }
 
@@ -40,8 +50,15 @@ class Measures extends APIResource {
   list(query: MeasuresQuery = {}, options?: RequestOptions): APIPromise<ResponseBody<'listCatalogMeasures'>> {
     return this.transport.request({ method: 'GET', path: '/v1/catalog/measures', query }, options);
   }
-  update(measureId: string, patch: MeasurePatch, options?: RequestOptions): APIPromise<ResponseBody<'updateCatalogMeasure'>> {
-    return this.transport.request({ method: 'PATCH', path: `/v1/catalog/measures/${seg(measureId)}`, body: patch }, options);
+  update(
+    measureId: string,
+    patch: MeasurePatch,
+    options?: RequestOptions,
+  ): APIPromise<ResponseBody<'updateCatalogMeasure'>> {
+    return this.transport.request(
+      { method: 'PATCH', path: `/v1/catalog/measures/${seg(measureId)}`, body: patch },
+      options,
+    );
   }
 }
 
@@ -72,4 +89,3 @@ export class Catalog extends APIResource {
     return this.transport.request({ method: 'GET', path: '/v1/catalog/categories' }, options);
   }
 }
-

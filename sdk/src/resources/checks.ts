@@ -1,5 +1,13 @@
 import type { APIPromise, RequestOptions } from '../transport.js';
-import type { BatchParams, BatchResult, CheckParams, CheckResult, FeedbackList, FeedbackParams, FeedbackResult } from '../types.js';
+import type {
+  BatchParams,
+  BatchResult,
+  CheckParams,
+  CheckResult,
+  FeedbackList,
+  FeedbackParams,
+  FeedbackResult,
+} from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export class Checks extends APIResource {
@@ -31,7 +39,10 @@ export class Checks extends APIResource {
 
   /** The printable 惩戒告知书 (punishment notice) as an HTML document. */
   notice(checkId: string, options?: RequestOptions): APIPromise<string> {
-    return this.transport.request({ method: 'GET', path: `/v1/checks/${seg(checkId)}/notice`, accept: 'text' }, options);
+    return this.transport.request(
+      { method: 'GET', path: `/v1/checks/${seg(checkId)}/notice`, accept: 'text' },
+      options,
+    );
   }
 
   /**
@@ -39,7 +50,10 @@ export class Checks extends APIResource {
    * like a GET; a different one amends the current report.
    */
   feedback(checkId: string, params: FeedbackParams, options?: RequestOptions): APIPromise<FeedbackResult> {
-    return this.transport.request({ method: 'POST', path: `/v1/checks/${seg(checkId)}/feedback`, body: params, idempotent: true }, options);
+    return this.transport.request(
+      { method: 'POST', path: `/v1/checks/${seg(checkId)}/feedback`, body: params, idempotent: true },
+      options,
+    );
   }
 
   /** The check's measures with their current report and its history. */

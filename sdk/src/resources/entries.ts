@@ -1,5 +1,16 @@
 import type { APIPromise, PagePromise, RequestOptions } from '../transport.js';
-import type { Entry, EntryList, EntryQuery, EntryListQuery, PublishParams, PublishResult, RevokeParams, SearchEntriesParams, TransferParams, TransferResult } from '../types.js';
+import type {
+  Entry,
+  EntryList,
+  EntryQuery,
+  EntryListQuery,
+  PublishParams,
+  PublishResult,
+  RevokeParams,
+  SearchEntriesParams,
+  TransferParams,
+  TransferResult,
+} from '../types.js';
 import { APIResource, seg } from './resource.js';
 
 export class Entries extends APIResource {
@@ -25,17 +36,27 @@ export class Entries extends APIResource {
    * record, page after page.
    */
   list(query: EntryListQuery, options: RequestOptions = {}): PagePromise<EntryList, Entry> {
-    return this.transport.list<EntryList, Entry>({ method: 'GET', path: '/v1/entries', query }, options, (page) => page.entries);
+    return this.transport.list<EntryList, Entry>(
+      { method: 'GET', path: '/v1/entries', query },
+      options,
+      (page) => page.entries,
+    );
   }
 
   /** The records of a person by ID number, sent in the body so the number never appears in a URL. A read: retried. */
   search(params: SearchEntriesParams, options?: RequestOptions): APIPromise<EntryList> {
-    return this.transport.request({ method: 'POST', path: '/v1/entries/search', body: params, idempotent: true }, options);
+    return this.transport.request(
+      { method: 'POST', path: '/v1/entries/search', body: params, idempotent: true },
+      options,
+    );
   }
 
   /** Transfer a record to another department (admin only, audited). Not retried: a repeat answers CONFLICT. */
   transfer(entryId: string, params: TransferParams, options?: RequestOptions): APIPromise<TransferResult> {
-    return this.transport.request({ method: 'POST', path: `/v1/entries/${seg(entryId)}/transfer`, body: params }, options);
+    return this.transport.request(
+      { method: 'POST', path: `/v1/entries/${seg(entryId)}/transfer`, body: params },
+      options,
+    );
   }
 
   /**
@@ -43,6 +64,9 @@ export class Entries extends APIResource {
    * which would hide that the first one succeeded.
    */
   revoke(entryId: string, params: RevokeParams, options?: RequestOptions): APIPromise<PublishResult> {
-    return this.transport.request({ method: 'POST', path: `/v1/entries/${seg(entryId)}/revoke`, body: params }, options);
+    return this.transport.request(
+      { method: 'POST', path: `/v1/entries/${seg(entryId)}/revoke`, body: params },
+      options,
+    );
   }
 }

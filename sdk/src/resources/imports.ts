@@ -24,7 +24,13 @@ export class Imports extends APIResource {
   create(params: ImportParams, options?: RequestOptions): APIPromise<ImportResult> {
     const { file, ...query } = params;
     return this.transport.request(
-      { method: 'POST', path: '/v1/imports', query, raw: { body: file, contentType: CONTENT_TYPES[params.format] }, idempotent: true },
+      {
+        method: 'POST',
+        path: '/v1/imports',
+        query,
+        raw: { body: file, contentType: CONTENT_TYPES[params.format] },
+        idempotent: true,
+      },
       options,
     );
   }
@@ -34,7 +40,11 @@ export class Imports extends APIResource {
    * `for await`: every import, page after page.
    */
   list(query: ImportListQuery = {}, options: RequestOptions = {}): PagePromise<ImportList, ImportRecord> {
-    return this.transport.list<ImportList, ImportRecord>({ method: 'GET', path: '/v1/imports', query }, options, (page) => page.imports);
+    return this.transport.list<ImportList, ImportRecord>(
+      { method: 'GET', path: '/v1/imports', query },
+      options,
+      (page) => page.imports,
+    );
   }
 
   get(importId: string, options?: RequestOptions): APIPromise<ImportRecord> {

@@ -9,8 +9,15 @@ export class Notices extends APIResource {
    * the HTML without a key until `expiresAt`. Issuing again returns the same number with a fresh link, so the call is
    * retried like a GET.
    */
-  issue(checkId: string, params: RequestBody<'issueCheckNotice'> = {}, options?: RequestOptions): Promise<ResponseBody<'issueCheckNotice'>> {
-    return this.transport.request({ method: 'POST', path: `/v1/checks/${seg(checkId)}/notice`, body: params, idempotent: true }, options);
+  issue(
+    checkId: string,
+    params: RequestBody<'issueCheckNotice'> = {},
+    options?: RequestOptions,
+  ): Promise<ResponseBody<'issueCheckNotice'>> {
+    return this.transport.request(
+      { method: 'POST', path: `/v1/checks/${seg(checkId)}/notice`, body: params, idempotent: true },
+      options,
+    );
   }
 
   /** The HTML behind a signed `url` from issue() (no key needed; an altered link is 403, an expired one 410). */
@@ -18,7 +25,15 @@ export class Notices extends APIResource {
     const u = new URL(url, 'http://x');
     const noticeId = u.pathname.split('/').pop() ?? '';
     return this.transport.request(
-      { method: 'GET', path: `/v1/notices/${seg(decodeURIComponent(noticeId))}`, query: { expires: u.searchParams.get('expires') ?? undefined, signature: u.searchParams.get('signature') ?? undefined }, accept: 'text' },
+      {
+        method: 'GET',
+        path: `/v1/notices/${seg(decodeURIComponent(noticeId))}`,
+        query: {
+          expires: u.searchParams.get('expires') ?? undefined,
+          signature: u.searchParams.get('signature') ?? undefined,
+        },
+        accept: 'text',
+      },
       options,
     );
   }
@@ -29,8 +44,15 @@ export class Notices extends APIResource {
   }
 
   /** Set a department's 文号 prefix (scope admin); null returns to the default, the department's name + 告. */
-  setPrefix(departmentId: string, noticePrefix: string | null, options?: RequestOptions): Promise<ResponseBody<'setDepartmentNoticePrefix'>> {
-    return this.transport.request({ method: 'PUT', path: `/v1/admin/departments/${seg(departmentId)}/notice-prefix`, body: { noticePrefix } }, options);
+  setPrefix(
+    departmentId: string,
+    noticePrefix: string | null,
+    options?: RequestOptions,
+  ): Promise<ResponseBody<'setDepartmentNoticePrefix'>> {
+    return this.transport.request(
+      { method: 'PUT', path: `/v1/admin/departments/${seg(departmentId)}/notice-prefix`, body: { noticePrefix } },
+      options,
+    );
   }
 }
 
@@ -40,7 +62,10 @@ export interface ScreeningParams extends Omit<QueryParams<'createScreening'>, 'o
   format: 'csv' | 'xlsx';
 }
 
-const ROLL_TYPES = { csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+const ROLL_TYPES = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
 
 /** 投标人名单筛查 */
 export class Screenings extends APIResource {
@@ -52,7 +77,13 @@ export class Screenings extends APIResource {
   create(params: ScreeningParams, options?: RequestOptions): Promise<string> {
     const { file, format, ...query } = params;
     return this.transport.request(
-      { method: 'POST', path: '/v1/screenings', query: { ...query, format, output: 'csv' }, raw: { body: file, contentType: ROLL_TYPES[format] }, accept: 'text' },
+      {
+        method: 'POST',
+        path: '/v1/screenings',
+        query: { ...query, format, output: 'csv' },
+        raw: { body: file, contentType: ROLL_TYPES[format] },
+        accept: 'text',
+      },
       options,
     );
   }

@@ -27,7 +27,11 @@ export class Subscriptions extends APIResource {
 
   /** Awaited: the first page (oldest first); `for await`: every subscription, page after page. */
   list(query: SubscriptionListQuery = {}, options: RequestOptions = {}): PagePromise<SubscriptionList, Subscription> {
-    return this.transport.list<SubscriptionList, Subscription>({ method: 'GET', path: '/v1/subscriptions', query }, options, (page) => page.subscriptions);
+    return this.transport.list<SubscriptionList, Subscription>(
+      { method: 'GET', path: '/v1/subscriptions', query },
+      options,
+      (page) => page.subscriptions,
+    );
   }
 
   /** One subscription with its delivery state (delivered, failing since, dead letters). */
@@ -44,16 +48,33 @@ export class Subscriptions extends APIResource {
    * `for await`: every attempt, page after page (`nextCursor`). The dead letters page by their own cursor: see
    * `deadLetters`.
    */
-  deliveries(subscriptionId: string, query: DeliveriesQuery = {}, options: RequestOptions = {}): PagePromise<DeliveryList, DeliveryAttempt> {
-    return this.transport.list<DeliveryList, DeliveryAttempt>(this.deliveriesCall(subscriptionId, query), options, (page) => page.attempts);
+  deliveries(
+    subscriptionId: string,
+    query: DeliveriesQuery = {},
+    options: RequestOptions = {},
+  ): PagePromise<DeliveryList, DeliveryAttempt> {
+    return this.transport.list<DeliveryList, DeliveryAttempt>(
+      this.deliveriesCall(subscriptionId, query),
+      options,
+      (page) => page.attempts,
+    );
   }
 
   /** The same answers as `deliveries`; `for await`: every dead letter by event id, page after page (`deadLettersNextCursor`). */
-  deadLetters(subscriptionId: string, query: DeliveriesQuery = {}, options: RequestOptions = {}): PagePromise<DeliveryList, DeadLetter> {
-    return this.transport.list<DeliveryList, DeadLetter>(this.deliveriesCall(subscriptionId, query), options, (page) => page.deadLetters, {
-      param: 'deadLettersAfter',
-      of: (page) => page.deadLettersNextCursor,
-    });
+  deadLetters(
+    subscriptionId: string,
+    query: DeliveriesQuery = {},
+    options: RequestOptions = {},
+  ): PagePromise<DeliveryList, DeadLetter> {
+    return this.transport.list<DeliveryList, DeadLetter>(
+      this.deliveriesCall(subscriptionId, query),
+      options,
+      (page) => page.deadLetters,
+      {
+        param: 'deadLettersAfter',
+        of: (page) => page.deadLettersNextCursor,
+      },
+    );
   }
 
   private deliveriesCall(subscriptionId: string, query: DeliveriesQuery) {
@@ -69,13 +90,24 @@ export class Subscriptions extends APIResource {
    * deliveries carry a `v1=` for each secret, so pass both to `verifyWebhook({ secret: [next, previous] })` while you
    * switch. Not retried without an idempotency key: a repeat would rotate again and retire the secret just issued.
    */
-  rotateSecret(subscriptionId: string, params: RequestBody<'rotateSubscriptionSecret'> = {}, options?: RequestOptions): APIPromise<ResponseBody<'rotateSubscriptionSecret'>> {
-    return this.transport.request({ method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/rotate-secret`, body: params }, options);
+  rotateSecret(
+    subscriptionId: string,
+    params: RequestBody<'rotateSubscriptionSecret'> = {},
+    options?: RequestOptions,
+  ): APIPromise<ResponseBody<'rotateSubscriptionSecret'>> {
+    return this.transport.request(
+      { method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/rotate-secret`, body: params },
+      options,
+    );
   }
 
   replay(subscriptionId: string, eventId: string, options?: RequestOptions): APIPromise<ReplayedDelivery> {
     return this.transport.request(
-      { method: 'POST', path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries/${seg(eventId)}/replay`, idempotent: true },
+      {
+        method: 'POST',
+        path: `/v1/subscriptions/${seg(subscriptionId)}/deliveries/${seg(eventId)}/replay`,
+        idempotent: true,
+      },
       options,
     );
   }

@@ -7,7 +7,8 @@
 import type { CatalogMeasure, CatalogMemorandum } from '../types.js';
 import { DOC, REGION, S000, ref } from './refs.js';
 
-const basis = '参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)';
+const basis =
+  '参照《关于对严重质量违法失信行为当事人实施联合惩戒的合作备忘录》(发改财金〔2016〕2202号)中的相应的法律依据及政策依据(000:L94)';
 
 // 二(一) 市场监管部门采取的惩戒措施 (000:L35): measures 1-4 name no bureau beyond the market regulator.
 const MARKET = '鹤岗市市场监督管理局';
@@ -253,9 +254,21 @@ export const hegang: CatalogMemorandum = {
   initiatingCategory: 'market_regulation',
   // The 16 departments of 000:L21. 鹤岗市卫生和计划生育委员会 has no category code.
   signatoryCategories: [
-    'credit_office', 'market_regulation', 'civilization_office', 'science_technology', 'finance', 'human_resources',
-    'agriculture', 'commerce', 'culture_media', 'taxation', 'natural_resources', 'emergency_management', 'food_drug',
-    'transport', 'housing_construction',
+    'credit_office',
+    'market_regulation',
+    'civilization_office',
+    'science_technology',
+    'finance',
+    'human_resources',
+    'agriculture',
+    'commerce',
+    'culture_media',
+    'taxation',
+    'natural_resources',
+    'emergency_management',
+    'food_drug',
+    'transport',
+    'housing_construction',
   ],
   region: REGION.hegang,
   effectiveFrom: '2018-08-10',

@@ -223,7 +223,13 @@ const mohurdLock = {
   minDaysByListingCount: [YEAR, 3 * YEAR],
   note: '首次严重失信的,失信信息自公布之日起一年内不予撤销;再次严重失信的,三年内不予撤销;情节特别严重的不予修复(003:L1425)。',
 };
-const mohurdTier = (code: string, name: string, first: number, last: number, extra: Partial<CatalogList> = {}): CatalogList => ({
+const mohurdTier = (
+  code: string,
+  name: string,
+  first: number,
+  last: number,
+  extra: Partial<CatalogList> = {},
+): CatalogList => ({
   code,
   name,
   polarity: 'punitive',

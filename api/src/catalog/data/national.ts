@@ -32,9 +32,21 @@ const safety: CatalogMemorandum = {
   initiatingCategory: 'emergency_management',
   // 003:L907. 国资委 signed too but has no category code.
   signatoryCategories: [
-    'development_reform', 'central_bank', 'emergency_management', 'civilization_office', 'science_technology',
-    'finance', 'human_resources', 'natural_resources', 'ecology_environment', 'housing_construction', 'customs',
-    'taxation', 'market_regulation', 'banking_insurance_regulation', 'securities_regulation',
+    'development_reform',
+    'central_bank',
+    'emergency_management',
+    'civilization_office',
+    'science_technology',
+    'finance',
+    'human_resources',
+    'natural_resources',
+    'ecology_environment',
+    'housing_construction',
+    'customs',
+    'taxation',
+    'market_regulation',
+    'banking_insurance_regulation',
+    'securities_regulation',
   ],
   region: NATIONAL,
   source: ref(S003, 901, 1189),
@@ -51,11 +63,38 @@ const safety: CatalogMemorandum = {
       implementingUnits: ['负有安全监管监察职责的部门'],
       parts: [
         { ordinal: '1', text: '加大执法检查频次', effect: 'supervise', matterTypes: ['supervision'] },
-        { ordinal: '2', text: '作为重点监管监察对象,建立常态化暗查暗访机制,不定期开展抽查', effect: 'supervise', matterTypes: ['supervision'] },
-        { ordinal: '3', text: '约谈其主要负责人,对其主要负责人及相关责任人进行安全培训', effect: 'supervise', matterTypes: ['supervision'], appliesTo: ['responsible_person'] },
-        { ordinal: '4', text: '暂停对其安全生产标准化评审,对已取得安全生产标准化证书的,撤销其证书', effect: 'prohibit', matterTypes: ['administrative_licensing'] },
-        { ordinal: '5', text: '依法依规对存在失信行为的生产经营单位及其主要责任人实施市场禁入', effect: 'prohibit', matterTypes: ['market_entry_and_office'], appliesTo: ['unit', 'responsible_person'] },
-        { ordinal: '6', text: '发现有新的安全生产违法违规行为的,依法依规从重处罚', effect: 'supervise', matterTypes: ['supervision'] },
+        {
+          ordinal: '2',
+          text: '作为重点监管监察对象,建立常态化暗查暗访机制,不定期开展抽查',
+          effect: 'supervise',
+          matterTypes: ['supervision'],
+        },
+        {
+          ordinal: '3',
+          text: '约谈其主要负责人,对其主要负责人及相关责任人进行安全培训',
+          effect: 'supervise',
+          matterTypes: ['supervision'],
+          appliesTo: ['responsible_person'],
+        },
+        {
+          ordinal: '4',
+          text: '暂停对其安全生产标准化评审,对已取得安全生产标准化证书的,撤销其证书',
+          effect: 'prohibit',
+          matterTypes: ['administrative_licensing'],
+        },
+        {
+          ordinal: '5',
+          text: '依法依规对存在失信行为的生产经营单位及其主要责任人实施市场禁入',
+          effect: 'prohibit',
+          matterTypes: ['market_entry_and_office'],
+          appliesTo: ['unit', 'responsible_person'],
+        },
+        {
+          ordinal: '6',
+          text: '发现有新的安全生产违法违规行为的,依法依规从重处罚',
+          effect: 'supervise',
+          matterTypes: ['supervision'],
+        },
       ],
       source: ref(S003, 907, 949),
     },
@@ -116,7 +155,9 @@ const safety: CatalogMemorandum = {
       matterTypes: ['financing_and_securities'],
       categories: ['development_reform', 'central_bank', 'securities_regulation'],
       // 003:L983 prints "最近二十六个月" twice; the rules it quotes say 三十六个月 (a known defect, DOMAIN.md).
-      legalBasis: '《证券法》第十三条;《首次公开发行股票并上市管理办法》第二十五条;《首次公开发行股票并在创业板上市管理办法》第二十一条;《上市公司证券发行管理办法》第九条;《公司债券发行与交易管理办法》第十七条;《非上市公众公司监督管理办法》第三条;《国家发展改革委关于推进企业债券市场发展简化发行核准程序有关事项的通知》(发改财金〔2008〕7号);《国家发展改革委办公厅关于进一步改进企业债券发行审核工作的通知》(发改办财金〔2013〕957号);《关于在行政管理事项中使用信用记录和信用报告的若干意见》(发改财金〔2013〕920号);' + B.gf2014_20,
+      legalBasis:
+        '《证券法》第十三条;《首次公开发行股票并上市管理办法》第二十五条;《首次公开发行股票并在创业板上市管理办法》第二十一条;《上市公司证券发行管理办法》第九条;《公司债券发行与交易管理办法》第十七条;《非上市公众公司监督管理办法》第三条;《国家发展改革委关于推进企业债券市场发展简化发行核准程序有关事项的通知》(发改财金〔2008〕7号);《国家发展改革委办公厅关于进一步改进企业债券发行审核工作的通知》(发改办财金〔2013〕957号);《关于在行政管理事项中使用信用记录和信用报告的若干意见》(发改财金〔2013〕920号);' +
+        B.gf2014_20,
       appliesTo: ['unit'],
       implementingUnits: ['国家发展改革委', '人民银行', '证监会'],
       source: ref(S003, 969, 991),
@@ -529,7 +570,8 @@ const customsAeo: CatalogMemorandum = {
 // 责任单位 list for the whole paragraph (L137), so each item's categories are read from its subject matter. Left out:
 // 限制从事互联网信息服务 (its implementer, 工信/网信, has no category code) and the instruction to note the record when
 // reporting upwards (a procedure, not a measure on the subject).
-const enterpriseBasis = '《国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》(国发〔2016〕33号)(七),省级实施方案';
+const enterpriseBasis =
+  '《国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》(国发〔2016〕33号)(七),省级实施方案';
 const enterprise: CatalogMemorandum = {
   docNo: DOC.enterprise,
   title: '失信企业协同监管和联合惩戒合作备忘录',
@@ -696,7 +738,13 @@ const debtor: CatalogMemorandum = {
   source: ref(S001, 31),
   // 001:L31: "我市质监部门无相关职能".
   noDuty: [
-    { category: 'market_regulation', region: '420100', reason: '无相关职能', statedBy: DOC.wuhan, source: ref(S001, 31) },
+    {
+      category: 'market_regulation',
+      region: '420100',
+      reason: '无相关职能',
+      statedBy: DOC.wuhan,
+      source: ref(S001, 31),
+    },
   ],
   measures: [
     {
@@ -839,7 +887,13 @@ const customsDishonest: CatalogMemorandum = {
   source: ref(S001, 37),
   // 001:L37: "我市质监无相关职能".
   noDuty: [
-    { category: 'market_regulation', region: '420100', reason: '无相关职能', statedBy: DOC.wuhan, source: ref(S001, 37) },
+    {
+      category: 'market_regulation',
+      region: '420100',
+      reason: '无相关职能',
+      statedBy: DOC.wuhan,
+      source: ref(S001, 37),
+    },
   ],
   measures: [],
 };

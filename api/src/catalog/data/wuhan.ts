@@ -99,10 +99,28 @@ export const wuhan: CatalogMemorandum = {
       appliesTo: ['unit', 'legal_representative'],
       implementingUnits: [ALL_QS, OFFICES],
       parts: [
-        { ordinal: '1', text: '将失信企业纳入重点监管对象,加大对失信企业日常监督检查频次和提高随机抽查概率', effect: 'supervise', matterTypes: ['supervision'], appliesTo: ['unit'] },
+        {
+          ordinal: '1',
+          text: '将失信企业纳入重点监管对象,加大对失信企业日常监督检查频次和提高随机抽查概率',
+          effect: 'supervise',
+          matterTypes: ['supervision'],
+          appliesTo: ['unit'],
+        },
         // 2202号's subjects are the enterprise and its 法定代表人 (001 row 7), so 失信相关人 is the legal representative.
-        { ordinal: '2', text: '限制失信相关人获得或撤销其相关的从业资格', effect: 'restrict', matterTypes: ['administrative_licensing', 'market_entry_and_office'], appliesTo: ['legal_representative'] },
-        { ordinal: '3', text: '失信企业产生新的违法违规行为时,依法依规从严从重处罚', effect: 'supervise', matterTypes: ['supervision'], appliesTo: ['unit'] },
+        {
+          ordinal: '2',
+          text: '限制失信相关人获得或撤销其相关的从业资格',
+          effect: 'restrict',
+          matterTypes: ['administrative_licensing', 'market_entry_and_office'],
+          appliesTo: ['legal_representative'],
+        },
+        {
+          ordinal: '3',
+          text: '失信企业产生新的违法违规行为时,依法依规从严从重处罚',
+          effect: 'supervise',
+          matterTypes: ['supervision'],
+          appliesTo: ['unit'],
+        },
       ],
       source: ref(S001, 33, 35),
     },

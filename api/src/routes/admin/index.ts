@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { inBody } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import { KEY_OVERLAP_DEFAULT_S, createDepartment, createKey, listDepartments, listKeys, revokeKey, rotateKey } from '../../services/keys.js';
+import {
+  KEY_OVERLAP_DEFAULT_S,
+  createDepartment,
+  createKey,
+  listDepartments,
+  listKeys,
+  revokeKey,
+  rotateKey,
+} from '../../services/keys.js';
 import { answerPage } from '../../services/paging.js';
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipt-verify.js';
@@ -39,7 +47,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createDepartment',
         tags: ['admin'],
         summary: 'Register a department',
-        description: 'A department is identified by its own 统一社会信用代码; its category decides which measures it applies.',
+        description:
+          'A department is identified by its own 统一社会信用代码; its category decides which measures it applies.',
         body: CreateDepartmentBody,
         response: { 201: Ref(Department) },
       },
@@ -62,7 +71,16 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DepartmentList },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'departments', await listDepartments(db(), { limit: request.query.limit ?? PAGE_SIZES.lists.default, after: request.query.after })),
+    async (request, reply) =>
+      answerPage(
+        request,
+        reply,
+        'departments',
+        await listDepartments(db(), {
+          limit: request.query.limit ?? PAGE_SIZES.lists.default,
+          after: request.query.after,
+        }),
+      ),
   );
 
   app.post(
@@ -96,7 +114,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: KeyList },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'keys', await listKeys(db(), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.lists.default })),
+    async (request, reply) =>
+      answerPage(
+        request,
+        reply,
+        'keys',
+        await listKeys(db(), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.lists.default }),
+      ),
   );
 
   app.delete(
@@ -107,7 +131,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeKey',
         tags: ['admin'],
         summary: 'Revoke an API key',
-        description: 'Takes effect for the next request. Revoking twice returns the first revocation. The last active admin key cannot be revoked (LAST_ADMIN_KEY).',
+        description:
+          'Takes effect for the next request. Revoking twice returns the first revocation. The last active admin key cannot be revoked (LAST_ADMIN_KEY).',
         params: KeyParams,
         response: { 200: Ref(ApiKey) },
       },
@@ -135,7 +160,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: absentBodyIsEmpty,
     },
     async (request, reply) => {
-      const rotated = await rotateKey(db(), actorOf(request), request.params.keyId, request.body?.overlapSeconds ?? KEY_OVERLAP_DEFAULT_S);
+      const rotated = await rotateKey(
+        db(),
+        actorOf(request),
+        request.params.keyId,
+        request.body?.overlapSeconds ?? KEY_OVERLAP_DEFAULT_S,
+      );
       return reply.header('cache-control', 'no-store').send(rotated);
     },
   );
@@ -158,9 +188,19 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const page = await listReads(db(), { after: q.after, limit: q.limit ?? PAGE_SIZES.lists.default, departmentId: q.departmentId, subjectId: q.subjectId });
+      const page = await listReads(db(), {
+        after: q.after,
+        limit: q.limit ?? PAGE_SIZES.lists.default,
+        departmentId: q.departmentId,
+        subjectId: q.subjectId,
+      });
       if (page.nextCursor) {
-        const next = new URLSearchParams({ ...(q.departmentId ? { departmentId: q.departmentId } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), after: page.nextCursor, limit: String(q.limit ?? PAGE_SIZES.lists.default) });
+        const next = new URLSearchParams({
+          ...(q.departmentId ? { departmentId: q.departmentId } : {}),
+          ...(q.subjectId ? { subjectId: q.subjectId } : {}),
+          after: page.nextCursor,
+          limit: String(q.limit ?? PAGE_SIZES.lists.default),
+        });
         reply.header('link', `</v1/admin/reads?${next.toString()}>; rel="next"`);
       }
       return page;

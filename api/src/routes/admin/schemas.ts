@@ -17,7 +17,9 @@ const EXAMPLE_DEPARTMENT = {
   createdAt: '2026-11-22T08:30:00.000Z',
 };
 
-export const Scope = Type.Enum(SCOPES, { description: 'check 查询, publish 发布名单, review 异议与修复审核, admin 管理' });
+export const Scope = Type.Enum(SCOPES, {
+  description: 'check 查询, publish 发布名单, review 异议与修复审核, admin 管理',
+});
 
 export const Department = Type.Object(
   {
@@ -91,7 +93,10 @@ export const CreateKeyBody = Type.Object(
     departmentId: Uuid,
     scopes: Type.Array(Scope, { minItems: 1, maxItems: 4, uniqueItems: true }),
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    expiresAt: Type.Optional({ ...Timestamp, description: 'The key is refused (EXPIRED_KEY) from this instant; must be in the future. Default: no expiry' }),
+    expiresAt: Type.Optional({
+      ...Timestamp,
+      description: 'The key is refused (EXPIRED_KEY) from this instant; must be in the future. Default: no expiry',
+    }),
   },
   {
     additionalProperties: false,
@@ -100,8 +105,14 @@ export const CreateKeyBody = Type.Object(
 );
 export type CreateKeyBody = Static<typeof CreateKeyBody>;
 
-export const KeyList = Type.Object({ keys: Type.Array(Ref(ApiKey)), nextCursor: NextCursor }, { examples: [{ keys: [EXAMPLE_KEY], nextCursor: null }] });
-export const KeyListQuery = Type.Object({ departmentId: Type.Optional(Uuid), ...pageParams(PAGE_SIZES.lists) }, { additionalProperties: false });
+export const KeyList = Type.Object(
+  { keys: Type.Array(Ref(ApiKey)), nextCursor: NextCursor },
+  { examples: [{ keys: [EXAMPLE_KEY], nextCursor: null }] },
+);
+export const KeyListQuery = Type.Object(
+  { departmentId: Type.Optional(Uuid), ...pageParams(PAGE_SIZES.lists) },
+  { additionalProperties: false },
+);
 export const KeyParams = Type.Object({ keyId: Uuid });
 
 export const RotateKeyBody = Type.Object(
@@ -119,14 +130,26 @@ export const RotateKeyBody = Type.Object(
 
 export const RotatedKey = Type.Object(
   {
-    successor: Type.Object({ ...keyFields, secret: Type.String({ description: 'The successor\'s secret, shown once, now' }) }),
+    successor: Type.Object({
+      ...keyFields,
+      secret: Type.String({ description: "The successor's secret, shown once, now" }),
+    }),
     previous: Ref(ApiKey),
   },
   {
     examples: [
       {
-        successor: { ...EXAMPLE_KEY, keyId: '7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f', lastUsedAt: null, secret: 'yc_U3VjY2Vzc29yLWV4YW1wbGUtc2VjcmV0LWZvci1kb2Nz' },
-        previous: { ...EXAMPLE_KEY, expiresAt: '2026-11-24T08:31:00.000Z', successorId: '7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f' },
+        successor: {
+          ...EXAMPLE_KEY,
+          keyId: '7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f',
+          lastUsedAt: null,
+          secret: 'yc_U3VjY2Vzc29yLWV4YW1wbGUtc2VjcmV0LWZvci1kb2Nz',
+        },
+        previous: {
+          ...EXAMPLE_KEY,
+          expiresAt: '2026-11-24T08:31:00.000Z',
+          successorId: '7b4f3a0d-2c8e-4d9f-a01b-6e5d4c3b2a1f',
+        },
       },
     ],
   },
@@ -142,7 +165,9 @@ const ReadRecord = Type.Object({
   subjectIds: Type.Array(Uuid, { description: 'The subjects the answer was about; empty when nothing was found' }),
   askedBy: Type.Enum(['subject_id', 'uscc', 'id_number', 'entry_id']),
   askedUscc: Nullable(Type.String({ description: 'The 统一社会信用代码 asked for, when the lookup was by USCC' })),
-  askedByIdNumber: Type.Boolean({ description: 'The lookup named an ID number (kept only as its keyed hash, never shown)' }),
+  askedByIdNumber: Type.Boolean({
+    description: 'The lookup named an ID number (kept only as its keyed hash, never shown)',
+  }),
   entryCount: Type.Integer({ description: 'Records in the answer' }),
 });
 

@@ -5,8 +5,21 @@ import { normalizeDocNo } from '../../domain/docno.js';
 import { measuresFor } from '../../domain/measures.js';
 import { ApiError, inBody } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
-import { addMeasure, createList, createMemorandum, updateList, updateMeasure, updateMemorandum } from '../../services/catalog-edits.js';
-import { currentCatalog, filterMeasures, filterMemoranda, findMemorandum, type StoredMemorandum } from '../../services/catalog-snapshot.js';
+import {
+  addMeasure,
+  createList,
+  createMemorandum,
+  updateList,
+  updateMeasure,
+  updateMemorandum,
+} from '../../services/catalog-edits.js';
+import {
+  currentCatalog,
+  filterMeasures,
+  filterMemoranda,
+  findMemorandum,
+  type StoredMemorandum,
+} from '../../services/catalog-snapshot.js';
 import {
   CATALOG_SCHEMAS,
   CategoryListResponse,
@@ -70,7 +83,8 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getCatalogMemorandum',
         tags,
         summary: 'Get a memorandum with its measures',
-        description: 'By uuid or by URL-encoded 文号, e.g. `/v1/catalog/memoranda/%E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80%952202%E5%8F%B7`.',
+        description:
+          'By uuid or by URL-encoded 文号, e.g. `/v1/catalog/memoranda/%E5%8F%91%E6%94%B9%E8%B4%A2%E9%87%91%E3%80%942016%E3%80%952202%E5%8F%B7`.',
         params: MemorandumParams,
         response: { 200: MemorandumResponse },
       },
@@ -114,7 +128,13 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         let docNos: readonly string[] = list ? list.memoranda : snapshot.roots;
         if (memorandum !== undefined) docNos = list ? docNos.filter((d) => d === memorandum) : [memorandum];
         const r = measuresFor(
-          { category: q.category, matterType: q.matterType, region: q.region, memoranda: [...docNos], list: list?.code },
+          {
+            category: q.category,
+            matterType: q.matterType,
+            region: q.region,
+            memoranda: [...docNos],
+            list: list?.code,
+          },
           snapshot.memoranda,
         );
         return { version: snapshot.version, resolved: true, ...r };
@@ -139,7 +159,10 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const snapshot = await currentCatalog(db());
       const { polarity } = request.query;
-      return { version: snapshot.version, lists: snapshot.lists.filter((l) => polarity === undefined || l.polarity === polarity) };
+      return {
+        version: snapshot.version,
+        lists: snapshot.lists.filter((l) => polarity === undefined || l.polarity === polarity),
+      };
     },
   );
 
@@ -189,7 +212,8 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listCategories',
         tags,
         summary: 'List department categories (部门类别)',
-        description: 'Measures name categories, not offices; a department’s category decides which measures it applies.',
+        description:
+          'Measures name categories, not offices; a department’s category decides which measures it applies.',
         response: { 200: CategoryListResponse },
       },
     },
@@ -240,7 +264,9 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, item } = await updateMemorandum(db(), actorOf(request), request.params.id, request.body).catch(inBody);
+      const { version, item } = await updateMemorandum(db(), actorOf(request), request.params.id, request.body).catch(
+        inBody,
+      );
       return { version, memorandum: item };
     },
   );
@@ -279,7 +305,12 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, item } = await updateMeasure(db(), actorOf(request), request.params.measureId, request.body).catch(inBody);
+      const { version, item } = await updateMeasure(
+        db(),
+        actorOf(request),
+        request.params.measureId,
+        request.body,
+      ).catch(inBody);
       return { version, measure: item };
     },
   );
@@ -317,7 +348,9 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, item } = await updateList(db(), actorOf(request), request.params.code, request.body).catch(inBody);
+      const { version, item } = await updateList(db(), actorOf(request), request.params.code, request.body).catch(
+        inBody,
+      );
       return { version, list: item };
     },
   );

@@ -4,13 +4,20 @@ import { type Static, Type } from 'typebox';
 import { catalog } from '../../catalog/index.js';
 import type { CatalogMeasure as SeedMeasure, CatalogMemorandum as SeedMemorandum } from '../../catalog/types.js';
 import { DEFAULTS } from '../../defaults.js';
-import { APPLIES_TO, CATEGORY_CODES, EFFECTS, MATTER_TYPE_CODES, MATTER_TYPES, POLARITIES } from '../../domain/codes.js';
+import {
+  APPLIES_TO,
+  CATEGORY_CODES,
+  EFFECTS,
+  MATTER_TYPE_CODES,
+  MATTER_TYPES,
+  POLARITIES,
+} from '../../domain/codes.js';
 import { Category, Nullable, Region, Timestamp, Uuid } from '../schemas.js';
 
 // 003:L71 异议投诉被驳回的,其联合惩戒时限从异议投诉被驳回之日起继续计算: the term resumes, so the suspended days are added.
 const SUSPENDED_TERM =
   '003:L71: after a rejected objection the term continues from the rejection day (继续计算), i.e. validUntil moves ' +
-  'later by the time the record was suspended'
+  'later by the time the record was suspended';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Examples from the seed data
@@ -75,7 +82,8 @@ const EXAMPLE_VERSION = 1;
 
 export const CatalogVersion = Type.Integer({
   minimum: 0,
-  description: 'Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used',
+  description:
+    'Catalogue version: goes up by one with every change to the catalogue; a check reports the version it used',
   examples: [EXAMPLE_VERSION],
 });
 const docNo = (description: string) =>
@@ -87,7 +95,12 @@ const docNo = (description: string) =>
   });
 export const DocNo = docNo('文号, e.g. 发改财金〔2016〕2202号');
 const listCode = (description: string) =>
-  Type.String({ pattern: '^[a-z0-9_]+\\.[a-z0-9_]+$', maxLength: 100, description, examples: ['quality.serious_violation'] });
+  Type.String({
+    pattern: '^[a-z0-9_]+\\.[a-z0-9_]+$',
+    maxLength: 100,
+    description,
+    examples: ['quality.serious_violation'],
+  });
 export const ListCode = listCode('List code, scheme.code (never a colour)');
 const region = (description: string) => Type.String({ pattern: '^\\d{6}$', description, examples: ['230400'] });
 const category = (description: string) => Type.Enum(CATEGORY_CODES, { description });
@@ -97,13 +110,15 @@ const Ordinal = Type.String({
   description: 'Ordinal as printed in the source ("6", "(十)"); unique within its memorandum',
   examples: ['6'],
 });
-const Text = (maxLength: number, extra: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, ...extra });
+const Text = (maxLength: number, extra: Record<string, unknown> = {}) =>
+  Type.String({ minLength: 1, maxLength, ...extra });
 const IsoDate = Type.String({ format: 'date', examples: ['2018-08-10'] });
 const DayCount = (description: string) => Type.Integer({ minimum: 1, maximum: 36500, description });
 
 export const Polarity = Type.Enum(POLARITIES, { description: 'punitive 惩戒 or incentive 激励' });
 export const Effect = Type.Enum(EFFECTS, {
-  description: 'What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励',
+  description:
+    'What the measure does, strongest first: prohibit 禁止, restrict 限制, prudent 审慎/从严审核, supervise 加强监管, disclose 公示, incentive 激励',
 });
 export const MatterType = Type.Enum(MATTER_TYPE_CODES, {
   description: `事项类型: ${MATTER_TYPE_CODES.map((c) => `${c} ${MATTER_TYPES[c]}`).join(', ')}`,
@@ -117,7 +132,11 @@ const uniqueArray = <T extends Parameters<typeof Type.Array>[0]>(items: T, descr
 export const SeedRef = Type.Object(
   {
     file: Type.String({ description: 'Seed file name in the project’s shared seeds' }),
-    lines: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 2, maxItems: 2, description: 'First and last line, inclusive' }),
+    lines: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 2,
+      maxItems: 2,
+      description: 'First and last line, inclusive',
+    }),
   },
   { $id: 'SeedRef', description: 'Where in the seed documents an item was read', examples: [HEGANG.source] },
 );
@@ -140,22 +159,41 @@ const PartInput = Type.Object(partFields, { additionalProperties: false, example
 export const PointsRule = Type.Object(
   {
     window: Type.Union([
-      Type.Object({ kind: Type.Literal('rolling_days'), days: DayCount('Rolling window length') }, { additionalProperties: false }),
+      Type.Object(
+        { kind: Type.Literal('rolling_days'), days: DayCount('Rolling window length') },
+        { additionalProperties: false },
+      ),
       Type.Object({ kind: Type.Literal('calendar_year') }, { additionalProperties: false }),
     ]),
-    pointsPerAct: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 20, description: 'Allowed points per act, if the scheme fixes them' }),
+    pointsPerAct: Type.Array(Type.Integer({ minimum: 0 }), {
+      maxItems: 20,
+      description: 'Allowed points per act, if the scheme fixes them',
+    }),
     tiers: Type.Array(
-      Type.Object({ list: ListCode, min: Type.Integer({ minimum: 0, description: 'Inclusive lower bound of the total' }) }, { additionalProperties: false }),
+      Type.Object(
+        { list: ListCode, min: Type.Integer({ minimum: 0, description: 'Inclusive lower bound of the total' }) },
+        { additionalProperties: false },
+      ),
       { maxItems: 20 },
     ),
   },
-  { $id: 'PointsRule', additionalProperties: false, description: 'Points scheme: the tier lists follow from the total in the window', examples: [seedList('nanning.urban_points').pointsRule] },
+  {
+    $id: 'PointsRule',
+    additionalProperties: false,
+    description: 'Points scheme: the tier lists follow from the total in the window',
+    examples: [seedList('nanning.urban_points').pointsRule],
+  },
 );
 
 export const RepairLock = Type.Object(
   {
-    minDaysByListingCount: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 20, description: 'No repair before this many days after listing, by the listing count (1st, 2nd…)' }),
-    neverAfterListingCount: Type.Optional(Type.Integer({ minimum: 1, description: 'From this listing count on, repair is never allowed' })),
+    minDaysByListingCount: Type.Array(Type.Integer({ minimum: 0 }), {
+      maxItems: 20,
+      description: 'No repair before this many days after listing, by the listing count (1st, 2nd…)',
+    }),
+    neverAfterListingCount: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'From this listing count on, repair is never allowed' }),
+    ),
     note: Text(2000),
   },
   { $id: 'RepairLock', additionalProperties: false, examples: [seedList('mohurd.urban_points').repairLock] },
@@ -184,12 +222,21 @@ const measureContent = {
   categories: uniqueArray(Category, 'Implementing department categories; all = every department'),
   legalBasis: Type.Optional(Text(4000, { description: '法律及政策依据' })),
   appliesTo: uniqueArray(AppliesTo, 'Whom the measure falls on'),
-  implementingUnits: Type.Optional(Type.Array(Text(200), { maxItems: 50, description: 'Implementing offices as printed, for the notice' })),
+  implementingUnits: Type.Optional(
+    Type.Array(Text(200), { maxItems: 50, description: 'Implementing offices as printed, for the notice' }),
+  ),
   implements: Type.Optional(
-    docNo('The national memorandum this measure carries out, when its document spans several (武汉’s responsibility list)'),
+    docNo(
+      'The national memorandum this measure carries out, when its document spans several (武汉’s responsibility list)',
+    ),
   ),
   parts: Type.Optional(Type.Array(Type.Ref('CatalogMeasurePart'), { maxItems: 50 })),
-  listCodes: Type.Optional(Type.Array(ListCode, { maxItems: 50, description: 'Lists this measure is limited to; absent = every list that triggers the memorandum' })),
+  listCodes: Type.Optional(
+    Type.Array(ListCode, {
+      maxItems: 50,
+      description: 'Lists this measure is limited to; absent = every list that triggers the memorandum',
+    }),
+  ),
 };
 
 export const CatalogMeasure = Type.Object(
@@ -201,7 +248,9 @@ export const CatalogMeasure = Type.Object(
     source: Type.Optional(Type.Ref('SeedRef')),
     ...bookkeeping,
     triggeredBy: Type.Optional(
-      docNo('In a resolved measures query: the 文号 that led to this measure (a local adoption answers for the national one)'),
+      docNo(
+        'In a resolved measures query: the 文号 that led to this measure (a local adoption answers for the national one)',
+      ),
     ),
   },
   { $id: 'CatalogMeasure', description: '惩戒/激励措施', examples: [EXAMPLE_HEGANG_6] },
@@ -228,7 +277,9 @@ const memorandumFields = {
   title: Text(500),
   polarity: Polarity,
   initiatingCategory: Category,
-  signatoryCategories: Type.Array(Category, { description: 'Categories bound by the document; for a local one, those whose measures it replaces' }),
+  signatoryCategories: Type.Array(Category, {
+    description: 'Categories bound by the document; for a local one, those whose measures it replaces',
+  }),
   region: Region,
   effectiveFrom: Type.Optional(IsoDate),
   effectiveTo: Type.Optional(IsoDate),
@@ -259,7 +310,11 @@ const listContent = {
   code: ListCode,
   name: Text(200),
   polarity: Polarity,
-  memoranda: Type.Array(DocNo, { maxItems: 100, uniqueItems: true, description: '文号 of the memoranda a hit on this list triggers' }),
+  memoranda: Type.Array(DocNo, {
+    maxItems: 100,
+    uniqueItems: true,
+    description: '文号 of the memoranda a hit on this list triggers',
+  }),
   validityDays: Type.Optional(DayCount('Default validity of an entry; absent = until removed')),
   autoRemoveAfterDays: Type.Optional(DayCount('Automatic removal horizon')),
   objectionWorkingDays: DayCount('Objection (异议) deadline in working days'),
@@ -269,7 +324,9 @@ const listContent = {
   pointsRule: Type.Optional(PointsRuleRef),
   repairLock: Type.Optional(RepairLockRef),
   escalatesTo: Type.Optional(listCode('List a subject moves to on a serious act during its term')),
-  removesFromRedLists: Type.Optional(Type.Boolean({ description: 'A confirmed entry removes the subject from every incentive list' })),
+  removesFromRedLists: Type.Optional(
+    Type.Boolean({ description: 'A confirmed entry removes the subject from every incentive list' }),
+  ),
   publisherCategories: uniqueArray(Category, 'Categories allowed to publish to the list'),
 };
 
@@ -327,7 +384,9 @@ export const MeasureQueryResponse = Type.Object(
       }),
       { description: 'Memoranda under which this category has no duty here: no measure, and that is the answer' },
     ),
-    uncovered: Type.Array(DocNo, { description: 'Memoranda with neither a measure nor a no-duty row for this department and matter' }),
+    uncovered: Type.Array(DocNo, {
+      description: 'Memoranda with neither a measure nor a no-duty row for this department and matter',
+    }),
   },
   {
     examples: [
@@ -342,7 +401,9 @@ export const MeasureQueryResponse = Type.Object(
         version: EXAMPLE_VERSION,
         resolved: true,
         measures: [],
-        noDuty: [{ docNo: DEBTOR.docNo, reason: EXAMPLE_DEBTOR_NO_DUTY.reason, statedBy: EXAMPLE_DEBTOR_NO_DUTY.statedBy }],
+        noDuty: [
+          { docNo: DEBTOR.docNo, reason: EXAMPLE_DEBTOR_NO_DUTY.reason, statedBy: EXAMPLE_DEBTOR_NO_DUTY.statedBy },
+        ],
         uncovered: [],
       },
     ],
@@ -373,7 +434,17 @@ export const MatterTypeListResponse = Type.Object(
 );
 export const CategoryListResponse = Type.Object(
   { version: CatalogVersion, categories: Type.Array(CodeLabel) },
-  { examples: [{ version: EXAMPLE_VERSION, categories: [{ code: 'finance', label: '财政' }, { code: 'market_regulation', label: '市场监管' }] }] },
+  {
+    examples: [
+      {
+        version: EXAMPLE_VERSION,
+        categories: [
+          { code: 'finance', label: '财政' },
+          { code: 'market_regulation', label: '市场监管' },
+        ],
+      },
+    ],
+  },
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -383,10 +454,14 @@ export const MemorandaQuery = Type.Object(
   {
     polarity: Type.Optional(Polarity),
     region: Type.Optional(
-      region('Memoranda in force in this region: national ones and local ones whose region covers it (230400 covers 230402)'),
+      region(
+        'Memoranda in force in this region: national ones and local ones whose region covers it (230400 covers 230402)',
+      ),
     ),
     category: Type.Optional(
-      category('Memoranda under which this category initiates, signed, or implements at least one measure (a measure for all counts)'),
+      category(
+        'Memoranda under which this category initiates, signed, or implements at least one measure (a measure for all counts)',
+      ),
     ),
   },
   { additionalProperties: false },
@@ -397,7 +472,9 @@ export const MeasuresQuery = Type.Object(
     matterType: Type.Optional(MatterType),
     category: Type.Optional(Category),
     region: Type.Optional(region('The department’s region; with matterType and category, resolves as the check does')),
-    memorandum: Type.Optional(docNo('Only measures concerning this 文号 (carried by it, or by a document adopting or implementing it)')),
+    memorandum: Type.Optional(
+      docNo('Only measures concerning this 文号 (carried by it, or by a document adopting or implementing it)'),
+    ),
     list: Type.Optional(listCode('Only measures a hit on this list triggers')),
   },
   { additionalProperties: false },
@@ -522,12 +599,15 @@ export const MemorandumPatchBody = Type.Object(
     effectiveFrom: Type.Optional(Nullable(IsoDate)),
     effectiveTo: Type.Optional(Nullable(IsoDate)),
     adopts: Type.Optional(Nullable(DocNo)),
-    noDuty: Type.Optional(Type.Array(NoDutyInput, { maxItems: 200, description: 'Replaces all of the memorandum’s no-duty rows' })),
+    noDuty: Type.Optional(
+      Type.Array(NoDutyInput, { maxItems: 200, description: 'Replaces all of the memorandum’s no-duty rows' }),
+    ),
   },
   {
     additionalProperties: false,
     minProperties: 1,
-    description: 'Fields to change; a field left out stays, null clears an optional one. The 文号 is the key and cannot change.',
+    description:
+      'Fields to change; a field left out stays, null clears an optional one. The 文号 is the key and cannot change.',
     examples: [{ effectiveTo: '2026-12-31' }],
   },
 );
@@ -538,12 +618,12 @@ const listBodyFields = {
   memoranda: listContent.memoranda,
   validityDays: listContent.validityDays,
   autoRemoveAfterDays: listContent.autoRemoveAfterDays,
-  objectionWorkingDays: Type.Optional(DayCount(`Objection (异议) deadline in working days; default ${DEFAULTS.objectionWorkingDays}`)),
+  objectionWorkingDays: Type.Optional(
+    DayCount(`Objection (异议) deadline in working days; default ${DEFAULTS.objectionWorkingDays}`),
+  ),
   repairWorkingDays: listContent.repairWorkingDays,
   repairCalendarDays: listContent.repairCalendarDays,
-  restartTermOnObjectionRejected: Type.Optional(
-    Type.Boolean({ description: `${SUSPENDED_TERM}; default false` }),
-  ),
+  restartTermOnObjectionRejected: Type.Optional(Type.Boolean({ description: `${SUSPENDED_TERM}; default false` })),
   pointsRule: listContent.pointsRule,
   repairLock: listContent.repairLock,
   escalatesTo: listContent.escalatesTo,
@@ -589,7 +669,8 @@ export const ListPatchBody = Type.Object(
   {
     additionalProperties: false,
     minProperties: 1,
-    description: 'Fields to change; a field left out stays, null clears an optional one. The code is the key and cannot change.',
+    description:
+      'Fields to change; a field left out stays, null clears an optional one. The code is the key and cannot change.',
     examples: [{ validityDays: 730 }],
   },
 );

@@ -36,7 +36,10 @@ export const RecordEventData = Type.Object(
       idMasked: Nullable(Type.String({ description: "a person's ID number, masked; the plain number is in no event" })),
     }),
     region: Region,
-    decidingDepartment: Type.Object({ departmentId: Uuid, name: Type.String() }, { description: 'the department that decided the record (认定部门), as of this event' }),
+    decidingDepartment: Type.Object(
+      { departmentId: Uuid, name: Type.String() },
+      { description: 'the department that decided the record (认定部门), as of this event' },
+    ),
   },
   {
     $id: 'RecordEventData',
@@ -74,18 +77,32 @@ export const ChangeEvent = Type.Object(
   },
 );
 
-const csv = (item: ReturnType<typeof Type.String>, description: string) => Type.Optional(Type.Array(item, { maxItems: 50, description }));
+const csv = (item: ReturnType<typeof Type.String>, description: string) =>
+  Type.Optional(Type.Array(item, { maxItems: 50, description }));
 
 export const ChangesQuery = Type.Object(
   {
-    after: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The nextCursor of the previous page; omit to start from the beginning' })),
+    after: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'The nextCursor of the previous page; omit to start from the beginning',
+      }),
+    ),
     limit: pageLimit(PAGE_SIZES.lists),
-    type: csv(Type.String({ minLength: 1, maxLength: 64 }), 'Only these event types (repeat the parameter for several)'),
-    list: csv(Type.String({ minLength: 1, maxLength: 100 }), 'Only events of these list codes; events without a list (catalog.changed) pass'),
+    type: csv(
+      Type.String({ minLength: 1, maxLength: 64 }),
+      'Only these event types (repeat the parameter for several)',
+    ),
+    list: csv(
+      Type.String({ minLength: 1, maxLength: 100 }),
+      'Only events of these list codes; events without a list (catalog.changed) pass',
+    ),
     region: Type.Optional(
       Type.Array(Region, {
         maxItems: 20,
-        description: 'Only events scoped to these regions or to a region covering them (000000 covers all); events without a region pass',
+        description:
+          'Only events scoped to these regions or to a region covering them (000000 covers all); events without a region pass',
       }),
     ),
   },

@@ -6,7 +6,16 @@ import { caller } from '../../plugins/auth.js';
 import { Ref } from '../schemas.js';
 import { getCheck, runBatch, runCheck } from '../../services/checks.js';
 import { checkFeedback, recordFeedback } from '../../services/feedback.js';
-import { BatchBody, BatchResult, CheckBody, CheckFeedback, CheckParams, CheckResult, FeedbackBody, FeedbackResult } from './schemas.js';
+import {
+  BatchBody,
+  BatchResult,
+  CheckBody,
+  CheckFeedback,
+  CheckParams,
+  CheckResult,
+  FeedbackBody,
+  FeedbackResult,
+} from './schemas.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -38,7 +47,10 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ path: '/headers/idempotency-key', message: 'has characters outside A–Z a–z 0–9 . _ : -' }],
         });
       }
-      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, { idempotencyKey: key, onReceiptAppended }).catch(inBody);
+      const { result, replayed } = await runCheck(db(), app.yc.secret, caller(request), request.body, {
+        idempotencyKey: key,
+        onReceiptAppended,
+      }).catch(inBody);
       return reply.code(replayed ? 200 : 201).send(result);
     },
   );
@@ -51,7 +63,8 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createCheckBatch',
         tags: ['checks'],
         summary: 'Check up to 1000 subjects for one matter (e.g. all bidders)',
-        description: 'One receipt per item, in request order. A bad item gets its own error; the others are still checked.',
+        description:
+          'One receipt per item, in request order. A bad item gets its own error; the others are still checked.',
         body: BatchBody,
         response: { 200: BatchResult },
       },
@@ -69,12 +82,19 @@ const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
             app.yc.database.batchDb,
             app.yc.secret,
             caller(request),
-            items.map((item) => ({ subject: item.subject, matter: { ...matter, reference: item.reference ?? matter.reference }, operator })),
+            items.map((item) => ({
+              subject: item.subject,
+              matter: { ...matter, reference: item.reference ?? matter.reference },
+              operator,
+            })),
             { batchId, onReceiptAppended },
           ),
         );
         // an item's field errors point into its check (/0/subject); here, into the request's items
-        return { batchId, results: results.map((r) => (r.error?.errors ? { ...r, error: fieldsUnder('/body/items', r.error) } : r)) };
+        return {
+          batchId,
+          results: results.map((r) => (r.error?.errors ? { ...r, error: fieldsUnder('/body/items', r.error) } : r)),
+        };
       } finally {
         leave();
       }

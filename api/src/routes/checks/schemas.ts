@@ -1,7 +1,16 @@
 // The checks area's schemas, and the static types of what they describe: services/checks.ts, feedback.ts and
 // receipt-verify.ts build their answers as these types (import type only), so a field the schema lacks does not compile.
 import { type Static, Type } from 'typebox';
-import { APPLIES_TO, EFFECTS, ENTRY_STATUSES, MATCHED_BY, MATTER_TYPE_CODES, MATTER_TYPES, POLARITIES, VERDICTS } from '../../domain/codes.js';
+import {
+  APPLIES_TO,
+  EFFECTS,
+  ENTRY_STATUSES,
+  MATCHED_BY,
+  MATTER_TYPE_CODES,
+  MATTER_TYPES,
+  POLARITIES,
+  VERDICTS,
+} from '../../domain/codes.js';
 import { Ref, Timestamp, UsccString, Uuid } from '../schemas.js';
 
 export const MatterType = Type.Enum(MATTER_TYPE_CODES, {
@@ -12,7 +21,9 @@ const CheckSubject = Type.Object(
   {
     uscc: Type.Optional(UsccString),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号; never stored or echoed in the clear' })),
+    idNumber: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号; never stored or echoed in the clear' }),
+    ),
     kind: Type.Optional(Type.String({ maxLength: 40 })),
   },
   { additionalProperties: false, description: 'At least one of uscc, idNumber, name' },
@@ -72,7 +83,9 @@ export const Hit = Type.Object({
     idMasked: Type.Union([Type.String(), Type.Null()]),
   }),
   matchReason: Type.String(),
-  points: Type.Optional(Type.Object({ total: Type.Integer(), windowFrom: Timestamp, windowTo: Timestamp, acts: Type.Integer() })),
+  points: Type.Optional(
+    Type.Object({ total: Type.Integer(), windowFrom: Timestamp, windowTo: Timestamp, acts: Type.Integer() }),
+  ),
   measureIds: Type.Array(Uuid),
 });
 export type Hit = Static<typeof Hit>;
@@ -100,7 +113,11 @@ export const CheckResult = Type.Object(
     asOf: Type.Union([Timestamp, Type.Null()]),
     verdict: Type.Enum(VERDICTS, { description: 'prohibited > restricted > review > incentive > clear' }),
     reasons: Type.Array(Reason),
-    matter: Type.Object({ type: MatterType, reference: Type.String(), title: Type.Union([Type.String(), Type.Null()]) }),
+    matter: Type.Object({
+      type: MatterType,
+      reference: Type.String(),
+      title: Type.Union([Type.String(), Type.Null()]),
+    }),
     subject: Type.Object({
       asked: Type.Object({
         kind: Type.Optional(Type.String()),
@@ -123,7 +140,12 @@ export const CheckResult = Type.Object(
     measures: Type.Array(CheckMeasure),
     dataVersion: Type.String({ description: 'c<catalogue version>.e<last list event> seen by this check' }),
     catalogVersion: Type.Integer(),
-    receipt: Type.Object({ hash: Type.String(), prevHash: Type.String(), chain: Type.Integer(), chainSeq: Type.Integer() }),
+    receipt: Type.Object({
+      hash: Type.String(),
+      prevHash: Type.String(),
+      chain: Type.Integer(),
+      chainSeq: Type.Integer(),
+    }),
   },
   {
     $id: 'CheckResult',
@@ -153,13 +175,24 @@ export const BatchBody = Type.Object(
     matter: Matter,
     operator: Type.Optional(Operator),
     items: Type.Array(
-      Type.Object({ subject: CheckSubject, reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
+      Type.Object(
+        { subject: CheckSubject, reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 1000 },
     ),
   },
   {
     additionalProperties: false,
-    examples: [{ matter: EXAMPLE_BODY.matter, items: [{ subject: { uscc: '91230400MA1B2C3D4Q' }, reference: 'bidder-1' }, { subject: { name: '鹤岗市宏远建筑工程有限公司' } }] }],
+    examples: [
+      {
+        matter: EXAMPLE_BODY.matter,
+        items: [
+          { subject: { uscc: '91230400MA1B2C3D4Q' }, reference: 'bidder-1' },
+          { subject: { name: '鹤岗市宏远建筑工程有限公司' } },
+        ],
+      },
+    ],
   },
 );
 
@@ -170,18 +203,41 @@ export const BatchResult = Type.Object(
       Type.Object({
         index: Type.Integer(),
         check: Type.Optional(Ref(CheckResult)),
-        error: Type.Optional(Type.Object({ code: Type.String(), detail: Type.String(), errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))) })),
+        error: Type.Optional(
+          Type.Object({
+            code: Type.String(),
+            detail: Type.String(),
+            errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+          }),
+        ),
       }),
     ),
   },
-  { examples: [{ batchId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', results: [{ index: 0, error: { code: 'INVALID_USCC', detail: 'the check character (position 18) does not match the first 17 characters' } }] }] },
+  {
+    examples: [
+      {
+        batchId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+        results: [
+          {
+            index: 0,
+            error: {
+              code: 'INVALID_USCC',
+              detail: 'the check character (position 18) does not match the first 17 characters',
+            },
+          },
+        ],
+      },
+    ],
+  },
 );
 export type BatchResult = Static<typeof BatchResult>;
 
 export const CheckParams = Type.Object({ checkId: Uuid });
 
 export const BrokenLink = Type.Object({
-  checkId: Type.Union([Uuid, Type.Null()], { description: 'null for a chain head that does not match its last receipt' }),
+  checkId: Type.Union([Uuid, Type.Null()], {
+    description: 'null for a chain head that does not match its last receipt',
+  }),
   chain: Type.Integer(),
   chainSeq: Type.Integer(),
   problem: Type.Enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch', 'month_order']),
@@ -200,14 +256,35 @@ export const ChainReport = Type.Object(
         brokenLinks: Type.Integer({ description: 'how many broken links this chain has (all of them, listed or not)' }),
       }),
     ),
-    firstBroken: Type.Union([Type.Null(), BrokenLink], { description: 'the first broken link (lowest chain, then sequence)' }),
+    firstBroken: Type.Union([Type.Null(), BrokenLink], {
+      description: 'the first broken link (lowest chain, then sequence)',
+    }),
     broken: Type.Array(BrokenLink, { description: 'every broken link, at most 100 per chain' }),
     archived: Type.Array(
-      Type.Object({ month: Type.String({ examples: ['2026-01'] }), file: Type.String(), fileSha256: Type.String(), receipts: Type.Integer() }),
-      { description: 'months archived to NDJSON files and dropped; the chains above verify from where they end, the files with `yingcha receipts verify --archive`' },
+      Type.Object({
+        month: Type.String({ examples: ['2026-01'] }),
+        file: Type.String(),
+        fileSha256: Type.String(),
+        receipts: Type.Integer(),
+      }),
+      {
+        description:
+          'months archived to NDJSON files and dropped; the chains above verify from where they end, the files with `yingcha receipts verify --archive`',
+      },
     ),
   },
-  { examples: [{ ok: true, receipts: 2, chains: [{ chain: 0, length: 2, head: '9f86d0…', brokenLinks: 0 }], firstBroken: null, broken: [], archived: [] }] },
+  {
+    examples: [
+      {
+        ok: true,
+        receipts: 2,
+        chains: [{ chain: 0, length: 2, head: '9f86d0…', brokenLinks: 0 }],
+        firstBroken: null,
+        broken: [],
+        archived: [],
+      },
+    ],
+  },
 );
 export type ChainReport = Static<typeof ChainReport>;
 
@@ -221,7 +298,12 @@ export const FeedbackBody = Type.Object(
     action: FeedbackAction,
     note: Type.Optional(Type.String({ maxLength: 4000, description: 'How, or why not; required for not_applied' })),
   },
-  { additionalProperties: false, examples: [{ measureId: '5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b', action: 'applied', note: '已在评标中依法限制其投标资格' }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { measureId: '5d3f1a2b-6c7d-4e8f-9a0b-1c2d3e4f5a6b', action: 'applied', note: '已在评标中依法限制其投标资格' },
+    ],
+  },
 );
 export type FeedbackBody = Static<typeof FeedbackBody>;
 
@@ -252,7 +334,10 @@ const feedbackExample = {
 };
 
 export const FeedbackResult = Type.Object(
-  { ...FeedbackFields, amends: Type.Union([Uuid, Type.Null()], { description: 'the report this one replaced, if any' }) },
+  {
+    ...FeedbackFields,
+    amends: Type.Union([Uuid, Type.Null()], { description: 'the report this one replaced, if any' }),
+  },
   { examples: [{ ...feedbackExample, amends: null }] },
 );
 export type FeedbackResult = Static<typeof FeedbackResult>;

@@ -3,10 +3,29 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { Ref } from '../schemas.js';
-import { findEntries, getEntry, publishEntry, revokeEntry, searchEntriesByIdNumber, transferEntry } from '../../services/entries.js';
+import {
+  findEntries,
+  getEntry,
+  publishEntry,
+  revokeEntry,
+  searchEntriesByIdNumber,
+  transferEntry,
+} from '../../services/entries.js';
 import { answerPage, type Page } from '../../services/paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
-import { Entry, EntryList, EntryListQuery, EntryParams, EntryQuery, PublishBody, PublishResult, RevokeBody, SearchBody, TransferBody, TransferResult } from './schemas.js';
+import {
+  Entry,
+  EntryList,
+  EntryListQuery,
+  EntryParams,
+  EntryQuery,
+  PublishBody,
+  PublishResult,
+  RevokeBody,
+  SearchBody,
+  TransferBody,
+  TransferResult,
+} from './schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 type Lookup = { list?: string | undefined; view: 'public' | 'internal'; limit: number; after?: string | undefined };
@@ -20,10 +39,20 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     reply: FastifyReply,
     operation: string,
     asked: string,
-    given: { list?: string | undefined; view?: 'public' | 'internal' | undefined; limit?: number | undefined; after?: string | undefined },
+    given: {
+      list?: string | undefined;
+      view?: 'public' | 'internal' | undefined;
+      limit?: number | undefined;
+      after?: string | undefined;
+    },
     find: (q: Lookup) => Promise<Page<T>>,
   ): Promise<{ entries: T[]; nextCursor: string | null }> {
-    const page = await find({ list: given.list, view: given.view ?? 'public', limit: given.limit ?? PAGE_SIZES.lists.default, after: given.after });
+    const page = await find({
+      list: given.list,
+      view: given.view ?? 'public',
+      limit: given.limit ?? PAGE_SIZES.lists.default,
+      after: given.after,
+    });
     await recordEntryRead(app.yc.database.db, caller(request), operation, askedFor(asked, app.yc.secret), page.items);
     return answerPage(request, reply, 'entries', page);
   }
@@ -48,7 +77,9 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const r = await publishEntry(app.yc.database.db, caller(request), request.body, app.yc.secret).catch(inBody);
-      return reply.code(r.created ? 201 : 200).send({ entryId: r.entryId, version: r.version, status: r.status, replayed: r.replayed });
+      return reply
+        .code(r.created ? 201 : 200)
+        .send({ entryId: r.entryId, version: r.version, status: r.status, replayed: r.replayed });
     },
   );
 
@@ -69,7 +100,12 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const entry = await getEntry(app.yc.database.db, caller(request), request.params.entryId, request.query.view ?? 'public');
+      const entry = await getEntry(
+        app.yc.database.db,
+        caller(request),
+        request.params.entryId,
+        request.query.view ?? 'public',
+      );
       // Who read which record is recorded (services/reads.ts, GET /v1/admin/reads).
       await recordEntryRead(app.yc.database.db, caller(request), 'getEntry', { askedBy: 'entry_id' }, [entry]);
       return entry;
@@ -92,7 +128,9 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      lookup(request, reply, 'listEntries', request.query.subject, request.query, (q) => findEntries(app.yc.database.db, app.yc.secret, caller(request), { ...q, subject: request.query.subject })),
+      lookup(request, reply, 'listEntries', request.query.subject, request.query, (q) =>
+        findEntries(app.yc.database.db, app.yc.secret, caller(request), { ...q, subject: request.query.subject }),
+      ),
   );
 
   app.post(
@@ -134,7 +172,10 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       lookup(request, reply, 'searchEntries', request.body.idNumber, request.body, (q) =>
-        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), { ...q, idNumber: request.body.idNumber }).catch(inBody),
+        searchEntriesByIdNumber(app.yc.database.db, app.yc.secret, caller(request), {
+          ...q,
+          idNumber: request.body.idNumber,
+        }).catch(inBody),
       ),
   );
 

@@ -6,7 +6,8 @@ import { Ref, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export const EntryStatus = Type.Enum(ENTRY_STATUSES, {
-  description: 'active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出',
+  description:
+    'active 有效 | objection_pending 存在异议（核实期间暂不执行） | repaired 已信用修复 | revoked 已撤销 | expired 已到期移出',
 });
 
 const IdNumber = Type.String({
@@ -18,19 +19,28 @@ const IdNumber = Type.String({
 
 export const PublishBody = Type.Object(
   {
-    list: Type.String({ minLength: 1, maxLength: 100, description: 'List code (scheme.code), see GET /v1/catalog/lists', examples: ['safety.blacklist'] }),
+    list: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'List code (scheme.code), see GET /v1/catalog/lists',
+      examples: ['safety.blacklist'],
+    }),
     subject: Type.Object(
       {
         kind: Type.Enum(SUBJECT_KINDS),
         uscc: Type.Optional(UsccString),
         idNumber: Type.Optional(IdNumber),
         name: Type.String({ minLength: 1, maxLength: 200 }),
-        formerNames: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20, description: '曾用名' })),
+        formerNames: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20, description: '曾用名' }),
+        ),
         relatedPersons: Type.Optional(
           Type.Array(
             Type.Object(
               {
-                role: Type.Enum(RELATED_ROLES, { description: 'legal_representative 法定代表人 | principal 主要负责人 | responsible_person 直接责任人' }),
+                role: Type.Enum(RELATED_ROLES, {
+                  description: 'legal_representative 法定代表人 | principal 主要负责人 | responsible_person 直接责任人',
+                }),
                 name: Type.String({ minLength: 1, maxLength: 100 }),
                 idNumber: Type.Optional(IdNumber),
               },
@@ -47,9 +57,15 @@ export const PublishBody = Type.Object(
     decidedAt: Timestamp,
     validFrom: Type.Optional(Timestamp),
     validUntil: Type.Optional(Timestamp),
-    points: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Points of this act, on a points list' })),
+    points: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'Points of this act, on a points list' }),
+    ),
     scopeRegion: Type.Optional(Region),
-    source: Type.String({ minLength: 1, maxLength: 100, description: 'Publishing system; with sourceRecordId, the idempotency key' }),
+    source: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Publishing system; with sourceRecordId, the idempotency key',
+    }),
     sourceRecordId: Type.String({ minLength: 1, maxLength: 200 }),
   },
   {
@@ -94,7 +110,9 @@ export const Entry = Type.Object(
       kind: Type.String(),
       name: Type.String(),
       uscc: Type.Union([Type.String(), Type.Null()]),
-      idMasked: Type.Union([Type.String(), Type.Null(), ], { description: 'masked ID number; the plain number is never stored' }),
+      idMasked: Type.Union([Type.String(), Type.Null()], {
+        description: 'masked ID number; the plain number is never stored',
+      }),
     }),
     source: Type.String(),
     sourceRecordId: Type.String(),
@@ -110,16 +128,18 @@ export const Entry = Type.Object(
     scopeRegion: Region,
     publishedAt: Timestamp,
     decidedBy: Uuid,
-    versions: Type.Optional(Type.Array(
-      Type.Object({
-        version: Type.Integer(),
-        status: EntryStatus,
-        change: Type.String(),
-        recordedAt: Timestamp,
-        supersededAt: Type.Union([Timestamp, Type.Null()]),
-      }),
-      { description: 'The version history (valid time and record time); internal reads only' },
-    )),
+    versions: Type.Optional(
+      Type.Array(
+        Type.Object({
+          version: Type.Integer(),
+          status: EntryStatus,
+          change: Type.String(),
+          recordedAt: Timestamp,
+          supersededAt: Type.Union([Timestamp, Type.Null()]),
+        }),
+        { description: 'The version history (valid time and record time); internal reads only' },
+      ),
+    ),
   },
   {
     $id: 'Entry',
@@ -143,7 +163,15 @@ export const Entry = Type.Object(
         scopeRegion: '000000',
         publishedAt: '2026-11-22T08:30:00.000Z',
         decidedBy: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
-        versions: [{ version: 1, status: 'active', change: 'created', recordedAt: '2026-11-22T08:30:00.000Z', supersededAt: null }],
+        versions: [
+          {
+            version: 1,
+            status: 'active',
+            change: 'created',
+            recordedAt: '2026-11-22T08:30:00.000Z',
+            supersededAt: null,
+          },
+        ],
       },
     ],
   },
@@ -176,7 +204,8 @@ export const EntryListQuery = Type.Object(
     subject: Type.String({
       minLength: 1,
       maxLength: 64,
-      description: '统一社会信用代码 or subject id. An ID number is refused (ID_NUMBER_IN_URL): look it up with POST /v1/entries/search',
+      description:
+        '统一社会信用代码 or subject id. An ID number is refused (ID_NUMBER_IN_URL): look it up with POST /v1/entries/search',
       examples: ['91230400MA1B2C3D4Q'],
     }),
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
@@ -193,7 +222,11 @@ export const EntryList = Type.Object(
 
 export const SearchBody = Type.Object(
   {
-    idNumber: Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号: hashed at once, never stored, echoed or logged' }),
+    idNumber: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      description: '居民身份证号: hashed at once, never stored, echoed or logged',
+    }),
     list: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this list code' })),
     view: Type.Optional(View),
     ...pageParams(PAGE_SIZES.lists),
@@ -204,13 +237,29 @@ export const SearchBody = Type.Object(
 export const TransferBody = Type.Object(
   {
     departmentId: Uuid,
-    reason: Type.String({ minLength: 1, maxLength: 2000, description: '移交理由, e.g. the department was merged or renamed' }),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: '移交理由, e.g. the department was merged or renamed',
+    }),
   },
-  { additionalProperties: false, examples: [{ departmentId: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', reason: '机构改革，职责划入市场监督管理局' }] },
+  {
+    additionalProperties: false,
+    examples: [{ departmentId: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', reason: '机构改革，职责划入市场监督管理局' }],
+  },
 );
 
 export const TransferResult = Type.Object(
   { entryId: Uuid, version: Type.Integer(), status: Type.Enum(ENTRY_STATUSES), decidedBy: Uuid },
-  { examples: [{ entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f', version: 3, status: 'active', decidedBy: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' }] },
+  {
+    examples: [
+      {
+        entryId: '3f2b8c1e-7d4a-4b9e-8c2f-1a2b3c4d5e6f',
+        version: 3,
+        status: 'active',
+        decidedBy: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+      },
+    ],
+  },
 );
 export type TransferResult = Static<typeof TransferResult>;

@@ -9,7 +9,15 @@ import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../
 import { getImport, listImports, runImport } from '../../services/imports.js';
 import { answerPage } from '../../services/paging.js';
 import { PublishBody } from '../entries/schemas.js';
-import { ImportFile, ImportList, ImportListQuery, ImportParams, ImportQuery, ImportRejected, ImportResult } from './schemas.js';
+import {
+  ImportFile,
+  ImportList,
+  ImportListQuery,
+  ImportParams,
+  ImportQuery,
+  ImportRejected,
+  ImportResult,
+} from './schemas.js';
 
 export interface ImportRoutesOptions {
   /** bytes an import body may have (YINGCHA_IMPORT_LIMIT) */
@@ -43,7 +51,11 @@ function checkShape(input: unknown): string | null {
 
 function mediaType(header: string | undefined): { type: string; charset: string | undefined } {
   const [type = '', ...params] = (header ?? '').split(';');
-  const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  const charset = params
+    .map((p) => p.trim().toLowerCase())
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
   return { type: type.trim().toLowerCase(), charset };
 }
 
@@ -100,23 +112,40 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       }
       const format = request.query.format ?? FORMAT_BY_TYPE[type];
       if (!format) {
-        throw new ApiError('VALIDATION_FAILED', 'say ?format=csv, ndjson or xlsx, or send text/csv, application/x-ndjson or the .xlsx media type', {
-          errors: [{ path: '/querystring/format', message: 'is required for this content type' }],
-        });
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          'say ?format=csv, ndjson or xlsx, or send text/csv, application/x-ndjson or the .xlsx media type',
+          {
+            errors: [{ path: '/querystring/format', message: 'is required for this content type' }],
+          },
+        );
       }
       const encoding = request.query.encoding ?? (charset === 'utf8' ? 'utf-8' : charset) ?? 'utf-8';
       if (!IMPORT_ENCODINGS.includes(encoding as ImportEncoding)) {
-        throw new ApiError('VALIDATION_FAILED', `charset ${encoding} is not supported; use ${IMPORT_ENCODINGS.join(', ')}`, {
-          errors: [{ path: '/headers/content-type', message: `charset must be one of ${IMPORT_ENCODINGS.join(', ')}` }],
-        });
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `charset ${encoding} is not supported; use ${IMPORT_ENCODINGS.join(', ')}`,
+          {
+            errors: [
+              { path: '/headers/content-type', message: `charset must be one of ${IMPORT_ENCODINGS.join(', ')}` },
+            ],
+          },
+        );
       }
       const declared = Number(request.headers['content-length']);
-      if (declared > limit) throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
+      if (declared > limit)
+        throw new ApiError('PAYLOAD_TOO_LARGE', `an import may be at most ${limit} bytes (YINGCHA_IMPORT_LIMIT)`);
 
       const mode = request.query.mode ?? 'all-or-nothing';
       // At most YINGCHA_DEPARTMENT_JOBS batch/import jobs per department at once (429 DEPARTMENT_BUSY).
       const leave = app.jobs.enter(caller(request).department.departmentId);
-      const result = await runImport(app.yc.database, caller(request), app.yc.secret, { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape }, body as Readable).finally(leave);
+      const result = await runImport(
+        app.yc.database,
+        caller(request),
+        app.yc.secret,
+        { format, mode, encoding: encoding as ImportEncoding, batchSize, limit, checkShape },
+        body as Readable,
+      ).finally(leave);
       if (result.status === 'rejected') {
         const { status, title } = ERRORS.IMPORT_REJECTED;
         return reply
@@ -154,7 +183,15 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       },
     },
     async (request, reply) =>
-      answerPage(request, reply, 'imports', await listImports(app.yc.database, caller(request), { limit: request.query.limit ?? PAGE_SIZES.imports.default, after: request.query.after })),
+      answerPage(
+        request,
+        reply,
+        'imports',
+        await listImports(app.yc.database, caller(request), {
+          limit: request.query.limit ?? PAGE_SIZES.imports.default,
+          after: request.query.after,
+        }),
+      ),
   );
 
   app.get(
@@ -165,7 +202,8 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         operationId: 'getImport',
         tags: ['imports'],
         summary: 'An import: status, counts, the rejected rows, who and when',
-        description: 'A running import shows its progress (accept-valid counts whole committed batches). An import whose process died reads as interrupted.',
+        description:
+          'A running import shows its progress (accept-valid counts whole committed batches). An import whose process died reads as interrupted.',
         params: ImportParams,
         response: { 200: Type.Ref('ImportResult') },
       },

@@ -7,7 +7,11 @@ import { PAGE_SIZES } from '../../defaults.js';
 
 export const ImportQuery = Type.Object(
   {
-    format: Type.Optional(Type.Enum(IMPORT_FORMATS, { description: 'csv or ndjson; default from the Content-Type (text/csv, application/x-ndjson)' })),
+    format: Type.Optional(
+      Type.Enum(IMPORT_FORMATS, {
+        description: 'csv or ndjson; default from the Content-Type (text/csv, application/x-ndjson)',
+      }),
+    ),
     mode: Type.Optional(
       Type.Enum(IMPORT_MODES, {
         default: 'all-or-nothing',
@@ -17,7 +21,9 @@ export const ImportQuery = Type.Object(
       }),
     ),
     encoding: Type.Optional(
-      Type.Enum(IMPORT_ENCODINGS, { description: 'Text encoding; default the charset of the Content-Type, else utf-8 (a BOM is accepted)' }),
+      Type.Enum(IMPORT_ENCODINGS, {
+        description: 'Text encoding; default the charset of the Content-Type, else utf-8 (a BOM is accepted)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -36,14 +42,27 @@ export const ImportFile = Type.Unknown({
 });
 
 const RowError = Type.Object({
-  row: Type.Integer({ description: 'CSV: the record number with the header as row 1 (a spreadsheet row number); XLSX: the sheet\'s row number; NDJSON: the line number' }),
-  code: Type.String({ description: 'The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW' }),
+  row: Type.Integer({
+    description:
+      "CSV: the record number with the header as row 1 (a spreadsheet row number); XLSX: the sheet's row number; NDJSON: the line number",
+  }),
+  code: Type.String({
+    description: 'The code a single POST /v1/entries would answer (INVALID_USCC, FORBIDDEN_LIST, …), or MALFORMED_ROW',
+  }),
   message: Type.String({
-    description: 'CSV and XLSX messages start with where the cell is: `sheet "失信名单", row 5, column C (统一社会信用代码): …` (XLSX), `row 5, column C (uscc): …` (CSV)',
+    description:
+      'CSV and XLSX messages start with where the cell is: `sheet "失信名单", row 5, column C (统一社会信用代码): …` (XLSX), `row 5, column C (uscc): …` (CSV)',
   }),
   sheet: Type.Optional(Type.String({ description: 'XLSX: the sheet the row is on' })),
-  column: Type.Optional(Type.String({ description: 'CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA); absent when the error is about the whole row' })),
-  header: Type.Optional(Type.String({ description: "that column's header as the file writes it (统一社会信用代码, uscc …)" })),
+  column: Type.Optional(
+    Type.String({
+      description:
+        'CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA); absent when the error is about the whole row',
+    }),
+  ),
+  header: Type.Optional(
+    Type.String({ description: "that column's header as the file writes it (统一社会信用代码, uscc …)" }),
+  ),
 });
 
 const IMPORT_FIELDS = {
@@ -116,7 +135,8 @@ export const ImportRejected = Type.Object(
     errorsOmitted: IMPORT_FIELDS.errorsOmitted,
   },
   {
-    description: 'all-or-nothing with rejected rows: nothing was written, and the errors name the rows (GET the import for the rest)',
+    description:
+      'all-or-nothing with rejected rows: nothing was written, and the errors name the rows (GET the import for the rest)',
     examples: [
       {
         type: 'urn:yingcha:problem:import-rejected',

@@ -31,14 +31,18 @@ export interface NoticeRoutesOptions {
   publicPagesPerMinute?: number;
 }
 
-
 const Html = (example: string, description = 'HTML page') => ({
   description,
   content: { 'text/html': { schema: Type.String({ examples: [example] }) } },
 });
 
 const sendHtml = (reply: FastifyReply, status: number, html: string) =>
-  reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex').send(html);
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex')
+    .send(html);
 
 function sendErrorPage(reply: FastifyReply, code: ErrorCode, heading: string, text: string) {
   return sendHtml(reply, ERRORS[code].status, errorPage(code, heading, text));
@@ -47,19 +51,27 @@ function sendErrorPage(reply: FastifyReply, code: ErrorCode, heading: string, te
 const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app, opts) => {
   const db = () => app.yc.database.db;
   const ttl = opts.linkTtlSeconds ?? DEFAULTS.noticeLinkTtlSeconds;
-  const base = (request: FastifyRequest) => (opts.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+  const base = (request: FastifyRequest) =>
+    (opts.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
   const verifyUrl = (request: FastifyRequest) => (hash: string) => `${base(request)}/verify/${hash}`;
 
   // The public pages have no key to budget, so they are budgeted per client address, through the same limiter (and
   // Redis store) as the keyed routes (plugins/rate-limit.ts); absent when limits are switched off.
   const perAddress = app.hasDecorator('createRateLimit')
-    ? app.createRateLimit({ max: opts.publicPagesPerMinute ?? DEFAULTS.publicPagesPerMinute, timeWindow: 60_000, keyGenerator: (r) => `public:${r.ip}` })
+    ? app.createRateLimit({
+        max: opts.publicPagesPerMinute ?? DEFAULTS.publicPagesPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (r) => `public:${r.ip}`,
+      })
     : undefined;
   const publicBudget = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!perAddress) return;
     const r = await perAddress(request);
     if (r.isAllowed) return;
-    reply.header('ratelimit-limit', r.max).header('ratelimit-remaining', Math.max(0, r.remaining)).header('ratelimit-reset', r.ttlInSeconds);
+    reply
+      .header('ratelimit-limit', r.max)
+      .header('ratelimit-remaining', Math.max(0, r.remaining))
+      .header('ratelimit-reset', r.ttlInSeconds);
     if (!r.isExceeded) return;
     reply.header('retry-after', String(Math.max(1, r.ttlInSeconds)));
     return sendErrorPage(reply, 'RATE_LIMITED', '请求过于频繁', `请 ${Math.max(1, r.ttlInSeconds)} 秒后再试。`);
@@ -81,7 +93,15 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
         // No body at all is the usual call, so the body may be null (Fastify validates an absent body as null).
         body: Type.Union([
           Type.Object(
-            { operator: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'who at the window issued it (name or staff number)' })) },
+            {
+              operator: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 100,
+                  description: 'who at the window issued it (name or staff number)',
+                }),
+              ),
+            },
             { additionalProperties: false, examples: [{ operator: '窗口 3 号 王敏' }] },
           ),
           Type.Null(),
@@ -90,9 +110,16 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
       },
     },
     async (request, reply) => {
-      const { notice, created } = await issueNotice(db(), caller(request), request.params.checkId, request.body?.operator);
+      const { notice, created } = await issueNotice(
+        db(),
+        caller(request),
+        request.params.checkId,
+        request.body?.operator,
+      );
       const link = signNoticeLink(app.yc.secret, notice.noticeId, ttl);
-      return reply.code(created ? 201 : 200).send({ ...notice, url: `${base(request)}${link.path}`, expiresAt: link.expiresAt });
+      return reply
+        .code(created ? 201 : 200)
+        .send({ ...notice, url: `${base(request)}${link.path}`, expiresAt: link.expiresAt });
     },
   );
 
@@ -108,10 +135,13 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
           'Rendered from the stored receipt only, with its hash and a QR code to GET /verify/{receiptHash}. Carries the ' +
           'document number once issued (POST …/notice); before that it is marked as a draft. Print it from a browser (A4).',
         params: CheckParams,
-        response: { 200: Html('<!doctype html><html lang="zh-CN">…<h1>失信联合惩戒告知书</h1>…</html>', 'HTML page for printing') },
+        response: {
+          200: Html('<!doctype html><html lang="zh-CN">…<h1>失信联合惩戒告知书</h1>…</html>', 'HTML page for printing'),
+        },
       },
     },
-    async (request, reply) => sendHtml(reply, 200, await renderNoticeFor(db(), caller(request), request.params.checkId, verifyUrl(request))),
+    async (request, reply) =>
+      sendHtml(reply, 200, await renderNoticeFor(db(), caller(request), request.params.checkId, verifyUrl(request))),
   );
 
   app.get(
@@ -126,7 +156,10 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
           'The `url` of POST /v1/checks/{checkId}/notice. An expired link answers 410 NOTICE_LINK_EXPIRED and an altered ' +
           'one 403 NOTICE_LINK_INVALID, as Chinese HTML pages.',
         params: Type.Object({ noticeId: Type.String({ maxLength: 100 }) }),
-        querystring: Type.Object({ expires: Type.Optional(Type.String({ maxLength: 20 })), signature: Type.Optional(Type.String({ maxLength: 200 })) }),
+        querystring: Type.Object({
+          expires: Type.Optional(Type.String({ maxLength: 20 })),
+          signature: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
         response: {
           200: Html('<!doctype html><html lang="zh-CN">…鹤市监告〔2026〕第000123号…</html>'),
           403: Html('<!doctype html>…链接无效…</html>', 'the link was altered (NOTICE_LINK_INVALID)'),
@@ -139,11 +172,30 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
     async (request, reply) => {
       const { noticeId } = request.params;
       const state = checkNoticeLink(app.yc.secret, noticeId, request.query.expires, request.query.signature);
-      if (state === 'invalid') return sendErrorPage(reply, 'NOTICE_LINK_INVALID', '链接无效', '该告知书链接不完整或已被改动，无法打开。请向出具部门重新获取链接。');
-      if (state === 'expired') return sendErrorPage(reply, 'NOTICE_LINK_EXPIRED', '链接已过期', '该告知书链接已超过有效期。请向出具部门重新获取链接。');
+      if (state === 'invalid')
+        return sendErrorPage(
+          reply,
+          'NOTICE_LINK_INVALID',
+          '链接无效',
+          '该告知书链接不完整或已被改动，无法打开。请向出具部门重新获取链接。',
+        );
+      if (state === 'expired')
+        return sendErrorPage(
+          reply,
+          'NOTICE_LINK_EXPIRED',
+          '链接已过期',
+          '该告知书链接已超过有效期。请向出具部门重新获取链接。',
+        );
       const found = await noticeForLink(db(), noticeId);
       if (!found) return sendErrorPage(reply, 'NOT_FOUND', '未找到', '未找到该告知书。');
-      return sendHtml(reply, 200, await renderNotice(db(), found.check, { notice: found.notice, verifyUrl: verifyUrl(request)(found.check.receipt.hash) }));
+      return sendHtml(
+        reply,
+        200,
+        await renderNotice(db(), found.check, {
+          notice: found.notice,
+          verifyUrl: verifyUrl(request)(found.check.receipt.hash),
+        }),
+      );
     },
   );
 
@@ -160,7 +212,10 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
           'shows (issuing department, time, matter reference, verdict, the measures’ 文号) and nothing more.',
         params: Type.Object({ receiptHash: Type.String({ maxLength: 200 }) }),
         response: {
-          200: Html('<!doctype html>…核验通过…</html>', 'genuine or not: meta yingcha-verification is genuine | mismatch'),
+          200: Html(
+            '<!doctype html>…核验通过…</html>',
+            'genuine or not: meta yingcha-verification is genuine | mismatch',
+          ),
           404: Html('<!doctype html>…未找到…</html>', 'no receipt has this hash (NOT_FOUND)'),
           429: Html('<!doctype html>…请求过于频繁…</html>', 'too many requests from this address (RATE_LIMITED)'),
         },
@@ -168,7 +223,13 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
     },
     async (request, reply) => {
       const v = await verifyReceipt(db(), request.params.receiptHash.toLowerCase());
-      if (!v) return sendErrorPage(reply, 'NOT_FOUND', '未找到', '未找到与该哈希对应的查询记录，告知书可能不是本系统出具的。');
+      if (!v)
+        return sendErrorPage(
+          reply,
+          'NOT_FOUND',
+          '未找到',
+          '未找到与该哈希对应的查询记录，告知书可能不是本系统出具的。',
+        );
       return sendHtml(reply, 200, verifyPage(v));
     },
   );
@@ -187,7 +248,8 @@ const noticeRoutes: FastifyPluginAsyncTypebox<NoticeRoutesOptions> = async (app,
         response: { 200: NoticePrefix },
       },
     },
-    async (request) => setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix).catch(inBody),
+    async (request) =>
+      setNoticePrefix(db(), actorOf(request), request.params.departmentId, request.body.noticePrefix).catch(inBody),
   );
 };
 

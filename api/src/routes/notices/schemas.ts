@@ -7,7 +7,9 @@ export const NoticeIssued = Type.Object(
   {
     noticeId: Uuid,
     checkId: Uuid,
-    number: Type.String({ description: '文号, gapless per issuing department and year, e.g. 鹤市监告〔2026〕第000123号' }),
+    number: Type.String({
+      description: '文号, gapless per issuing department and year, e.g. 鹤市监告〔2026〕第000123号',
+    }),
     issuedAt: Type.String({ format: 'date-time' }),
     issuedByKey: Uuid,
     issuedByOperator: Type.Union([Type.String(), Type.Null()]),
@@ -38,7 +40,21 @@ export const NoticePrefixBody = Type.Object(
 );
 
 export const NoticePrefix = Type.Object(
-  { departmentId: Uuid, name: Type.String(), noticePrefix: Type.Union([Type.String(), Type.Null()]), effectivePrefix: Type.String() },
-  { examples: [{ departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', name: '鹤岗市市场监督管理局', noticePrefix: '鹤市监告', effectivePrefix: '鹤市监告' }] },
+  {
+    departmentId: Uuid,
+    name: Type.String(),
+    noticePrefix: Type.Union([Type.String(), Type.Null()]),
+    effectivePrefix: Type.String(),
+  },
+  {
+    examples: [
+      {
+        departmentId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+        name: '鹤岗市市场监督管理局',
+        noticePrefix: '鹤市监告',
+        effectivePrefix: '鹤市监告',
+      },
+    ],
+  },
 );
 export type NoticePrefix = Static<typeof NoticePrefix>;

@@ -7,10 +7,15 @@ import { caller } from '../../plugins/auth.js';
 import { answerPage, NextCursor } from '../../services/paging.js';
 import { caseRoutes } from '../cases.js';
 import { Ref } from '../schemas.js';
-import { decideObjection, getObjection, listObjections, openObjection, verifyObjection } from '../../services/objections.js';
+import {
+  decideObjection,
+  getObjection,
+  listObjections,
+  openObjection,
+  verifyObjection,
+} from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
-
 
 const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Objection);
@@ -27,7 +32,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'File an objection (异议) to a list record',
         description:
           'The record becomes objection_pending at once: checks show its hits as suspended and apply none of its ' +
-          'measures (核实期间暂不执行). The deadline is the list\'s working days (15 by default, 20 in Nanning), counted ' +
+          "measures (核实期间暂不执行). The deadline is the list's working days (15 by default, 20 in Nanning), counted " +
           'with the holiday calendar and 调休. ' +
           "Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. " +
           'OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the ' +
@@ -48,10 +53,24 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['objections'],
         summary: 'Objections the caller filed or must decide, newest first',
         querystring: ObjectionListQuery,
-        response: { 200: Type.Object({ objections: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ objections: [], nextCursor: null }] }) },
+        response: {
+          200: Type.Object(
+            { objections: Type.Array(ref), nextCursor: NextCursor },
+            { examples: [{ objections: [], nextCursor: null }] },
+          ),
+        },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'objections', await listObjections(db(), caller(request), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.cases.default })),
+    async (request, reply) =>
+      answerPage(
+        request,
+        reply,
+        'objections',
+        await listObjections(db(), caller(request), {
+          ...request.query,
+          limit: request.query.limit ?? PAGE_SIZES.cases.default,
+        }),
+      ),
   );
 
   caseRoutes(app, {

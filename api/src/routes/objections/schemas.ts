@@ -9,7 +9,9 @@ export const Applicant = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Who applies: the subject, or its agent' }),
     relation: Type.Optional(Type.Enum(['subject', 'agent'], { description: 'subject 主体本人 | agent 代理人' })),
-    contact: Type.Optional(Type.String({ maxLength: 200, description: 'How to reach the applicant (phone, address); not an ID number' })),
+    contact: Type.Optional(
+      Type.String({ maxLength: 200, description: 'How to reach the applicant (phone, address); not an ID number' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -34,9 +36,12 @@ export const Party = Type.Object({ keyId: Uuid, departmentId: Nullable(Type.Stri
 /** The deadline fields objections and repairs share. */
 export const DeadlineFields = {
   dueAt: Type.String({ format: 'date', description: 'Last day (Asia/Shanghai) for the decision' }),
-  deadlineRule: Type.String({ description: 'How the deadline was counted, e.g. "15 working days" (工作日, with 调休)' }),
+  deadlineRule: Type.String({
+    description: 'How the deadline was counted, e.g. "15 working days" (工作日, with 调休)',
+  }),
   dueAtProvisional: Type.Boolean({
-    description: 'true when the holiday calendar does not yet cover a year the count runs into; only Monday–Friday were counted',
+    description:
+      'true when the holiday calendar does not yet cover a year the count runs into; only Monday–Friday were counted',
   }),
   overdue: Type.Boolean({ description: 'still open after the due day' }),
 };
@@ -47,7 +52,8 @@ export const CaseFields = {
   reason: Type.String(),
   evidence: Evidence,
   filedAs: Type.Enum(['deciding_department', 'check_hit', 'credit_office', 'on_behalf'], {
-    description: 'deciding_department | check_hit (a department whose own check hit the record) | credit_office (信用办 of the record’s region) | on_behalf (cases filed before these paths)',
+    description:
+      'deciding_department | check_hit (a department whose own check hit the record) | credit_office (信用办 of the record’s region) | on_behalf (cases filed before these paths)',
   }),
   checkId: Nullable(Type.String({ format: 'uuid', description: 'the check a check_hit filing named' })),
   filedAt: Timestamp,
@@ -65,7 +71,9 @@ export type CaseFields = Static<TObject<typeof CaseFields>>;
 export const Objection = Type.Object(
   {
     objectionId: Uuid,
-    status: Type.Enum(['received', 'verifying', 'upheld', 'rejected'], { description: 'received 已受理 → verifying 核实中 → upheld 异议成立 | rejected 异议不成立' }),
+    status: Type.Enum(['received', 'verifying', 'upheld', 'rejected'], {
+      description: 'received 已受理 → verifying 核实中 → upheld 异议成立 | rejected 异议不成立',
+    }),
     ...CaseFields,
     outcome: Type.Union([Type.Enum(['upheld', 'rejected']), Type.Null()]),
     correction: Type.Union([Type.Enum(['revoke', 'amend']), Type.Null()]),
@@ -83,7 +91,10 @@ export const Objection = Type.Object(
         filedAs: 'credit_office',
         checkId: null,
         filedAt: '2026-09-30T02:00:00.000Z',
-        filedBy: { keyId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', departmentId: '1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' },
+        filedBy: {
+          keyId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+          departmentId: '1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+        },
         dueAt: '2026-10-28',
         deadlineRule: '15 working days',
         dueAtProvisional: false,
@@ -110,7 +121,8 @@ export const OpenObjectionBody = Type.Object(
     checkId: Type.Optional(
       Type.String({
         format: 'uuid',
-        description: 'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
+        description:
+          'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
       }),
     ),
   },
@@ -131,7 +143,9 @@ export type OpenObjectionBody = Static<typeof OpenObjectionBody>;
 export const DecideObjectionBody = Type.Object(
   {
     outcome: Type.Enum(['upheld', 'rejected']),
-    correction: Type.Optional(Type.Enum(['revoke', 'amend'], { description: 'required when upheld: revoke 撤销 or amend 更正' })),
+    correction: Type.Optional(
+      Type.Enum(['revoke', 'amend'], { description: 'required when upheld: revoke 撤销 or amend 更正' }),
+    ),
     amendment: Type.Optional(
       Type.Object(
         {
@@ -146,7 +160,10 @@ export const DecideObjectionBody = Type.Object(
     ),
     note: Type.Optional(Type.String({ maxLength: 4000 })),
   },
-  { additionalProperties: false, examples: [{ outcome: 'upheld', correction: 'revoke', note: '经核实，认定依据已被撤销' }] },
+  {
+    additionalProperties: false,
+    examples: [{ outcome: 'upheld', correction: 'revoke', note: '经核实，认定依据已被撤销' }],
+  },
 );
 export type DecideObjectionBody = Static<typeof DecideObjectionBody>;
 
@@ -162,7 +179,9 @@ export const ObjectionListQuery = Type.Object(
   {
     ...CaseListQuery,
     status: Type.Optional(Type.Enum(['received', 'verifying', 'upheld', 'rejected'])),
-    overdue: Type.Optional(Type.Boolean({ description: 'only open objections past their deadline (true), or the others (false)' })),
+    overdue: Type.Optional(
+      Type.Boolean({ description: 'only open objections past their deadline (true), or the others (false)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -12,7 +12,6 @@ import { RepairParams } from '../objections/schemas.js';
 import { DecideRepairBody, OpenRepairBody, Repair, RepairListQuery } from './schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
-
 const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Repair);
   const db = () => app.yc.database.db;
@@ -49,10 +48,24 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['repairs'],
         summary: 'Repair requests the caller filed or must decide, newest first',
         querystring: RepairListQuery,
-        response: { 200: Type.Object({ repairs: Type.Array(ref), nextCursor: NextCursor }, { examples: [{ repairs: [], nextCursor: null }] }) },
+        response: {
+          200: Type.Object(
+            { repairs: Type.Array(ref), nextCursor: NextCursor },
+            { examples: [{ repairs: [], nextCursor: null }] },
+          ),
+        },
       },
     },
-    async (request, reply) => answerPage(request, reply, 'repairs', await listRepairs(db(), caller(request), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.cases.default })),
+    async (request, reply) =>
+      answerPage(
+        request,
+        reply,
+        'repairs',
+        await listRepairs(db(), caller(request), {
+          ...request.query,
+          limit: request.query.limit ?? PAGE_SIZES.cases.default,
+        }),
+      ),
   );
 
   caseRoutes(app, {

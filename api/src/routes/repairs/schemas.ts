@@ -5,10 +5,14 @@ import { Applicant, CaseFields, CaseListQuery, Evidence } from '../objections/sc
 export const Repair = Type.Object(
   {
     repairId: Uuid,
-    status: Type.Enum(['received', 'verifying', 'approved', 'denied'], { description: 'received 已受理 → verifying 核实中 → approved 准予修复 | denied 不予修复' }),
+    status: Type.Enum(['received', 'verifying', 'approved', 'denied'], {
+      description: 'received 已受理 → verifying 核实中 → approved 准予修复 | denied 不予修复',
+    }),
     ...CaseFields,
     pledge: Type.String({ description: '信用承诺' }),
-    listingCount: Type.Integer({ description: 'how many times the subject has been put on this list, this record included' }),
+    listingCount: Type.Integer({
+      description: 'how many times the subject has been put on this list, this record included',
+    }),
     effectiveFrom: Nullable(Type.String({ format: 'date-time', description: 'when the record leaves the list' })),
   },
   {
@@ -25,14 +29,20 @@ export const Repair = Type.Object(
         filedAs: 'credit_office',
         checkId: null,
         filedAt: '2026-11-02T02:00:00.000Z',
-        filedBy: { keyId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', departmentId: '1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' },
+        filedBy: {
+          keyId: '0b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+          departmentId: '1c6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+        },
         dueAt: '2026-11-23',
         deadlineRule: '15 working days',
         dueAtProvisional: false,
         overdue: false,
         listingCount: 1,
         decidedAt: '2026-11-10T02:00:00.000Z',
-        decidedBy: { keyId: '9b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23', departmentId: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23' },
+        decidedBy: {
+          keyId: '9b6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+          departmentId: '2d6c1f5e-8a0e-4a55-9c64-2b7f8e4d1a23',
+        },
         effectiveFrom: '2026-11-10T02:00:00.000Z',
         note: null,
         entryStatus: 'repaired',
@@ -53,7 +63,8 @@ export const OpenRepairBody = Type.Object(
     checkId: Type.Optional(
       Type.String({
         format: 'uuid',
-        description: 'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
+        description:
+          'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
       }),
     ),
   },

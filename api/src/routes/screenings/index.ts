@@ -5,13 +5,28 @@ import { Type } from 'typebox';
 import { ApiError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { IMPORT_ENCODINGS } from '../../services/import-parse.js';
-import { ROLL_FORMATS, type RollFormat, SCREEN_CSV_ENCODINGS, SCREEN_OUTPUTS, readRoll, screenRoll, screeningCounts, screeningCsv, screeningXlsx } from '../../services/screen.js';
+import {
+  ROLL_FORMATS,
+  type RollFormat,
+  SCREEN_CSV_ENCODINGS,
+  SCREEN_OUTPUTS,
+  readRoll,
+  screenRoll,
+  screeningCounts,
+  screeningCsv,
+  screeningXlsx,
+} from '../../services/screen.js';
 import { MatterType } from '../checks/schemas.js';
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A roll of a few thousand bidders is well under this; the body is read whole before checking. */
 export const ROLL_BYTE_LIMIT = 16 * 1024 * 1024;
-const ROLL_TYPES: Record<string, RollFormat | undefined> = { 'text/csv': 'csv', 'application/csv': 'csv', [XLSX_MEDIA_TYPE]: 'xlsx', 'application/octet-stream': undefined };
+const ROLL_TYPES: Record<string, RollFormat | undefined> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  [XLSX_MEDIA_TYPE]: 'xlsx',
+  'application/octet-stream': undefined,
+};
 
 async function* limited(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
   let total = 0;
@@ -42,14 +57,28 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             matter: MatterType,
-            reference: Type.String({ minLength: 1, maxLength: 200, description: '办件号: the tender or project number' }),
+            reference: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: '办件号: the tender or project number',
+            }),
             title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-            format: Type.Optional(Type.Enum(ROLL_FORMATS, { description: 'the roll: csv or xlsx; default from the Content-Type' })),
-            output: Type.Optional(Type.Enum(SCREEN_OUTPUTS, { default: 'xlsx', description: 'xlsx (with a summary sheet) or csv (UTF-8 with BOM)' })),
-            encoding: Type.Optional(Type.Enum(IMPORT_ENCODINGS, { description: 'a CSV roll’s encoding; default utf-8' })),
+            format: Type.Optional(
+              Type.Enum(ROLL_FORMATS, { description: 'the roll: csv or xlsx; default from the Content-Type' }),
+            ),
+            output: Type.Optional(
+              Type.Enum(SCREEN_OUTPUTS, {
+                default: 'xlsx',
+                description: 'xlsx (with a summary sheet) or csv (UTF-8 with BOM)',
+              }),
+            ),
+            encoding: Type.Optional(
+              Type.Enum(IMPORT_ENCODINGS, { description: 'a CSV roll’s encoding; default utf-8' }),
+            ),
             outputEncoding: Type.Optional(
               Type.Enum(SCREEN_CSV_ENCODINGS, {
-                description: 'the CSV result’s encoding (output=csv only): utf-8 with a BOM (default), or gb18030 (no BOM) for systems set up for the Chinese ANSI code page',
+                description:
+                  'the CSV result’s encoding (output=csv only): utf-8 with a BOM (default), or gb18030 (no BOM) for systems set up for the Chinese ANSI code page',
               }),
             ),
           },
@@ -62,7 +91,13 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: 'The screened roll',
             content: {
               [XLSX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary' }) },
-              'text/csv': { schema: Type.String({ examples: ['\uFEFF行号,投标人名称,统一社会信用代码,身份证号码（脱敏）,查询结果,名单,措施及文号,查询编号,回执哈希,说明\r\n'] }) },
+              'text/csv': {
+                schema: Type.String({
+                  examples: [
+                    '\uFEFF行号,投标人名称,统一社会信用代码,身份证号码（脱敏）,查询结果,名单,措施及文号,查询编号,回执哈希,说明\r\n',
+                  ],
+                }),
+              },
             },
           },
         },
@@ -87,11 +122,20 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const rows = await readRoll(limited(body, ROLL_BYTE_LIMIT), format, request.query.encoding ?? 'utf-8');
       const { matter, reference, title } = request.query;
-      const screening = await screenRoll(app.yc.database.db, app.yc.secret, caller(request), { type: matter, reference, ...(title ? { title } : {}) }, rows);
+      const screening = await screenRoll(
+        app.yc.database.db,
+        app.yc.secret,
+        caller(request),
+        { type: matter, reference, ...(title ? { title } : {}) },
+        rows,
+      );
       const output = request.query.output ?? 'xlsx';
       const name = `screening-${reference.replace(/[^A-Za-z0-9._-]/g, '_')}.${output}`;
       reply
-        .header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`筛查结果-${reference}.${output}`)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`筛查结果-${reference}.${output}`)}`,
+        )
         .header('x-yingcha-batch-id', screening.batchId)
         .header('x-yingcha-screening', screeningCounts(screening))
         .header('cache-control', 'no-store');

@@ -31,7 +31,9 @@ export const Stats = Type.Object(
           applied: Count,
           notApplied: Count,
           partiallyApplied: Count,
-          completion: Type.Union([Type.Number(), Type.Null()], { description: 'reported / required; null when nothing was required' }),
+          completion: Type.Union([Type.Number(), Type.Null()], {
+            description: 'reported / required; null when nothing was required',
+          }),
         }),
         objections: CaseStats,
         repairs: CaseStats,
@@ -49,7 +51,11 @@ export const Stats = Type.Object(
             name: '佳木斯市财政局',
             category: 'finance',
             region: '230800',
-            checks: { total: 120, withHits: 7, byVerdict: { prohibited: 0, restricted: 5, review: 2, incentive: 0, clear: 113 } },
+            checks: {
+              total: 120,
+              withHits: 7,
+              byVerdict: { prohibited: 0, restricted: 5, review: 2, incentive: 0, clear: 113 },
+            },
             measures: { required: 6, reported: 5, applied: 4, notApplied: 1, partiallyApplied: 0, completion: 0.833 },
             objections: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },
             repairs: { open: 0, overdue: 0, decided: 0, decidedLate: 0 },

@@ -64,7 +64,8 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         response: { 201: CreatedSubscription },
       },
     },
-    async (request, reply) => reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy).catch(inBody)),
+    async (request, reply) =>
+      reply.code(201).send(await createSubscription(db(), caller(request), request.body, policy).catch(inBody)),
   );
 
   app.get(
@@ -80,7 +81,15 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
       },
     },
     async (request, reply) =>
-      answerPage(request, reply, 'subscriptions', await listSubscriptions(db(), caller(request), { limit: request.query.limit ?? PAGE_SIZES.lists.default, after: request.query.after })),
+      answerPage(
+        request,
+        reply,
+        'subscriptions',
+        await listSubscriptions(db(), caller(request), {
+          limit: request.query.limit ?? PAGE_SIZES.lists.default,
+          after: request.query.after,
+        }),
+      ),
   );
 
   app.get(
@@ -151,12 +160,14 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         operationId: 'replayDelivery',
         tags,
         summary: 'Queue a dead-lettered event for delivery again',
-        description: 'The event is sent ahead of the subscription’s queue. An event that is not a dead letter of this subscription is NOT_FOUND.',
+        description:
+          'The event is sent ahead of the subscription’s queue. An event that is not a dead letter of this subscription is NOT_FOUND.',
         params: ReplayParams,
         response: { 202: Replayed },
       },
     },
-    async (request, reply) => reply.code(202).send(await replayDeadLetter(db(), caller(request), request.params.id, request.params.eventId)),
+    async (request, reply) =>
+      reply.code(202).send(await replayDeadLetter(db(), caller(request), request.params.id, request.params.eventId)),
   );
 
   app.post(
@@ -181,7 +192,14 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
     async (request, reply) =>
       reply
         .header('cache-control', 'no-store')
-        .send(await rotateSecret(db(), caller(request), request.params.id, request.body?.overlapSeconds ?? SECRET_OVERLAP_DEFAULT_S)),
+        .send(
+          await rotateSecret(
+            db(),
+            caller(request),
+            request.params.id,
+            request.body?.overlapSeconds ?? SECRET_OVERLAP_DEFAULT_S,
+          ),
+        ),
   );
 };
 

@@ -9,21 +9,43 @@ import { PAGE_SIZES } from '../../defaults.js';
 
 const Filters = Type.Object(
   {
-    lists: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'List codes' })),
-    regions: Type.Optional(Type.Array(Region, { minItems: 1, maxItems: 50, description: 'Regions; an event scoped to a covering region passes' })),
+    lists: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'List codes',
+      }),
+    ),
+    regions: Type.Optional(
+      Type.Array(Region, {
+        minItems: 1,
+        maxItems: 50,
+        description: 'Regions; an event scoped to a covering region passes',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const CreateSubscriptionBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL that receives a signed POST per event' }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'http(s) URL that receives a signed POST per event',
+    }),
     events: Type.Array(EventType, { minItems: 1, maxItems: 20 }),
     filters: Type.Optional(Filters),
   },
   {
     additionalProperties: false,
-    examples: [{ url: 'https://approval.example.gov.cn/hooks/yingcha', events: ['entry.created', 'entry.revoked', 'watch.hit'], filters: { regions: ['230400'] } }],
+    examples: [
+      {
+        url: 'https://approval.example.gov.cn/hooks/yingcha',
+        events: ['entry.created', 'entry.revoked', 'watch.hit'],
+        filters: { regions: ['230400'] },
+      },
+    ],
   },
 );
 export type CreateSubscriptionBody = Static<typeof CreateSubscriptionBody>;
@@ -52,14 +74,24 @@ const example = {
   events: ['entry.created', 'entry.revoked', 'watch.hit'],
   filters: { regions: ['230400'] },
   createdAt: '2026-11-22T08:30:00.000Z',
-  delivery: { delivered: 0, lastDeliveredAt: null, failures: 0, failingSince: null, nextAttemptAt: '2026-11-22T08:30:00.000Z', deadLetters: 0 },
+  delivery: {
+    delivered: 0,
+    lastDeliveredAt: null,
+    failures: 0,
+    failingSince: null,
+    nextAttemptAt: '2026-11-22T08:30:00.000Z',
+    deadLetters: 0,
+  },
 };
 
 export const Subscription = Type.Object(subscriptionFields, { $id: 'Subscription', examples: [example] });
 export type Subscription = Static<typeof Subscription>;
 
 export const CreatedSubscription = Type.Object(
-  { ...subscriptionFields, secret: Type.String({ description: 'Signing secret, shown only here. Verify x-yingcha-signature with it.' }) },
+  {
+    ...subscriptionFields,
+    secret: Type.String({ description: 'Signing secret, shown only here. Verify x-yingcha-signature with it.' }),
+  },
   { examples: [{ ...example, secret: 'whsec_Q2hhbmdlIG1lIGJlZm9yZSB1c2UhIDMyIGJ5dGVzIQ' }] },
 );
 export type CreatedSubscription = Static<typeof CreatedSubscription>;
@@ -82,7 +114,12 @@ export const DeliveriesQuery = Type.Object(
   {
     ...pageParams(PAGE_SIZES.lists),
     deadLettersAfter: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'a deadLettersNextCursor from the previous page: pages the dead letters (`after` pages the attempts)' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'a deadLettersNextCursor from the previous page: pages the dead letters (`after` pages the attempts)',
+      }),
     ),
   },
   { additionalProperties: false, description: '`limit` bounds each of the two arrays' },
@@ -100,7 +137,9 @@ export const Deliveries = Type.Object(
         eventId: Type.String(),
         attempt: Type.Integer({ description: '1 for the first try of this event, counting up while it fails' }),
         attemptedAt: Timestamp,
-        outcome: Type.Enum(['delivered', 'failed', 'dead'], { description: 'dead: failed, and the event has been failing for longer than the horizon' }),
+        outcome: Type.Enum(['delivered', 'failed', 'dead'], {
+          description: 'dead: failed, and the event has been failing for longer than the horizon',
+        }),
         httpStatus: Nullable(Type.Integer()),
         error: Nullable(Type.String({ description: ERROR_DESCRIPTION })),
         durationMs: Type.Integer(),
@@ -122,7 +161,8 @@ export const Deliveries = Type.Object(
       { description: 'By event id' },
     ),
     nextCursor: Type.Union([Type.String(), Type.Null()], {
-      description: 'pass as `after` for the next page of attempts; null on the last (a Link header with rel="next" says the same)',
+      description:
+        'pass as `after` for the next page of attempts; null on the last (a Link header with rel="next" says the same)',
     }),
     deadLettersNextCursor: Type.Union([Type.String(), Type.Null()], {
       description: 'pass as `deadLettersAfter` for the next page of dead letters; null on the last',
@@ -132,8 +172,28 @@ export const Deliveries = Type.Object(
     examples: [
       {
         attempts: [
-          { eventId: '1043', attempt: 2, attemptedAt: '2026-11-22T08:30:02.100Z', outcome: 'delivered', httpStatus: 200, error: null, durationMs: 14, replay: false, worker: 'api-1:4121:a1b2c3' },
-          { eventId: '1043', attempt: 1, attemptedAt: '2026-11-22T08:30:01.000Z', outcome: 'failed', httpStatus: null, error: 'refused', durationMs: 2, replay: false, worker: 'api-2:3977:d4e5f6' },
+          {
+            eventId: '1043',
+            attempt: 2,
+            attemptedAt: '2026-11-22T08:30:02.100Z',
+            outcome: 'delivered',
+            httpStatus: 200,
+            error: null,
+            durationMs: 14,
+            replay: false,
+            worker: 'api-1:4121:a1b2c3',
+          },
+          {
+            eventId: '1043',
+            attempt: 1,
+            attemptedAt: '2026-11-22T08:30:01.000Z',
+            outcome: 'failed',
+            httpStatus: null,
+            error: 'refused',
+            durationMs: 2,
+            replay: false,
+            worker: 'api-2:3977:d4e5f6',
+          },
         ],
         deadLetters: [],
         nextCursor: 'cDE6MTc2Mzc5OTgwMTAwMDoxMDk4',
@@ -171,7 +231,11 @@ export const RotatedSecret = Type.Object(
   },
   {
     examples: [
-      { subscriptionId: example.subscriptionId, secret: 'whsec_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiAzMiBieXRlcw', previousSecretValidUntil: '2026-11-23T08:30:00.000Z' },
+      {
+        subscriptionId: example.subscriptionId,
+        secret: 'whsec_TmV3IHNlY3JldCBhZnRlciByb3RhdGlvbiAzMiBieXRlcw',
+        previousSecretValidUntil: '2026-11-23T08:30:00.000Z',
+      },
     ],
   },
 );

@@ -28,7 +28,8 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Ref(Watch) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createWatch(db(), caller(request), request.body, app.yc.secret).catch(inBody)),
+    async (request, reply) =>
+      reply.code(201).send(await createWatch(db(), caller(request), request.body, app.yc.secret).catch(inBody)),
   );
 
   app.get(

@@ -10,22 +10,39 @@ export const CreateWatchBody = Type.Object(
     subject: Type.Object(
       {
         uscc: Type.Optional(UsccString),
-        idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号; kept only as a keyed hash' })),
-        name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Matched (exactly, normalised) only when no uscc or idNumber is given' })),
+        idNumber: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 32, description: '居民身份证号; kept only as a keyed hash' }),
+        ),
+        name: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 200,
+            description: 'Matched (exactly, normalised) only when no uscc or idNumber is given',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
     matter: Type.Object(
       {
         type: MatterType,
-        reference: Type.String({ minLength: 1, maxLength: 200, description: '办件号 or contract number of the approval' }),
+        reference: Type.String({
+          minLength: 1,
+          maxLength: 200,
+          description: '办件号 or contract number of the approval',
+        }),
       },
       { additionalProperties: false },
     ),
   },
   {
     additionalProperties: false,
-    examples: [{ subject: { uscc: '91230400MA1B2C3D4Q', name: '鹤岗市恒达建筑工程有限公司' }, matter: { type: 'public_bidding', reference: 'HG-ZB-2026-0088' } }],
+    examples: [
+      {
+        subject: { uscc: '91230400MA1B2C3D4Q', name: '鹤岗市恒达建筑工程有限公司' },
+        matter: { type: 'public_bidding', reference: 'HG-ZB-2026-0088' },
+      },
+    ],
   },
 );
 export type CreateWatchBody = Static<typeof CreateWatchBody>;
@@ -42,7 +59,11 @@ export const Watch = Type.Object(
   {
     watchId: Uuid,
     departmentId: Uuid,
-    subject: Type.Object({ uscc: Nullable(Type.String()), idMasked: Nullable(Type.String()), name: Nullable(Type.String()) }),
+    subject: Type.Object({
+      uscc: Nullable(Type.String()),
+      idMasked: Nullable(Type.String()),
+      name: Nullable(Type.String()),
+    }),
     matter: Type.Object({ type: Type.String(), reference: Type.String() }),
     createdAt: Timestamp,
   },
@@ -50,7 +71,10 @@ export const Watch = Type.Object(
 );
 export type Watch = Static<typeof Watch>;
 
-export const WatchList = Type.Object({ watches: Type.Array(Ref(Watch)), nextCursor: NextCursor }, { examples: [{ watches: [example], nextCursor: null }] });
+export const WatchList = Type.Object(
+  { watches: Type.Array(Ref(Watch)), nextCursor: NextCursor },
+  { examples: [{ watches: [example], nextCursor: null }] },
+);
 export const WatchListQuery = Type.Object(
   {
     ...pageParams(PAGE_SIZES.lists),
@@ -60,11 +84,15 @@ export const WatchListQuery = Type.Object(
         maximum: 1_000_000,
         default: 0,
         deprecated: true,
-        description: 'Deprecated: page with `after` (the nextCursor of the previous page) instead; an offset skips or repeats watches added or deleted while paging. Still honoured, counted after the cursor.',
+        description:
+          'Deprecated: page with `after` (the nextCursor of the previous page) instead; an offset skips or repeats watches added or deleted while paging. Still honoured, counted after the cursor.',
       }),
     ),
   },
   { additionalProperties: false },
 );
 export const WatchParams = Type.Object({ watchId: Uuid });
-export const DeletedWatch = Type.Object({ watchId: Uuid, deleted: Type.Boolean() }, { examples: [{ watchId: example.watchId, deleted: true }] });
+export const DeletedWatch = Type.Object(
+  { watchId: Uuid, deleted: Type.Boolean() },
+  { examples: [{ watchId: example.watchId, deleted: true }] },
+);
