@@ -8,7 +8,7 @@ import { makeTemplates, TEMPLATES_ENV } from './helpers/templates.js';
 const TAP = fileURLToPath(new URL('../node_modules/.bin/tap', import.meta.url));
 
 const started = Date.now();
-const made = await makeTemplates(process.env.TEST_DATABASE_URL);
+const made = await makeTemplates(process.env.TEST_DATABASE_URL, { files: true });
 const engine = made.templates.engine;
 console.log(`# test templates (${engine}) made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
