@@ -4,21 +4,12 @@ import t from 'tap';
 import { backoffMs } from '../../api/src/services/delivery.js';
 import { startWorkers } from '../../api/src/services/workers.js';
 import { bearer } from '../helpers/app.js';
-import { LOOPBACK_POLICY } from '../helpers/dns.js';
+import { FAST_WORKERS } from '../helpers/dns.js';
 import { receiver } from '../helpers/receiver.js';
 import { eventually, within } from '../helpers/wait.js';
 import { department, publish, uscc, world } from '../helpers/world.js';
 
-const FAST = {
-  pollMs: 20,
-  timeoutMs: 2_000,
-  leaseMs: 10_000,
-  backoffBaseMs: 10,
-  backoffMaxMs: 100,
-  batch: 50,
-  claim: 8,
-  ...LOOPBACK_POLICY,
-};
+const FAST = FAST_WORKERS;
 
 t.test('backoff is exponential, jittered and capped', async (t) => {
   t.equal(

@@ -39,3 +39,15 @@ export function policy(allow = '', table: Record<string, string[]> = {}): Webhoo
 
 /** What in-process test apps and workers use unless a test says otherwise: loopback receivers allowed. */
 export const LOOPBACK_POLICY: WebhookPolicy = policy(LOOPBACK_ALLOW);
+
+/** Worker timings for tests: short polls, leases and backoff, deliveries to loopback receivers only. */
+export const FAST_WORKERS = {
+  pollMs: 20,
+  timeoutMs: 2_000,
+  leaseMs: 10_000,
+  backoffBaseMs: 10,
+  backoffMaxMs: 100,
+  batch: 50,
+  claim: 8,
+  ...LOOPBACK_POLICY,
+};

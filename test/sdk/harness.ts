@@ -6,7 +6,7 @@ import { Agent } from 'undici';
 import { type Workers, startWorkers } from '../../api/src/services/workers.js';
 import { Yingcha, type ClientOptions } from '../../sdk/src/index.js';
 import type { Built } from '../helpers/app.js';
-import { LOOPBACK_POLICY } from '../helpers/dns.js';
+import { FAST_WORKERS } from '../helpers/dns.js';
 import { type Dept, department, world } from '../helpers/world.js';
 
 interface TestLike {
@@ -171,17 +171,7 @@ export async function deadPort(): Promise<number> {
 
 /** The instance's background workers (webhook delivery, watch matcher) on short timers, stopped at teardown. */
 export async function workers(t: TestLike, s: Served): Promise<Workers> {
-  const w = await startWorkers(s.database, {
-    pollMs: 20,
-    timeoutMs: 2_000,
-    leaseMs: 10_000,
-    backoffBaseMs: 10,
-    backoffMaxMs: 100,
-    batch: 50,
-    claim: 8,
-    horizonMs: 60_000,
-    ...LOOPBACK_POLICY,
-  });
+  const w = await startWorkers(s.database, { ...FAST_WORKERS, horizonMs: 60_000 });
   t.teardown(() => w.stop());
   return w;
 }
