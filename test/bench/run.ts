@@ -82,6 +82,7 @@ async function drive(
   seconds: number,
   connections: number,
   make: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string },
+  answered?: (i: number, text: string) => void,
 ): Promise<Figures> {
   const latencies: number[] = [];
   const loadStart = load1();
@@ -94,7 +95,8 @@ async function drive(
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (performance.now() < deadline && n < MAX_REQUESTS) {
-        const req = make(n++);
+        const i = n++;
+        const req = make(i);
         const t0 = performance.now();
         try {
           const res = await pool.request({
@@ -107,7 +109,7 @@ async function drive(
           if (res.statusCode >= 400) {
             errors++;
             firstError ??= `${res.statusCode} ${text.slice(0, 300)}`;
-          }
+          } else answered?.(i, text);
         } catch (err) {
           errors++;
           firstError ??= String(err);
@@ -198,7 +200,9 @@ async function main() {
         await raw`select s.uscc from subject s join entry e on e.subject_id = s.id where s.uscc is not null limit 5000`;
       const clear =
         await raw`select s.uscc from subject s where s.uscc is not null and not exists (select 1 from entry e where e.subject_id = s.id) limit 5000`;
-      const names = await raw`select name from subject where kind <> 'person' order by id limit 2000`;
+      // a sample from the whole table, not the first ids: the fuzzy search must find names wherever they are
+      const names =
+        await raw`select name from subject tablesample bernoulli (1) repeatable (20261202) where kind <> 'person' limit 2000`;
       const dept = await raw`select id from department where category = 'finance' limit 1`;
       await raw.end();
       if (!dept[0]) throw new Error('no finance department in the reused database');
@@ -292,12 +296,28 @@ async function main() {
         results.push(exact);
       }
       if (wanted('fuzzy')) {
-        results.push(
-          await drive('fuzzy-name check (POST /v1/checks)', pool, SECONDS, Math.min(8, CONNECTIONS), (i) => ({
+        // Recall: how often the firm whose name was misspelt is among the check's resolved subjects.
+        let asked = 0;
+        let found = 0;
+        const figures = await drive(
+          'fuzzy-name check (POST /v1/checks)',
+          pool,
+          SECONDS,
+          Math.min(8, CONNECTIONS),
+          (i) => ({
             method: 'POST',
             path: '/v1/checks',
             body: JSON.stringify({ subject: { name: pick(fuzzy, i) }, matter }),
-          })),
+          }),
+          (i, text) => {
+            const resolved = (JSON.parse(text) as { subject: { resolved: Array<{ name: string }> } }).subject.resolved;
+            asked++;
+            if (resolved.some((s) => s.name === pick(loaded.sample.names, i))) found++;
+          },
+        );
+        results.push(figures);
+        log(
+          `  fuzzy-name recall: the misspelt firm resolved in ${found} of ${asked} checks (${((100 * found) / asked).toFixed(1)} %)`,
         );
       }
       if (wanted('batch')) {

@@ -1,5 +1,12 @@
 import t from 'tap';
-import { bigrams, coreName, diceCoefficient, nameSimilarity, normalizeName } from '../../api/src/domain/names.js';
+import {
+  bigrams,
+  coreName,
+  diceCoefficient,
+  nameSimilarity,
+  normalizeName,
+  similarityCeiling,
+} from '../../api/src/domain/names.js';
 
 t.test('normalizeName folds width, brackets, spaces, script and case', async (t) => {
   t.equal(normalizeName('ＡＢＣ１２３'), 'ABC123', 'full-width letters and digits');
@@ -102,4 +109,49 @@ t.test('nameSimilarity', async (t) => {
     t.ok(s.score >= 0 && s.score <= 1, `${a}/${b} in range`);
     t.equal(nameSimilarity(b, a).score, s.score, `${a}/${b} symmetric`);
   }
+});
+
+t.test('similarityCeiling bounds every name that shares only the sharable bigrams', async (t) => {
+  // a small alphabet, so random names share bigrams often; legal forms only at the end (the bound's assumption)
+  const alphabet = Array.from('北京恒达建筑鑫科技华信');
+  const forms = ['', '有限公司', '股份有限公司', '集团', '分公司'];
+  let seed = 20261202;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const name = () =>
+    Array.from({ length: 2 + rand(6) }, () => alphabet[rand(alphabet.length)]).join('') + forms[rand(forms.length)];
+  let tight = 0;
+  let over = 0;
+  for (let i = 0; i < 5000; i++) {
+    const asked = normalizeName(name());
+    const other = normalizeName(name());
+    const mine = new Set(bigrams(asked));
+    // the bigrams they do share, plus some of the asked name's others at random
+    const sharable = new Set(bigrams(other).filter((g) => mine.has(g)));
+    for (const g of mine) if (rand(3) === 0) sharable.add(g);
+    const ceiling = similarityCeiling(asked, (g) => sharable.has(g));
+    const score = nameSimilarity(asked, other).score;
+    if (score > ceiling + 1e-9) over++;
+    if (Math.abs(score - ceiling) < 1e-9 && score > 0) tight++;
+  }
+  t.equal(over, 0, 'no name scores above the ceiling');
+  t.ok(tight > 0, `the ceiling is reached by some names (${tight} of 5000)`);
+});
+
+t.test('similarityCeiling vectors', async (t) => {
+  const common = new Set(['北京', '科技', '技有', '有限', '限公', '公司']);
+  const isCommon = (g: string) => common.has(g);
+  // 北京鑫达科技有限公司: 6 of 9 bigrams common → 12/15; core 北京鑫达科技: 北京, 科技 of 5 → 4/7; mean ≈ 0.686
+  t.equal(similarityCeiling('北京鑫达科技有限公司', isCommon).toFixed(4), ((12 / 15 + 4 / 7) / 2).toFixed(4));
+  // no legal form: the full bound alone
+  t.equal(similarityCeiling('北京科技', isCommon).toFixed(4), (4 / 5).toFixed(4));
+  t.equal(similarityCeiling('鑫达建筑', isCommon), 0, 'nothing sharable');
+  t.equal(similarityCeiling('', isCommon), 0);
+  t.equal(
+    similarityCeiling('北京鑫达', () => true),
+    1,
+    'everything sharable',
+  );
 });

@@ -261,6 +261,7 @@ async function insertRows(database: Database, rows: Rows) {
 export async function loadDemoData(database: Database, opts: LoadOptions): Promise<LoadResult> {
   const chunk = opts.chunk ?? 20_000;
   const every = opts.entries > 0 ? opts.subjects / opts.entries : Infinity;
+  const nameEvery = Math.max(1, Math.floor(opts.subjects / 2500));
   const sample: LoadResult['sample'] = { listedUscc: [], clearUscc: [], names: [], personIds: [] };
   // The deciding department, as every record's events name it.
   const [dept] = await database.db
@@ -297,7 +298,8 @@ export async function loadDemoData(database: Database, opts: LoadOptions): Promi
       rowsFor(s, i, listed, opts, dept, now, rows);
       if (s.uscc && sample.listedUscc.length < 5000 && listed) sample.listedUscc.push(s.uscc);
       if (s.uscc && sample.clearUscc.length < 5000 && !listed) sample.clearUscc.push(s.uscc);
-      if (sample.names.length < 2000 && s.kind !== 'person' && i % 7 === 0) sample.names.push(s.name);
+      // spread over the whole load: a sample of the first subjects would favour whatever reads postings in id order
+      if (sample.names.length < 2000 && s.kind !== 'person' && i % nameEvery === 0) sample.names.push(s.name);
       if (s.idNumber && sample.personIds.length < 1000) sample.personIds.push(s.idNumber);
       i++;
       if (rows.subject.length >= chunk) {

@@ -98,6 +98,9 @@ export function coreName(normalized: string): string {
   return core.length > 0 ? core : normalized;
 }
 
+/** A fuzzy candidate below this score is not a hit. Same-city, same-industry names of different firms score ≈0.69. */
+export const FUZZY_THRESHOLD = 0.75;
+
 export interface NameSimilarity {
   /** 0..1; 1 means the names are the same after normalisation. */
   score: number;
@@ -139,4 +142,29 @@ export function nameSimilarity(a: string, b: string): NameSimilarity {
       `${fullReason}; without legal form ${sharedCount(cga, cgb)} of ${cga.length}+${cgb.length} ` +
       `(Dice ${core.toFixed(2)}); score is the mean, ${score.toFixed(2)}`,
   };
+}
+
+/**
+ * The highest nameSimilarity() any name can reach with the normalised name `asked` while sharing with it only bigrams
+ * for which `sharable` holds. A name search that skipped the other bigrams' postings uses it to tell whether a
+ * candidate it could not have seen might still pass its threshold.
+ *
+ * With k of the asked name's n bigrams sharable, the Dice coefficient is at most 2k / (n + k) (the other name has at
+ * least the k it shares); the same holds for the core names, where a bigram the asked name's core has and its full
+ * name lacks (one spanning a removed legal form) counts as sharable. The score is at most the mean of the two bounds.
+ * It assumes the other name's core bigrams are among its full name's, which fails only for a legal form removed from
+ * the middle of that name (恒达集团鹤岗 → 恒达鹤岗 makes 达鹤).
+ */
+export function similarityCeiling(asked: string, sharable: (gram: string) => boolean): number {
+  const grams = bigrams(asked);
+  if (grams.length === 0) return 0;
+  const bound = (gs: string[], canShare: (g: string) => boolean) => {
+    const k = gs.filter(canShare).length;
+    return k === 0 ? 0 : (2 * k) / (gs.length + k);
+  };
+  const full = bound(grams, sharable);
+  const core = coreName(asked);
+  if (core === asked) return full;
+  const own = new Set(grams);
+  return (full + bound(bigrams(core), (g) => !own.has(g) || sharable(g))) / 2;
 }

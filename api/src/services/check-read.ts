@@ -126,6 +126,7 @@ function paramTypes(text: string, count: number): string[] {
   const types: string[] = [];
   for (const m of text.matchAll(/\$(\d+)::([a-z0-9_]+(?:\(\d+\))?(?:\[\])?)/g)) types[Number(m[1]) - 1] ??= m[2]!;
   for (let i = 0; i < count; i++) if (!types[i]) throw new Error(`runRaw: $${i + 1} has no cast in the statement`);
+  if (types.length !== count) throw new Error(`runRaw: the statement takes ${types.length} parameters, given ${count}`);
   return types;
 }
 

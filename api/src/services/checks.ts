@@ -8,7 +8,7 @@ import { canonicalJson } from '../domain/canonical.js';
 import { checkMeasures, weighHit } from '../domain/check-measures.js';
 import type { MatchedBy, MatterType, Verdict } from '../domain/codes.js';
 import { type MatchedMeasure, measuresFor, regionCovers } from '../domain/measures.js';
-import { nameSimilarity, normalizeName } from '../domain/names.js';
+import { FUZZY_THRESHOLD, nameSimilarity, normalizeName } from '../domain/names.js';
 import { pointsStanding } from '../domain/points.js';
 import { uuidv7 } from '../domain/uuid7.js';
 import { decideVerdict, type Reason } from '../domain/verdict.js';
@@ -19,10 +19,8 @@ import { type CheckRead, type ReadVersion, readForCheck } from './check-read.js'
 import type { AuthContext } from './keys.js';
 import { commitReceipt, landBatch } from './receipt-batch.js';
 import { type NewReceipt, type ReceiptRow, receiptIdIs } from './receipts.js';
-import { findByName, fuzzyCandidates, parseIdentifiers, type ResolvedSubject } from './subjects.js';
-
-/** A fuzzy candidate below this score is not a hit. Same-city, same-industry names of different firms score ≈0.69. */
-export const FUZZY_THRESHOLD = 0.75;
+import { type NameMatches, searchNames } from './name-search.js';
+import { parseIdentifiers, type ResolvedSubject } from './subjects.js';
 
 /** A check as POST /v1/checks takes it; each item of a batch is one too, with the batch's matter. */
 export type CheckInput = CheckBody;
@@ -72,7 +70,8 @@ async function resolve(
   const out = read ? directMatches(read, ids) : [];
   const name = input.name ? normalizeName(input.name) : '';
   if (name && out.length === 0) {
-    out.push(...(await nameMatches(db, input.name!, name, hasIdentifier)));
+    const [found] = await searchNames(db, [{ normalized: name, fuzzy: !hasIdentifier }]);
+    out.push(...nameMatches(input.name!, found!));
     if (out.length > 0 || !read)
       read = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: out.map((m) => m.s.subjectId), at });
   }
@@ -105,29 +104,26 @@ function directMatches(read: CheckRead, ids: ReturnType<typeof parseIdentifiers>
   return out;
 }
 
-async function nameMatches(db: Db, asked: string, name: string, hasIdentifier: boolean): Promise<Matched[]> {
-  const out: Matched[] = [];
-  for (const s of await findByName(db, name)) {
-    out.push({
-      s: subjectOf(s),
-      matchedBy: s.former ? 'former_name' : 'name',
-      score: 1,
-      reason: s.former ? `曾用名一致: ${asked}` : `名称一致: ${asked}`,
-    });
-  }
-  if (out.length === 0 && !hasIdentifier) {
-    for (const c of await fuzzyCandidates(db, name)) {
-      const best = c.names
-        .map((n) => ({ n, sim: nameSimilarity(asked, n) }))
-        .sort((a, b) => b.sim.score - a.sim.score)[0]!;
-      if (best.sim.score >= FUZZY_THRESHOLD) {
-        out.push({
-          s: subjectOf(c),
-          matchedBy: 'fuzzy_name',
-          score: Math.round(best.sim.score * 10000) / 10000,
-          reason: `相似名称 ${best.n}: ${best.sim.reason}`,
-        });
-      }
+/** What a name search found, as matches: exact ones first; fuzzy candidates only at FUZZY_THRESHOLD or above. */
+function nameMatches(asked: string, found: NameMatches): Matched[] {
+  const out: Matched[] = found.exact.map((s) => ({
+    s: subjectOf(s),
+    matchedBy: s.former ? 'former_name' : 'name',
+    score: 1,
+    reason: s.former ? `曾用名一致: ${asked}` : `名称一致: ${asked}`,
+  }));
+  if (out.length > 0) return out;
+  for (const c of found.fuzzy) {
+    const best = c.names
+      .map((n) => ({ n, sim: nameSimilarity(asked, n) }))
+      .sort((a, b) => b.sim.score - a.sim.score)[0]!;
+    if (best.sim.score >= FUZZY_THRESHOLD) {
+      out.push({
+        s: subjectOf(c),
+        matchedBy: 'fuzzy_name',
+        score: Math.round(best.sim.score * 10000) / 10000,
+        reason: `相似名称 ${best.n}: ${best.sim.reason}`,
+      });
     }
   }
   return out;
@@ -472,17 +468,6 @@ export async function runCheck(
 /** One item of a batch: its receipt, or the error that refused it (field paths point into the item, /0/subject). */
 export type BatchItemResult = BatchResult['results'][number];
 
-const BATCH_PARALLEL = 8;
-
-/** Runs `work` over `items`, `parallel` at a time. */
-async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-}
-
 interface BatchItem {
   index: number;
   input: CheckInput;
@@ -493,8 +478,8 @@ interface BatchItem {
 
 /**
  * `resolve` for a whole batch: every item's identifiers in one statement (with related persons and versions); items
- * that go by name alone are looked up by name, a few at a time, and their subjects' versions come in one more
- * statement. Sets each item's matches; the read covers them all.
+ * that go by name alone are looked up by name in one more statement (services/name-search.ts), and their subjects'
+ * versions in a third. Sets each item's matches; the read covers them all.
  */
 async function resolveBatch(db: Db, items: BatchItem[], at: Date): Promise<CheckRead> {
   const usccs = [...new Set(items.flatMap((i) => (i.admitted.ids.uscc ? [i.admitted.ids.uscc] : [])))];
@@ -505,15 +490,14 @@ async function resolveBatch(db: Db, items: BatchItem[], at: Date): Promise<Check
     (i) => i.matched.length === 0 && i.input.subject.name && normalizeName(i.input.subject.name),
   );
   if (byName.length === 0) return read;
-  await pool(byName, BATCH_PARALLEL, async (item) => {
-    const hasIdentifier = item.admitted.ids.uscc !== undefined || item.admitted.ids.idHash !== undefined;
-    item.matched = await nameMatches(
-      db,
-      item.input.subject.name!,
-      normalizeName(item.input.subject.name!),
-      hasIdentifier,
-    );
-  });
+  const found = await searchNames(
+    db,
+    byName.map((i) => ({
+      normalized: normalizeName(i.input.subject.name!),
+      fuzzy: i.admitted.ids.uscc === undefined && i.admitted.ids.idHash === undefined,
+    })),
+  );
+  byName.forEach((item, k) => (item.matched = nameMatches(item.input.subject.name!, found[k]!)));
   const extra = [...new Set(byName.flatMap((i) => i.matched.map((m) => m.s.subjectId)))];
   if (extra.length === 0) return read;
   const more = await readForCheck(db, { usccs: [], idHashes: [], extraSubjects: extra, at });

@@ -2,7 +2,6 @@
 // keyed hash and a masked form at the edge; the plain number never reaches the database or a log.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, type Tx, prepared } from '../db/index.js';
-import { rows } from '../db/rows.js';
 import { nameBigrams, relatedPersons, subjectNames, subjects } from '../db/schema.js';
 import type { RelatedRole, SubjectKind } from '../domain/codes.js';
 import { hashIdNumber, maskIdNumber, parseIdNumber } from '../domain/idcard.js';
@@ -208,62 +207,6 @@ export async function findByIdentifiers(db: Db, ids: Identifiers): Promise<Resol
     .select(resolvedColumns)
     .from(subjects)
     .where(conds.length === 1 ? conds[0] : sql`${conds[0]} or ${conds[1]}`);
-}
-
-/** Exact matches of a normalised name against current and former names. */
-export async function findByName(db: Db, normalized: string): Promise<Array<ResolvedSubject & { former: boolean }>> {
-  return db
-    .select({ ...resolvedColumns, former: subjectNames.former })
-    .from(subjectNames)
-    .innerJoin(subjects, eq(subjects.id, subjectNames.subjectId))
-    .where(eq(subjectNames.normalized, normalized))
-    .limit(50);
-}
-
-/**
- * Subjects sharing the most name bigrams with the query; the caller scores them. Common bigrams (公司, 有限, a city's
- * name) are shared by most of the table, so each bigram contributes at most POSTING_CAP rows: the cost is bounded by
- * the length of the query, and a real match still collects the rare bigrams it shares. The ORDER BY follows the
- * primary key, so the database walks the index and stops at the cap; without it PostgreSQL builds a bitmap of every
- * posting first (1.1 s instead of 0.05 s for 公司 over 2,000,000 subjects).
- */
-const POSTING_CAP = 2000;
-
-/** A PostgreSQL array literal, sent as one text parameter: the drivers of the two engines bind JS arrays differently. */
-const pgTextArray = (values: string[]) =>
-  `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-export async function fuzzyCandidates(
-  db: Db,
-  normalized: string,
-  limit = 20,
-): Promise<Array<ResolvedSubject & { names: string[] }>> {
-  const grams = bigrams(normalized);
-  if (grams.length === 0) return [];
-  const result = await db.execute<{ subject_id: string; shared: number }>(sql`
-    select nb.subject_id, count(*)::int as shared
-    from unnest(${pgTextArray(grams)}::text[]) as q(bigram)
-    cross join lateral (select subject_id from name_bigram where bigram = q.bigram order by subject_id limit ${POSTING_CAP}) nb
-    group by nb.subject_id
-    order by shared desc
-    limit ${limit}`);
-  const top = rows<{ subject_id: string }>(result).map((r) => ({
-    subjectId: r.subject_id,
-  }));
-  if (top.length === 0) return [];
-  const ids = top.map((r) => r.subjectId);
-  const named = await db
-    .select({ ...resolvedColumns, alias: subjectNames.name })
-    .from(subjects)
-    .innerJoin(subjectNames, eq(subjectNames.subjectId, subjects.id))
-    .where(inArray(subjects.id, ids));
-  const bySubject = new Map<string, ResolvedSubject & { names: string[] }>();
-  for (const r of named) {
-    const { alias, ...s } = r;
-    const entry = bySubject.get(s.subjectId) ?? { ...s, names: [] };
-    entry.names.push(alias);
-    bySubject.set(s.subjectId, entry);
-  }
-  return [...bySubject.values()];
 }
 
 /** 落实到人: the people behind an organisation, and the organisations behind a person, in one query. */
