@@ -3,11 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { DEFAULTS, PAGE_SIZES } from '../../defaults.js';
-import { ApiError, ERRORS, problemType } from '../../errors.js';
+import { ApiError, ERRORS, inQuery, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import { getImport, listImports, runImport } from '../../services/imports.js';
-import { answerPage } from '../../services/paging.js';
+import { answerPage } from '../paging.js';
 import { PublishBody } from '../entries/schemas.js';
 import {
   ImportFile,
@@ -190,7 +190,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         await listImports(app.yc.database, caller(request), {
           limit: request.query.limit ?? PAGE_SIZES.imports.default,
           after: request.query.after,
-        }),
+        }).catch(inQuery),
       ),
   );
 

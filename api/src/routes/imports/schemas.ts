@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { IMPORT_COLUMNS, IMPORT_ENCODINGS, IMPORT_FORMATS } from '../../services/import-parse.js';
 import { IMPORT_MODES } from '../../services/imports.js';
-import { NextCursor, pageParams } from '../../services/paging.js';
+import { NextCursor, pageParams } from '../paging.js';
 import { Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
