@@ -71,8 +71,9 @@ export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 
 export interface FieldError {
   /**
-   * JSON pointer. A service points into its own input (`/subject/uscc`); the route that handed it the request body
-   * puts that under `/body` (`inBody`), so the answer points into the request (`/body/subject/uscc`).
+   * JSON pointer. A service points into its own input (`/subject/uscc`, `/after`); the route that handed it the
+   * request body or query string puts that under `/body` (`inBody`) or `/querystring` (`inQuery`), so the answer points
+   * into the request (`/body/subject/uscc`, `/querystring/after`).
    */
   path: string;
   message: string;
@@ -121,12 +122,20 @@ export class ApiError extends Error {
   }
 }
 
+/** A `.catch` handler that rethrows an ApiError with its field paths under `prefix`, and anything else as it is. */
+export const fieldsIn =
+  (prefix: string) =>
+  (err: unknown): never => {
+    throw err instanceof ApiError ? err.under(prefix) : err;
+  };
+
 /**
  * For a route that handed a service the request body: `await service(request.body).catch(inBody)` answers the
  * service's field errors with paths into the request (`/list` → `/body/list`). Anything else is rethrown as it is.
  */
-export function inBody(err: unknown): never {
-  throw err instanceof ApiError ? err.under('/body') : err;
-}
+export const inBody = fieldsIn('/body');
+
+/** The same for a route that handed a service its query string: `/after` → `/querystring/after`. */
+export const inQuery = fieldsIn('/querystring');
 
 export const problemType = (code: ErrorCode) => `urn:yingcha:problem:${code.toLowerCase().replaceAll('_', '-')}`;

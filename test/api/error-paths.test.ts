@@ -28,6 +28,7 @@ const invalid = (
       INVALID_CURSOR: 'The feed cursor is malformed',
       CONFLICT: 'The request conflicts with the current state',
       FORBIDDEN_WEBHOOK_TARGET: 'Webhooks may not be sent to that address',
+      ID_NUMBER_IN_URL: 'An ID number may not travel in a URL; look it up with POST /v1/entries/search',
     }[code],
     status,
     detail,
@@ -468,4 +469,91 @@ t.test('service field errors answer with paths into the request body', async (t)
       },
     });
   });
+});
+
+// The same for the query string: a service names `/after`, `/from`, `/subject` and the route puts them under
+// `/querystring` (inQuery).
+t.test('service field errors about the query string answer with paths under /querystring', async (t) => {
+  const { app, adminKey } = await world(t);
+  const safety = await department(app, adminKey, 'emergency_management', '230800', ['check', 'publish', 'review']);
+  const get = (key: string, url: string) => app.inject({ method: 'GET', url, headers: bearer(key) });
+  const sub = await app.inject({
+    method: 'POST',
+    url: '/v1/subscriptions',
+    headers: bearer(safety.key),
+    payload: { url: 'http://127.0.0.1:9/hook', events: ['entry.created'] },
+  });
+  t.equal(sub.statusCode, 201, sub.body);
+  const subscriptionId = sub.json().subscriptionId as string;
+  const badUscc = '91230400MA1B2C3D4X';
+  const usccDetail = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/checks',
+      headers: bearer(safety.key),
+      payload: { subject: { uscc: badUscc }, matter: { type: 'government_procurement', reference: 'EP-1' } },
+    })
+  ).json().detail as string;
+
+  const forged = 'bm90LWEtY3Vyc29y';
+  const badCursor = (path: string, of = 'list') =>
+    invalid(
+      `the cursor is not one this ${of} handed out; start without \`after\` or pass a nextCursor`,
+      [{ path, message: 'is not a valid cursor' }],
+      'INVALID_CURSOR',
+    );
+  const lists: Array<[key: string, url: string]> = [
+    [safety.key, '/v1/entries?subject=11230400MB12345677&after='],
+    [safety.key, '/v1/objections?after='],
+    [safety.key, '/v1/repairs?after='],
+    [safety.key, '/v1/imports?after='],
+    [safety.key, '/v1/watches?after='],
+    [safety.key, '/v1/subscriptions?after='],
+    [safety.key, `/v1/subscriptions/${subscriptionId}/deliveries?after=`],
+    [adminKey, '/v1/admin/departments?after='],
+    [adminKey, '/v1/admin/keys?after='],
+  ];
+  const cases: Array<{ name: string; send: () => ReturnType<typeof get>; want: ReturnType<typeof invalid> }> = [
+    ...lists.map(([key, url]) => ({
+      name: `${url}<forged>`,
+      send: () => get(key, `${url}${forged}`),
+      want: badCursor('/querystring/after'),
+    })),
+    {
+      name: 'dead letters after a forged cursor',
+      send: () => get(safety.key, `/v1/subscriptions/${subscriptionId}/deliveries?deadLettersAfter=${forged}`),
+      want: badCursor('/querystring/deadLettersAfter'),
+    },
+    {
+      name: 'the change feed after a forged cursor',
+      send: () => get(safety.key, `/v1/changes?after=${forged}`),
+      want: badCursor('/querystring/after', 'feed'),
+    },
+    {
+      name: 'statistics for an empty period',
+      send: () => get(safety.key, '/v1/stats?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z'),
+      want: invalid('the period is empty', [{ path: '/querystring/from', message: 'must be before to' }]),
+    },
+    {
+      name: 'records of a subject that is neither a USCC nor an id',
+      send: () => get(safety.key, `/v1/entries?subject=${badUscc}`),
+      want: invalid('subject must be a 统一社会信用代码 or a subject id', [
+        { path: '/querystring/subject', message: `not a valid USCC (${usccDetail}) nor a subject id` },
+      ]),
+    },
+    {
+      name: 'records of an ID number, asked in the URL',
+      send: () => get(safety.key, `/v1/entries?subject=${idNumber('19800303', 789)}`),
+      want: invalid(
+        'an ID number may not be sent in a URL; look it up with POST /v1/entries/search { idNumber }',
+        [{ path: '/querystring/subject', message: 'is an ID number; use POST /v1/entries/search' }],
+        'ID_NUMBER_IN_URL',
+      ),
+    },
+  ];
+  for (const c of cases) {
+    const res = await c.send();
+    t.equal(res.statusCode, c.want.status, `${c.name}: status`);
+    t.same(problem(res.json()), c.want.body, c.name);
+  }
 });

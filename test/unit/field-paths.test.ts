@@ -1,6 +1,6 @@
 // A service names fields relative to its input; the route puts them under where that input was in the request.
 import t from 'tap';
-import { ApiError, fieldsUnder, inBody } from '../../api/src/errors.js';
+import { ApiError, fieldsIn, fieldsUnder, inBody, inQuery } from '../../api/src/errors.js';
 
 t.test('under: every path moves, and a detail that lists the fields lists them again', async (t) => {
   const e = ApiError.invalidFields([
@@ -67,4 +67,37 @@ t.test('inBody rethrows: an ApiError under /body, anything else as it was', asyn
       .catch((err: unknown) => err),
     boom,
   );
+});
+
+t.test('inQuery: a lister names /after, the answer /querystring/after; the detail of its own is kept', async (t) => {
+  const cursor = new ApiError('INVALID_CURSOR', 'the cursor is not one this list handed out', {
+    errors: [{ path: '/after', message: 'is not a valid cursor' }],
+  });
+  const moved = (await Promise.reject(cursor)
+    .catch(inQuery)
+    .catch((err: unknown) => err)) as ApiError;
+  t.equal(moved.code, 'INVALID_CURSOR');
+  t.equal(moved.detail, 'the cursor is not one this list handed out');
+  t.same(moved.extra.errors, [{ path: '/querystring/after', message: 'is not a valid cursor' }]);
+  const listed = (await Promise.reject(ApiError.invalid('/from', 'must be before to'))
+    .catch(inQuery)
+    .catch((err: unknown) => err)) as ApiError;
+  t.equal(listed.detail, '/querystring/from must be before to');
+});
+
+t.test('fieldsIn: inBody and inQuery are the same mapping at two prefixes; a plain Error passes', async (t) => {
+  const rethrown = (err: Error, handler: (err: unknown) => never) =>
+    Promise.reject(err)
+      .catch(handler)
+      .catch((e: unknown) => e);
+  const boom = new Error('boom');
+  for (const [handler, prefix] of [
+    [inBody, '/body'],
+    [inQuery, '/querystring'],
+    [fieldsIn('/params'), '/params'],
+  ] as const) {
+    const moved = (await rethrown(ApiError.invalid('/x', 'is wrong'), handler)) as ApiError;
+    t.same(moved.extra.errors, [{ path: `${prefix}/x`, message: 'is wrong' }], prefix);
+    t.equal(await rethrown(boom, handler), boom, `${prefix}: a plain Error as it was`);
+  }
 });

@@ -2,8 +2,12 @@
 // a hash) and the column values it is written as. Shared by the two writers of the catalogue, the seed sync
 // (catalog-seed.ts) and the admin edits (catalog-edits.ts).
 import { createHash } from 'node:crypto';
-import type { Catalog, CatalogList, CatalogMeasure, CatalogMemorandum, NoDutyRow, SeedRef } from '../catalog/types.js';
+import type { Catalog, CatalogList, CatalogMeasure, CatalogMemorandum, NoDutyRow } from '../catalog/types.js';
 import { canonicalJson } from '../domain/canonical.js';
+import type { SeedRef } from '../routes/catalog/schemas.js';
+
+// An item as either writer holds it: a seed item (catalog/types.ts) or a stored one (catalog-snapshot.ts, typed by the
+// route schemas), whose source is optional and whose `lines` the schema types as an array.
 
 export type MeasureShape = Omit<CatalogMeasure, 'source'> & { source?: SeedRef | undefined };
 export type NoDutyShape = Omit<NoDutyRow, 'source'> & { source?: SeedRef | undefined };

@@ -2,15 +2,22 @@
 // runs under the catalogue lock, adds a catalogue version (catalog-snapshot.ts) and marks what it touched as the
 // admin's (amended_at), so later seed syncs leave it alone (catalog-seed.ts).
 import { eq, sql } from 'drizzle-orm';
-import type { CatalogList, CatalogMeasure, NoDutyRow } from '../catalog/types.js';
 import { type ItemKind, type Violation, checkCatalog, measureKey } from '../catalog/validate.js';
 import type { Db, Tx } from '../db/index.js';
 import { CATALOG_LOCK } from '../db/locks.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
 import { DEFAULTS } from '../defaults.js';
-import { type Category, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
+import { NATIONAL_REGION } from '../domain/codes.js';
 import { isDocNo, normalizeDocNo } from '../domain/docno.js';
 import { ApiError } from '../errors.js';
+import type {
+  CreateListBody,
+  CreateMeasureBody,
+  CreateMemorandumBody,
+  ListPatchBody,
+  MeasurePatchBody,
+  MemorandumPatchBody,
+} from '../routes/catalog/schemas.js';
 import { type Actor, audit } from './audit.js';
 import {
   type ListShape,
@@ -34,45 +41,8 @@ import {
   rememberCatalog,
 } from './catalog-snapshot.js';
 
-export type MeasureInput = Omit<CatalogMeasure, 'source'>;
-export type NoDutyInput = Omit<NoDutyRow, 'source'>;
-
-export interface MemorandumInput {
-  docNo: string;
-  title: string;
-  polarity: Polarity;
-  initiatingCategory: Category;
-  signatoryCategories?: Category[] | undefined;
-  region?: string | undefined;
-  effectiveFrom?: string | undefined;
-  effectiveTo?: string | undefined;
-  adopts?: string | undefined;
-  measures?: MeasureInput[] | undefined;
-  noDuty?: NoDutyInput[] | undefined;
-}
-
-/** A change to an item: a field left out stays as it is; null clears an optional field. */
-type Patch<T, Required extends keyof T> = { [K in Exclude<keyof T, Required>]?: T[K] | null } & {
-  [K in Required]?: T[K];
-};
-
-export type MemorandumPatch = Patch<
-  Omit<MemorandumInput, 'docNo' | 'measures'>,
-  'title' | 'polarity' | 'initiatingCategory' | 'signatoryCategories' | 'region' | 'noDuty'
->;
-export type MeasurePatch = Patch<
-  MeasureInput,
-  'ordinal' | 'text' | 'effect' | 'mandatory' | 'matterTypes' | 'categories' | 'appliesTo'
->;
-
-export type ListInput = Omit<CatalogList, 'source' | 'objectionWorkingDays' | 'restartTermOnObjectionRejected'> & {
-  objectionWorkingDays?: number | undefined;
-  restartTermOnObjectionRejected?: boolean | undefined;
-};
-export type ListPatch = Patch<
-  Omit<ListInput, 'code'>,
-  'name' | 'polarity' | 'memoranda' | 'objectionWorkingDays' | 'restartTermOnObjectionRejected' | 'publisherCategories'
->;
+/** A no-duty row as a memorandum's body gives it (CreateMemorandumBody, MemorandumPatchBody). */
+type NoDutyInput = NonNullable<CreateMemorandumBody['noDuty']>[number];
 
 export interface Changed<T> {
   version: number;
@@ -160,7 +130,7 @@ function checkNoDutyRows(rows: readonly NoDutyInput[] | null | undefined): void 
   });
 }
 
-function normalizeMeasure<M extends Partial<MeasureInput> | MeasurePatch>(m: M, path: string): M {
+function normalizeMeasure<M extends Partial<CreateMeasureBody> | MeasurePatchBody>(m: M, path: string): M {
   if (typeof m.implements === 'string') return { ...m, implements: docNoAt(m.implements, `${path}/implements`) };
   return m;
 }
@@ -173,7 +143,7 @@ const nextPosition = async (tx: Tx, table: typeof memoranda | typeof lists) => {
 export async function createMemorandum(
   db: Db,
   actor: Actor,
-  input: MemorandumInput,
+  input: CreateMemorandumBody,
 ): Promise<Changed<StoredMemorandum>> {
   const docNo = docNoAt(input.docNo, '/docNo');
   const adopts = input.adopts === undefined ? undefined : docNoAt(input.adopts, '/adopts');
@@ -235,7 +205,7 @@ export async function updateMemorandum(
   db: Db,
   actor: Actor,
   idOrDocNo: string,
-  patch: MemorandumPatch,
+  patch: MemorandumPatchBody,
 ): Promise<Changed<StoredMemorandum>> {
   const adopts = typeof patch.adopts === 'string' ? docNoAt(patch.adopts, '/adopts') : patch.adopts;
   checkNoDutyRows(patch.noDuty);
@@ -271,7 +241,7 @@ export async function addMeasure(
   db: Db,
   actor: Actor,
   idOrDocNo: string,
-  input: MeasureInput,
+  input: CreateMeasureBody,
 ): Promise<Changed<StoredMeasure>> {
   const m = normalizeMeasure(input, '');
   return changeCatalog(db, actor, async (tx, before, now) => {
@@ -309,7 +279,7 @@ export async function updateMeasure(
   db: Db,
   actor: Actor,
   measureId: string,
-  patch: MeasurePatch,
+  patch: MeasurePatchBody,
 ): Promise<Changed<StoredMeasure>> {
   const p = normalizeMeasure(patch, '');
   return changeCatalog(db, actor, async (tx, before, now) => {
@@ -324,7 +294,7 @@ export async function updateMeasure(
       throw new ApiError('CONFLICT', `memorandum ${memo.docNo} already has a measure ${p.ordinal}`);
     }
     const set: Partial<typeof measures.$inferInsert> = { amendedAt: now, amendedBy: actor.keyId, updatedAt: now };
-    for (const k of Object.keys(p) as Array<keyof MeasurePatch>) {
+    for (const k of Object.keys(p) as Array<keyof MeasurePatchBody>) {
       (set as Record<string, unknown>)[k] = p[k];
     }
     await tx.update(measures).set(set).where(eq(measures.id, current.measureId));
@@ -340,7 +310,7 @@ export async function updateMeasure(
   });
 }
 
-export async function createList(db: Db, actor: Actor, input: ListInput): Promise<Changed<StoredList>> {
+export async function createList(db: Db, actor: Actor, input: CreateListBody): Promise<Changed<StoredList>> {
   const memos = input.memoranda.map((d, i) => docNoAt(d, `/memoranda/${i}`));
   return changeCatalog(db, actor, async (tx, before, now) => {
     if (before.listByCode.has(input.code))
@@ -369,12 +339,17 @@ export async function createList(db: Db, actor: Actor, input: ListInput): Promis
   });
 }
 
-export async function updateList(db: Db, actor: Actor, code: string, patch: ListPatch): Promise<Changed<StoredList>> {
+export async function updateList(
+  db: Db,
+  actor: Actor,
+  code: string,
+  patch: ListPatchBody,
+): Promise<Changed<StoredList>> {
   const memos = patch.memoranda?.map((d, i) => docNoAt(d, `/memoranda/${i}`));
   return changeCatalog(db, actor, async (tx, before, now) => {
     if (!before.listByCode.has(code)) throw new ApiError('NOT_FOUND', `no list ${code} in the catalogue`);
     const set: Partial<typeof lists.$inferInsert> = { amendedAt: now, amendedBy: actor.keyId, updatedAt: now };
-    for (const k of Object.keys(patch) as Array<keyof ListPatch>) {
+    for (const k of Object.keys(patch) as Array<keyof ListPatchBody>) {
       (set as Record<string, unknown>)[k] = patch[k];
     }
     if (memos) set.memoranda = memos;

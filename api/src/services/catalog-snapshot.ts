@@ -8,54 +8,30 @@
 // exactly one state of the catalogue. That is what lets a check report "the catalogue as of version N", and what
 // lets a snapshot be cached for as long as its version is the newest.
 import { asc, desc, sql } from 'drizzle-orm';
-import type {
-  CatalogList,
-  CatalogMeasure,
-  CatalogMeasurePart,
-  CatalogMemorandum,
-  NoDutyRow,
-  PointsRule,
-  RepairLock,
-  SeedRef,
-} from '../catalog/types.js';
 import { type Db, type Tx, prepared } from '../db/index.js';
 import { catalogVersions, lists, measures, memoranda, noDuty } from '../db/schema.js';
 import { type AppliesTo, type Category, type MatterType, NATIONAL_REGION, type Polarity } from '../domain/codes.js';
 import { normalizeDocNo } from '../domain/docno.js';
 import { regionCovers } from '../domain/measures.js';
+import type {
+  CatalogList,
+  CatalogMeasure,
+  CatalogMeasurePart,
+  CatalogMemorandum,
+  CatalogNoDuty,
+  PointsRule,
+  RepairLock,
+  SeedRef,
+} from '../routes/catalog/schemas.js';
 
 type Exec = Db | Tx;
 
-/** Bookkeeping the stored catalogue adds to every item. */
-interface Stored {
-  /** the release's seed catalogue has carried this item */
-  fromSeed: boolean;
-  /** last created or changed by an admin; such items are no longer updated by seed syncs */
-  amendedAt: string | null;
-}
-
-export interface StoredMeasure extends Omit<CatalogMeasure, 'source'>, Stored {
-  measureId: string;
-  memorandumId: string;
-  /** 文号 of the document that carries the measure */
-  docNo: string;
-  source?: SeedRef;
-}
-
-export interface StoredNoDuty extends Omit<NoDutyRow, 'source'> {
-  source?: SeedRef;
-}
-
-export interface StoredMemorandum extends Omit<CatalogMemorandum, 'measures' | 'noDuty' | 'source'>, Stored {
-  memorandumId: string;
-  measures: StoredMeasure[];
-  noDuty: StoredNoDuty[];
-  source?: SeedRef;
-}
-
-export interface StoredList extends Omit<CatalogList, 'source'>, Stored {
-  source?: SeedRef;
-}
+// The stored items are what the catalogue routes answer (routes/catalog/schemas.ts): the seed's content plus ids and
+// bookkeeping (fromSeed, amendedAt).
+export type StoredMeasure = CatalogMeasure;
+export type StoredNoDuty = CatalogNoDuty;
+export type StoredMemorandum = CatalogMemorandum;
+export type StoredList = CatalogList;
 
 /** One version of the catalogue, read once and shared; treat it as read-only (it is frozen). */
 export interface CatalogSnapshot {
@@ -92,13 +68,16 @@ function compact<T extends object>(o: T): T {
   return o;
 }
 
-const stored = (r: { seedHash: string | null; amendedAt: Date | null }): Stored => ({
+const stored = (r: {
+  seedHash: string | null;
+  amendedAt: Date | null;
+}): Pick<StoredMeasure & StoredMemorandum & StoredList, 'fromSeed' | 'amendedAt'> => ({
   fromSeed: r.seedHash !== null,
   amendedAt: r.amendedAt ? r.amendedAt.toISOString() : null,
 });
 
 function toMeasure(r: MeasureRow, docNo: string): StoredMeasure {
-  return compact({
+  return compact<StoredMeasure>({
     measureId: r.id,
     memorandumId: r.memorandumId,
     docNo,
@@ -120,7 +99,7 @@ function toMeasure(r: MeasureRow, docNo: string): StoredMeasure {
 }
 
 function toNoDuty(r: NoDutyDbRow): StoredNoDuty {
-  return compact({
+  return compact<StoredNoDuty>({
     category: r.category as Category,
     region: r.region,
     reason: r.reason,
@@ -130,7 +109,7 @@ function toNoDuty(r: NoDutyDbRow): StoredNoDuty {
 }
 
 function toMemorandum(r: MemoRow, measureItems: StoredMeasure[], rows: StoredNoDuty[]): StoredMemorandum {
-  return compact({
+  return compact<StoredMemorandum>({
     memorandumId: r.id,
     docNo: r.docNo,
     title: r.title,
@@ -149,7 +128,7 @@ function toMemorandum(r: MemoRow, measureItems: StoredMeasure[], rows: StoredNoD
 }
 
 function toList(r: ListRow): StoredList {
-  return compact({
+  return compact<StoredList>({
     code: r.code,
     name: r.name,
     polarity: r.polarity,

@@ -56,7 +56,7 @@ export function encodeCursor(p: FeedPosition): string {
   return Buffer.from(`${p.xid}:${p.id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, path = '/querystring/after'): FeedPosition {
+export function decodeCursor(cursor: string, path = '/after'): FeedPosition {
   const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const m = /^(\d{1,20}):(\d{1,16})$/.exec(text);
   // The regex bounds the digits; these bound the values, so a cursor never reaches SQL out of range (xid8 is

@@ -585,7 +585,7 @@ export async function findEntries(
         'ID_NUMBER_IN_URL',
         'an ID number may not be sent in a URL; look it up with POST /v1/entries/search { idNumber }',
         {
-          errors: [{ path: '/querystring/subject', message: 'is an ID number; use POST /v1/entries/search' }],
+          errors: [{ path: '/subject', message: 'is an ID number; use POST /v1/entries/search' }],
         },
       );
     // A valid ID number is refused before the value is tried as a USCC: about one 18-digit ID number in 31 is also a
@@ -598,7 +598,7 @@ export async function findEntries(
       // so the answer says nothing about whether the number is valid. The message never repeats the value.
       if (idShaped) throw idNumberInUrl();
       throw new ApiError('VALIDATION_FAILED', 'subject must be a 统一社会信用代码 or a subject id', {
-        errors: [{ path: '/querystring/subject', message: `not a valid USCC (${asUscc.detail}) nor a subject id` }],
+        errors: [{ path: '/subject', message: `not a valid USCC (${asUscc.detail}) nor a subject id` }],
       });
     }
     subjectIds = (await findByIdentifiers(db, { uscc: asUscc.value })).map((s) => s.subjectId);
@@ -620,7 +620,7 @@ export async function searchEntriesByIdNumber(
       errors: [{ path: '/idNumber', message: 'is empty' }],
     });
   const subjectIds = (await findByIdentifiers(db, { idHash: ids.idHash })).map((s) => s.subjectId);
-  return entriesOf(db, subjectIds, q, '/after');
+  return entriesOf(db, subjectIds, q);
 }
 
 /** Newest first, a page at a time (services/paging.ts); the cursor comes from the rows read, before the view filters. */
@@ -628,9 +628,8 @@ async function entriesOf(
   db: Db,
   subjectIds: string[],
   q: { list?: string | undefined; view: EntryReadView; limit: number; after?: string | undefined },
-  cursorPath?: string,
 ): Promise<Page<EntryView>> {
-  const after = afterCursor(entries.createdAt, entries.id, q.after, 'desc', cursorPath);
+  const after = afterCursor(entries.createdAt, entries.id, q.after);
   if (subjectIds.length === 0) return { items: [], nextCursor: null };
   const where = [inArray(entries.subjectId, subjectIds)];
   if (q.list) where.push(eq(entries.listCode, q.list));

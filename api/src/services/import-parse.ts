@@ -2,6 +2,7 @@
 // by the largest record, never by the file. Pure: no database, no HTTP.
 import type { PublishInput } from './entries.js';
 import { ApiError } from '../errors.js';
+import type { RowError } from '../routes/imports/schemas.js';
 
 export const IMPORT_FORMATS = ['csv', 'ndjson', 'xlsx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -114,17 +115,8 @@ function normalizeValues(o: Record<string, unknown>): string | null {
 }
 const REQUIRED = ['list', 'kind', 'name', 'decisionDocNo', 'reason', 'decidedAt', 'source', 'sourceRecordId'];
 
-export interface RowError {
-  row: number;
-  code: string;
-  message: string;
-  /** XLSX: the sheet the row is on */
-  sheet?: string;
-  /** CSV and XLSX: the column at fault as a spreadsheet letters it (A, B, … AA), when the error is about one */
-  column?: string;
-  /** that column's header as the file writes it (统一社会信用代码, uscc …) */
-  header?: string;
-}
+/** A rejected row as an import answers it (routes/imports/schemas.ts). */
+export type { RowError };
 
 export type ParsedRow = { row: number; input: PublishInput } | { row: number; error: RowError };
 

@@ -40,6 +40,7 @@ import {
   locateError,
   parseRows,
 } from './import-parse.js';
+import type { ImportResult } from '../routes/imports/schemas.js';
 import type { AuthContext } from './keys.js';
 import { type Page, readPage } from './paging.js';
 
@@ -63,26 +64,8 @@ export interface ImportOptions {
   layout?: ImportLayout;
 }
 
-export interface ImportSummary {
-  importId: string;
-  status: ImportStatus;
-  format: string;
-  mode: string;
-  departmentId: string;
-  keyId: string;
-  rowsRead: number;
-  accepted: number;
-  rejected: number;
-  created: number;
-  updated: number;
-  replayed: number;
-  errors: RowError[];
-  errorsOmitted: number;
-  /** why a failed import stopped (a request-level error such as INVALID_ENCODING) */
-  failure: { code: string; detail: string } | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+/** What an import answers (POST, GET and the list of /v1/imports): the schema's ImportResult. */
+export type ImportSummary = ImportResult;
 
 /** What the import row's jsonb `errors` column holds. */
 interface StoredReport {

@@ -4,11 +4,11 @@
 // starts right after it whatever was written meanwhile: no row is skipped or repeated, unlike an offset. Times are
 // compared at millisecond precision on both sides (what a JavaScript Date holds), so a row's key read back into the
 // app is exactly the key the database compares. A list whose rows have no stable time (dead letters: their dead_at
-// moves when an event dies again) pages on its id alone (`at` null; the cursor then holds time 0).
+// moves when an event dies again) pages on its id alone (`at` null; the cursor then holds time 0). The HTTP side (the
+// query parameters, the answer and its Link header) is routes/paging.ts; a bad cursor is reported at `/after` of the
+// lister's input, which the route puts under `/querystring`.
 import { type SQL, asc, desc, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { ApiError } from '../errors.js';
 
 export interface PageKey {
@@ -28,7 +28,8 @@ export function encodePageCursor(k: PageKey): string {
   return Buffer.from(`p1:${k.at.getTime()}:${k.id}`).toString('base64url');
 }
 
-export function decodePageCursor(cursor: string, path = '/querystring/after'): PageKey {
+/** `path` points into the lister's input (`/after`); the route puts it under `/querystring` (inQuery). */
+export function decodePageCursor(cursor: string, path = '/after'): PageKey {
   const text = CURSOR.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const m = /^p1:(\d{1,15}):([0-9a-f-]{36}|\d{1,18})$/.exec(text);
   if (!m) {
@@ -51,7 +52,7 @@ export function afterCursor(
   id: AnyPgColumn,
   after: string | undefined,
   order: 'asc' | 'desc' = 'desc',
-  path = '/querystring/after',
+  path = '/after',
 ): SQL | undefined {
   if (after === undefined) return undefined;
   const k = decodePageCursor(after, path);
@@ -101,41 +102,3 @@ export async function* everyRow<T>(read: (after: string | undefined) => Promise<
     after = page.nextCursor ?? undefined;
   } while (after);
 }
-
-/** `Link: <same URL with after=nextCursor>; rel="next"` when there is a next page. */
-export function setNextLink(request: FastifyRequest, reply: FastifyReply, nextCursor: string | null): void {
-  if (!nextCursor) return;
-  const url = new URL(request.url, 'http://x');
-  url.searchParams.set('after', nextCursor);
-  reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
-}
-
-/** The answer of a paged list route: the page's rows under `key`, its nextCursor, and the Link header. */
-export function answerPage<K extends string, T>(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  key: K,
-  page: Page<T>,
-): { [P in K]: T[] } & { nextCursor: string | null } {
-  setNextLink(request, reply, page.nextCursor);
-  return { [key]: page.items, nextCursor: page.nextCursor } as { [P in K]: T[] } & { nextCursor: string | null };
-}
-
-/** Query parameters every paged list takes. */
-export const PageQuery = {
-  after: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, description: 'a nextCursor from the previous page' }),
-  ),
-};
-
-/** `limit` of a paged list, with the list's default and maximum (defaults.ts, PAGE_SIZES). */
-export const pageLimit = (size: { default: number; max: number }) =>
-  Type.Optional(Type.Integer({ minimum: 1, maximum: size.max, default: size.default }));
-
-/** `limit` and `after`. */
-export const pageParams = (size: { default: number; max: number }) => ({ limit: pageLimit(size), ...PageQuery });
-
-/** The field every paged list answers. */
-export const NextCursor = Type.Union([Type.String(), Type.Null()], {
-  description: 'pass as `after` for the next page; null on the last page (a Link header with rel="next" says the same)',
-});

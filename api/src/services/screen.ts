@@ -6,8 +6,9 @@ import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { departments } from '../db/schema.js';
-import { MATTER_TYPES, type MatterType } from '../domain/codes.js';
+import { MATTER_TYPES } from '../domain/codes.js';
 import { ApiError } from '../errors.js';
+import type { CheckBody } from '../routes/checks/schemas.js';
 import { type BatchItemResult, runBatch } from './checks.js';
 import iconv from 'iconv-lite';
 import { type ImportEncoding, csvRecords, decode } from './import-parse.js';
@@ -132,7 +133,8 @@ export interface ScreenItem {
 export interface Screening {
   batchId: string;
   department: string;
-  matter: { type: MatterType; reference: string; title?: string | undefined };
+  /** the matter each bidder is checked for, as a check's (its reference is the roll's unless a row gives its own) */
+  matter: CheckBody['matter'];
   screenedAt: string;
   items: ScreenItem[];
 }

@@ -55,7 +55,7 @@ function periodOf(q: { from?: string | undefined; to?: string | undefined }, now
   const to = q.to ? new Date(q.to) : now;
   if (from.getTime() >= to.getTime()) {
     throw new ApiError('VALIDATION_FAILED', 'the period is empty', {
-      errors: [{ path: '/querystring/from', message: 'must be before to' }],
+      errors: [{ path: '/from', message: 'must be before to' }],
     });
   }
   return { from, to };

@@ -201,7 +201,7 @@ export async function listDeliveries(
       (a) => ({ at: a.attemptedAt, id: a.id }),
     ),
     readPage(
-      { at: null, id: deadLetters.eventId, order: 'asc', path: '/querystring/deadLettersAfter' },
+      { at: null, id: deadLetters.eventId, order: 'asc', path: '/deadLettersAfter' },
       { limit: q.limit, after: q.deadLettersAfter },
       (after, orderBy, limit) =>
         db

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { inBody } from '../../errors.js';
+import { inBody, inQuery } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import {
   KEY_OVERLAP_DEFAULT_S,
@@ -10,7 +10,7 @@ import {
   revokeKey,
   rotateKey,
 } from '../../services/keys.js';
-import { answerPage } from '../../services/paging.js';
+import { answerPage } from '../paging.js';
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipt-verify.js';
 import { ChainReport } from '../checks/schemas.js';
@@ -79,7 +79,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await listDepartments(db(), {
           limit: request.query.limit ?? PAGE_SIZES.lists.default,
           after: request.query.after,
-        }),
+        }).catch(inQuery),
       ),
   );
 
@@ -119,7 +119,9 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request,
         reply,
         'keys',
-        await listKeys(db(), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.lists.default }),
+        await listKeys(db(), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.lists.default }).catch(
+          inQuery,
+        ),
       ),
   );
 

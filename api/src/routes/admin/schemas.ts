@@ -2,7 +2,7 @@
 import { type Static, Type } from 'typebox';
 import { SCOPES } from '../../domain/codes.js';
 import { KEY_OVERLAP_DEFAULT_S, KEY_OVERLAP_MAX_S } from '../../services/keys.js';
-import { NextCursor, pageParams, pageLimit } from '../../services/paging.js';
+import { NextCursor, pageParams, pageLimit } from '../paging.js';
 import { Category, Nullable, Ref, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 

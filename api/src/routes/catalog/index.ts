@@ -13,15 +13,11 @@ import {
   updateMeasure,
   updateMemorandum,
 } from '../../services/catalog-edits.js';
-import {
-  currentCatalog,
-  filterMeasures,
-  filterMemoranda,
-  findMemorandum,
-  type StoredMemorandum,
-} from '../../services/catalog-snapshot.js';
+import { currentCatalog, filterMeasures, filterMemoranda, findMemorandum } from '../../services/catalog-snapshot.js';
 import {
   CATALOG_SCHEMAS,
+  type CatalogMemorandum,
+  type CatalogMemorandumSummary,
   CategoryListResponse,
   CreateListBody,
   CreateMeasureBody,
@@ -44,7 +40,10 @@ import {
   MemorandumResponse,
 } from './schemas.js';
 
-const summary = (m: StoredMemorandum) => ({ ...m, measureCount: m.measures.length });
+const summary = ({ measures, noDuty: _noDuty, ...m }: CatalogMemorandum): CatalogMemorandumSummary => ({
+  ...m,
+  measureCount: measures.length,
+});
 
 const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const s of CATALOG_SCHEMAS) app.addSchema(s);

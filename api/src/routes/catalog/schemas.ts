@@ -12,7 +12,7 @@ import {
   MATTER_TYPES,
   POLARITIES,
 } from '../../domain/codes.js';
-import { Category, Nullable, Region, Timestamp, Uuid } from '../schemas.js';
+import { Category, Nullable, Ref, Region, Timestamp, Uuid } from '../schemas.js';
 
 // 003:L71 异议投诉被驳回的,其联合惩戒时限从异议投诉被驳回之日起继续计算: the term resumes, so the suspended days are added.
 const SUSPENDED_TERM =
@@ -140,6 +140,7 @@ export const SeedRef = Type.Object(
   },
   { $id: 'SeedRef', description: 'Where in the seed documents an item was read', examples: [HEGANG.source] },
 );
+export type SeedRef = Static<typeof SeedRef>;
 
 const partFields = {
   ordinal: Ordinal,
@@ -154,6 +155,7 @@ export const CatalogMeasurePart = Type.Object(partFields, {
   description: 'A printed sub-item of a measure whose effect or matter types differ from its siblings',
   examples: [EXAMPLE_PART],
 });
+export type CatalogMeasurePart = Static<typeof CatalogMeasurePart>;
 const PartInput = Type.Object(partFields, { additionalProperties: false, examples: [EXAMPLE_PART] });
 
 export const PointsRule = Type.Object(
@@ -184,6 +186,7 @@ export const PointsRule = Type.Object(
     examples: [seedList('nanning.urban_points').pointsRule],
   },
 );
+export type PointsRule = Static<typeof PointsRule>;
 
 export const RepairLock = Type.Object(
   {
@@ -198,10 +201,10 @@ export const RepairLock = Type.Object(
   },
   { $id: 'RepairLock', additionalProperties: false, examples: [seedList('mohurd.urban_points').repairLock] },
 );
+export type RepairLock = Static<typeof RepairLock>;
 
-// References that keep their static type (Type.Ref alone is unknown to the type provider).
-const PointsRuleRef = Type.Unsafe<Static<typeof PointsRule>>({ $ref: 'PointsRule' });
-const RepairLockRef = Type.Unsafe<Static<typeof RepairLock>>({ $ref: 'RepairLock' });
+const PointsRuleRef = Ref(PointsRule);
+const RepairLockRef = Ref(RepairLock);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Items
@@ -230,7 +233,7 @@ const measureContent = {
       'The national memorandum this measure carries out, when its document spans several (武汉’s responsibility list)',
     ),
   ),
-  parts: Type.Optional(Type.Array(Type.Ref('CatalogMeasurePart'), { maxItems: 50 })),
+  parts: Type.Optional(Type.Array(Ref(CatalogMeasurePart), { maxItems: 50 })),
   listCodes: Type.Optional(
     Type.Array(ListCode, {
       maxItems: 50,
@@ -245,7 +248,7 @@ export const CatalogMeasure = Type.Object(
     memorandumId: Uuid,
     docNo: docNo('文号 of the document that carries the measure'),
     ...measureContent,
-    source: Type.Optional(Type.Ref('SeedRef')),
+    source: Type.Optional(Ref(SeedRef)),
     ...bookkeeping,
     triggeredBy: Type.Optional(
       docNo(
@@ -255,6 +258,7 @@ export const CatalogMeasure = Type.Object(
   },
   { $id: 'CatalogMeasure', description: '惩戒/激励措施', examples: [EXAMPLE_HEGANG_6] },
 );
+export type CatalogMeasure = Static<typeof CatalogMeasure>;
 
 export const CatalogNoDuty = Type.Object(
   {
@@ -262,7 +266,7 @@ export const CatalogNoDuty = Type.Object(
     region: Region,
     reason: Text(500, { description: 'The seed’s wording, e.g. 无相关职能' }),
     statedBy: Text(200, { description: '文号 of the document that says so' }),
-    source: Type.Optional(Type.Ref('SeedRef')),
+    source: Type.Optional(Ref(SeedRef)),
   },
   {
     $id: 'CatalogNoDuty',
@@ -270,6 +274,7 @@ export const CatalogNoDuty = Type.Object(
     examples: [EXAMPLE_DEBTOR_NO_DUTY],
   },
 );
+export type CatalogNoDuty = Static<typeof CatalogNoDuty>;
 
 const memorandumFields = {
   memorandumId: Uuid,
@@ -284,18 +289,19 @@ const memorandumFields = {
   effectiveFrom: Type.Optional(IsoDate),
   effectiveTo: Type.Optional(IsoDate),
   adopts: Type.Optional(docNo('The national memorandum this local one adopts')),
-  source: Type.Optional(Type.Ref('SeedRef')),
+  source: Type.Optional(Ref(SeedRef)),
   ...bookkeeping,
 };
 
 export const CatalogMemorandum = Type.Object(
   {
     ...memorandumFields,
-    measures: Type.Array(Type.Ref('CatalogMeasure')),
-    noDuty: Type.Array(Type.Ref('CatalogNoDuty')),
+    measures: Type.Array(Ref(CatalogMeasure)),
+    noDuty: Type.Array(Ref(CatalogNoDuty)),
   },
   { $id: 'CatalogMemorandum', description: '合作备忘录 with its measures', examples: [EXAMPLE_HEGANG] },
 );
+export type CatalogMemorandum = Static<typeof CatalogMemorandum>;
 
 const EXAMPLE_SUMMARIES = [
   { ...memoFields(QUALITY, ID.quality), measureCount: QUALITY.measures.length },
@@ -305,6 +311,7 @@ export const CatalogMemorandumSummary = Type.Object(
   { ...memorandumFields, measureCount: Type.Integer({ minimum: 0 }) },
   { $id: 'CatalogMemorandumSummary', description: '合作备忘录 without its measures', examples: [EXAMPLE_SUMMARIES[1]] },
 );
+export type CatalogMemorandumSummary = Static<typeof CatalogMemorandumSummary>;
 
 const listContent = {
   code: ListCode,
@@ -335,9 +342,10 @@ const EXAMPLE_LISTS = [
   { ...seedList('safety.blacklist'), ...stored },
 ];
 export const CatalogList = Type.Object(
-  { ...listContent, source: Type.Optional(Type.Ref('SeedRef')), ...bookkeeping },
+  { ...listContent, source: Type.Optional(Ref(SeedRef)), ...bookkeeping },
   { $id: 'CatalogList', description: '名单, keyed by scheme.code', examples: [EXAMPLE_LISTS[0]] },
 );
+export type CatalogList = Static<typeof CatalogList>;
 
 export const CATALOG_SCHEMAS = [
   SeedRef,
@@ -355,15 +363,15 @@ export const CATALOG_SCHEMAS = [
 // Responses
 
 export const MemorandumListResponse = Type.Object(
-  { version: CatalogVersion, memoranda: Type.Array(Type.Ref('CatalogMemorandumSummary')) },
+  { version: CatalogVersion, memoranda: Type.Array(Ref(CatalogMemorandumSummary)) },
   { examples: [{ version: EXAMPLE_VERSION, memoranda: EXAMPLE_SUMMARIES }] },
 );
 export const MemorandumResponse = Type.Object(
-  { version: CatalogVersion, memorandum: Type.Ref('CatalogMemorandum') },
+  { version: CatalogVersion, memorandum: Ref(CatalogMemorandum) },
   { examples: [{ version: EXAMPLE_VERSION, memorandum: EXAMPLE_HEGANG }] },
 );
 export const MeasureResponse = Type.Object(
-  { version: CatalogVersion, measure: Type.Ref('CatalogMeasure') },
+  { version: CatalogVersion, measure: Ref(CatalogMeasure) },
   { examples: [{ version: EXAMPLE_VERSION, measure: EXAMPLE_HEGANG_6 }] },
 );
 export const MeasureQueryResponse = Type.Object(
@@ -375,7 +383,7 @@ export const MeasureQueryResponse = Type.Object(
         '(a local adoption replacing the national memorandum for its signatories), with noDuty and uncovered filled in. ' +
         'false: plain filtering, noDuty and uncovered empty.',
     }),
-    measures: Type.Array(Type.Ref('CatalogMeasure')),
+    measures: Type.Array(Ref(CatalogMeasure)),
     noDuty: Type.Array(
       Type.Object({
         docNo: DocNo,
@@ -409,12 +417,13 @@ export const MeasureQueryResponse = Type.Object(
     ],
   },
 );
+export type MeasureQueryResponse = Static<typeof MeasureQueryResponse>;
 export const ListListResponse = Type.Object(
-  { version: CatalogVersion, lists: Type.Array(Type.Ref('CatalogList')) },
+  { version: CatalogVersion, lists: Type.Array(Ref(CatalogList)) },
   { examples: [{ version: EXAMPLE_VERSION, lists: EXAMPLE_LISTS }] },
 );
 export const ListResponse = Type.Object(
-  { version: CatalogVersion, list: Type.Ref('CatalogList') },
+  { version: CatalogVersion, list: Ref(CatalogList) },
   { examples: [{ version: EXAMPLE_VERSION, list: EXAMPLE_LISTS[0] }] },
 );
 const CodeLabel = Type.Object({ code: Type.String(), label: Type.String({ description: 'Chinese name' }) });
@@ -512,6 +521,7 @@ export const CreateMeasureBody = Type.Object(
     examples: [{ ...seedMeasureInput(seedMeasure(HEGANG, '6')), ordinal: '20' }],
   },
 );
+export type CreateMeasureBody = Static<typeof CreateMeasureBody>;
 
 export const MeasurePatchBody = Type.Object(
   {
@@ -535,6 +545,7 @@ export const MeasurePatchBody = Type.Object(
     examples: [{ legalBasis: '《中华人民共和国政府采购法》第二十二条', mandatory: true }],
   },
 );
+export type MeasurePatchBody = Static<typeof MeasurePatchBody>;
 
 const NoDutyInput = Type.Object(
   {
@@ -588,6 +599,7 @@ export const CreateMemorandumBody = Type.Object(
     ],
   },
 );
+export type CreateMemorandumBody = Static<typeof CreateMemorandumBody>;
 
 export const MemorandumPatchBody = Type.Object(
   {
@@ -611,6 +623,7 @@ export const MemorandumPatchBody = Type.Object(
     examples: [{ effectiveTo: '2026-12-31' }],
   },
 );
+export type MemorandumPatchBody = Static<typeof MemorandumPatchBody>;
 
 const listBodyFields = {
   name: listContent.name,
@@ -647,6 +660,7 @@ export const CreateListBody = Type.Object(
     ],
   },
 );
+export type CreateListBody = Static<typeof CreateListBody>;
 
 export const ListPatchBody = Type.Object(
   {
@@ -674,3 +688,4 @@ export const ListPatchBody = Type.Object(
     examples: [{ validityDays: 730 }],
   },
 );
+export type ListPatchBody = Static<typeof ListPatchBody>;

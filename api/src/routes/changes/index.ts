@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { changesPage } from '../../services/changes.js';
 import { ChangeEvent, ChangesPage, ChangesQuery, RecordEventData } from './schemas.js';
@@ -30,7 +31,7 @@ const changeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         after: q.after,
         limit: q.limit ?? PAGE_SIZES.lists.default,
         filter: { types: q.type, lists: q.list, regions: q.region },
-      });
+      }).catch(inQuery);
     },
   );
 };

@@ -3,7 +3,7 @@ import { type Static, Type } from 'typebox';
 import { EVENT_TYPES } from '../../services/changes.js';
 import { Nullable, Ref, Region, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
-import { pageLimit } from '../../services/paging.js';
+import { pageLimit } from '../paging.js';
 
 export const EventType = Type.Enum([...EVENT_TYPES], {
   description:

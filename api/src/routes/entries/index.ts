@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { inBody } from '../../errors.js';
+import { inBody, inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { Ref } from '../schemas.js';
 import {
@@ -11,7 +11,8 @@ import {
   searchEntriesByIdNumber,
   transferEntry,
 } from '../../services/entries.js';
-import { answerPage, type Page } from '../../services/paging.js';
+import type { Page } from '../../services/paging.js';
+import { answerPage } from '../paging.js';
 import { askedFor, recordEntryRead } from '../../services/reads.js';
 import {
   Entry,
@@ -129,7 +130,9 @@ const entryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) =>
       lookup(request, reply, 'listEntries', request.query.subject, request.query, (q) =>
-        findEntries(app.yc.database.db, app.yc.secret, caller(request), { ...q, subject: request.query.subject }),
+        findEntries(app.yc.database.db, app.yc.secret, caller(request), { ...q, subject: request.query.subject }).catch(
+          inQuery,
+        ),
       ),
   );
 

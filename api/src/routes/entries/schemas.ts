@@ -1,6 +1,6 @@
 // The entries area's schemas, and the static types services/entries.ts takes and answers with (import type only).
 import { type Static, Type } from 'typebox';
-import { NextCursor, pageParams } from '../../services/paging.js';
+import { NextCursor, pageParams } from '../paging.js';
 import { ENTRY_STATUSES, RELATED_ROLES, SUBJECT_KINDS } from '../../domain/codes.js';
 import { Ref, Region, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';

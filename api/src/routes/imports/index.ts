@@ -1,14 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { DEFAULTS, PAGE_SIZES } from '../../defaults.js';
-import { ApiError, ERRORS, problemType } from '../../errors.js';
+import { ApiError, ERRORS, inQuery, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import { getImport, listImports, runImport } from '../../services/imports.js';
-import { answerPage } from '../../services/paging.js';
+import { answerPage } from '../paging.js';
 import { PublishBody } from '../entries/schemas.js';
+import { Ref } from '../schemas.js';
 import {
   ImportFile,
   ImportList,
@@ -101,7 +101,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         querystring: ImportQuery,
         body: ImportFile,
         consumes: STREAMED_TYPES,
-        response: { 201: Type.Ref('ImportResult'), 422: ImportRejected },
+        response: { 201: Ref(ImportResult), 422: ImportRejected },
       },
     },
     async (request, reply) => {
@@ -190,7 +190,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         await listImports(app.yc.database, caller(request), {
           limit: request.query.limit ?? PAGE_SIZES.imports.default,
           after: request.query.after,
-        }),
+        }).catch(inQuery),
       ),
   );
 
@@ -205,7 +205,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         description:
           'A running import shows its progress (accept-valid counts whole committed batches). An import whose process died reads as interrupted.',
         params: ImportParams,
-        response: { 200: Type.Ref('ImportResult') },
+        response: { 200: Ref(ImportResult) },
       },
     },
     async (request) => getImport(app.yc.database, caller(request), request.params.importId),

@@ -1,8 +1,8 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { IMPORT_COLUMNS, IMPORT_ENCODINGS, IMPORT_FORMATS } from '../../services/import-parse.js';
 import { IMPORT_MODES } from '../../services/imports.js';
-import { NextCursor, pageParams } from '../../services/paging.js';
-import { Timestamp, Uuid } from '../schemas.js';
+import { NextCursor, pageParams } from '../paging.js';
+import { Ref, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export const ImportQuery = Type.Object(
@@ -41,7 +41,7 @@ export const ImportFile = Type.Unknown({
   ],
 });
 
-const RowError = Type.Object({
+export const RowError = Type.Object({
   row: Type.Integer({
     description:
       "CSV: the record number with the header as row 1 (a spreadsheet row number); XLSX: the sheet's row number; NDJSON: the line number",
@@ -64,6 +64,7 @@ const RowError = Type.Object({
     Type.String({ description: "that column's header as the file writes it (统一社会信用代码, uscc …)" }),
   ),
 });
+export type RowError = Static<typeof RowError>;
 
 const IMPORT_FIELDS = {
   importId: Uuid,
@@ -118,6 +119,7 @@ const EXAMPLE = {
 };
 
 export const ImportResult = Type.Object(IMPORT_FIELDS, { $id: 'ImportResult', examples: [EXAMPLE] });
+export type ImportResult = Static<typeof ImportResult>;
 
 export const ImportRejected = Type.Object(
   {
@@ -159,7 +161,7 @@ export const ImportRejected = Type.Object(
 export const ImportParams = Type.Object({ importId: Uuid });
 
 export const ImportList = Type.Object(
-  { imports: Type.Array(Type.Ref('ImportResult')), nextCursor: NextCursor },
+  { imports: Type.Array(Ref(ImportResult)), nextCursor: NextCursor },
   { examples: [{ imports: [EXAMPLE], nextCursor: null }] },
 );
 

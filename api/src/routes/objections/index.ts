@@ -2,9 +2,9 @@
 // record's region (services/cases.ts filingPath); verified and decided by the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inBody } from '../../errors.js';
+import { inBody, inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { answerPage, NextCursor } from '../../services/paging.js';
+import { answerPage, NextCursor } from '../paging.js';
 import { caseRoutes } from '../cases.js';
 import { Ref } from '../schemas.js';
 import {
@@ -69,7 +69,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await listObjections(db(), caller(request), {
           ...request.query,
           limit: request.query.limit ?? PAGE_SIZES.cases.default,
-        }),
+        }).catch(inQuery),
       ),
   );
 

@@ -1,7 +1,7 @@
 // The schemas of objections, and what they share with repairs (routes/repairs/schemas.ts). Their static types are
 // what services/cases.ts, objections.ts and repairs.ts build and take (import type only).
 import { type Static, type TObject, Type } from 'typebox';
-import { pageParams } from '../../services/paging.js';
+import { pageParams } from '../paging.js';
 import { Nullable, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 

@@ -2,9 +2,9 @@
 // the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inBody } from '../../errors.js';
+import { inBody, inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { answerPage, NextCursor } from '../../services/paging.js';
+import { answerPage, NextCursor } from '../paging.js';
 import { caseRoutes } from '../cases.js';
 import { Ref } from '../schemas.js';
 import { decideRepair, getRepair, listRepairs, openRepair, verifyRepair } from '../../services/repairs.js';
@@ -64,7 +64,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await listRepairs(db(), caller(request), {
           ...request.query,
           limit: request.query.limit ?? PAGE_SIZES.cases.default,
-        }),
+        }).catch(inQuery),
       ),
   );
 

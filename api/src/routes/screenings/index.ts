@@ -4,19 +4,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import {
-  ROLL_FORMATS,
   type RollFormat,
-  SCREEN_CSV_ENCODINGS,
-  SCREEN_OUTPUTS,
   readRoll,
   screenRoll,
   screeningCounts,
   screeningCsv,
   screeningXlsx,
 } from '../../services/screen.js';
-import { MatterType } from '../checks/schemas.js';
+import { ScreeningQuery } from './schemas.js';
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A roll of a few thousand bidders is well under this; the body is read whole before checking. */
@@ -54,36 +50,7 @@ const screeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'screened: one row per bidder with the verdict, the lists (Chinese names), the measures with their 文号, the ' +
           'check id and the receipt hash, and (.xlsx) a summary sheet. A bidder with a bad code is a row of the result ' +
           `saying why, not a failure. Columns read: 统一社会信用代码, 投标人名称 (or 单位名称, 企业名称 …), 身份证号码, 办件号; others are ignored. At most 5000 bidders.`,
-        querystring: Type.Object(
-          {
-            matter: MatterType,
-            reference: Type.String({
-              minLength: 1,
-              maxLength: 200,
-              description: '办件号: the tender or project number',
-            }),
-            title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-            format: Type.Optional(
-              Type.Enum(ROLL_FORMATS, { description: 'the roll: csv or xlsx; default from the Content-Type' }),
-            ),
-            output: Type.Optional(
-              Type.Enum(SCREEN_OUTPUTS, {
-                default: 'xlsx',
-                description: 'xlsx (with a summary sheet) or csv (UTF-8 with BOM)',
-              }),
-            ),
-            encoding: Type.Optional(
-              Type.Enum(IMPORT_ENCODINGS, { description: 'a CSV roll’s encoding; default utf-8' }),
-            ),
-            outputEncoding: Type.Optional(
-              Type.Enum(SCREEN_CSV_ENCODINGS, {
-                description:
-                  'the CSV result’s encoding (output=csv only): utf-8 with a BOM (default), or gb18030 (no BOM) for systems set up for the Chinese ANSI code page',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: ScreeningQuery,
         body: Type.Unknown({ description: 'The roll file itself (text/csv or the .xlsx media type)' }),
         consumes: Object.keys(ROLL_TYPES),
         response: {

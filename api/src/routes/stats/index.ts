@@ -1,6 +1,7 @@
 // 跟踪问效: checks, verdicts, measures and their feedback, objections and repairs against their deadlines.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { departmentStats } from '../../services/stats.js';
 import { Timestamp, Uuid } from '../schemas.js';
@@ -29,7 +30,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Stats },
       },
     },
-    async (request) => departmentStats(app.yc.database.db, caller(request), request.query),
+    async (request) => departmentStats(app.yc.database.db, caller(request), request.query).catch(inQuery),
   );
 };
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { inBody } from '../../errors.js';
+import { inBody, inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import {
   createSubscription,
@@ -29,7 +29,7 @@ import {
   SubscriptionListQuery,
   SubscriptionParams,
 } from './schemas.js';
-import { answerPage, setNextLink } from '../../services/paging.js';
+import { answerPage, setNextLink } from '../paging.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export interface SubscriptionRoutesOptions {
@@ -88,7 +88,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
         await listSubscriptions(db(), caller(request), {
           limit: request.query.limit ?? PAGE_SIZES.lists.default,
           after: request.query.after,
-        }),
+        }).catch(inQuery),
       ),
   );
 
@@ -146,7 +146,11 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
     },
     async (request, reply) => {
       const { limit = PAGE_SIZES.lists.default, after, deadLettersAfter } = request.query;
-      const page = await listDeliveries(db(), caller(request), request.params.id, { limit, after, deadLettersAfter });
+      const page = await listDeliveries(db(), caller(request), request.params.id, {
+        limit,
+        after,
+        deadLettersAfter,
+      }).catch(inQuery);
       setNextLink(request, reply, page.nextCursor);
       return page;
     },

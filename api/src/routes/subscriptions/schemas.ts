@@ -3,7 +3,7 @@ import { type Static, Type } from 'typebox';
 import { EventType } from '../changes/schemas.js';
 import { SECRET_OVERLAP_DEFAULT_S, SECRET_OVERLAP_MAX_S } from '../../services/subscriptions.js';
 import { FAILURE_CATEGORIES } from '../../services/delivery.js';
-import { NextCursor, pageParams } from '../../services/paging.js';
+import { NextCursor, pageParams } from '../paging.js';
 import { Nullable, Ref, Region, Timestamp, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { inBody } from '../../errors.js';
+import { inBody, inQuery } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { answerPage } from '../../services/paging.js';
+import { answerPage } from '../paging.js';
 import { createWatch, deleteWatch, listWatches } from '../../services/watches.js';
 import { Ref } from '../schemas.js';
 import { CreateWatchBody, DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from './schemas.js';
@@ -46,7 +46,12 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { limit = PAGE_SIZES.lists.default, offset = 0, after } = request.query;
-      return answerPage(request, reply, 'watches', await listWatches(db(), caller(request), { limit, offset, after }));
+      return answerPage(
+        request,
+        reply,
+        'watches',
+        await listWatches(db(), caller(request), { limit, offset, after }).catch(inQuery),
+      );
     },
   );
 

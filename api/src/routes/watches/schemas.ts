@@ -1,7 +1,7 @@
 // The watches area's schemas, and the static types services/watches.ts takes and answers with (import type only).
 import { type Static, Type } from 'typebox';
 import { MatterType } from '../checks/schemas.js';
-import { NextCursor, pageParams } from '../../services/paging.js';
+import { NextCursor, pageParams } from '../paging.js';
 import { Nullable, Ref, Timestamp, UsccString, Uuid } from '../schemas.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
