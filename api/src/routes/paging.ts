@@ -2,6 +2,7 @@
 // field of their schemas, and the answer with its `Link: <…>; rel="next"` header.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { inQuery } from '../errors.js';
 import type { Page } from '../services/paging.js';
 
 /** `Link: <same URL with after=nextCursor>; rel="next"` when there is a next page. */
@@ -21,6 +22,21 @@ export function answerPage<K extends string, T>(
 ): { [P in K]: T[] } & { nextCursor: string | null } {
   setNextLink(request, reply, page.nextCursor);
   return { [key]: page.items, nextCursor: page.nextCursor } as { [P in K]: T[] } & { nextCursor: string | null };
+}
+
+/**
+ * The whole answer of a paged list route: the query string with `limit` defaulted to the list's size, the page the
+ * service `list` reads from it (a field error it reports is put under `/querystring`), then answerPage.
+ */
+export async function answerList<Q extends { limit?: number | undefined }, K extends string, T>(
+  request: FastifyRequest & { query: Q },
+  reply: FastifyReply,
+  key: K,
+  size: { default: number },
+  list: (query: Q & { limit: number }) => Promise<Page<T>>,
+): Promise<{ [P in K]: T[] } & { nextCursor: string | null }> {
+  const page = await list({ ...request.query, limit: request.query.limit ?? size.default }).catch(inQuery);
+  return answerPage(request, reply, key, page);
 }
 
 /** Query parameters every paged list takes. */

@@ -22,11 +22,7 @@ class Departments extends APIResource {
   }
   /** Awaited: the first page (oldest first); `for await`: every department, page after page. */
   list(query: DepartmentListQuery = {}, options: RequestOptions = {}): PagePromise<DepartmentList, Department> {
-    return this.transport.list<DepartmentList, Department>(
-      { method: 'GET', path: '/v1/admin/departments', query },
-      options,
-      (page) => page.departments,
-    );
+    return this.pages('/v1/admin/departments', query, options, (page: DepartmentList) => page.departments);
   }
 }
 
@@ -37,11 +33,7 @@ class Keys extends APIResource {
   }
   /** Awaited: the first page (oldest first); `for await`: every key, page after page. */
   list(query: KeysQuery = {}, options: RequestOptions = {}): PagePromise<KeyList, ApiKey> {
-    return this.transport.list<KeyList, ApiKey>(
-      { method: 'GET', path: '/v1/admin/keys', query },
-      options,
-      (page) => page.keys,
-    );
+    return this.pages('/v1/admin/keys', query, options, (page: KeyList) => page.keys);
   }
   /** Revoking twice returns the first revocation; the last active admin key answers LAST_ADMIN_KEY. */
   revoke(keyId: string, options?: RequestOptions): APIPromise<ApiKey> {
@@ -75,11 +67,7 @@ class Reads extends APIResource {
     query: Partial<QueryParams<'listReads'>> = {},
     options: RequestOptions = {},
   ): PagePromise<ReadList, ReadList['reads'][number]> {
-    return this.transport.list<ReadList, ReadList['reads'][number]>(
-      { method: 'GET', path: '/v1/admin/reads', query },
-      options,
-      (page) => page.reads,
-    );
+    return this.pages('/v1/admin/reads', query, options, (page: ReadList) => page.reads);
   }
 }
 

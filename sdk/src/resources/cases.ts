@@ -23,9 +23,7 @@ export abstract class CaseResource<
 
   /** Awaited: the first page (newest first); `for await`: every case, page after page. */
   list(query: ListQuery = {} as ListQuery, options: RequestOptions = {}): PagePromise<List, Case> {
-    return this.transport.list<List, Case>({ method: 'GET', path: this.path, query }, options, (page) =>
-      this.rows(page),
-    );
+    return this.pages(this.path, query, options, (page: List) => this.rows(page));
   }
 
   get(id: string, options?: RequestOptions): APIPromise<Case> {

@@ -36,11 +36,7 @@ export class Entries extends APIResource {
    * record, page after page.
    */
   list(query: EntryListQuery, options: RequestOptions = {}): PagePromise<EntryList, Entry> {
-    return this.transport.list<EntryList, Entry>(
-      { method: 'GET', path: '/v1/entries', query },
-      options,
-      (page) => page.entries,
-    );
+    return this.pages('/v1/entries', query, options, (page: EntryList) => page.entries);
   }
 
   /** The records of a person by ID number, sent in the body so the number never appears in a URL. A read: retried. */

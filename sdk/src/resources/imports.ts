@@ -40,11 +40,7 @@ export class Imports extends APIResource {
    * `for await`: every import, page after page.
    */
   list(query: ImportListQuery = {}, options: RequestOptions = {}): PagePromise<ImportList, ImportRecord> {
-    return this.transport.list<ImportList, ImportRecord>(
-      { method: 'GET', path: '/v1/imports', query },
-      options,
-      (page) => page.imports,
-    );
+    return this.pages('/v1/imports', query, options, (page: ImportList) => page.imports);
   }
 
   get(importId: string, options?: RequestOptions): APIPromise<ImportRecord> {

@@ -27,11 +27,7 @@ export class Subscriptions extends APIResource {
 
   /** Awaited: the first page (oldest first); `for await`: every subscription, page after page. */
   list(query: SubscriptionListQuery = {}, options: RequestOptions = {}): PagePromise<SubscriptionList, Subscription> {
-    return this.transport.list<SubscriptionList, Subscription>(
-      { method: 'GET', path: '/v1/subscriptions', query },
-      options,
-      (page) => page.subscriptions,
-    );
+    return this.pages('/v1/subscriptions', query, options, (page: SubscriptionList) => page.subscriptions);
   }
 
   /** One subscription with its delivery state (delivered, failing since, dead letters). */

@@ -13,11 +13,7 @@ export class Watches extends APIResource {
 
   /** Awaited: the first page (newest first); `for await`: every watch, page after page. */
   list(query: WatchListQuery = {}, options: RequestOptions = {}): PagePromise<WatchList, Watch> {
-    return this.transport.list<WatchList, Watch>(
-      { method: 'GET', path: '/v1/watches', query },
-      options,
-      (page) => page.watches,
-    );
+    return this.pages('/v1/watches', query, options, (page: WatchList) => page.watches);
   }
 
   delete(watchId: string, options?: RequestOptions): APIPromise<DeletedWatch> {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { inBody, inQuery } from '../../errors.js';
+import { inBody } from '../../errors.js';
 import { actorOf } from '../../plugins/auth.js';
 import {
   KEY_OVERLAP_DEFAULT_S,
@@ -10,7 +10,7 @@ import {
   revokeKey,
   rotateKey,
 } from '../../services/keys.js';
-import { answerPage } from '../paging.js';
+import { answerList } from '../paging.js';
 import { listReads } from '../../services/reads.js';
 import { verifyReceipts } from '../../services/receipt-verify.js';
 import { ChainReport } from '../checks/schemas.js';
@@ -72,15 +72,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      answerPage(
-        request,
-        reply,
-        'departments',
-        await listDepartments(db(), {
-          limit: request.query.limit ?? PAGE_SIZES.lists.default,
-          after: request.query.after,
-        }).catch(inQuery),
-      ),
+      answerList(request, reply, 'departments', PAGE_SIZES.lists, (q) => listDepartments(db(), q)),
   );
 
   app.post(
@@ -114,15 +106,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: KeyList },
       },
     },
-    async (request, reply) =>
-      answerPage(
-        request,
-        reply,
-        'keys',
-        await listKeys(db(), { ...request.query, limit: request.query.limit ?? PAGE_SIZES.lists.default }).catch(
-          inQuery,
-        ),
-      ),
+    async (request, reply) => answerList(request, reply, 'keys', PAGE_SIZES.lists, (q) => listKeys(db(), q)),
   );
 
   app.delete(

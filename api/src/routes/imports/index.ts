@@ -2,11 +2,11 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Compile } from 'typebox/compile';
 import { DEFAULTS, PAGE_SIZES } from '../../defaults.js';
-import { ApiError, ERRORS, inQuery, problemType } from '../../errors.js';
+import { ApiError, ERRORS, problemType } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
 import { type ImportEncoding, type ImportFormat, IMPORT_ENCODINGS } from '../../services/import-parse.js';
 import { getImport, listImports, runImport } from '../../services/imports.js';
-import { answerPage } from '../paging.js';
+import { answerList } from '../paging.js';
 import { PublishBody } from '../entries/schemas.js';
 import { Ref } from '../schemas.js';
 import {
@@ -183,14 +183,8 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
       },
     },
     async (request, reply) =>
-      answerPage(
-        request,
-        reply,
-        'imports',
-        await listImports(app.yc.database, caller(request), {
-          limit: request.query.limit ?? PAGE_SIZES.imports.default,
-          after: request.query.after,
-        }).catch(inQuery),
+      answerList(request, reply, 'imports', PAGE_SIZES.imports, (q) =>
+        listImports(app.yc.database, caller(request), q),
       ),
   );
 

@@ -1,11 +1,9 @@
 // 异议: filed by the deciding department, a department whose own check hit the record, or the credit office of the
 // record's region (services/cases.ts filingPath); verified and decided by the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { inBody, inQuery } from '../../errors.js';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { answerPage, NextCursor } from '../paging.js';
-import { caseRoutes } from '../cases.js';
+import { caseRoutes, WHO_MAY_FILE } from '../cases.js';
 import { Ref } from '../schemas.js';
 import {
   decideObjection,
@@ -15,7 +13,6 @@ import {
   verifyObjection,
 } from '../../services/objections.js';
 import { ObjectionParams, DecideObjectionBody, Objection, ObjectionListQuery, OpenObjectionBody } from './schemas.js';
-import { PAGE_SIZES } from '../../defaults.js';
 
 const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Objection);
@@ -34,7 +31,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The record becomes objection_pending at once: checks show its hits as suspended and apply none of its ' +
           "measures (核实期间暂不执行). The deadline is the list's working days (15 by default, 20 in Nanning), counted " +
           'with the holiday calendar and 调休. ' +
-          "Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. " +
+          WHO_MAY_FILE +
           'OBJECTION_ALREADY_OPEN if one is already open; INVALID_TRANSITION unless the ' +
           'record is active.',
         body: OpenObjectionBody,
@@ -44,39 +41,12 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => reply.code(201).send(await openObjection(db(), caller(request), request.body)),
   );
 
-  app.get(
-    '',
-    {
-      config: { scope: ['review', 'publish'] },
-      schema: {
-        operationId: 'listObjections',
-        tags: ['objections'],
-        summary: 'Objections the caller filed or must decide, newest first',
-        querystring: ObjectionListQuery,
-        response: {
-          200: Type.Object(
-            { objections: Type.Array(ref), nextCursor: NextCursor },
-            { examples: [{ objections: [], nextCursor: null }] },
-          ),
-        },
-      },
-    },
-    async (request, reply) =>
-      answerPage(
-        request,
-        reply,
-        'objections',
-        await listObjections(db(), caller(request), {
-          ...request.query,
-          limit: request.query.limit ?? PAGE_SIZES.cases.default,
-        }).catch(inQuery),
-      ),
-  );
-
   caseRoutes(app, {
     kind: 'objection',
     ref,
     params: ObjectionParams,
+    query: ObjectionListQuery,
+    list: (auth, q) => listObjections(db(), auth, q),
     read: (auth, id) => getObjection(db(), auth, id),
     verify: (auth, id) => verifyObjection(db(), auth, id),
   });

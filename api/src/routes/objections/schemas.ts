@@ -68,6 +68,15 @@ export const CaseFields = {
 /** What every case view has, objection or repair (services/cases.ts caseView). */
 export type CaseFields = Static<TObject<typeof CaseFields>>;
 
+/** The `checkId` of an objection or repair request a department files because its own check hit the record. */
+export const FilingCheckId = Type.Optional(
+  Type.String({
+    format: 'uuid',
+    description:
+      'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
+  }),
+);
+
 export const Objection = Type.Object(
   {
     objectionId: Uuid,
@@ -118,13 +127,7 @@ export const OpenObjectionBody = Type.Object(
     applicant: Applicant,
     reason: Type.String({ minLength: 1, maxLength: 4000, description: '异议理由' }),
     evidence: Type.Optional(Evidence),
-    checkId: Type.Optional(
-      Type.String({
-        format: 'uuid',
-        description:
-          'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
-      }),
-    ),
+    checkId: FilingCheckId,
   },
   {
     additionalProperties: false,

@@ -1,16 +1,13 @@
 // 信用修复: applied for through the deciding department (or a review department on the subject's behalf), decided by
 // the deciding department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { inBody, inQuery } from '../../errors.js';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { answerPage, NextCursor } from '../paging.js';
-import { caseRoutes } from '../cases.js';
+import { caseRoutes, WHO_MAY_FILE } from '../cases.js';
 import { Ref } from '../schemas.js';
 import { decideRepair, getRepair, listRepairs, openRepair, verifyRepair } from '../../services/repairs.js';
 import { RepairParams } from '../objections/schemas.js';
 import { DecideRepairBody, OpenRepairBody, Repair, RepairListQuery } from './schemas.js';
-import { PAGE_SIZES } from '../../defaults.js';
 
 const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Repair);
@@ -27,7 +24,7 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Apply for credit repair (信用修复) of a list record',
         description:
           'Needs evidence and a credit pledge (信用承诺). ' +
-          "Filed by the deciding department; by a department whose own check hit the record (`checkId`, a receipt of the filing department with this record among its hits); or by a `credit_office` whose region covers the record's region. Anyone else: 403 NOT_ENTITLED_TO_FILE; CHECK_NOT_OURS for another department's (or no) check; CHECK_DID_NOT_HIT when the check did not hit the record. " +
+          WHO_MAY_FILE +
           'Per-list locks apply: REPAIR_LOCKED while the waiting time has ' +
           'not passed (e.g. MOHURD: 1 year after the first listing, 3 years after the second), REPAIR_NOT_ALLOWED when ' +
           'the list never allows it (incentive lists, or the listing count the list excludes). REPAIR_ALREADY_OPEN if a ' +
@@ -39,39 +36,12 @@ const repairRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => reply.code(201).send(await openRepair(db(), caller(request), request.body)),
   );
 
-  app.get(
-    '',
-    {
-      config: { scope: ['review', 'publish'] },
-      schema: {
-        operationId: 'listRepairs',
-        tags: ['repairs'],
-        summary: 'Repair requests the caller filed or must decide, newest first',
-        querystring: RepairListQuery,
-        response: {
-          200: Type.Object(
-            { repairs: Type.Array(ref), nextCursor: NextCursor },
-            { examples: [{ repairs: [], nextCursor: null }] },
-          ),
-        },
-      },
-    },
-    async (request, reply) =>
-      answerPage(
-        request,
-        reply,
-        'repairs',
-        await listRepairs(db(), caller(request), {
-          ...request.query,
-          limit: request.query.limit ?? PAGE_SIZES.cases.default,
-        }).catch(inQuery),
-      ),
-  );
-
   caseRoutes(app, {
     kind: 'repair',
     ref,
     params: RepairParams,
+    query: RepairListQuery,
+    list: (auth, q) => listRepairs(db(), auth, q),
     read: (auth, id) => getRepair(db(), auth, id),
     verify: (auth, id) => verifyRepair(db(), auth, id),
   });

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../schemas.js';
-import { Applicant, CaseFields, CaseListQuery, Evidence } from '../objections/schemas.js';
+import { Applicant, CaseFields, CaseListQuery, Evidence, FilingCheckId } from '../objections/schemas.js';
 
 export const Repair = Type.Object(
   {
@@ -60,13 +60,7 @@ export const OpenRepairBody = Type.Object(
     reason: Type.String({ minLength: 1, maxLength: 4000, description: '修复理由' }),
     pledge: Type.String({ minLength: 1, maxLength: 4000, description: '信用承诺 (credit pledge)' }),
     evidence: Type.Optional(Evidence),
-    checkId: Type.Optional(
-      Type.String({
-        format: 'uuid',
-        description:
-          'For a department that is neither the deciding department nor the credit office of the record’s region: its own check whose hits include this record',
-      }),
-    ),
+    checkId: FilingCheckId,
   },
   {
     additionalProperties: false,

@@ -29,7 +29,7 @@ import {
   SubscriptionListQuery,
   SubscriptionParams,
 } from './schemas.js';
-import { answerPage, setNextLink } from '../paging.js';
+import { answerList, setNextLink } from '../paging.js';
 import { PAGE_SIZES } from '../../defaults.js';
 
 export interface SubscriptionRoutesOptions {
@@ -81,15 +81,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<SubscriptionRoutesOptions> =
       },
     },
     async (request, reply) =>
-      answerPage(
-        request,
-        reply,
-        'subscriptions',
-        await listSubscriptions(db(), caller(request), {
-          limit: request.query.limit ?? PAGE_SIZES.lists.default,
-          after: request.query.after,
-        }).catch(inQuery),
-      ),
+      answerList(request, reply, 'subscriptions', PAGE_SIZES.lists, (q) => listSubscriptions(db(), caller(request), q)),
   );
 
   app.get(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { inBody, inQuery } from '../../errors.js';
+import { inBody } from '../../errors.js';
 import { caller } from '../../plugins/auth.js';
-import { answerPage } from '../paging.js';
+import { answerList } from '../paging.js';
 import { createWatch, deleteWatch, listWatches } from '../../services/watches.js';
 import { Ref } from '../schemas.js';
 import { CreateWatchBody, DeletedWatch, Watch, WatchList, WatchListQuery, WatchParams } from './schemas.js';
@@ -44,15 +44,10 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: WatchList },
       },
     },
-    async (request, reply) => {
-      const { limit = PAGE_SIZES.lists.default, offset = 0, after } = request.query;
-      return answerPage(
-        request,
-        reply,
-        'watches',
-        await listWatches(db(), caller(request), { limit, offset, after }).catch(inQuery),
-      );
-    },
+    async (request, reply) =>
+      answerList(request, reply, 'watches', PAGE_SIZES.lists, (q) =>
+        listWatches(db(), caller(request), { ...q, offset: q.offset ?? 0 }),
+      ),
   );
 
   app.delete(
