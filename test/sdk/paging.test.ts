@@ -1,4 +1,4 @@
-// Lists page with an opaque cursor, and the SDK walks them: 2,500 records of one subject and 2,500 objections through
+// Lists page with an opaque cursor, and the SDK walks them: 2,500 records of one subject and 650 objections through
 // the iterator, each exactly once even with a write in the middle; every call can show its response (status, headers, request id); a
 // check says whether it was replayed.
 import t from 'tap';
@@ -7,6 +7,9 @@ import { uscc } from '../helpers/world.js';
 import { serve } from './harness.js';
 
 const ROWS = 2_500;
+// Objections are filed one request each (the records come in one import): 650 still make three pages of 300, the
+// last one partial, and two of 500.
+const OBJECTIONS = 650;
 
 t.test('entries: 2,500 records through the SDK iterator, withResponse, Link header', async (t) => {
   const s = await serve(t);
@@ -82,8 +85,8 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
     code: 'INVALID_CURSOR',
   });
 
-  // Objections: one on each of the 2,500 records (filed 8 at a time), then paged through with the iterator.
-  const ids = [...seen];
+  // Objections: one on each of the first OBJECTIONS records (filed 8 at a time), then paged through with the iterator.
+  const ids = [...seen].slice(0, OBJECTIONS);
   let next = 0;
   const filed = new Set<string>();
   await Promise.all(
@@ -98,7 +101,7 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
       }
     }),
   );
-  t.equal(filed.size, ROWS);
+  t.equal(filed.size, OBJECTIONS);
   const listed = new Set<string>();
   let objectionPages = 0;
   const objections = s.admin.objections.list({ limit: 300 });
@@ -110,10 +113,10 @@ t.test('entries: 2,500 records through the SDK iterator, withResponse, Link head
     }
   }
   t.same([...listed].sort(), [...filed].sort(), 'exactly the objections filed');
-  t.equal(objectionPages, Math.ceil(ROWS / 300));
+  t.equal(objectionPages, Math.ceil(OBJECTIONS / 300));
   let rowsIterated = 0;
   for await (const o of s.admin.objections.list({ limit: 500 })) if (o.objectionId) rowsIterated++;
-  t.equal(rowsIterated, ROWS);
+  t.equal(rowsIterated, OBJECTIONS);
 });
 
 t.test('checks.create says whether it was replayed, and withResponse shows the status', async (t) => {
