@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
-import { startServer } from './server.js';
+import { serverEnv, startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
@@ -30,17 +30,12 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function runDeliveryBench(): Promise<void> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+  const env = serverEnv({
     YINGCHA_BOOTSTRAP_KEY: KEY,
     YINGCHA_DEMO: 'false',
     // the receivers are on loopback, which webhooks may reach only when allowed
     YINGCHA_WEBHOOK_ALLOW: '127.0.0.1/32',
-  };
+  });
   const cleanup: Array<() => Promise<void> | void> = [];
   if (engine === 'postgres') {
     const db = await createBenchDatabase('yingcha_bench_delivery', log);

@@ -17,7 +17,7 @@ import { syncSeedCatalog } from '../../api/src/services/catalog-seed.js';
 import { createDepartment, createKey } from '../../api/src/services/keys.js';
 import { usccCheckChar } from '../../api/src/domain/uscc.js';
 import { createBenchDatabase } from './database.js';
-import { startServer } from './server.js';
+import { serverEnv, startServer } from './server.js';
 
 const SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 20);
 const SUBJECTS = Number(process.env.BENCH_FAIRNESS_SUBJECTS ?? 200_000);
@@ -126,16 +126,11 @@ export async function runFairnessBench(): Promise<void> {
     `# fairness bench — ${new Date().toISOString()} — PostgreSQL, ${SUBJECTS.toLocaleString()} subjects, ${SECONDS}s per phase, ${BATCHERS} batch loop(s) of ${BATCH} fuzzy names`,
   );
   const created = await createBenchDatabase('yingcha_fairness', log);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+  const env = serverEnv({
     YINGCHA_SECRET: SECRET,
     DATABASE_URL: created.url,
     YINGCHA_WORKERS: 'false',
-  };
+  });
   // Request budgets off: the bench measures the job gates and the batch slots, not the per-window budgets.
   env.YINGCHA_RATE_LIMIT = 'false';
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('YINGCHA_') && v !== undefined) env[k] = v;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createBenchDatabase } from './database.js';
-import { BIN, startServer } from './server.js';
+import { BIN, serverEnv, startServer } from './server.js';
 import { openDatabase } from '../../api/src/db/index.js';
 import { migrateDatabase } from '../../api/src/db/migrate.js';
 import { iterateSubjects } from '../../api/src/demo/generate.js';
@@ -116,15 +116,10 @@ export async function runImportBench(): Promise<void> {
   );
   log(`engine ${engine}: ${ROWS.toLocaleString()} rows, mode ${MODE}`);
   const dir = mkdtempSync(join(tmpdir(), 'yc-bench-import-'));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+  const env = serverEnv({
     YINGCHA_SECRET: SECRET,
     YINGCHA_DEMO: 'false',
-  };
+  });
   if (process.env.BENCH_IMPORT_BATCH) env.YINGCHA_IMPORT_BATCH = process.env.BENCH_IMPORT_BATCH;
   let dropDatabase = async () => {};
   let database;

@@ -31,7 +31,7 @@ import { prefillReceipts } from './receipts.js';
 import { runDeliveryBench } from './delivery.js';
 import { backendCpuSeconds, cpuSeconds, runImportBench } from './import.js';
 import { runFairnessBench } from './fairness.js';
-import { startServer } from './server.js';
+import { serverEnv, startServer } from './server.js';
 
 const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'postgres';
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? (engine === 'postgres' ? 1_000_000 : 100_000));
@@ -158,14 +158,9 @@ async function main() {
     `engine ${engine}: ${ENTRIES.toLocaleString()} entries over ${SUBJECTS.toLocaleString()} subjects; ${SECONDS}s per scenario, ${CONNECTIONS} connections`,
   );
 
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+  const env = serverEnv({
     YINGCHA_SECRET: SECRET,
-  };
+  });
   // Rate limits are off: the bench measures the check, not the limiter. The server's own settings pass through
   // (YINGCHA_*), so YINGCHA_RATE_LIMIT=true measures with them.
   env.YINGCHA_RATE_LIMIT = 'false';

@@ -6,6 +6,18 @@ import { fileURLToPath } from 'node:url';
 // BENCH_SERVER_BIN: another build of the server (e.g. a worktree of an older commit), to compare on the same data.
 export const BIN = process.env.BENCH_SERVER_BIN ?? fileURLToPath(new URL('../../api/bin/yingcha.js', import.meta.url));
 
+/** The environment every bench's server starts from: loopback, any free port, quiet logs, plus `extra`. */
+export function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
 export async function startServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
