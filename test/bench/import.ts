@@ -190,6 +190,10 @@ export async function runImportBench(): Promise<void> {
         log(
           `checks during the import (one at a time): ${during.n} in ${seconds.toFixed(1)}s, ${during.errors} errors, p50 ${during.p50.toFixed(1)} ms, p99 ${during.p99.toFixed(1)} ms, max ${during.max.toFixed(1)} ms`,
         );
+        if (during.slow.length > 0)
+          log(
+            `checks over 1 s (sent at s → took ms): ${during.slow.map((x) => `${x.at.toFixed(1)} → ${x.ms.toFixed(0)}`).join(', ')}`,
+          );
       }
     } finally {
       server.kill('SIGTERM');
@@ -213,6 +217,9 @@ async function checksDuring(url: string, key: string, done: Promise<unknown>) {
   let finished = false;
   void done.then(() => (finished = true));
   const latencies: number[] = [];
+  /** checks that waited over a second: when they were sent (s after the first) and how long they took (ms) */
+  const slow: Array<{ at: number; ms: number }> = [];
+  const start = performance.now();
   let errors = 0;
   const body = JSON.stringify({
     subject: { uscc: '91230400MA1B2C3D4' + usccCheckChar('91230400MA1B2C3D4') },
@@ -231,10 +238,12 @@ async function checksDuring(url: string, key: string, done: Promise<unknown>) {
     } catch {
       errors++;
     }
-    latencies.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    latencies.push(ms);
+    if (ms > 1000) slow.push({ at: (t0 - start) / 1000, ms });
     await new Promise((r) => setTimeout(r, 50));
   }
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { n: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? NaN };
+  return { n: latencies.length, errors, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? NaN, slow };
 }
