@@ -6,7 +6,8 @@ import { DEFAULTS } from './defaults.js';
 import { authPlugin } from './plugins/auth.js';
 import { type LimitOptions, rateLimitPlugin } from './plugins/rate-limit.js';
 import { contextPlugin } from './plugins/context.js';
-import { inputPlugin, strictBodyValidators } from './plugins/input.js';
+import { sharedSerializers, strictBodyValidators } from './plugins/compilers.js';
+import { inputPlugin } from './plugins/input.js';
 import { createMetrics } from './metrics.js';
 import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.js';
 import { clientErrorHandler, frameworkErrors, problemPlugin } from './plugins/problem.js';
@@ -98,9 +99,22 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-    // Bodies are validated without type coercion (a number is not a string); query, params and headers coerce.
-    schemaController: { compilersFactory: { buildValidator: strictBodyValidators() } },
+    ajv: {
+      customOptions: {
+        allErrors: true,
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        // Our schemas are fixed at build time; checking each against the meta-schema cost about 0.4 s of every start.
+        // test/api/route-schemas.test.ts runs that check on every route instead.
+        validateSchema: false,
+      },
+    },
+    // Bodies are validated without type coercion (a number is not a string); query, params and headers coerce. Both
+    // compilers keep what they compile for the next app in the process (plugins/compilers.ts).
+    schemaController: {
+      compilersFactory: { buildValidator: strictBodyValidators, buildSerializer: sharedSerializers },
+    },
     // Errors raised by the router, by Node's HTTP parser and while draining are problem+json too (plugins/problem.ts).
     frameworkErrors,
     clientErrorHandler,

@@ -1,21 +1,18 @@
 // yingcha <command>: one entry per command in COMMANDS (its usage lines, a summary, and run()); help, --version and
 // argument errors are handled here once for all of them. Exit codes: 0 done, 1 failed, 2 wrong usage (the usage is
 // printed to stderr). A command may define other non-zero codes (import: 2 when rows were rejected).
+//
+// The service's own modules (Fastify, the database drivers, the services) are imported by the commands that use them,
+// when they run: help, --version, wrong usage and the client commands (import, screen) answer without loading them,
+// in about a tenth of the time.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.js';
 import { IMPORT_USAGE, importCommand, isUsageError } from './cli-import.js';
 import { SCREEN_USAGE, ScreenUsageError, screenCommand } from './cli-screen.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/index.js';
 import { CATEGORY_CODES, type Category, SCOPES, type Scope } from './domain/codes.js';
 import { ApiError } from './errors.js';
-import { SYSTEM_ACTOR } from './services/audit.js';
-import { createDepartment, createKey, findDepartment, listDepartments, listKeys, revokeKey } from './services/keys.js';
-import { verifyArchiveFiles, verifyReceipts } from './services/receipt-verify.js';
-import { archiveOldMonths } from './services/partitions.js';
-import { everyRow } from './services/paging.js';
-import { openConfigured, serve } from './server.js';
+import type { Opened } from './server.js';
 
 /** A wrong invocation: exit 2 with the command's usage. */
 class UsageError extends Error {}
@@ -33,13 +30,26 @@ export const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openConfigured>>) => Promise<T>): Promise<T> {
-  const opened = await openConfigured(loadConfig());
+/** The command's work on the configured database (opened, migrated and seeded as by `serve`), then released. */
+async function withDatabase<T>(fn: (opened: Opened) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const { openConfigured } = await import('./server.js');
+  const opened = await openConfigured(config);
   try {
     return await fn(opened);
   } finally {
     await opened.release();
   }
+}
+
+/** What the department and key commands use. */
+async function keyService() {
+  const [keys, audit, paging] = await Promise.all([
+    import('./services/keys.js'),
+    import('./services/audit.js'),
+    import('./services/paging.js'),
+  ]);
+  return { ...keys, SYSTEM_ACTOR: audit.SYSTEM_ACTOR, everyRow: paging.everyRow };
 }
 
 /** node:util parseArgs, strict, with its complaints turned into usage errors. */
@@ -92,7 +102,9 @@ const COMMANDS: Record<string, Command> = {
     ],
     async run(argv) {
       args(argv, {});
-      await serve(loadConfig());
+      const config = loadConfig();
+      const { serve } = await import('./server.js');
+      await serve(config);
     },
   },
   migrate: {
@@ -127,11 +139,13 @@ const COMMANDS: Record<string, Command> = {
           category: values.category as Category,
           region: values.region,
         };
+        const { createDepartment, SYSTEM_ACTOR } = await keyService();
         const d = await withDatabase(({ database }) => createDepartment(database.db, SYSTEM_ACTOR, input));
         out(d.departmentId);
       },
       async list(argv) {
         args(argv, {});
+        const { everyRow, listDepartments } = await keyService();
         await withDatabase(async ({ database }) => {
           for await (const d of everyRow((after) => listDepartments(database.db, { limit: 500, after })))
             out(`${d.departmentId}  ${d.uscc}  ${d.category}  ${d.region}  ${d.name}`);
@@ -155,6 +169,7 @@ const COMMANDS: Record<string, Command> = {
         });
         if (!values.department) throw new UsageError('keys create needs --department ID|USCC');
         const scopes = parseScopes(values.scopes);
+        const { createKey, findDepartment, SYSTEM_ACTOR } = await keyService();
         await withDatabase(async ({ database }) => {
           const dept = await findDepartment(database.db, values.department!);
           if (!dept) throw new Error(`no department ${values.department}`);
@@ -169,6 +184,7 @@ const COMMANDS: Record<string, Command> = {
       },
       async list(argv) {
         const { values } = args(argv, { department: { type: 'string' } });
+        const { everyRow, findDepartment, listKeys } = await keyService();
         await withDatabase(async ({ database }) => {
           const dept = values.department ? await findDepartment(database.db, values.department) : null;
           if (values.department && !dept) throw new Error(`no department ${values.department}`);
@@ -185,6 +201,7 @@ const COMMANDS: Record<string, Command> = {
         const { positionals } = args(argv, {}, 1);
         const id = positionals[0];
         if (!id) throw new UsageError('keys revoke needs KEY_ID');
+        const { revokeKey, SYSTEM_ACTOR } = await keyService();
         const k = await withDatabase(({ database }) => revokeKey(database.db, SYSTEM_ACTOR, id));
         out(`revoked ${k.keyId} at ${k.revokedAt}`);
       },
@@ -208,6 +225,7 @@ const COMMANDS: Record<string, Command> = {
       async verify(argv) {
         const { values } = args(argv, { archive: { type: 'string', multiple: true } });
         const files = values.archive ?? [];
+        const { verifyArchiveFiles, verifyReceipts } = await import('./services/receipt-verify.js');
         const report =
           files.length > 0
             ? await verifyArchiveFiles(files)
@@ -225,6 +243,7 @@ const COMMANDS: Record<string, Command> = {
           );
         }
         const dir = values.dir ?? config.receipts.archiveDir;
+        const { archiveOldMonths } = await import('./services/partitions.js');
         const done = await withDatabase(({ database }) =>
           archiveOldMonths(database.db, { now: new Date(), keep, dir }),
         );
@@ -270,6 +289,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'print the OpenAPI document as JSON',
     async run(argv) {
       args(argv, {});
+      const [{ buildApp }, { openDatabase }] = await Promise.all([import('./app.js'), import('./db/index.js')]);
       const database = await openDatabase({});
       const app = await buildApp({ database, secret: 'x'.repeat(32) });
       const res = await app.inject({ method: 'GET', url: '/openapi.json' });

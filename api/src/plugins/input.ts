@@ -1,4 +1,3 @@
-import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { findUnstorable, unstorableReason, type UnstorableAt } from '../domain/text.js';
@@ -79,39 +78,4 @@ export function isValidDateTime(s: string): boolean {
   if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return false;
   const ms = Date.parse(s.toUpperCase().replace(' ', 'T'));
   return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS;
-}
-
-/** Our own date and date-time formats, put in place of ajv-formats' after it is added. */
-function addFormats(ajv: {
-  addFormat(name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown;
-}): void {
-  ajv.addFormat('date-time', { type: 'string', validate: isValidDateTime });
-  ajv.addFormat('date', { type: 'string', validate: isValidDate });
-}
-
-/**
- * Fastify's validator factory with one change: bodies are not coerced. With coerceTypes: 'array' everywhere, Ajv
- * turns `name: 12345` into "12345" and `reference: ["a"]` into "a", so a client's type error is stored as if it were
- * meant. Query strings, path parameters and headers arrive as text and still coerce (?limit=10 is a number).
- */
-export function strictBodyValidators(): AjvCompiler.BuildCompilerFromPool {
-  const pool = AjvCompiler();
-  return (externalSchemas, options) => {
-    const onCreate = (ajv: Parameters<typeof addFormats>[0]) => {
-      addFormats(ajv);
-      (options as { onCreate?: (a: unknown) => void } | undefined)?.onCreate?.(ajv);
-    };
-    const lenientOptions = { ...options, onCreate } as typeof options;
-    const strictOptions = {
-      ...options,
-      onCreate,
-      customOptions: { ...options?.customOptions, coerceTypes: false },
-    } as typeof options;
-    // At run time Fastify calls the compiler with its route definition ({ schema, httpPart, … }), not a bare schema.
-    type RouteCompiler = (route: { httpPart?: string }) => unknown;
-    const lenient = pool(externalSchemas, lenientOptions) as unknown as RouteCompiler;
-    const strict = pool(externalSchemas, strictOptions) as unknown as RouteCompiler;
-    const compile: RouteCompiler = (route) => (route.httpPart === 'body' ? strict(route) : lenient(route));
-    return compile as unknown as ReturnType<AjvCompiler.BuildCompilerFromPool>;
-  };
 }

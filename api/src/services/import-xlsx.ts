@@ -5,7 +5,8 @@
 // own, as Excel shows them; the layout records the sheet and its columns, so the import's row errors name the sheet,
 // row and column (import-parse.ts locateError).
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type { CellValue } from 'exceljs';
+import { exceljs } from './exceljs.js';
 import { ApiError } from '../errors.js';
 import { SpilledStrings } from './spilled-strings.js';
 import {
@@ -28,7 +29,7 @@ const DAY_MS = 86_400_000;
  * A cell as text. exceljs gives an Excel date as a Date whose UTC fields are the wall-clock value shown in the cell,
  * so a date-only cell is that day in Asia/Shanghai and a date-time cell that moment there.
  */
-export function cellText(value: ExcelJS.CellValue, dateField: boolean): string | { error: string } {
+export function cellText(value: CellValue, dateField: boolean): string | { error: string } {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return { error: 'is not a valid date' };
@@ -99,8 +100,8 @@ function spillSharedStrings(reader: object): { close(): void } {
 /** Every row of every sheet, in file order, as exceljs reads them (values are 1-based: values[1] is column A). */
 export async function* sheetRows(
   body: AsyncIterable<Uint8Array>,
-): AsyncGenerator<{ sheet: string; row: number; values: ExcelJS.CellValue[] }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(body), {
+): AsyncGenerator<{ sheet: string; row: number; values: CellValue[] }> {
+  const reader = new (await exceljs()).stream.xlsx.WorkbookReader(Readable.from(body), {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
     hyperlinks: 'ignore',
@@ -112,8 +113,7 @@ export async function* sheetRows(
     // Every row is iterated, even of a sheet the caller ignores: leaving a loop early would abort the one zip stream.
     for await (const sheet of reader) {
       const name = (sheet as unknown as { name: string }).name;
-      for await (const row of sheet)
-        yield { sheet: name, row: row.number, values: (row.values ?? []) as ExcelJS.CellValue[] };
+      for await (const row of sheet) yield { sheet: name, row: row.number, values: (row.values ?? []) as CellValue[] };
     }
   } catch (err) {
     if (err instanceof ApiError) throw err;
@@ -129,7 +129,7 @@ export async function* sheetRows(
 }
 
 /** A row's cells as text, trailing empty cells dropped; an Excel error cell reads as empty. */
-export function rowTexts(values: ExcelJS.CellValue[]): string[] {
+export function rowTexts(values: CellValue[]): string[] {
   const cells: string[] = [];
   for (let c = 1; c < values.length; c++) {
     const t = cellText(values[c] ?? null, false);

@@ -1,6 +1,6 @@
 // Writing .xlsx files (the screening result, and the fixtures the tests write "with the same library" the import
 // reads with). Whole-workbook in memory: a screening answers at most a few thousand rows.
-import ExcelJS from 'exceljs';
+import { exceljs } from './exceljs.js';
 
 export interface SheetSpec {
   name: string;
@@ -12,7 +12,7 @@ export interface SheetSpec {
 }
 
 export async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await exceljs()).Workbook();
   wb.creator = 'Yingcha 应查';
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);
@@ -26,7 +26,7 @@ export async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
 
 /** Every sheet's rows as plain values (for reading a result back; small files only). */
 export async function readWorkbook(file: Buffer): Promise<Array<{ name: string; rows: unknown[][] }>> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await exceljs()).Workbook();
   await wb.xlsx.load(file as unknown as ArrayBuffer);
   return wb.worksheets.map((ws) => {
     const rows: unknown[][] = [];
