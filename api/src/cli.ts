@@ -12,7 +12,7 @@ import { SCREEN_USAGE, ScreenUsageError, screenCommand } from './cli-screen.js';
 import { ConfigError, loadConfig } from './config.js';
 import { CATEGORY_CODES, type Category, SCOPES, type Scope } from './domain/codes.js';
 import { ApiError } from './errors.js';
-import type { Opened } from './server.js';
+import type { Opened } from './instance.js';
 
 /** A wrong invocation: exit 2 with the command's usage. */
 class UsageError extends Error {}
@@ -33,7 +33,7 @@ export const VERSION = (
 /** The command's work on the configured database (opened, migrated and seeded as by `serve`), then released. */
 async function withDatabase<T>(fn: (opened: Opened) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const { openConfigured } = await import('./server.js');
+  const { openConfigured } = await import('./instance.js');
   const opened = await openConfigured(config);
   try {
     return await fn(opened);

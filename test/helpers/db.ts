@@ -52,6 +52,20 @@ async function copyOf(
   return { database, templates: tpl };
 }
 
+/**
+ * The database of an instance run as a child process (helpers/process.ts), started from the migrated template: on
+ * PostgreSQL a copy of it (its URL is returned), on PGlite the template unpacked into the data directory `pgdata`
+ * (undefined is returned). The instance's own start finds the migrations applied and does all else a first start does.
+ */
+export async function migratedInstance(t: Teardown, pgdata: string): Promise<string | undefined> {
+  const tpl = await runTemplates();
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl) return createPostgres(t, adminUrl, tpl.migrated);
+  const database = await openDatabase({ dataDir: pgdata, loadDataDir: tarball(tpl.migrated) });
+  await database.close();
+  return undefined;
+}
+
 /** A migrated, empty database for one test. */
 export async function testDatabase(t: Teardown): Promise<Database> {
   return (await copyOf(t, 'migrated')).database;

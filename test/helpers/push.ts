@@ -14,7 +14,7 @@ interface TestLike {
 /** One isolated instance's environment, its workers tuned for tests (they still obey every rule of the defaults). */
 export async function pushEnv(t: TestLike, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
-    ...(await isolatedEnv(t)),
+    ...(await isolatedEnv(t, 'migrated')),
     YINGCHA_BOOTSTRAP_KEY: PUSH_KEY,
     YINGCHA_DEMO: 'false',
     LOG_LEVEL: 'warn',

@@ -62,7 +62,7 @@ t.test('wrong usage exits 2 with the usage on stderr', async (t) => {
 });
 
 t.test('a command that runs: departments list on a fresh database', async (t) => {
-  const env = await isolatedEnv(t);
+  const env = await isolatedEnv(t, 'empty');
   const r = await run(['departments', 'list'], env, 120_000);
   t.equal(r.code, 0, r.stderr);
   t.equal(r.stdout, '', 'a fresh database has no department yet');

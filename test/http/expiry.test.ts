@@ -8,7 +8,7 @@ const KEY = 'expiry-test-bootstrap-key-0123456789';
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 
 t.test('the sweep writes the expiry event once', async (t) => {
-  const env = await isolatedEnv(t);
+  const env = await isolatedEnv(t, 'migrated');
   const s = await serve(t, {
     ...env,
     YINGCHA_BOOTSTRAP_KEY: KEY,

@@ -17,7 +17,7 @@ interface Measure {
 }
 
 t.test('the banner prints curl commands that return measures with their legal basis', async (t) => {
-  const env = { ...(await isolatedEnv(t)), YINGCHA_DEMO: 'true', YINGCHA_WORKERS: 'false' };
+  const env = { ...(await isolatedEnv(t, 'empty')), YINGCHA_DEMO: 'true', YINGCHA_WORKERS: 'false' };
   const server = await serve(t, env, 180_000);
   await server.waitFor(/SDK and CLI read the same variables: export (.*)\n/, 60_000);
   const banner = server.output();

@@ -131,7 +131,7 @@ async function assertWhole(t: Test, q: Query, source: string): Promise<number> {
 
 t.test('kill -9 during imports, restart, limits, and the import command', async (t) => {
   const env = {
-    ...(await isolatedEnv(t)),
+    ...(await isolatedEnv(t, 'migrated')),
     YINGCHA_BOOTSTRAP_KEY: ADMIN_KEY,
     YINGCHA_DEMO: 'false',
     YINGCHA_IMPORT_BATCH: String(BATCH),

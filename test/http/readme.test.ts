@@ -60,7 +60,7 @@ t.test('every shell block of the README runs as written, or is skipped with its 
   const stopped = runnable.filter((b) => STOPPED.some((s) => b.name.startsWith(s)));
   const live = runnable.filter((b) => !stopped.includes(b));
 
-  const isolated = await isolatedEnv(t);
+  const isolated = await isolatedEnv(t, 'migrated');
   const server = await serve(t, { ...isolated, YINGCHA_DEMO: 'true', YINGCHA_WORKERS: 'false' }, 180_000);
   const [, baseUrl, apiKey] = await server.waitFor(/export YINGCHA_BASE_URL=(\S+) YINGCHA_API_KEY=(\S+)/, 60_000);
   // What the reader has after pasting the banner's export line, plus this test's database.

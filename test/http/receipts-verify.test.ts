@@ -52,7 +52,7 @@ async function verify(t: Test, env: Record<string, string>): Promise<{ code: num
 }
 
 t.test('receipts verify: exit 0 on intact chains, 3 naming the altered receipt', async (t) => {
-  const env = await isolatedEnv(t);
+  const env = await isolatedEnv(t, 'migrated');
 
   const ids = await withInstance(env, async (database) => {
     await migrateDatabase(database);
@@ -121,7 +121,7 @@ t.test('receipts verify: exit 0 on intact chains, 3 naming the altered receipt',
 t.test(
   'receipts archive, then receipts verify --archive FILE: 0 on the file as written, 3 once a line is altered',
   async (t) => {
-    const env = await isolatedEnv(t);
+    const env = await isolatedEnv(t, 'migrated');
     await withInstance(env, async (database) => {
       await migrateDatabase(database);
       const boot = await bootstrap(database.db, { demo: false });

@@ -8,7 +8,7 @@ import { isolatedEnv, run, serve } from '../helpers/process.js';
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 t.test('first start: ready, docs, admin key printed once', async (t) => {
-  const env = await isolatedEnv(t);
+  const env = await isolatedEnv(t, 'empty');
   const s1 = await serve(t, env);
   const key = s1.output().match(/Admin API key \(shown once, keep it\): (yc_\S+)/)?.[1];
   t.ok(key, 'the admin key is printed on first start');
@@ -49,7 +49,7 @@ t.test('first start: ready, docs, admin key printed once', async (t) => {
 });
 
 t.test('YINGCHA_BOOTSTRAP_KEY becomes the first admin key', async (t) => {
-  const env = await isolatedEnv(t);
+  const env = await isolatedEnv(t, 'migrated');
   const key = 'automation-bootstrap-key-0123456789';
   const s = await serve(t, { ...env, YINGCHA_BOOTSTRAP_KEY: key });
   t.notMatch(s.output(), new RegExp(key), 'the given key is not echoed');
@@ -106,12 +106,11 @@ t.test('a migration that cannot run exits non-zero', async (t) => {
 });
 
 t.test('keys are created and revoked from the command line', async (t) => {
-  const env = await isolatedEnv(t);
-  const first = await serve(t, env);
-  t.equal(await first.stop(), 0);
-
+  const env = await isolatedEnv(t, 'empty');
+  // On an empty data directory (or database) migrate creates the schema; every later command finds it in place.
   const migrate = await run(['migrate'], env);
   t.equal(migrate.code, 0, migrate.stderr);
+  t.equal(migrate.stdout, 'migrations applied\n');
   const dept = await run(
     [
       'departments',
@@ -128,41 +127,44 @@ t.test('keys are created and revoked from the command line', async (t) => {
     env,
   );
   t.equal(dept.code, 0, dept.stderr);
-  const created = await run(
-    ['keys', 'create', '--department', '91350100M000100Y43', '--scopes', 'check,admin', '--label', 'cli'],
-    env,
-  );
-  t.equal(created.code, 0, created.stderr);
-  const secret = created.stdout.match(/secret \(shown once\): (yc_\S+)/)?.[1];
-  const keyId = created.stdout.match(/^key (\S+)/)?.[1];
-  t.ok(secret && keyId);
-
-  const s1 = await serve(t, env);
-  t.equal(
-    (await fetch(`${s1.url}/v1/admin/keys`, { headers: auth(secret!) })).status,
-    200,
-    'the CLI key works over HTTP',
-  );
-  t.equal(await s1.stop(), 0);
+  const createKey = async (scopes: string, label: string) => {
+    const r = await run(
+      ['keys', 'create', '--department', '91350100M000100Y43', '--scopes', scopes, '--label', label],
+      env,
+    );
+    t.equal(r.code, 0, r.stderr);
+    const secret = r.stdout.match(/secret \(shown once\): (yc_\S+)/)?.[1];
+    const keyId = r.stdout.match(/^key (\S+)/)?.[1];
+    t.ok(secret && keyId, `${label}: the key id and its secret are printed`);
+    return { secret: secret!, keyId: keyId! };
+  };
+  const kept = await createKey('check,admin', 'cli');
+  const revokedKey = await createKey('check,admin', 'cli-revoked');
 
   const bad = await run(['keys', 'create', '--department', '91350100M000100Y43', '--scopes', 'root'], env);
   t.equal(bad.code, 2, 'an unknown scope is wrong usage (exit 2)');
   t.match(bad.stderr, /unknown scope/);
 
-  const revoked = await run(['keys', 'revoke', keyId!], env);
+  const revoked = await run(['keys', 'revoke', revokedKey.keyId], env);
   t.equal(revoked.code, 0, revoked.stderr);
   const list = await run(['keys', 'list', '--department', '91350100M000100Y43'], env);
-  t.match(list.stdout, new RegExp(`${keyId}.*revoked`));
+  t.match(list.stdout, new RegExp(`${revokedKey.keyId}.*revoked`));
+  t.match(list.stdout, new RegExp(`${kept.keyId}.*active`));
 
-  const s2 = await serve(t, env);
-  const res = await fetch(`${s2.url}/v1/admin/keys`, { headers: auth(secret!) });
-  t.equal(res.status, 401);
+  const s = await serve(t, env);
+  t.equal(
+    (await fetch(`${s.url}/v1/admin/keys`, { headers: auth(kept.secret) })).status,
+    200,
+    'a key made on the command line works over HTTP',
+  );
+  const res = await fetch(`${s.url}/v1/admin/keys`, { headers: auth(revokedKey.secret) });
+  t.equal(res.status, 401, 'a key revoked on the command line is refused');
   t.equal(((await res.json()) as { code: string }).code, 'REVOKED_KEY');
-  t.equal(await s2.stop(), 0);
+  t.equal(await s.stop(), 0);
 });
 
 t.test('SIGTERM finishes the request in flight, then closes the database', async (t) => {
-  const env = await isolatedEnv(t);
+  const env = await isolatedEnv(t, 'migrated');
   const key = 'graceful-shutdown-key-0123456789abcdef';
   const s = await serve(t, { ...env, YINGCHA_BOOTSTRAP_KEY: key });
   const body = JSON.stringify({

@@ -17,7 +17,7 @@
 import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { Agent, type Dispatcher, buildConnector, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { WorkerConfig } from '../config.js';
 import type { Db } from '../db/index.js';
 import { rows } from '../db/rows.js';
@@ -32,6 +32,11 @@ import {
 } from '../domain/address.js';
 import { SIGNATURE_HEADER, signature } from '../domain/signature.js';
 import { type FeedFilter, type FeedPosition, HORIZON, feedPage } from './changes.js';
+
+// undici (about 110 modules) is loaded by the first delivery, not by every process that builds the API: the routes use
+// only this file's target checks.
+let undiciModule: Promise<typeof import('undici')> | undefined;
+const undici = () => (undiciModule ??= import('undici'));
 
 /** A resolver with dns.lookup's `{ all: true }` shape; tests pass one that answers from a table, without a packet. */
 export type Lookup = (
@@ -110,7 +115,8 @@ function resolveChecked(
  * net.connect then uses exactly those addresses. There is no second resolution between check and connect, so a name
  * that answers a public address to the check and 127.0.0.1 to the connect (DNS rebinding) gets nowhere.
  */
-export function webhookAgent(policy: WebhookPolicy, timeoutMs: number): Agent {
+export async function webhookAgent(policy: WebhookPolicy, timeoutMs: number): Promise<Agent> {
+  const { Agent, buildConnector } = await undici();
   const lookup = ((hostname: string, options: { family?: number; all?: boolean }, cb: (...args: unknown[]) => void) => {
     resolveChecked(
       policy,
@@ -245,6 +251,7 @@ export async function post(
   try {
     // undici's request() follows no redirect: a 3xx is an answer like any other non-2xx (a redirect to an internal
     // address would otherwise walk around the check).
+    const { request } = await undici();
     const res = await request(url, {
       method: 'POST',
       body,
@@ -506,7 +513,8 @@ export async function deliverOnce(db: Db, o: DeliveryOptions, now: () => number 
   if (o.stopping?.()) return 0;
   const claimed = await claim(db, o);
   if (claimed.length === 0) return 0;
-  const dispatcher = o.dispatcher ?? webhookAgent({ allow: o.allow ?? EMPTY_ALLOWLIST, lookup: o.lookup }, o.timeoutMs);
+  const dispatcher =
+    o.dispatcher ?? (await webhookAgent({ allow: o.allow ?? EMPTY_ALLOWLIST, lookup: o.lookup }, o.timeoutMs));
   try {
     const done = await Promise.all(claimed.map((s) => work(db, o, s, now, dispatcher)));
     return done.reduce((a, b) => a + b, 0);

@@ -7,7 +7,6 @@
 // failed or raced issue rolls its number back with it and no number is ever skipped.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import type { Db } from '../db/index.js';
 import { checks, departments, noticeCounters, notices } from '../db/schema.js';
 import { MATTER_TYPES } from '../domain/codes.js';
@@ -329,6 +328,8 @@ export async function renderNotice(db: Db, c: CheckResult, opts: RenderOptions):
   const subject = c.hits[0]?.subject ?? c.subject.resolved[0];
   const to = subject?.name ?? c.subject.asked.name ?? c.subject.asked.uscc ?? c.subject.asked.idNumber ?? '';
   const ident = subject?.uscc ?? subject?.idMasked ?? c.subject.asked.uscc ?? c.subject.asked.idNumber ?? '';
+  // qrcode (and its PNG encoder) is loaded by the first notice rather than by every start.
+  const QRCode = (await import('qrcode')).default;
   const qr = await QRCode.toString(opts.verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 
   const hits = c.hits

@@ -118,7 +118,7 @@ export async function startWorkers(database: Database, opts: WorkerOptions): Pro
   const { db } = database;
   let stopping = false;
   // One connection pool for this worker set's webhooks, connecting only where the policy allows (delivery.ts).
-  const dispatcher = webhookAgent({ allow: opts.allow ?? EMPTY_ALLOWLIST, lookup: opts.lookup }, opts.timeoutMs);
+  const dispatcher = await webhookAgent({ allow: opts.allow ?? EMPTY_ALLOWLIST, lookup: opts.lookup }, opts.timeoutMs);
   const delivery = loop(
     opts.pollMs,
     () => deliverOnce(db, { ...opts, dispatcher, workerId, stopping: () => stopping }),
