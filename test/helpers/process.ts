@@ -31,6 +31,18 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...clean, ...env };
 }
 
+/**
+ * What to spawn so that `argv` runs with exactly `env`, as an operator's shell would run it. tap puts its process-info
+ * hooks (@tapjs/processinfo, for coverage) into every process a test spawns, through NODE_OPTIONS, whatever env the
+ * test passes; they route each module the child loads through a loader thread and added about 0.6 s to every yingcha
+ * start here. `env -i` starts the command with the given variables and no others, and replaces itself with it (the
+ * same pid, so signals sent to the child reach the command).
+ */
+export function bare(argv: string[], env: NodeJS.ProcessEnv): [string, string[]] {
+  const pairs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
+  return ['env', ['-i', ...pairs, ...argv]];
+}
+
 export interface RunResult {
   code: number | null;
   stdout: string;
@@ -39,7 +51,7 @@ export interface RunResult {
 
 export function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: baseEnv(env) });
+    const child = spawn(...bare([process.execPath, BIN, ...args], baseEnv(env)));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -68,7 +80,7 @@ export interface Server {
 
 // An embedded start (PGlite in WASM, every migration, the seed catalogue) took 54 s at load 22 on two cores.
 export function serve(t: TestLike, env: Record<string, string>, timeoutMs = 120_000): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: baseEnv(env) });
+  const child = spawn(...bare([process.execPath, BIN, 'serve'], baseEnv(env)));
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { isolatedEnv, serve } from '../helpers/process.js';
+import { bare, isolatedEnv, serve } from '../helpers/process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,11 +80,10 @@ t.test('every shell block of the README runs as written, or is skipped with its 
         .replace('<the admin key from the banner>', apiKey!)
         .replaceAll('http://127.0.0.1:3000', baseUrl!);
       // stdin closed: bash given a socket as stdin takes itself for a remote shell and reads /etc/bash.bashrc.
-      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
+      const r = spawnSync(...bare(['bash', '-euo', 'pipefail', '-c', script], env), {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 120_000,
-        env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       t.equal(r.status, 0, 'exit 0', { stdout: r.stdout, stderr: r.stderr });

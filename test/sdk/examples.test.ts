@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { bare } from '../helpers/process.js';
 import { uscc } from '../helpers/world.js';
 import { type Served, serve, until, workers } from './harness.js';
 
@@ -26,10 +27,14 @@ function start(
   args: string[],
   env: Record<string, string>,
 ): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(EXAMPLES, file), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-  });
+  const child = spawn(
+    ...bare([process.execPath, '--import', 'tsx', join(EXAMPLES, file), ...args], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...env,
+    }),
+    { cwd: ROOT },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
