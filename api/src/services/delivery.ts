@@ -35,8 +35,7 @@ import { type FeedFilter, type FeedPosition, HORIZON, feedPage } from './changes
 
 // undici (about 110 modules) is loaded by the first delivery, not by every process that builds the API: the routes use
 // only this file's target checks.
-let undiciModule: Promise<typeof import('undici')> | undefined;
-const undici = () => (undiciModule ??= import('undici'));
+const undici = () => import('undici');
 
 /** A resolver with dns.lookup's `{ all: true }` shape; tests pass one that answers from a table, without a packet. */
 export type Lookup = (
